@@ -1,0 +1,5 @@
+import sys
+
+from perpspec.cli import main
+
+sys.exit(main())

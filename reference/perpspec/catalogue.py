@@ -1,0 +1,533 @@
+"""
+The function catalogue: the spec's pure functions by name, behind ``perpspec eval`` (spec/catalogue.md).
+
+Each entry names its inputs in order with their protocol types, checks the
+protocol's ranges before computing, calls the very function the state machine
+uses, and encodes the result.  Names and input names are normative (CAT-1).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable
+
+from perpspec import errors
+from perpspec.funding import funding_settlement_ppm
+from perpspec.margin import (
+    adjusted_initial_margin_ppm,
+    initial_margin_quote_quantums,
+    is_liquidatable,
+    maintenance_margin_ppm,
+    perpetual_margin_requirements,
+    position_net_notional_quote_quantums,
+    risk_compare,
+)
+from perpspec.prices import median_round_half_away_from_zero, min_price_change_amount
+from perpspec.rounding import ONE_MILLION
+from perpspec.units import (
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    UINT32_MAX,
+    UINT64_MAX,
+    average_price_subticks,
+    base_to_quote_quantums,
+    compute_quote_exponent,
+    compute_subticks_exponent,
+    fill_quote_quantums_from_subticks,
+    price_to_subticks,
+    quote_to_base_quantums,
+    subticks_to_price,
+)
+
+MAX_DIGITS = 1_000
+"""Integers of more than this many digits are refused (CAT-4): no protocol value comes close."""
+
+MAX_POW10 = 4_096
+"""The largest power of ten the reference builds; a larger one is refused (CAT-4)."""
+
+MAX_LIST_LENGTH = 100_000
+
+SAFE_INTEGER = 2**53
+"""Integers beyond this magnitude are written as decimal strings (CAT-3)."""
+
+
+# --- input types ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntegerType:
+    """An integer input: its name in messages and its inclusive range (None = unbounded)."""
+
+    name: str
+    minimum: int | None
+    maximum: int | None
+
+
+BIGINT = IntegerType("integer", None, None)
+UINT64 = IntegerType("uint64", 0, UINT64_MAX)
+UINT32 = IntegerType("uint32", 0, UINT32_MAX)
+INT32 = IntegerType("int32", INT32_MIN, INT32_MAX)
+PPM = IntegerType("ppm (0..1000000)", 0, ONE_MILLION)
+PRICE_CHANGE_PPM = IntegerType("min price change ppm (1..9999)", 1, 9_999)
+
+
+@dataclass(frozen=True)
+class IntegerListType:
+    """A non-empty list of integers that all fit one Go integer type (int64 or uint64)."""
+
+    name: str = "list of int64 or uint64"
+
+
+INTEGER_LIST = IntegerListType()
+
+
+def read_integer(value: Any, name: str, kind: IntegerType) -> int:
+    """An integer from a JSON number or a decimal string, in the type's range (CAT-2, CAT-4)."""
+    if isinstance(value, bool) or isinstance(value, _JsonFloat):
+        raise errors.InvalidType(f"{name}: expected an integer, got {_describe(value)}")
+    if isinstance(value, str):
+        digits = value[1:] if value.startswith("-") else value
+        if not (digits.isascii() and digits.isdigit()):
+            raise errors.InvalidType(f"{name}: {value!r} is not a decimal integer")
+        if len(digits) > MAX_DIGITS:
+            raise errors.OutOfRange(f"{name}: more than {MAX_DIGITS} digits")
+        value = int(value)
+    elif not isinstance(value, int):
+        raise errors.InvalidType(f"{name}: expected an integer, got {_describe(value)}")
+    if kind.minimum is not None and value < kind.minimum:
+        raise errors.OutOfRange(f"{name}: {value} is below the {kind.name} minimum {kind.minimum}")
+    if kind.maximum is not None and value > kind.maximum:
+        raise errors.OutOfRange(f"{name}: {value} is above the {kind.name} maximum {kind.maximum}")
+    return value
+
+
+def read_integer_list(value: Any, name: str) -> list[int]:
+    if not isinstance(value, list):
+        raise errors.InvalidType(f"{name}: expected a list of integers, got {_describe(value)}")
+    if not value:
+        raise errors.InvalidArgument(f"{name}: the list is empty")
+    if len(value) > MAX_LIST_LENGTH:
+        raise errors.OutOfRange(f"{name}: more than {MAX_LIST_LENGTH} values")
+    numbers = [read_integer(v, f"{name}[{i}]", BIGINT) for i, v in enumerate(value)]
+    fits_int64 = all(INT64_MIN <= n <= INT64_MAX for n in numbers)
+    fits_uint64 = all(0 <= n <= UINT64_MAX for n in numbers)
+    if not (fits_int64 or fits_uint64):
+        raise errors.OutOfRange(f"{name}: values must all fit int64 or all fit uint64")
+    return numbers
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, _JsonFloat):
+        return f"the fraction {value.text}"
+    return {bool: "a boolean", str: "a string", list: "a list", dict: "an object", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+# --- output encoding --------------------------------------------------------------------
+
+
+def encode_integer(value: int) -> int | str:
+    """A JSON number, or a decimal string beyond 2^53 in magnitude (CAT-3)."""
+    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else str(value)
+
+
+def encode_rational(value: Fraction) -> list:
+    """A reduced [numerator, denominator] with a positive denominator (CAT-3)."""
+    return [encode_integer(value.numerator), encode_integer(value.denominator)]
+
+
+# --- guards -----------------------------------------------------------------------------
+
+
+def require_pow10_within_limit(exponent: int, value_is_zero: bool = False) -> None:
+    """A multiplication by 10^exponent is built only up to MAX_POW10 (CAT-4)."""
+    if exponent > MAX_POW10 and not value_is_zero:
+        raise errors.LimitExceeded(f"needs 10^{exponent}; the reference builds at most 10^{MAX_POW10}")
+
+
+def require_positive(value: int, name: str) -> None:
+    if value <= 0:
+        raise errors.InvalidArgument(f"{name} must be positive (the protocol divides by it)")
+
+
+def require_caps_ordered(lower: int, upper: int) -> None:
+    if lower > upper:
+        raise errors.InvalidArgument("open_interest_lower_cap exceeds open_interest_upper_cap (MARGIN-1)")
+
+
+# --- the entries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueFunction:
+    """A named pure function: ordered typed inputs, a guard, the computation and its encoder."""
+
+    name: str
+    inputs: tuple[tuple[str, Any], ...]
+    compute: Callable[..., Any]
+    rules: tuple[str, ...]
+
+    def evaluate(self, inputs: Any) -> Any:
+        if not isinstance(inputs, dict):
+            raise errors.MalformedRequest('"inputs" must be a JSON object')
+        names = [name for name, _ in self.inputs]
+        missing = [name for name in names if name not in inputs]
+        if missing:
+            raise errors.MissingInput(f"{self.name}: missing input {missing[0]!r}")
+        extra = sorted(set(inputs) - set(names))
+        if extra:
+            raise errors.UnexpectedInput(f"{self.name}: unexpected input {extra[0]!r}")
+        values = {}
+        for name, kind in self.inputs:
+            if isinstance(kind, IntegerListType):
+                values[name] = read_integer_list(inputs[name], name)
+            else:
+                values[name] = read_integer(inputs[name], name, kind)
+        return self.compute(**values)
+
+
+def _base_to_quote(base_quantums: int, atomic_resolution: int, price_value: int, price_exponent: int) -> Any:
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, base_quantums * price_value == 0)
+    return encode_integer(base_to_quote_quantums(base_quantums, atomic_resolution, price_value, price_exponent))
+
+
+def _quote_to_base(quote_quantums: int, atomic_resolution: int, price_value: int, price_exponent: int) -> Any:
+    require_positive(price_value, "price_value")
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(-exponent, quote_quantums == 0)
+    return encode_integer(quote_to_base_quantums(quote_quantums, atomic_resolution, price_value, price_exponent))
+
+
+def _fill_quote(subticks: int, base_quantums: int, quantum_conversion_exponent: int) -> Any:
+    require_pow10_within_limit(quantum_conversion_exponent, subticks * base_quantums == 0)
+    return encode_integer(fill_quote_quantums_from_subticks(subticks, base_quantums, quantum_conversion_exponent))
+
+
+def _average_price(quote_quantums: int, base_quantums: int, quantum_conversion_exponent: int) -> Any:
+    if base_quantums == 0:
+        raise errors.InvalidArgument("base_quantums must be non-zero")
+    require_pow10_within_limit(abs(quantum_conversion_exponent))
+    return encode_rational(average_price_subticks(quote_quantums, base_quantums, quantum_conversion_exponent))
+
+
+def _price_to_subticks(
+    price_value: int,
+    price_exponent: int,
+    base_atomic_resolution: int,
+    quote_atomic_resolution: int,
+    quantum_conversion_exponent: int,
+) -> Any:
+    exponent = compute_subticks_exponent(
+        price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
+    )
+    require_pow10_within_limit(abs(exponent), price_value == 0 and exponent > 0)
+    return encode_rational(
+        price_to_subticks(
+            price_value, price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
+        )
+    )
+
+
+def _subticks_to_price(
+    subticks: int,
+    price_exponent: int,
+    base_atomic_resolution: int,
+    quote_atomic_resolution: int,
+    quantum_conversion_exponent: int,
+) -> Any:
+    exponent = compute_subticks_exponent(
+        price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
+    )
+    require_pow10_within_limit(-exponent, subticks == 0)
+    price = subticks_to_price(
+        subticks, price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
+    )
+    if price > UINT64_MAX:
+        raise errors.ResultOutOfRange(f"the price {price} does not fit a uint64")
+    return encode_integer(price)
+
+
+def _adjusted_imf(
+    initial_margin_ppm: int, open_interest_lower_cap: int, open_interest_upper_cap: int, open_interest_notional: int
+) -> Any:
+    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
+    return encode_integer(
+        adjusted_initial_margin_ppm(
+            initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
+        )
+    )
+
+
+def _initial_margin(
+    notional_quote_quantums: int,
+    initial_margin_ppm: int,
+    open_interest_lower_cap: int,
+    open_interest_upper_cap: int,
+    open_interest_notional: int,
+) -> Any:
+    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
+    return encode_integer(
+        initial_margin_quote_quantums(
+            notional_quote_quantums,
+            initial_margin_ppm,
+            open_interest_lower_cap,
+            open_interest_upper_cap,
+            open_interest_notional,
+        )
+    )
+
+
+def _maintenance_margin_ppm(initial_margin_ppm: int, maintenance_fraction_ppm: int) -> Any:
+    return encode_integer(maintenance_margin_ppm(initial_margin_ppm, maintenance_fraction_ppm))
+
+
+def _margin_requirements(
+    position_quantums: int,
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+    initial_margin_ppm: int,
+    maintenance_fraction_ppm: int,
+    open_interest_base_quantums: int,
+    open_interest_lower_cap: int,
+    open_interest_upper_cap: int,
+) -> Any:
+    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, price_value == 0 or (position_quantums == 0 and open_interest_base_quantums == 0))
+    imr, mmr = perpetual_margin_requirements(
+        position_quantums,
+        atomic_resolution,
+        price_value,
+        price_exponent,
+        initial_margin_ppm,
+        maintenance_fraction_ppm,
+        open_interest_base_quantums,
+        open_interest_lower_cap,
+        open_interest_upper_cap,
+    )
+    return {"imr": encode_integer(imr), "mmr": encode_integer(mmr)}
+
+
+def _net_notional(position_quantums: int, atomic_resolution: int, price_value: int, price_exponent: int) -> Any:
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, position_quantums * price_value == 0)
+    return encode_integer(
+        position_net_notional_quote_quantums(position_quantums, atomic_resolution, price_value, price_exponent)
+    )
+
+
+def _is_liquidatable(net_collateral: int, maintenance_margin_requirement: int) -> Any:
+    return bool(is_liquidatable(net_collateral, maintenance_margin_requirement))
+
+
+def _risk_compare(first_nc: int, first_mmr: int, second_nc: int, second_mmr: int) -> Any:
+    return risk_compare(first_nc, first_mmr, second_nc, second_mmr)
+
+
+def _median(values: list[int]) -> Any:
+    return encode_integer(median_round_half_away_from_zero(values))
+
+
+def _min_price_change(current_price: int, min_price_change_ppm: int) -> Any:
+    return encode_integer(min_price_change_amount(current_price, min_price_change_ppm))
+
+
+def _funding_settlement(perpetual_funding_index: int, position_funding_index: int, position_quantums: int) -> Any:
+    settlement, new_index = funding_settlement_ppm(perpetual_funding_index, position_funding_index, position_quantums)
+    return {"net_settlement_ppm": encode_integer(settlement), "new_funding_index": encode_integer(new_index)}
+
+
+CATALOGUE: dict[str, CatalogueFunction] = {
+    f.name: f
+    for f in [
+        CatalogueFunction(
+            "base_to_quote_quantums",
+            (("base_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            _base_to_quote,
+            ("UNITS-4",),
+        ),
+        CatalogueFunction(
+            "quote_to_base_quantums",
+            (("quote_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            _quote_to_base,
+            ("UNITS-5",),
+        ),
+        CatalogueFunction(
+            "fill_quote_quantums_from_subticks",
+            (("subticks", UINT64), ("base_quantums", UINT64), ("quantum_conversion_exponent", INT32)),
+            _fill_quote,
+            ("UNITS-6",),
+        ),
+        CatalogueFunction(
+            "average_price_subticks",
+            (("quote_quantums", BIGINT), ("base_quantums", BIGINT), ("quantum_conversion_exponent", INT32)),
+            _average_price,
+            ("UNITS-7",),
+        ),
+        CatalogueFunction(
+            "price_to_subticks",
+            (
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+                ("base_atomic_resolution", INT32),
+                ("quote_atomic_resolution", INT32),
+                ("quantum_conversion_exponent", INT32),
+            ),
+            _price_to_subticks,
+            ("UNITS-7",),
+        ),
+        CatalogueFunction(
+            "subticks_to_price",
+            (
+                ("subticks", UINT64),
+                ("price_exponent", INT32),
+                ("base_atomic_resolution", INT32),
+                ("quote_atomic_resolution", INT32),
+                ("quantum_conversion_exponent", INT32),
+            ),
+            _subticks_to_price,
+            ("UNITS-7",),
+        ),
+        CatalogueFunction(
+            "adjusted_initial_margin_ppm",
+            (
+                ("initial_margin_ppm", PPM),
+                ("open_interest_lower_cap", UINT64),
+                ("open_interest_upper_cap", UINT64),
+                ("open_interest_notional", BIGINT),
+            ),
+            _adjusted_imf,
+            ("MARGIN-1",),
+        ),
+        CatalogueFunction(
+            "initial_margin_quote_quantums",
+            (
+                ("notional_quote_quantums", BIGINT),
+                ("initial_margin_ppm", PPM),
+                ("open_interest_lower_cap", UINT64),
+                ("open_interest_upper_cap", UINT64),
+                ("open_interest_notional", BIGINT),
+            ),
+            _initial_margin,
+            ("MARGIN-2",),
+        ),
+        CatalogueFunction(
+            "maintenance_margin_ppm",
+            (("initial_margin_ppm", PPM), ("maintenance_fraction_ppm", PPM)),
+            _maintenance_margin_ppm,
+            ("MARGIN-3",),
+        ),
+        CatalogueFunction(
+            "perpetual_margin_requirements",
+            (
+                ("position_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+                ("initial_margin_ppm", PPM),
+                ("maintenance_fraction_ppm", PPM),
+                ("open_interest_base_quantums", BIGINT),
+                ("open_interest_lower_cap", UINT64),
+                ("open_interest_upper_cap", UINT64),
+            ),
+            _margin_requirements,
+            ("MARGIN-2", "MARGIN-3"),
+        ),
+        CatalogueFunction(
+            "position_net_notional_quote_quantums",
+            (("position_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            _net_notional,
+            ("MARGIN-4",),
+        ),
+        CatalogueFunction(
+            "is_liquidatable",
+            (("net_collateral", BIGINT), ("maintenance_margin_requirement", BIGINT)),
+            _is_liquidatable,
+            ("MARGIN-6",),
+        ),
+        CatalogueFunction(
+            "risk_compare",
+            (("first_nc", BIGINT), ("first_mmr", BIGINT), ("second_nc", BIGINT), ("second_mmr", BIGINT)),
+            _risk_compare,
+            ("MARGIN-7",),
+        ),
+        CatalogueFunction(
+            "median_round_half_away_from_zero",
+            (("values", INTEGER_LIST),),
+            _median,
+            ("PRICE-4",),
+        ),
+        CatalogueFunction(
+            "min_price_change_amount",
+            (("current_price", UINT64), ("min_price_change_ppm", PRICE_CHANGE_PPM)),
+            _min_price_change,
+            ("PRICE-5",),
+        ),
+        CatalogueFunction(
+            "funding_settlement_ppm",
+            (("perpetual_funding_index", BIGINT), ("position_funding_index", BIGINT), ("position_quantums", BIGINT)),
+            _funding_settlement,
+            ("FUND-1",),
+        ),
+    ]
+}
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+class _JsonFloat:
+    """A JSON number with a fraction or exponent, kept as text so it is refused, not rounded."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise errors.OutOfRange(f"an integer of more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise errors.MalformedJson(f"{text} is not valid JSON")
+
+
+def parse_json_line(line: str) -> Any:
+    """Parse a JSON line without ever rounding a number (CAT-2)."""
+    try:
+        return json.loads(line, parse_float=_JsonFloat, parse_int=_parse_int, parse_constant=_refuse_constant)
+    except errors.CatalogueError:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise errors.MalformedJson(f"not valid JSON: {error}") from None
+
+
+def evaluate_request(request: Any) -> Any:
+    """The output of one request {"function": NAME, "inputs": {...}} (CAT-1)."""
+    if not isinstance(request, dict) or not isinstance(request.get("function"), str) or "inputs" not in request:
+        raise errors.MalformedRequest('a request is {"function": NAME, "inputs": {...}}')
+    extra = sorted(set(request) - {"function", "inputs"})
+    if extra:
+        raise errors.MalformedRequest(f"unexpected request field {extra[0]!r}")
+    entry = CATALOGUE.get(request["function"])
+    if entry is None:
+        raise errors.UnknownFunction(f"no catalogue function is named {request['function']!r}")
+    return entry.evaluate(request["inputs"])
+
+
+def evaluate_line(line: str) -> dict:
+    """One response object for one input line; never raises (CAT-5)."""
+    try:
+        return {"output": evaluate_request(parse_json_line(line))}
+    except errors.PerpspecError as error:
+        return {"error": error.to_json()}
+    except (MemoryError, RecursionError):
+        return {"error": errors.LimitExceeded("the request is too large to evaluate").to_json()}

@@ -1,0 +1,116 @@
+"""
+The ``perpspec`` command.
+
+- ``perpspec verify [--quick]``: the checks, with a summary table.
+- ``perpspec eval``: JSON lines of catalogue requests on stdin, one answer per line.
+- ``perpspec apply [--genesis FILE]``: JSON lines of messages on stdin; for each, its
+  events or error and the state hash after it.
+- ``perpspec genesis``: print the embedded default genesis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from perpspec import errors
+
+
+def _write(out: TextIO, obj: object) -> None:
+    out.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=True) + "\n")
+    out.flush()
+
+
+def command_eval(stdin: TextIO, stdout: TextIO) -> int:
+    from perpspec.catalogue import evaluate_line
+
+    for line in stdin:
+        if line.strip():
+            _write(stdout, evaluate_line(line))
+    return 0
+
+
+def _load_genesis(path: str | None):
+    from perpspec.codec import decode_state
+    from perpspec.default_genesis import default_genesis
+
+    if path is None:
+        return default_genesis()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise errors.InvalidGenesis(f"cannot read {path}: {error.strerror}") from None
+    try:
+        obj = json.loads(text)
+    except ValueError as error:
+        raise errors.InvalidGenesis(f"{path} is not valid JSON: {error}") from None
+    return decode_state(obj)
+
+
+def command_apply(genesis: str | None, stdin: TextIO, stdout: TextIO) -> int:
+    from perpspec.codec import state_hash
+    from perpspec.transition import apply_json
+
+    state = _load_genesis(genesis)
+    _write(stdout, {"genesisStateHash": state_hash(state)})
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as error:
+            _write(stdout, {"error": errors.MalformedMessage(f"not valid JSON: {error}").to_json()})
+            continue
+        outcome = apply_json(state, obj)
+        _write(stdout, {**outcome.to_json(), "stateHash": state_hash(state)})
+    return 0
+
+
+def command_genesis(stdout: TextIO) -> int:
+    from perpspec.default_genesis import default_genesis_json
+
+    stdout.write(json.dumps(default_genesis_json(), indent=2) + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perpspec", description=__doc__.split("\n\n")[0].strip())
+    commands = parser.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="run the checks and print the summary table")
+    verify.add_argument("--quick", action="store_true", help="CI-sized budgets")
+    verify.add_argument("--seeds", type=int, help="random-run seeds")
+    verify.add_argument("--steps", type=int, help="messages per random run")
+    verify.add_argument("--repo", type=Path, help="the checkout (default: found from the current directory)")
+    commands.add_parser("eval", help="evaluate catalogue functions: JSON lines on stdin")
+    apply = commands.add_parser("apply", help="apply messages: JSON lines on stdin")
+    apply.add_argument("--genesis", help="a genesis JSON file (default: the embedded default markets)")
+    commands.add_parser("genesis", help="print the embedded default genesis")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "verify":
+            from perpspec.verify import run_verify
+
+            return run_verify(args.quick, args.seeds, args.steps, args.repo)
+        if args.command == "eval":
+            return command_eval(sys.stdin, sys.stdout)
+        if args.command == "apply":
+            return command_apply(args.genesis, sys.stdin, sys.stdout)
+        return command_genesis(sys.stdout)
+    except errors.PerpspecError as error:
+        print(f"perpspec: {error.code}: {error.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""
+Contracts: the switch and the predicates that transitions' icontract conditions use (spec/invariants.md).
+
+Every predicate here costs O(what the transition touches): the subaccounts a
+message names, and the perpetuals they hold.  ``check_state_invariants`` is the one
+full scan; tests and ``perpspec verify`` call it between steps, never a transition.
+
+Contracts are on unless the environment variable ``PERPSPEC_CONTRACTS`` is ``0``,
+``off`` or ``false`` when perpspec is first imported (INV-8).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+from perpspec.margin import Risk, is_initially_collateralized
+from perpspec.state import State, Subaccount, SubaccountId
+
+ENABLED: bool = os.environ.get("PERPSPEC_CONTRACTS", "on").strip().lower() not in ("0", "off", "false", "no")
+"""Whether icontract conditions are evaluated; fixed at import time, so off costs nothing."""
+
+
+@dataclass(frozen=True)
+class LedgerSnapshot:
+    """What a transition's postconditions compare against: the touched part of the state before."""
+
+    usdc: dict[SubaccountId, int]
+    longs: dict[int, int]
+    open_interest: dict[int, int]
+    net_deposits: int
+    protocol_balances: int
+    collateralized: dict[SubaccountId, bool]
+
+
+def _stored_or_empty(state: State, subaccount_id: SubaccountId) -> Subaccount:
+    return state.subaccounts.get(subaccount_id) or Subaccount(subaccount_id)
+
+
+def _touched_perpetuals(state: State, ids: Iterable[SubaccountId]) -> set[int]:
+    return {pid for sid in ids for pid in _stored_or_empty(state, sid).positions}
+
+
+def _longs(state: State, ids: Iterable[SubaccountId], perpetual_ids: Iterable[int]) -> dict[int, int]:
+    totals = {pid: 0 for pid in perpetual_ids}
+    for sid in ids:
+        for pid, position in _stored_or_empty(state, sid).positions.items():
+            if pid in totals:
+                totals[pid] += max(position.quantums, 0)
+    return totals
+
+
+def settled_risk(state: State, subaccount_id: SubaccountId) -> Risk:
+    """The subaccount's risk after funding settlement, as the collateral check sees it."""
+    from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk
+
+    settled, _ = get_settled_subaccount(state, get_subaccount(state, subaccount_id))
+    return get_subaccount_risk(state, settled)
+
+
+def take_snapshot(state: State, ids: Iterable[SubaccountId]) -> LedgerSnapshot:
+    """The touched subaccounts' USDC, longs and collateralization, and the global totals."""
+    ids = list(dict.fromkeys(ids))
+    perpetual_ids = _touched_perpetuals(state, ids)
+    return LedgerSnapshot(
+        usdc={sid: _stored_or_empty(state, sid).usdc_balance for sid in ids},
+        longs=_longs(state, ids, perpetual_ids),
+        open_interest={pid: state.perpetuals[pid].open_interest for pid in perpetual_ids},
+        net_deposits=state.total_deposited - state.total_withdrawn,
+        protocol_balances=state.insurance_fund_balance + state.fee_collector_balance,
+        collateralized={sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids},
+    )
+
+
+def conserves_usdc(state: State, before: LedgerSnapshot) -> bool:
+    """
+    INV-1 in delta form: the change of USDC held (touched subaccounts, insurance fund,
+    fee collector) equals the change of deposits minus withdrawals.
+    """
+    held_change = sum(_stored_or_empty(state, sid).usdc_balance - usdc for sid, usdc in before.usdc.items())
+    held_change += state.insurance_fund_balance + state.fee_collector_balance - before.protocol_balances
+    return held_change == (state.total_deposited - state.total_withdrawn) - before.net_deposits
+
+
+def has_no_zero_positions(state: State, ids: Iterable[SubaccountId]) -> bool:
+    """INV-2: no touched subaccount holds a position of size zero, and none is stored empty."""
+    for sid in ids:
+        stored = state.subaccounts.get(sid)
+        if stored is None:
+            continue
+        if stored.is_empty() or any(p.quantums == 0 for p in stored.positions.values()):
+            return False
+    return True
+
+
+def open_interest_follows_longs(state: State, before: LedgerSnapshot) -> bool:
+    """INV-3 in delta form: each touched perpetual's open interest moved by the change of its longs."""
+    after_longs = _longs(state, before.usdc.keys(), before.longs.keys())
+    return all(
+        state.perpetuals[pid].open_interest - before.open_interest[pid] == after_longs[pid] - before.longs[pid]
+        for pid in before.longs
+    )
+
+
+def not_newly_undercollateralized(state: State, before: LedgerSnapshot, subaccount_id: SubaccountId) -> bool:
+    """INV-5: a subaccount that met its initial margin before still meets it after."""
+    if not before.collateralized[subaccount_id]:
+        return True
+    return is_initially_collateralized(settled_risk(state, subaccount_id))
+
+
+def check_state_invariants(state: State) -> list[str]:
+    """
+    Every state invariant over the whole state, as a list of violations (empty when all hold).
+
+    INV-1 conservation, INV-2 no zero positions or stored empty subaccounts, INV-3 open
+    interest is the sum of longs, INV-4 longs equal shorts, INV-6 subaccount ids in range.
+    """
+    from perpspec.state import MAX_SUBACCOUNT_NUMBER
+
+    violations = []
+    held = sum(s.usdc_balance for s in state.subaccounts.values())
+    held += state.insurance_fund_balance + state.fee_collector_balance
+    if held != state.total_deposited - state.total_withdrawn:
+        violations.append(f"INV-1: USDC held {held} != deposits - withdrawals")
+    longs = {pid: 0 for pid in state.perpetuals}
+    shorts = {pid: 0 for pid in state.perpetuals}
+    for sid, subaccount in state.subaccounts.items():
+        if sid != subaccount.id or not 0 <= sid.number <= MAX_SUBACCOUNT_NUMBER:
+            violations.append(f"INV-6: subaccount id {sid} is malformed")
+        if subaccount.is_empty():
+            violations.append(f"INV-2: subaccount {sid} is stored empty")
+        for pid, position in subaccount.positions.items():
+            if position.quantums == 0 or pid != position.perpetual_id:
+                violations.append(f"INV-2: subaccount {sid} holds a zero or misfiled position in {pid}")
+            if position.quantums > 0:
+                longs[pid] += position.quantums
+            else:
+                shorts[pid] -= position.quantums
+    for pid, perpetual in state.perpetuals.items():
+        if perpetual.open_interest != longs[pid]:
+            violations.append(f"INV-3: perpetual {pid} open interest {perpetual.open_interest} != longs {longs[pid]}")
+        if longs[pid] != shorts[pid]:
+            violations.append(f"INV-4: perpetual {pid} longs {longs[pid]} != shorts {shorts[pid]}")
+    return violations

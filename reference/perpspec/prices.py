@@ -1,0 +1,149 @@
+"""
+Oracle prices (spec/prices.md).
+
+An update carries, per market, the prices its sources report with their
+timestamps.  Stale sources are dropped, too few sources leave the price as it is,
+the median of the rest is the candidate, and the minimum-change rule decides
+whether it replaces the current price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Sequence
+
+from perpspec.rounding import mean_round_half_away_from_zero, mul_ppm_floor
+from perpspec.state import MarketParam, MarketPrice
+
+if TYPE_CHECKING:
+    from perpspec.messages import UpdatePrices
+    from perpspec.state import State
+
+
+class PriceOutcome(Enum):
+    """What an update did to one market's price (PRICE-3..6)."""
+
+    UPDATED = "UPDATED"
+    INSUFFICIENT_SOURCES = "INSUFFICIENT_SOURCES"
+    PRICE_CHANGE_TOO_SMALL = "PRICE_CHANGE_TOO_SMALL"
+
+
+@dataclass(frozen=True)
+class SourcePrice:
+    """One source's report: its name, a price value in the market's exponent, and unix seconds."""
+
+    source: str
+    price: int
+    timestamp: int
+
+
+@dataclass(frozen=True)
+class MarketPriceResult:
+    """The result of aggregating one market's sources."""
+
+    market_id: int
+    outcome: PriceOutcome
+    old_price: int
+    new_price: int
+    valid_sources: int
+    dropped_sources: int
+
+
+def median_round_half_away_from_zero(values: Sequence[Any]) -> Any:
+    """
+    The median of a non-empty list (PRICE-4).
+
+    Odd length: the middle value of the sorted list.  Even length: the mean of the two
+    middle values, rounded to the nearest integer with halves away from zero.
+    """
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2 == 1:
+        return ordered[middle]
+    return mean_round_half_away_from_zero(ordered[middle - 1], ordered[middle])
+
+
+def min_price_change_amount(current_price: Any, min_price_change_ppm: Any) -> Any:
+    """The smallest accepted move from the current price: floor(price * ppm / 1e6) (PRICE-5)."""
+    return mul_ppm_floor(current_price, min_price_change_ppm)
+
+
+def is_source_fresh(source: SourcePrice, block_time: int, max_age_seconds: int) -> bool:
+    """A source counts if its timestamp is not after the block and at most max age old (PRICE-2)."""
+    return 0 <= block_time - source.timestamp <= max_age_seconds
+
+
+def is_price_change_sufficient(old_price: int, new_price: int, min_price_change_ppm: int) -> bool:
+    """|new - old| >= floor(old * ppm / 1e6); always true while the old price is 0 (PRICE-5)."""
+    return abs(new_price - old_price) >= min_price_change_amount(old_price, min_price_change_ppm)
+
+
+def compute_market_price_result(
+    param: MarketParam, current: MarketPrice, sources: Sequence[SourcePrice], block_time: int
+) -> MarketPriceResult:
+    """
+    Aggregate one market's sources into its next price (PRICE-2..6).
+
+    Fresh sources only; fewer than ``min_exchanges`` leaves the price unchanged; the
+    median of the fresh prices must move the price by at least the minimum change.
+    """
+    fresh = [s.price for s in sources if is_source_fresh(s, block_time, param.max_source_age_seconds)]
+    dropped = len(sources) - len(fresh)
+    if len(fresh) < param.min_exchanges or not fresh:
+        return MarketPriceResult(
+            param.id, PriceOutcome.INSUFFICIENT_SOURCES, current.price, current.price, len(fresh), dropped
+        )
+    candidate = median_round_half_away_from_zero(fresh)
+    if not is_price_change_sufficient(current.price, candidate, param.min_price_change_ppm):
+        return MarketPriceResult(
+            param.id, PriceOutcome.PRICE_CHANGE_TOO_SMALL, current.price, current.price, len(fresh), dropped
+        )
+    return MarketPriceResult(param.id, PriceOutcome.UPDATED, current.price, candidate, len(fresh), dropped)
+
+
+# --- the transition ---------------------------------------------------------------------
+
+
+def process_update_prices(state: "State", message: "UpdatePrices") -> list[dict]:
+    """
+    Aggregate each listed market's sources into its next oracle price (PRICE-2..6).
+
+    The protocol authority signs it; every market must exist.  All markets' outcomes
+    are computed before any price is written, so an error leaves every price as it
+    was.  A market whose sources are too few or whose median moves too little keeps
+    its price, and its event says why.
+    """
+    from perpspec import errors
+
+    # Verify the protocol authority signed and every market exists
+    if message.signer != state.authority:
+        raise errors.Unauthorized("oracle prices are set by the protocol authority")
+    for update in message.market_updates:
+        if update.market_id not in state.market_params:
+            raise errors.UnknownMarket(f"market {update.market_id} does not exist")
+    # Compute every market's outcome
+    results = [
+        compute_market_price_result(
+            state.market_params[update.market_id],
+            state.market_prices[update.market_id],
+            update.source_prices,
+            state.block_time,
+        )
+        for update in message.market_updates
+    ]
+    # Write the new prices
+    for result in results:
+        state.market_prices[result.market_id].price = result.new_price
+    return [
+        {
+            "type": "MarketPrice",
+            "marketId": r.market_id,
+            "outcome": r.outcome.value,
+            "oldPrice": str(r.old_price),
+            "newPrice": str(r.new_price),
+            "validSources": r.valid_sources,
+            "droppedSources": r.dropped_sources,
+        }
+        for r in results
+    ]

@@ -1,0 +1,141 @@
+"""
+Sending: deposits, withdrawals and transfers of USDC (spec/subaccounts.md, SUB-11..13).
+
+Each transition is a thin shell: authorise, build the updates, run them through the
+collateral check of ``perpspec.subaccounts``, then count the USDC that entered or
+left.  Nothing is written unless every check has passed.
+"""
+
+from __future__ import annotations
+
+import icontract
+
+from perpspec import errors
+from perpspec.contracts import (
+    ENABLED,
+    conserves_usdc,
+    has_no_zero_positions,
+    not_newly_undercollateralized,
+    open_interest_follows_longs,
+    take_snapshot,
+)
+from perpspec.events import subaccount_update_event
+from perpspec.messages import Deposit, Transfer, Withdraw, encode_subaccount_id
+from perpspec.state import State
+from perpspec.subaccounts import Update, UpdateType, process_updates
+
+
+@icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=ENABLED)
+@icontract.snapshot(lambda state, message: take_snapshot(state, [message.recipient]), "ledger", enabled=ENABLED)
+@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, message: has_no_zero_positions(state, [message.recipient]), "INV-2", enabled=ENABLED
+)
+@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, message, OLD: state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn
+    + message.quantums,
+    "SUB-11: total deposited grows by the amount",
+    enabled=ENABLED,
+)
+def process_deposit(state: State, message: Deposit) -> list[dict]:
+    """
+    Credit a subaccount with USDC from the signer's outside account (SUB-11).
+
+    The signer must be the depositing account.  The recipient's update is a Deposit:
+    never gated, and it passes the collateral check because net collateral rises.
+    """
+    # Verify the signer is the account the funds come from
+    if message.signer != message.sender:
+        raise errors.Unauthorized("a deposit is signed by its sender")
+    # Apply the recipient's update through the collateral check
+    settled = process_updates(state, [Update(message.recipient, usdc_delta=message.quantums)], UpdateType.DEPOSIT)
+    # Count the USDC that entered
+    state.total_deposited += message.quantums
+    return [
+        {
+            "type": "Deposit",
+            "sender": message.sender,
+            "recipient": encode_subaccount_id(message.recipient),
+            "quantums": str(message.quantums),
+        },
+        subaccount_update_event(settled[0]),
+    ]
+
+
+@icontract.require(lambda message: message.quantums > 0, "SUB-12: a withdrawal is positive", enabled=ENABLED)
+@icontract.snapshot(lambda state, message: take_snapshot(state, [message.sender]), "ledger", enabled=ENABLED)
+@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
+@icontract.ensure(lambda state, message: has_no_zero_positions(state, [message.sender]), "INV-2", enabled=ENABLED)
+@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
+    "INV-5: a withdrawal never leaves its sender newly under-collateralized",
+    enabled=ENABLED,
+)
+def process_withdraw(state: State, message: Withdraw) -> list[dict]:
+    """
+    Pay USDC from a subaccount to an outside account (SUB-12).
+
+    Only the subaccount's owner may sign it; the update is a Withdrawal, so it is
+    gated (SUB-9) and must pass the collateral check (SUB-7).
+    """
+    # Verify the owner signed
+    if message.signer != message.sender.owner:
+        raise errors.Unauthorized("a withdrawal is signed by the subaccount's owner")
+    # Apply the sender's update through the gated collateral check
+    settled = process_updates(state, [Update(message.sender, usdc_delta=-message.quantums)], UpdateType.WITHDRAWAL)
+    # Count the USDC that left
+    state.total_withdrawn += message.quantums
+    return [
+        {
+            "type": "Withdraw",
+            "sender": encode_subaccount_id(message.sender),
+            "recipient": message.recipient,
+            "quantums": str(message.quantums),
+        },
+        subaccount_update_event(settled[0]),
+    ]
+
+
+@icontract.require(lambda message: message.amount > 0, "SUB-13: a transfer is positive", enabled=ENABLED)
+@icontract.require(lambda message: message.sender != message.recipient, "SUB-13", enabled=ENABLED)
+@icontract.snapshot(
+    lambda state, message: take_snapshot(state, [message.sender, message.recipient]), "ledger", enabled=ENABLED
+)
+@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, message: has_no_zero_positions(state, [message.sender, message.recipient]), "INV-2", enabled=ENABLED
+)
+@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
+    "INV-5: a transfer never leaves its sender newly under-collateralized",
+    enabled=ENABLED,
+)
+def process_transfer(state: State, message: Transfer) -> list[dict]:
+    """
+    Move USDC from one subaccount to another (SUB-13).
+
+    Only the sender's owner may sign it; both updates form one Transfer batch, gated
+    (SUB-9) and collateral-checked together (SUB-7): both are written or neither.
+    """
+    # Verify the sender's owner signed
+    if message.signer != message.sender.owner:
+        raise errors.Unauthorized("a transfer is signed by the sender's owner")
+    # Apply both updates as one batch
+    updates = [
+        Update(message.sender, usdc_delta=-message.amount),
+        Update(message.recipient, usdc_delta=message.amount),
+    ]
+    settled = process_updates(state, updates, UpdateType.TRANSFER)
+    return [
+        {
+            "type": "Transfer",
+            "sender": encode_subaccount_id(message.sender),
+            "recipient": encode_subaccount_id(message.recipient),
+            "amount": str(message.amount),
+        },
+        subaccount_update_event(settled[0]),
+        subaccount_update_event(settled[1]),
+    ]

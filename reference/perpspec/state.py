@@ -1,0 +1,145 @@
+"""
+State: plain data, no rules (spec/subaccounts.md, spec/prices.md, spec/genesis.md).
+
+The state machine's whole state is one ``State``.  Every rule that reads or changes
+it lives in the module named after its concept; this module only says what exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+MAX_SUBACCOUNT_NUMBER = 127
+"""Subaccount numbers run 0..127 (SUB-1)."""
+
+WITHDRAWAL_GATING_BLOCKS = 50
+"""Blocks during which withdrawals and transfers stay blocked (SUB-9)."""
+
+CHAIN_OUTAGE_SECONDS = 300
+"""A gap of at least this many seconds between blocks is a chain outage (BLOCK-2)."""
+
+
+@dataclass(frozen=True, order=True)
+class SubaccountId:
+    """A subaccount: its owner's bech32 address and a number 0..127 (SUB-1)."""
+
+    owner: str
+    number: int
+
+
+@dataclass
+class PerpetualPosition:
+    """A signed position in base quantums and the funding index it was last settled at (SUB-2)."""
+
+    perpetual_id: int
+    quantums: int
+    funding_index: int
+
+
+@dataclass
+class Subaccount:
+    """USDC balance (signed quote quantums) and perpetual positions keyed by perpetual id (SUB-2)."""
+
+    id: SubaccountId
+    usdc_balance: int = 0
+    positions: dict[int, PerpetualPosition] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return self.usdc_balance == 0 and not self.positions
+
+
+@dataclass(frozen=True)
+class LiquidityTier:
+    """Margin parameters shared by perpetuals of one risk class (MARGIN-1..3)."""
+
+    id: int
+    name: str
+    initial_margin_ppm: int
+    maintenance_fraction_ppm: int
+    impact_notional: int
+    open_interest_lower_cap: int
+    open_interest_upper_cap: int
+
+
+class MarketType(Enum):
+    CROSS = 1
+    ISOLATED = 2
+
+
+@dataclass
+class Perpetual:
+    """A perpetual market: its parameters, funding index and open interest (base quantums)."""
+
+    id: int
+    ticker: str
+    market_id: int
+    atomic_resolution: int
+    default_funding_ppm: int
+    liquidity_tier: int
+    market_type: MarketType
+    funding_index: int = 0
+    open_interest: int = 0
+
+
+@dataclass(frozen=True)
+class MarketParam:
+    """An oracle market's parameters (PRICE-1)."""
+
+    id: int
+    pair: str
+    exponent: int
+    min_exchanges: int
+    min_price_change_ppm: int
+    max_source_age_seconds: int
+
+
+@dataclass
+class MarketPrice:
+    """An oracle price: ``price * 10^exponent`` USD per coin; 0 means none yet (PRICE-1)."""
+
+    id: int
+    exponent: int
+    price: int
+
+
+class ClobPairStatus(Enum):
+    ACTIVE = 1
+    PAUSED = 2
+    CANCEL_ONLY = 3
+    POST_ONLY = 4
+    INITIALIZING = 5
+    FINAL_SETTLEMENT = 6
+
+
+@dataclass(frozen=True)
+class ClobPair:
+    """An order book's units (UNITS-6); matching arrives with the order book."""
+
+    id: int
+    perpetual_id: int
+    step_base_quantums: int
+    subticks_per_tick: int
+    quantum_conversion_exponent: int
+    status: ClobPairStatus
+
+
+@dataclass
+class State:
+    """Everything the ledger knows."""
+
+    authority: str
+    block_height: int
+    block_time: int
+    liquidity_tiers: dict[int, LiquidityTier]
+    perpetuals: dict[int, Perpetual]
+    market_params: dict[int, MarketParam]
+    market_prices: dict[int, MarketPrice]
+    clob_pairs: dict[int, ClobPair]
+    subaccounts: dict[SubaccountId, Subaccount]
+    insurance_fund_balance: int = 0
+    fee_collector_balance: int = 0
+    total_deposited: int = 0
+    total_withdrawn: int = 0
+    negative_tnc_subaccount_seen_at_block: int | None = None
+    last_chain_outage_at_block: int | None = None

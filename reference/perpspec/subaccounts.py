@@ -1,0 +1,317 @@
+"""
+Subaccounts: settlement, risk and the collateral check (spec/subaccounts.md).
+
+Every change to a subaccount is an ``Update`` (a USDC delta and perpetual deltas)
+applied by ``process_updates``, which first settles funding, then runs the
+collateral check on every update of the batch, and writes all of them or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+from perpspec import errors
+from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.margin import (
+    Risk,
+    is_initially_collateralized,
+    perpetual_margin_requirements,
+    position_net_notional_quote_quantums,
+    risk_compare,
+)
+from perpspec.state import (
+    WITHDRAWAL_GATING_BLOCKS,
+    Perpetual,
+    PerpetualPosition,
+    State,
+    Subaccount,
+    SubaccountId,
+)
+
+
+class UpdateType(Enum):
+    """Why a batch of updates is applied; withdrawals and transfers are gated (SUB-9)."""
+
+    DEPOSIT = "Deposit"
+    WITHDRAWAL = "Withdrawal"
+    TRANSFER = "Transfer"
+    MATCH = "Match"
+    COLLAT_CHECK = "CollatCheck"
+
+
+class UpdateResult(Enum):
+    """The outcome of the collateral check for one update (SUB-7)."""
+
+    SUCCESS = "Success"
+    NEWLY_UNDERCOLLATERALIZED = "NewlyUndercollateralized"
+    STILL_UNDERCOLLATERALIZED = "StillUndercollateralized"
+    WITHDRAWALS_AND_TRANSFERS_BLOCKED = "WithdrawalsAndTransfersBlocked"
+    UPDATE_CAUSED_ERROR = "UpdateCausedError"
+    VIOLATES_ISOLATED_SUBACCOUNT_CONSTRAINTS = "ViolatesIsolatedSubaccountConstraints"
+
+
+RESULT_ERRORS: dict[UpdateResult, type[errors.ProtocolError]] = {
+    UpdateResult.NEWLY_UNDERCOLLATERALIZED: errors.NewlyUndercollateralized,
+    UpdateResult.STILL_UNDERCOLLATERALIZED: errors.StillUndercollateralized,
+    UpdateResult.WITHDRAWALS_AND_TRANSFERS_BLOCKED: errors.WithdrawalsAndTransfersBlocked,
+}
+
+
+@dataclass(frozen=True)
+class Update:
+    """A change to one subaccount: a USDC delta and per-perpetual quantum deltas (SUB-5)."""
+
+    subaccount_id: SubaccountId
+    usdc_delta: int = 0
+    perpetual_deltas: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class SettledUpdate:
+    """An update together with its subaccount before (settled) and after the update."""
+
+    update: Update
+    settled: Subaccount
+    updated: Subaccount
+    funding_payments: dict[int, int] = field(default_factory=dict)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_subaccount(state: State, subaccount_id: SubaccountId) -> Subaccount:
+    """The stored subaccount, or an empty one: absent and empty are the same (SUB-3)."""
+    stored = state.subaccounts.get(subaccount_id)
+    if stored is None:
+        return Subaccount(subaccount_id)
+    return copy_subaccount(stored)
+
+
+def copy_subaccount(subaccount: Subaccount) -> Subaccount:
+    positions = {
+        pid: PerpetualPosition(p.perpetual_id, p.quantums, p.funding_index)
+        for pid, p in subaccount.positions.items()
+    }
+    return Subaccount(subaccount.id, subaccount.usdc_balance, positions)
+
+
+def get_perpetual(state: State, perpetual_id: int) -> Perpetual:
+    perpetual = state.perpetuals.get(perpetual_id)
+    if perpetual is None:
+        raise errors.UnknownPerpetual(f"perpetual {perpetual_id} does not exist")
+    return perpetual
+
+
+def get_settled_subaccount(state: State, subaccount: Subaccount) -> tuple[Subaccount, dict[int, int]]:
+    """
+    The subaccount with funding settled against every perpetual's index (FUND-2).
+
+    Per-position settlements are summed in ppm and applied once, rounded down; each
+    position's funding index becomes the perpetual's.  Also returns the funding paid
+    per perpetual (negative when received), as the indexer reports it.
+    """
+    settled = copy_subaccount(subaccount)
+    total_ppm = 0
+    payments: dict[int, int] = {}
+    for position in settled.positions.values():
+        perpetual = state.perpetuals[position.perpetual_id]
+        settlement_ppm, new_index = funding_settlement_ppm(
+            perpetual.funding_index, position.funding_index, position.quantums
+        )
+        if settlement_ppm != 0:
+            payments[position.perpetual_id] = -settlement_quote_quantums(settlement_ppm)
+        total_ppm += settlement_ppm
+        position.funding_index = new_index
+    settled.usdc_balance += settlement_quote_quantums(total_ppm)
+    return settled, payments
+
+
+def get_position_risk(
+    state: State, perpetual_id: int, quantums: int, open_interest: int | None = None
+) -> Risk:
+    """NC, IMR and MMR of one position at the oracle price (MARGIN-4, MARGIN-2, MARGIN-3)."""
+    perpetual = state.perpetuals[perpetual_id]
+    price = state.market_prices[perpetual.market_id]
+    tier = state.liquidity_tiers[perpetual.liquidity_tier]
+    nc = position_net_notional_quote_quantums(quantums, perpetual.atomic_resolution, price.price, price.exponent)
+    imr, mmr = perpetual_margin_requirements(
+        quantums,
+        perpetual.atomic_resolution,
+        price.price,
+        price.exponent,
+        tier.initial_margin_ppm,
+        tier.maintenance_fraction_ppm,
+        perpetual.open_interest if open_interest is None else open_interest,
+        tier.open_interest_lower_cap,
+        tier.open_interest_upper_cap,
+    )
+    return Risk(nc, imr, mmr)
+
+
+def get_subaccount_risk(
+    state: State, subaccount: Subaccount, open_interest: dict[int, int] | None = None
+) -> Risk:
+    """
+    Total NC, IMR and MMR of a subaccount (MARGIN-5).
+
+    TNC = USDC balance + the sum of position net notionals; TIMR and TMMR are sums.
+    ``open_interest`` overrides perpetuals' open interest (post-trade OI for IMR).
+    """
+    risk = Risk(subaccount.usdc_balance, 0, 0)
+    overrides = open_interest or {}
+    for position in subaccount.positions.values():
+        risk = risk + get_position_risk(
+            state, position.perpetual_id, position.quantums, overrides.get(position.perpetual_id)
+        )
+    return risk
+
+
+def is_withdrawal_gated(state: State) -> bool:
+    """Withdrawals and transfers are blocked within 50 blocks of a negative-TNC subaccount or an outage (SUB-9)."""
+    for seen_at in (state.negative_tnc_subaccount_seen_at_block, state.last_chain_outage_at_block):
+        if seen_at is not None and state.block_height - seen_at < WITHDRAWAL_GATING_BLOCKS:
+            return True
+    return False
+
+
+def is_perpetual_updatable(state: State, perpetual_id: int) -> bool:
+    """A perpetual's positions may change only once its market has a non-zero price (PRICE-7)."""
+    perpetual = get_perpetual(state, perpetual_id)
+    return state.market_prices[perpetual.market_id].price != 0
+
+
+# --- computing --------------------------------------------------------------------------
+
+
+def compute_updated_subaccount(state: State, settled: Subaccount, update: Update) -> Subaccount:
+    """
+    The settled subaccount with the update applied (SUB-5).
+
+    A new position starts at the perpetual's current funding index; a position that
+    reaches zero quantums is removed (SUB-4).
+    """
+    updated = copy_subaccount(settled)
+    updated.usdc_balance += update.usdc_delta
+    for perpetual_id, delta in update.perpetual_deltas:
+        position = updated.positions.get(perpetual_id)
+        if position is None:
+            position = PerpetualPosition(perpetual_id, 0, get_perpetual(state, perpetual_id).funding_index)
+            updated.positions[perpetual_id] = position
+        position.quantums += delta
+        if position.quantums == 0:
+            del updated.positions[perpetual_id]
+    return updated
+
+
+def compute_undercollateralized_result(risk_current: Risk, risk_new: Risk) -> UpdateResult:
+    """
+    Whether an update that leaves the subaccount below initial margin is still allowed (SUB-8).
+
+    The failure is NewlyUndercollateralized when the subaccount met its initial margin
+    before, StillUndercollateralized otherwise.  The update is allowed only if the
+    maintenance margin does not rise and, with positions on both sides, the
+    NC/MMR ratio does not worsen; with no margin requirement on either side, only if
+    both MMRs are zero and net collateral strictly rises.
+    """
+    failure = (
+        UpdateResult.NEWLY_UNDERCOLLATERALIZED
+        if is_initially_collateralized(risk_current)
+        else UpdateResult.STILL_UNDERCOLLATERALIZED
+    )
+    if risk_new.mmr > risk_current.mmr:
+        return failure
+    if risk_new.mmr == 0 or risk_current.mmr == 0:
+        if risk_new.mmr == 0 and risk_current.mmr == 0 and risk_new.nc > risk_current.nc:
+            return UpdateResult.SUCCESS
+        return failure
+    if risk_compare(risk_new.nc, risk_new.mmr, risk_current.nc, risk_current.mmr) > 0:
+        return failure
+    return UpdateResult.SUCCESS
+
+
+def compute_open_interest_deltas(settled_updates: Iterable[SettledUpdate]) -> dict[int, int]:
+    """The change of each perpetual's open interest: the change in the sum of long positions (SUB-6)."""
+    deltas: dict[int, int] = {}
+    for settled_update in settled_updates:
+        for perpetual_id, _ in settled_update.update.perpetual_deltas:
+            before = settled_update.settled.positions.get(perpetual_id)
+            after = settled_update.updated.positions.get(perpetual_id)
+            old_long = max(before.quantums, 0) if before else 0
+            new_long = max(after.quantums, 0) if after else 0
+            deltas[perpetual_id] = deltas.get(perpetual_id, 0) + new_long - old_long
+    return {pid: delta for pid, delta in deltas.items() if delta != 0}
+
+
+def compute_settled_updates(state: State, updates: list[Update]) -> list[SettledUpdate]:
+    """Settle each updated subaccount and compute it after its update (FUND-2, SUB-5)."""
+    settled_updates = []
+    for update in updates:
+        settled, payments = get_settled_subaccount(state, get_subaccount(state, update.subaccount_id))
+        updated = compute_updated_subaccount(state, settled, update)
+        settled_updates.append(SettledUpdate(update, settled, updated, payments))
+    return settled_updates
+
+
+def check_updates(
+    state: State, updates: list[Update], update_type: UpdateType
+) -> tuple[list[UpdateResult], list[SettledUpdate]]:
+    """
+    The collateral check of a batch of updates, without writing anything (SUB-7).
+
+    In order: funding settlement (FUND-2); withdrawal/transfer gating (SUB-9); every
+    touched perpetual must be updatable (PRICE-7, an error rather than a result); then, with the batch's
+    open-interest change applied for initial margin (SUB-6), each update succeeds
+    if NC >= IMR after it, else by the under-collateralized rule (SUB-8).
+    """
+    settled_updates = compute_settled_updates(state, updates)
+    if update_type in (UpdateType.WITHDRAWAL, UpdateType.TRANSFER) and is_withdrawal_gated(state):
+        return [UpdateResult.WITHDRAWALS_AND_TRANSFERS_BLOCKED] * len(updates), settled_updates
+    for update in updates:
+        for perpetual_id, _ in update.perpetual_deltas:
+            if not is_perpetual_updatable(state, perpetual_id):
+                raise errors.PositionNotUpdatable(f"perpetual {perpetual_id} has no oracle price yet")
+    post_trade_open_interest = {
+        pid: state.perpetuals[pid].open_interest + delta
+        for pid, delta in compute_open_interest_deltas(settled_updates).items()
+    }
+    results = []
+    for settled_update in settled_updates:
+        risk_new = get_subaccount_risk(state, settled_update.updated, post_trade_open_interest)
+        if is_initially_collateralized(risk_new):
+            results.append(UpdateResult.SUCCESS)
+            continue
+        risk_current = get_subaccount_risk(state, settled_update.settled, post_trade_open_interest)
+        results.append(compute_undercollateralized_result(risk_current, risk_new))
+    return results, settled_updates
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def write_subaccount(state: State, subaccount: Subaccount) -> None:
+    """Store a subaccount; an empty one is deleted, so absent and empty agree (SUB-3)."""
+    if subaccount.is_empty():
+        state.subaccounts.pop(subaccount.id, None)
+    else:
+        state.subaccounts[subaccount.id] = subaccount
+
+
+def process_updates(state: State, updates: list[Update], update_type: UpdateType) -> list[SettledUpdate]:
+    """
+    Apply a batch of updates atomically, or raise the first failing result's error (SUB-7).
+
+    Nothing is written unless every update succeeds; then every updated subaccount
+    is written (settled, with its update) and open interest follows (SUB-6).
+    """
+    results, settled_updates = check_updates(state, updates, update_type)
+    for result in results:
+        if result is not UpdateResult.SUCCESS:
+            raise RESULT_ERRORS[result](f"collateral check: {result.value}")
+    for perpetual_id, delta in compute_open_interest_deltas(settled_updates).items():
+        state.perpetuals[perpetual_id].open_interest += delta
+    for settled_update in settled_updates:
+        write_subaccount(state, settled_update.updated)
+    return settled_updates
+
