@@ -1,7 +1,7 @@
 """
 Contracts: the switch and the predicates that transitions' icontract conditions use (spec/invariants.md).
 
-Every predicate here costs O(what the transition touches): the subaccounts a
+Every predicate here costs O(what the transition touches) (INV-7): the subaccounts a
 message names, and the perpetuals they hold.  ``check_state_invariants`` is the one
 full scan; tests and ``perpspec verify`` call it between steps, never a transition.
 

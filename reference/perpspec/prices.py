@@ -107,7 +107,7 @@ def compute_market_price_result(
 
 def process_update_prices(state: "State", message: "UpdatePrices") -> list[dict]:
     """
-    Aggregate each listed market's sources into its next oracle price (PRICE-2..6).
+    Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5).
 
     The protocol authority signs it; every market must exist.  All markets' outcomes
     are computed before any price is written, so an error leaves every price as it

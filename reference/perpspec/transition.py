@@ -7,6 +7,9 @@ rules of its own beyond TX-2: a rejected message leaves the state exactly as it 
 which the process functions guarantee by checking everything before writing, and
 which this module checks (with contracts on) by comparing the touched part of the
 state before and after.
+
+The function is deterministic (TX-6): no clocks, no randomness, no floating point,
+and every iteration over a table is in key order where order can show.
 """
 
 from __future__ import annotations

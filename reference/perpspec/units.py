@@ -1,8 +1,9 @@
 """
 Units and conversions (spec/units.md).
 
-Quote quantums are 1e-6 USDC; base quantums are 10^atomic_resolution of one coin;
-an oracle price is ``price_value * 10^price_exponent`` USD per coin; order prices
+Quote quantums are 1e-6 USDC (UNITS-1); base quantums are 10^atomic_resolution of
+one coin (UNITS-2); an oracle price is ``price_value * 10^price_exponent`` USD per
+coin (UNITS-3); order prices
 are subticks, where ``subticks * 10^quantum_conversion_exponent`` is the price of
 one base quantum in quote quantums.  Every conversion below rounds through
 ``perpspec.rounding`` in the direction the spec names.
