@@ -71,8 +71,6 @@ BIGINT = IntegerType("integer", None, None)
 UINT64 = IntegerType("uint64", 0, UINT64_MAX)
 UINT32 = IntegerType("uint32", 0, UINT32_MAX)
 INT32 = IntegerType("int32", INT32_MIN, INT32_MAX)
-PPM = IntegerType("ppm (0..1000000)", 0, ONE_MILLION)
-PRICE_CHANGE_PPM = IntegerType("min price change ppm (1..9999)", 1, 9_999)
 
 
 @dataclass(frozen=True)
@@ -155,9 +153,16 @@ def require_positive(value: int, name: str) -> None:
         raise errors.InvalidArgument(f"{name} must be positive (the protocol divides by it)")
 
 
-def require_caps_ordered(lower: int, upper: int) -> None:
-    if lower > upper:
-        raise errors.InvalidArgument("open_interest_lower_cap exceeds open_interest_upper_cap (MARGIN-1)")
+def require_scalable_margin(imf: int, lower: int, upper: int, oi_notional: int) -> None:
+    """Go panics when it scales an initial margin fraction above 100% between the caps (MARGIN-1)."""
+    if imf > ONE_MILLION and upper != 0 and lower < oi_notional < upper:
+        raise errors.InvalidArgument("initial_margin_ppm above 1000000 cannot be scaled by open interest")
+
+
+def require_fraction_at_most_one(value: int, name: str) -> None:
+    """Go panics for a maintenance fraction above 100% (MARGIN-3)."""
+    if value > ONE_MILLION:
+        raise errors.OutOfRange(f"{name}: {value} is above 1000000 (100%)")
 
 
 # --- the entries ------------------------------------------------------------------------
@@ -256,7 +261,7 @@ def _subticks_to_price(
 def _adjusted_imf(
     initial_margin_ppm: int, open_interest_lower_cap: int, open_interest_upper_cap: int, open_interest_notional: int
 ) -> Any:
-    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
+    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
     return encode_integer(
         adjusted_initial_margin_ppm(
             initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
@@ -271,7 +276,7 @@ def _initial_margin(
     open_interest_upper_cap: int,
     open_interest_notional: int,
 ) -> Any:
-    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
+    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
     return encode_integer(
         initial_margin_quote_quantums(
             notional_quote_quantums,
@@ -284,6 +289,7 @@ def _initial_margin(
 
 
 def _maintenance_margin_ppm(initial_margin_ppm: int, maintenance_fraction_ppm: int) -> Any:
+    require_fraction_at_most_one(maintenance_fraction_ppm, "maintenance_fraction_ppm")
     return encode_integer(maintenance_margin_ppm(initial_margin_ppm, maintenance_fraction_ppm))
 
 
@@ -298,9 +304,10 @@ def _margin_requirements(
     open_interest_lower_cap: int,
     open_interest_upper_cap: int,
 ) -> Any:
-    require_caps_ordered(open_interest_lower_cap, open_interest_upper_cap)
     exponent = compute_quote_exponent(atomic_resolution, price_exponent)
     require_pow10_within_limit(exponent, price_value == 0 or (position_quantums == 0 and open_interest_base_quantums == 0))
+    open_interest_notional = base_to_quote_quantums(open_interest_base_quantums, atomic_resolution, price_value, price_exponent)
+    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
     imr, mmr = perpetual_margin_requirements(
         position_quantums,
         atomic_resolution,
@@ -336,7 +343,10 @@ def _median(values: list[int]) -> Any:
 
 
 def _min_price_change(current_price: int, min_price_change_ppm: int) -> Any:
-    return encode_integer(min_price_change_amount(current_price, min_price_change_ppm))
+    amount = min_price_change_amount(current_price, min_price_change_ppm)
+    if amount > UINT64_MAX:
+        raise errors.ResultOutOfRange(f"the amount {amount} does not fit a uint64")
+    return encode_integer(amount)
 
 
 def _funding_settlement(perpetual_funding_index: int, position_funding_index: int, position_quantums: int) -> Any:
@@ -398,7 +408,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
         CatalogueFunction(
             "adjusted_initial_margin_ppm",
             (
-                ("initial_margin_ppm", PPM),
+                ("initial_margin_ppm", UINT32),
                 ("open_interest_lower_cap", UINT64),
                 ("open_interest_upper_cap", UINT64),
                 ("open_interest_notional", BIGINT),
@@ -410,7 +420,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
             "initial_margin_quote_quantums",
             (
                 ("notional_quote_quantums", BIGINT),
-                ("initial_margin_ppm", PPM),
+                ("initial_margin_ppm", UINT32),
                 ("open_interest_lower_cap", UINT64),
                 ("open_interest_upper_cap", UINT64),
                 ("open_interest_notional", BIGINT),
@@ -420,7 +430,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
         ),
         CatalogueFunction(
             "maintenance_margin_ppm",
-            (("initial_margin_ppm", PPM), ("maintenance_fraction_ppm", PPM)),
+            (("initial_margin_ppm", UINT32), ("maintenance_fraction_ppm", UINT32)),
             _maintenance_margin_ppm,
             ("MARGIN-3",),
         ),
@@ -431,8 +441,8 @@ CATALOGUE: dict[str, CatalogueFunction] = {
                 ("atomic_resolution", INT32),
                 ("price_value", UINT64),
                 ("price_exponent", INT32),
-                ("initial_margin_ppm", PPM),
-                ("maintenance_fraction_ppm", PPM),
+                ("initial_margin_ppm", UINT32),
+                ("maintenance_fraction_ppm", UINT32),
                 ("open_interest_base_quantums", BIGINT),
                 ("open_interest_lower_cap", UINT64),
                 ("open_interest_upper_cap", UINT64),
@@ -466,7 +476,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
         ),
         CatalogueFunction(
             "min_price_change_amount",
-            (("current_price", UINT64), ("min_price_change_ppm", PRICE_CHANGE_PPM)),
+            (("current_price", UINT64), ("min_price_change_ppm", UINT32)),
             _min_price_change,
             ("PRICE-5",),
         ),

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Sequence
 
+import icontract
+
+from perpspec.contracts import ENABLED
 from perpspec.rounding import mean_round_half_away_from_zero, mul_ppm_floor
 from perpspec.state import MarketParam, MarketPrice
 
@@ -105,6 +108,29 @@ def compute_market_price_result(
 # --- the transition ---------------------------------------------------------------------
 
 
+def _touched_prices(state: "State", message: "UpdatePrices") -> dict[int, int]:
+    return {u.market_id: state.market_prices[u.market_id].price for u in message.market_updates if u.market_id in state.market_prices}
+
+
+def _moves_are_sufficient(state: "State", before: dict[int, int]) -> bool:
+    return all(
+        state.market_prices[mid].price == old
+        or is_price_change_sufficient(old, state.market_prices[mid].price, state.market_params[mid].min_price_change_ppm)
+        for mid, old in before.items()
+    )
+
+
+@icontract.snapshot(_touched_prices, "prices", enabled=ENABLED)
+@icontract.ensure(
+    lambda state, OLD: _moves_are_sufficient(state, OLD.prices),
+    "PRICE-5: a price that moved, moved by at least the minimum change",
+    enabled=ENABLED,
+)
+@icontract.ensure(
+    lambda state, OLD: all(state.market_prices[mid].price > 0 or old == 0 for mid, old in OLD.prices.items()),
+    "PRICE-4: an aggregated price is positive",
+    enabled=ENABLED,
+)
 def process_update_prices(state: "State", message: "UpdatePrices") -> list[dict]:
     """
     Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5).

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
 
+import icontract
+
 from perpspec import errors
+from perpspec.contracts import ENABLED
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.margin import (
     Risk,
@@ -205,6 +208,18 @@ def compute_updated_subaccount(state: State, settled: Subaccount, update: Update
     return updated
 
 
+@icontract.ensure(
+    lambda risk_current, risk_new, result: result is not UpdateResult.SUCCESS or risk_new.mmr <= risk_current.mmr,
+    "SUB-8: an under-collateralized update never raises maintenance margin",
+    enabled=ENABLED,
+)
+@icontract.ensure(
+    lambda risk_current, risk_new, result: result is not UpdateResult.SUCCESS
+    or (risk_new.mmr == 0 and risk_current.mmr == 0 and risk_new.nc > risk_current.nc)
+    or risk_compare(risk_new.nc, risk_new.mmr, risk_current.nc, risk_current.mmr) <= 0,
+    "SUB-8: an under-collateralized update never makes the account riskier",
+    enabled=ENABLED,
+)
 def compute_undercollateralized_result(risk_current: Risk, risk_new: Risk) -> UpdateResult:
     """
     Whether an update that leaves the subaccount below initial margin is still allowed (SUB-8).

@@ -47,7 +47,8 @@ def check_random_runs(seeds: int, steps: int) -> CheckResult:
                 f"seed {seed}: {report.violations[0]}",
                 time.perf_counter() - start,
             )
-    detail = f"{seeds} seeds x {steps} steps = {total_steps} messages, {accepted} accepted, {len(codes)} error codes seen"
+    seen = ", ".join(f"{code} {count}" for code, count in sorted(codes.items()))
+    detail = f"{seeds} seeds x {steps} steps = {total_steps} messages, {accepted} accepted; rejected: {seen}"
     return CheckResult("random runs (contracts on)", "INV-1..6, TX-2", True, detail, time.perf_counter() - start)
 
 

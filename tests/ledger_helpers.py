@@ -1,0 +1,211 @@
+"""
+Shared helpers for the ledger tests (test_rules_ledger.py, test_stateful_ledger.py).
+
+Builds genesis documents on top of ``default_genesis_json()``, builds message JSON in
+the v4 camelCase shapes, and applies messages asserting the outcome.  A rejection is
+always checked to leave the whole state byte-for-byte unchanged (TX-2).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from typing import Any, Iterable
+
+_REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference")
+if _REFERENCE not in sys.path:  # the tests are normally run with PYTHONPATH=reference
+    sys.path.insert(0, _REFERENCE)
+
+from perpspec.codec import decode_state, state_hash  # noqa: E402
+from perpspec.default_genesis import GOVERNANCE_AUTHORITY, GENESIS_TIME, default_genesis_json  # noqa: E402
+from perpspec.messages import (  # noqa: E402
+    ADVANCE_BLOCK_TYPE,
+    DEPOSIT_TYPE,
+    TRANSFER_TYPE,
+    UPDATE_PRICES_TYPE,
+    WITHDRAW_TYPE,
+)
+from perpspec.simulation import account  # noqa: E402
+from perpspec.state import State, SubaccountId  # noqa: E402
+from perpspec.transition import Outcome, apply_json, full_state_bytes  # noqa: E402
+
+AUTHORITY = GOVERNANCE_AUTHORITY
+ALICE = account("alice")
+BOB = account("bob")
+CAROL = account("carol")
+DAVE = account("dave")
+MALLORY = account("mallory")
+
+BTC, ETH, SOL = 0, 1, 5
+"""Perpetual (and market, and clob pair) ids of the default genesis."""
+
+ONE_BTC = 10**10  # atomic resolution -10
+ONE_ETH = 10**9  # atomic resolution -9
+ONE_SOL = 10**7  # atomic resolution -7
+
+
+def sub(owner: str, number: int = 0) -> dict:
+    """A subaccount id as message JSON."""
+    return {"owner": owner, "number": number}
+
+
+def sid(owner: str, number: int = 0) -> SubaccountId:
+    return SubaccountId(owner, number)
+
+
+def subaccount_entry(owner: str, number: int = 0, usdc: int = 0, positions: Iterable[tuple] = ()) -> dict:
+    """A genesis subaccount; ``positions`` holds (perpetual id, quantums[, funding index])."""
+    return {
+        "id": sub(owner, number),
+        "assetPositions": [{"assetId": 0, "quantums": str(usdc)}] if usdc else [],
+        "perpetualPositions": [
+            {"perpetualId": p[0], "quantums": str(p[1]), "fundingIndex": str(p[2] if len(p) > 2 else 0)}
+            for p in positions
+        ],
+    }
+
+
+def make_genesis(subaccounts: Iterable[dict] = (), **top_level: Any) -> dict:
+    """The default genesis with subaccounts; open interest is left for decode_state to compute."""
+    genesis = default_genesis_json()
+    genesis["subaccounts"] = list(subaccounts)
+    for perpetual in genesis["perpetuals"]:
+        del perpetual["openInterest"]
+    genesis.update(top_level)
+    return genesis
+
+
+def perpetual_json(genesis: dict, perpetual_id: int) -> dict:
+    return next(p for p in genesis["perpetuals"] if p["params"]["id"] == perpetual_id)
+
+
+def market_price_json(genesis: dict, market_id: int) -> dict:
+    return next(m for m in genesis["marketPrices"] if m["id"] == market_id)
+
+
+def make_state(genesis: dict | None = None) -> State:
+    return decode_state(copy.deepcopy(genesis if genesis is not None else make_genesis()))
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def deposit(signer: str, recipient: dict, quantums: Any, sender: str | None = None) -> dict:
+    return {
+        "@type": DEPOSIT_TYPE,
+        "signer": signer,
+        "sender": signer if sender is None else sender,
+        "recipient": recipient,
+        "assetId": 0,
+        "quantums": str(quantums) if isinstance(quantums, int) else quantums,
+    }
+
+
+def withdraw(signer: str, sender: dict, quantums: Any, recipient: str | None = None) -> dict:
+    return {
+        "@type": WITHDRAW_TYPE,
+        "signer": signer,
+        "sender": sender,
+        "recipient": sender["owner"] if recipient is None else recipient,
+        "assetId": 0,
+        "quantums": str(quantums) if isinstance(quantums, int) else quantums,
+    }
+
+
+def transfer(signer: str, sender: dict, recipient: dict, amount: Any) -> dict:
+    return {
+        "@type": TRANSFER_TYPE,
+        "signer": signer,
+        "transfer": {
+            "sender": sender,
+            "recipient": recipient,
+            "assetId": 0,
+            "amount": str(amount) if isinstance(amount, int) else amount,
+        },
+    }
+
+
+def update_prices(signer: str, markets: Iterable[tuple[int, Iterable[tuple[str, int, int]]]]) -> dict:
+    """``markets``: (market id, [(source, price, timestamp), ...])."""
+    return {
+        "@type": UPDATE_PRICES_TYPE,
+        "signer": signer,
+        "marketUpdates": [
+            {
+                "marketId": market_id,
+                "sourcePrices": [
+                    {"source": name, "price": str(price), "timestamp": str(ts)} for name, price, ts in sources
+                ],
+            }
+            for market_id, sources in markets
+        ],
+    }
+
+
+def advance_block(signer: str, height: int, time: int) -> dict:
+    return {"@type": ADVANCE_BLOCK_TYPE, "signer": signer, "height": height, "time": str(time)}
+
+
+def next_block(state: State, seconds: int = 1) -> dict:
+    return advance_block(state.authority, state.block_height + 1, state.block_time + seconds)
+
+
+# --- applying ---------------------------------------------------------------------------
+
+
+def apply_ok(state: State, message: Any) -> list[dict]:
+    """Apply a message that must be accepted; its events."""
+    outcome = apply_json(state, message)
+    assert outcome.accepted, f"expected acceptance, got {outcome.error.code}: {outcome.error.message}"
+    return outcome.events
+
+
+def apply_rejected(state: State, message: Any, code: str) -> Outcome:
+    """Apply a message that must be rejected with ``code``, leaving the state unchanged (TX-2)."""
+    before_bytes = full_state_bytes(state)
+    before_hash = state_hash(state)
+    outcome = apply_json(state, message)
+    assert not outcome.accepted, f"expected {code}, but the message was accepted: {outcome.events}"
+    assert outcome.error.code == code, f"expected {code}, got {outcome.error.code}: {outcome.error.message}"
+    assert state_hash(state) == before_hash, "TX-2: a rejected message changed the state hash"
+    assert full_state_bytes(state) == before_bytes
+    return outcome
+
+
+def usdc(state: State, owner: str, number: int = 0) -> int:
+    stored = state.subaccounts.get(SubaccountId(owner, number))
+    return 0 if stored is None else stored.usdc_balance
+
+
+__all__ = [
+    "AUTHORITY",
+    "ALICE",
+    "BOB",
+    "CAROL",
+    "DAVE",
+    "MALLORY",
+    "BTC",
+    "ETH",
+    "SOL",
+    "ONE_BTC",
+    "ONE_ETH",
+    "ONE_SOL",
+    "GENESIS_TIME",
+    "sub",
+    "sid",
+    "subaccount_entry",
+    "make_genesis",
+    "perpetual_json",
+    "market_price_json",
+    "make_state",
+    "deposit",
+    "withdraw",
+    "transfer",
+    "update_prices",
+    "advance_block",
+    "next_block",
+    "apply_ok",
+    "apply_rejected",
+    "usdc",
+]
