@@ -14,7 +14,9 @@ import sys
 from typing import Any, Iterable
 
 _REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference")
-if _REFERENCE not in sys.path:  # the tests are normally run with PYTHONPATH=reference
+try:  # the tests are normally run with PYTHONPATH=reference; fall back to this checkout's copy
+    import perpspec  # noqa: F401
+except ImportError:
     sys.path.insert(0, _REFERENCE)
 
 from perpspec.codec import decode_state, state_hash  # noqa: E402

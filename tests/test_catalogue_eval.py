@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from perpspec.catalogue import CATALOGUE, evaluate_line
+from perpspec.catalogue import evaluate_line
 
 
 def evaluate(function: str, **inputs) -> dict:
@@ -32,30 +32,6 @@ def error_code(line: str) -> str:
     result = evaluate_line(line)
     assert "error" in result, result
     return result["error"]["code"]
-
-
-def test_catalogue_names_are_the_normative_sixteen():
-    """CAT-1: exactly the sixteen normative function names."""
-    assert sorted(CATALOGUE) == sorted(
-        [
-            "base_to_quote_quantums",
-            "quote_to_base_quantums",
-            "fill_quote_quantums_from_subticks",
-            "average_price_subticks",
-            "price_to_subticks",
-            "subticks_to_price",
-            "adjusted_initial_margin_ppm",
-            "initial_margin_quote_quantums",
-            "maintenance_margin_ppm",
-            "perpetual_margin_requirements",
-            "position_net_notional_quote_quantums",
-            "is_liquidatable",
-            "risk_compare",
-            "median_round_half_away_from_zero",
-            "min_price_change_amount",
-            "funding_settlement_ppm",
-        ]
-    )
 
 
 @pytest.mark.parametrize(

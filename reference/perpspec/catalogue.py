@@ -131,7 +131,30 @@ def _describe(value: Any) -> str:
 
 def encode_integer(value: int) -> int | str:
     """A JSON number, or a decimal string beyond 2^53 in magnitude (CAT-3)."""
-    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else str(value)
+    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else decimal_string(value)
+
+
+DIGITS_PER_CHUNK = 1_000
+CHUNK = 10**DIGITS_PER_CHUNK
+
+
+def decimal_string(value: int) -> str:
+    """
+    The exact decimal digits of any integer.
+
+    Python refuses ``str()`` of integers beyond 4,300 digits by default; results here
+    can be longer (a 1,000-digit input times 10^4096), so they are written a chunk of
+    1,000 digits at a time.
+    """
+    if -CHUNK < value < CHUNK:
+        return str(value)
+    sign, magnitude = ("-", -value) if value < 0 else ("", value)
+    chunks = []
+    while magnitude:
+        magnitude, chunk = divmod(magnitude, CHUNK)
+        chunks.append(chunk)
+    head = str(chunks[-1])
+    return sign + head + "".join(str(chunk).zfill(DIGITS_PER_CHUNK) for chunk in reversed(chunks[:-1]))
 
 
 def encode_rational(value: Fraction) -> list:
@@ -541,3 +564,5 @@ def evaluate_line(line: str) -> dict:
         return {"error": error.to_json()}
     except (MemoryError, RecursionError):
         return {"error": errors.LimitExceeded("the request is too large to evaluate").to_json()}
+    except Exception as error:  # CAT-5: a defect in one evaluation must not stop the process
+        return {"error": errors.InternalError(f"{type(error).__name__}: {error}").to_json()}

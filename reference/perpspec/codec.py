@@ -131,6 +131,7 @@ def encode_state(state: State) -> dict:
         "subaccounts": [encode_subaccount(state.subaccounts[sid]) for sid in sorted(state.subaccounts)],
         "insuranceFundBalance": str(state.insurance_fund_balance),
         "feeCollectorBalance": str(state.fee_collector_balance),
+        "fundingPoolBalance": str(state.funding_pool_balance),
         "totalDeposited": str(state.total_deposited),
         "totalWithdrawn": str(state.total_withdrawn),
         "negativeTncSubaccountSeenAtBlock": state.negative_tnc_subaccount_seen_at_block,
@@ -351,6 +352,7 @@ def decode_state(obj: Any) -> State:
             {
                 "insuranceFundBalance",
                 "feeCollectorBalance",
+                "fundingPoolBalance",
                 "totalDeposited",
                 "totalWithdrawn",
                 "negativeTncSubaccountSeenAtBlock",
@@ -397,6 +399,7 @@ def decode_state(obj: Any) -> State:
         ),
         insurance_fund_balance=r.optional_integer("insuranceFundBalance", 0, BIG) or 0,
         fee_collector_balance=r.optional_integer("feeCollectorBalance", 0, BIG) or 0,
+        funding_pool_balance=r.optional_integer("fundingPoolBalance", -BIG, BIG) or 0,
         negative_tnc_subaccount_seen_at_block=r.optional_integer("negativeTncSubaccountSeenAtBlock", 0, UINT32_MAX),
         last_chain_outage_at_block=r.optional_integer("lastChainOutageAtBlock", 0, UINT32_MAX),
     )
@@ -457,6 +460,7 @@ def _set_totals(state: State, total_deposited: int | None, total_withdrawn: int)
         sum(s.usdc_balance for s in state.subaccounts.values())
         + state.insurance_fund_balance
         + state.fee_collector_balance
+        + state.funding_pool_balance
     )
     if total_deposited is None:
         total_deposited = held + total_withdrawn

@@ -68,18 +68,23 @@ def take_snapshot(state: State, ids: Iterable[SubaccountId]) -> LedgerSnapshot:
         longs=_longs(state, ids, perpetual_ids),
         open_interest={pid: state.perpetuals[pid].open_interest for pid in perpetual_ids},
         net_deposits=state.total_deposited - state.total_withdrawn,
-        protocol_balances=state.insurance_fund_balance + state.fee_collector_balance,
+        protocol_balances=protocol_balances(state),
         collateralized={sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids},
     )
+
+
+def protocol_balances(state: State) -> int:
+    """USDC the protocol holds outside subaccounts: insurance fund, fee collector, funding pool."""
+    return state.insurance_fund_balance + state.fee_collector_balance + state.funding_pool_balance
 
 
 def conserves_usdc(state: State, before: LedgerSnapshot) -> bool:
     """
     INV-1 in delta form: the change of USDC held (touched subaccounts, insurance fund,
-    fee collector) equals the change of deposits minus withdrawals.
+    fee collector, funding pool) equals the change of deposits minus withdrawals.
     """
     held_change = sum(_stored_or_empty(state, sid).usdc_balance - usdc for sid, usdc in before.usdc.items())
-    held_change += state.insurance_fund_balance + state.fee_collector_balance - before.protocol_balances
+    held_change += protocol_balances(state) - before.protocol_balances
     return held_change == (state.total_deposited - state.total_withdrawn) - before.net_deposits
 
 
@@ -121,7 +126,7 @@ def check_state_invariants(state: State) -> list[str]:
 
     violations = []
     held = sum(s.usdc_balance for s in state.subaccounts.values())
-    held += state.insurance_fund_balance + state.fee_collector_balance
+    held += protocol_balances(state)
     if held != state.total_deposited - state.total_withdrawn:
         violations.append(f"INV-1: USDC held {held} != deposits - withdrawals")
     longs = {pid: 0 for pid in state.perpetuals}

@@ -104,6 +104,12 @@ class WithdrawalsAndTransfersBlocked(ProtocolError):
     code = "WITHDRAWALS_AND_TRANSFERS_BLOCKED"
 
 
+class NonUniqueUpdates(ProtocolError):
+    """A batch names a subaccount twice, or an update names a perpetual twice."""
+
+    code = "NON_UNIQUE_UPDATES"
+
+
 class PositionNotUpdatable(ProtocolError):
     """A perpetual whose oracle price is still 0 cannot have its positions changed."""
 
@@ -226,6 +232,12 @@ class ResultOutOfRange(CatalogueError):
     """The result does not fit the protocol's type for it."""
 
     code = "RESULT_OUT_OF_RANGE"
+
+
+class InternalError(CatalogueError):
+    """The reference failed unexpectedly on this request; this is a defect to report."""
+
+    code = "INTERNAL_ERROR"
 
 
 class LimitExceeded(CatalogueError):

@@ -36,7 +36,9 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
     The default genesis plus funded subaccounts holding balanced positions.
 
     Each perpetual gets pairs of opposite positions (longs equal shorts), sized so
-    that some subaccounts are near their margin limits.
+    that some subaccounts are near their margin limits.  Perpetuals and positions
+    carry different funding indexes, so the first touch of each subaccount settles
+    funding (FUND-2) against the funding pool (FUND-3).
     """
     rng = random.Random(seed)
     genesis = default_genesis_json()
@@ -59,12 +61,14 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
             for owner, signed in ((long_owner, size), (short_owner, -size)):
                 positions = subaccounts[(owner, 0)]["positions"]
                 positions[pid] = positions.get(pid, 0) + signed
+    for perpetual in genesis["perpetuals"]:
+        perpetual["fundingIndex"] = str(rng.randrange(-10**7, 10**7))
     genesis["subaccounts"] = [
         {
             "id": subaccount_json(owner, number),
             "assetPositions": [{"assetId": 0, "quantums": str(data["usdc"])}],
             "perpetualPositions": [
-                {"perpetualId": pid, "quantums": str(q), "fundingIndex": "0"}
+                {"perpetualId": pid, "quantums": str(q), "fundingIndex": str(rng.randrange(-10**7, 10**7))}
                 for pid, q in sorted(data["positions"].items())
                 if q != 0
             ],
@@ -127,7 +131,7 @@ class MessageGenerator:
             }
         if kind == "prices":
             return self._price_update()
-        step = self.rng.choice([1, 1, 2, 30, 400])
+        step = self.rng.choices([1, 2, 30, 400, 0], [60, 20, 15, 2, 3])[0]  # 400 s: an outage; 0: invalid time
         return {
             "@type": ADVANCE_BLOCK_TYPE,
             "signer": self.state.authority,

@@ -126,7 +126,12 @@ class ClobPair:
 
 @dataclass
 class State:
-    """Everything the ledger knows."""
+    """
+    Everything the ledger knows.
+
+    USDC is held by subaccounts, the insurance fund, the fee collector and the funding
+    pool, which is the counterpart of every funding settlement (FUND-3).
+    """
 
     authority: str
     block_height: int
@@ -139,6 +144,7 @@ class State:
     subaccounts: dict[SubaccountId, Subaccount]
     insurance_fund_balance: int = 0
     fee_collector_balance: int = 0
+    funding_pool_balance: int = 0
     total_deposited: int = 0
     total_withdrawn: int = 0
     negative_tnc_subaccount_seen_at_block: int | None = None

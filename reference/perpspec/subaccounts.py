@@ -78,6 +78,7 @@ class SettledUpdate:
     update: Update
     settled: Subaccount
     updated: Subaccount
+    settlement: int = 0
     funding_payments: dict[int, int] = field(default_factory=dict)
 
 
@@ -259,13 +260,26 @@ def compute_open_interest_deltas(settled_updates: Iterable[SettledUpdate]) -> di
     return {pid: delta for pid, delta in deltas.items() if delta != 0}
 
 
+def validate_unique_updates(updates: list[Update]) -> None:
+    """A batch holds one update per subaccount, and an update one delta per perpetual (SUB-5)."""
+    subaccount_ids = [update.subaccount_id for update in updates]
+    if len(set(subaccount_ids)) != len(subaccount_ids):
+        raise errors.NonUniqueUpdates("a batch names a subaccount twice")
+    for update in updates:
+        perpetual_ids = [perpetual_id for perpetual_id, _ in update.perpetual_deltas]
+        if len(set(perpetual_ids)) != len(perpetual_ids):
+            raise errors.NonUniqueUpdates(f"an update of {update.subaccount_id} names a perpetual twice")
+
+
 def compute_settled_updates(state: State, updates: list[Update]) -> list[SettledUpdate]:
     """Settle each updated subaccount and compute it after its update (FUND-2, SUB-5)."""
     settled_updates = []
     for update in updates:
-        settled, payments = get_settled_subaccount(state, get_subaccount(state, update.subaccount_id))
+        current = get_subaccount(state, update.subaccount_id)
+        settled, payments = get_settled_subaccount(state, current)
         updated = compute_updated_subaccount(state, settled, update)
-        settled_updates.append(SettledUpdate(update, settled, updated, payments))
+        settlement = settled.usdc_balance - current.usdc_balance
+        settled_updates.append(SettledUpdate(update, settled, updated, settlement, payments))
     return settled_updates
 
 
@@ -275,11 +289,13 @@ def check_updates(
     """
     The collateral check of a batch of updates, without writing anything (SUB-7).
 
-    In order: funding settlement (FUND-2); withdrawal/transfer gating (SUB-9); every
+    In order: one update per subaccount and one delta per perpetual (SUB-5); funding
+    settlement (FUND-2); withdrawal/transfer gating (SUB-9); every
     touched perpetual must be updatable (PRICE-7, an error rather than a result); then, with the batch's
     open-interest change applied for initial margin (SUB-6), each update succeeds
     if NC >= IMR after it, else by the under-collateralized rule (SUB-8).
     """
+    validate_unique_updates(updates)
     settled_updates = compute_settled_updates(state, updates)
     if update_type in (UpdateType.WITHDRAWAL, UpdateType.TRANSFER) and is_withdrawal_gated(state):
         return [UpdateResult.WITHDRAWALS_AND_TRANSFERS_BLOCKED] * len(updates), settled_updates
@@ -318,7 +334,8 @@ def process_updates(state: State, updates: list[Update], update_type: UpdateType
     Apply a batch of updates atomically, or raise the first failing result's error (SUB-7).
 
     Nothing is written unless every update succeeds; then every updated subaccount
-    is written (settled, with its update) and open interest follows (SUB-6).
+    is written (settled, with its update), the funding pool pays or receives each
+    settlement (FUND-3), and open interest follows (SUB-6).
     """
     results, settled_updates = check_updates(state, updates, update_type)
     for result in results:
@@ -327,6 +344,7 @@ def process_updates(state: State, updates: list[Update], update_type: UpdateType
     for perpetual_id, delta in compute_open_interest_deltas(settled_updates).items():
         state.perpetuals[perpetual_id].open_interest += delta
     for settled_update in settled_updates:
+        state.funding_pool_balance -= settled_update.settlement
         write_subaccount(state, settled_update.updated)
     return settled_updates
 

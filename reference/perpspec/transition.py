@@ -67,7 +67,7 @@ def _fingerprint(state: State, message: Message) -> bytes:
     """Canonical bytes of every part of the state ``message`` could touch (O(touched))."""
     touched: dict[str, Any] = {
         "block": [state.block_height, state.block_time, state.last_chain_outage_at_block],
-        "totals": [str(state.total_deposited), str(state.total_withdrawn)],
+        "totals": [str(state.total_deposited), str(state.total_withdrawn), str(state.funding_pool_balance)],
         "subaccounts": [
             encode_subaccount(state.subaccounts[sid]) if sid in state.subaccounts else None
             for sid in get_touched_subaccounts(message)

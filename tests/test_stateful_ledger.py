@@ -1,0 +1,514 @@
+"""
+Stateful and property tests of the ledger, with contracts on (INV-8).
+
+* ``LedgerMachine``: a hypothesis RuleBasedStateMachine over deposits, withdrawals,
+  transfers, oracle price updates and blocks, valid and invalid alike.  Each rule
+  predicts the outcome from the rules (SUB-7, SUB-9, SUB-11..13, PRICE-2..6, BLOCK-1,
+  BLOCK-2, FUND-2, FUND-3: the seeded geneses carry unsettled funding) and checks it; a rejection must leave the state hash unchanged (TX-2); the
+  invariants INV-1..INV-6 and the codec round trip (CODEC-1) are checked after every step.
+* ``run_random`` from perpspec.simulation for two seeds.
+* A property: any JSON value, well formed or not, is accepted or rejected by
+  apply_json, and a rejection changes nothing (TX-1, TX-2, TX-5).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+import ledger_helpers as h
+from ledger_helpers import AUTHORITY, MALLORY, advance_block, deposit, sub, transfer, update_prices, withdraw
+from perpspec import contracts, errors
+from perpspec.codec import decode_state, encode_state, state_hash
+from perpspec.contracts import check_state_invariants
+from perpspec.messages import ADVANCE_BLOCK_TYPE, DEPOSIT_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, WITHDRAW_TYPE
+from perpspec.rounding import mean_round_half_away_from_zero
+from perpspec.simulation import account, genesis_with_positions, run_random
+from perpspec.state import SubaccountId
+from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk, is_withdrawal_gated
+from perpspec.transition import Outcome, apply_json
+
+STATS: Counter = Counter()
+"""Steps, outcomes and error codes of the state machine, summed over all its runs."""
+
+MACHINE_SETTINGS = settings(
+    stateful_step_count=100,
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+NUMBERS = st.sampled_from([0, 0, 0, 1, 127])
+SIGNER_OK = st.sampled_from([True] * 9 + [False])
+OWNER = st.integers(0, 50)  # an index into the run's owners, modulo their number
+KINDS = (
+    ["deposit"] * 3
+    + ["withdraw"] * 4
+    + ["transfer"] * 4
+    + ["update_prices"] * 3
+    + ["advance_block"] * 2
+    + ["advance_many_blocks", "malformed"]
+)
+AMOUNT_MODE = st.sampled_from(["fixed", "fixed", "fixed", "max", "max_plus_one", "all"])
+FIXED_AMOUNT = st.one_of(
+    st.sampled_from([1, 10**6, 10**8, 10**9, 10**10, 5 * 10**10]),
+    st.integers(min_value=1, max_value=10**11),
+)
+
+
+def expected_collateral_code(state, subaccount_id: SubaccountId, amount: int) -> str | None:
+    """
+    What a withdrawal or transfer of ``amount`` from ``subaccount_id`` yields (SUB-7, SUB-8):
+    None when NC - amount >= IMR after settlement; otherwise NEWLY when NC >= IMR before,
+    STILL when not.  Taking USDC never lowers MMR and always lowers NC, so SUB-8 never
+    rescues it.
+    """
+    settled, _ = get_settled_subaccount(state, get_subaccount(state, subaccount_id))
+    risk = get_subaccount_risk(state, settled)
+    if risk.nc - amount >= risk.imr:
+        return None
+    return "NEWLY_UNDERCOLLATERALIZED" if risk.nc >= risk.imr else "STILL_UNDERCOLLATERALIZED"
+
+
+def settled_balance(state, subaccount_id: SubaccountId) -> tuple[int, int]:
+    """(USDC after FUND-2 settlement, the settlement itself) of a subaccount, without writing."""
+    current = get_subaccount(state, subaccount_id)
+    settled, _ = get_settled_subaccount(state, current)
+    return settled.usdc_balance, settled.usdc_balance - current.usdc_balance
+
+
+def choose_amount(state, subaccount_id: SubaccountId, mode: str, fixed: int) -> int:
+    """A fixed amount, or one at the collateral boundary of the subaccount (SUB-12)."""
+    if mode == "fixed":
+        return fixed
+    settled, _ = get_settled_subaccount(state, get_subaccount(state, subaccount_id))
+    risk = get_subaccount_risk(state, settled)
+    headroom = risk.nc - risk.imr
+    if mode == "all":
+        return max(settled.usdc_balance, 1)
+    if mode == "max":
+        return max(headroom, 1)
+    return max(headroom + 1, 1)
+
+
+def expected_price(state, market_id: int, sources: list[tuple[str, int, int]]) -> int:
+    """The next price by PRICE-2..5, computed here independently of perpspec.prices."""
+    param = state.market_params[market_id]
+    old = state.market_prices[market_id].price
+    fresh = sorted(p for _, p, ts in sources if 0 <= state.block_time - ts <= param.max_source_age_seconds)
+    if not fresh or len(fresh) < param.min_exchanges:
+        return old
+    middle = len(fresh) // 2
+    candidate = fresh[middle] if len(fresh) % 2 else mean_round_half_away_from_zero(fresh[middle - 1], fresh[middle])
+    if abs(candidate - old) < old * param.min_price_change_ppm // 1_000_000:
+        return old
+    return candidate
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Random ledger messages from a seeded genesis with open positions (contracts on)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = None
+        self.owners: list[str] = []
+
+    @initialize(seed=st.integers(min_value=0, max_value=2**20))
+    def start(self, seed: int) -> None:
+        self.state = decode_state(genesis_with_positions(seed))
+        self.owners = sorted({s.owner for s in self.state.subaccounts}) + [account("newcomer")]
+        STATS["runs"] += 1
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def owner(self, index: int) -> str:
+        return self.owners[index % len(self.owners)]
+
+    def apply(self, message, expected_code: str | None, allowed_codes: frozenset[str] | None = None) -> Outcome:
+        """Apply; check the predicted outcome, and that a rejection changed nothing (TX-2)."""
+        before_hash = state_hash(self.state)
+        outcome = apply_json(self.state, message)
+        STATS["messages"] += 1
+        if outcome.accepted:
+            STATS["accepted"] += 1
+            assert allowed_codes is not None or expected_code is None, (
+                f"expected {expected_code}, but accepted: {message}"
+            )
+        else:
+            code = outcome.error.code
+            STATS["rejected"] += 1
+            STATS["code:" + code] += 1
+            assert isinstance(outcome.error, errors.ProtocolError)
+            assert state_hash(self.state) == before_hash, f"TX-2: rejected {code} changed the state"
+            if allowed_codes is not None:
+                assert code in allowed_codes, f"unexpected {code} for {message}"
+            else:
+                assert code == expected_code, f"expected {expected_code}, got {code}: {outcome.error.message}"
+        return outcome
+
+    # --- the rule ---------------------------------------------------------------------------
+
+    @rule(kind=st.sampled_from(KINDS), data=st.data())
+    def step(self, kind, data):
+        """
+        One message (or, for advance_many_blocks, a run of blocks) of the drawn kind.
+
+        A single weighted rule rather than one rule per kind: hypothesis's per-example rule
+        selection ("swarm testing") otherwise leaves some kinds nearly unexercised in 25 examples.
+        """
+        STATS["steps"] += 1
+        STATS["rule:" + kind] += 1
+        getattr(self, "do_" + kind)(data)
+
+    # --- message kinds --------------------------------------------------------------------
+
+    def do_deposit(self, data):
+        """SUB-11: the sender signs; a deposit is never gated and always passes the collateral check."""
+        owner, recipient = data.draw(OWNER, label="owner"), data.draw(OWNER, label="recipient")
+        number, amount = data.draw(NUMBERS, label="number"), data.draw(FIXED_AMOUNT, label="amount")
+        signer_ok = data.draw(SIGNER_OK, label="signer_ok")
+        sender, target = self.owner(owner), SubaccountId(self.owner(recipient), number)
+        signer = sender if signer_ok else MALLORY
+        before, settlement = settled_balance(self.state, target)
+        deposited, pool = self.state.total_deposited, self.state.funding_pool_balance
+        outcome = self.apply(
+            deposit(signer, sub(target.owner, target.number), amount, sender=sender),
+            None if signer_ok else "UNAUTHORIZED",
+        )
+        if outcome.accepted:  # FUND-2: settled first; FUND-3: the pool is the counterpart
+            assert h.usdc(self.state, target.owner, target.number) == before + amount
+            assert self.state.total_deposited == deposited + amount
+            assert self.state.funding_pool_balance == pool - settlement
+            STATS["settlements"] += settlement != 0
+
+    def do_withdraw(self, data):
+        """SUB-12, SUB-9, SUB-7: owner signs; gated for 50 blocks; accepted iff NC - amount >= IMR."""
+        owner, number = data.draw(OWNER, label="owner"), data.draw(NUMBERS, label="number")
+        mode, fixed = data.draw(AMOUNT_MODE, label="mode"), data.draw(FIXED_AMOUNT, label="fixed")
+        signer_ok = data.draw(SIGNER_OK, label="signer_ok")
+        source = SubaccountId(self.owner(owner), number)
+        amount = choose_amount(self.state, source, mode, fixed)
+        if not signer_ok:
+            expected = "UNAUTHORIZED"
+        elif is_withdrawal_gated(self.state):
+            expected = "WITHDRAWALS_AND_TRANSFERS_BLOCKED"
+        else:
+            expected = expected_collateral_code(self.state, source, amount)
+        was_collateralized = expected_collateral_code(self.state, source, 0) is None
+        withdrawn, pool = self.state.total_withdrawn, self.state.funding_pool_balance
+        before, settlement = settled_balance(self.state, source)
+        outcome = self.apply(
+            withdraw(source.owner if signer_ok else MALLORY, sub(source.owner, number), amount), expected
+        )
+        if outcome.accepted:
+            assert self.state.total_withdrawn == withdrawn + amount
+            assert h.usdc(self.state, source.owner, source.number) == before - amount
+            assert self.state.funding_pool_balance == pool - settlement  # FUND-3
+            STATS["settlements"] += settlement != 0
+            # INV-5: a subaccount that met its IMR still meets it
+            assert not was_collateralized or expected_collateral_code(self.state, source, 0) is None
+
+    def do_transfer(self, data):
+        """SUB-13, SUB-9, SUB-7: sender's owner signs; sender != recipient; both written or neither."""
+        owner, number = data.draw(OWNER, label="owner"), data.draw(NUMBERS, label="number")
+        recipient, recipient_number = data.draw(OWNER, label="recipient"), data.draw(NUMBERS, label="recipient_number")
+        mode, fixed = data.draw(AMOUNT_MODE, label="mode"), data.draw(FIXED_AMOUNT, label="fixed")
+        signer_ok = data.draw(SIGNER_OK, label="signer_ok")
+        source = SubaccountId(self.owner(owner), number)
+        target = SubaccountId(self.owner(recipient), recipient_number)
+        amount = choose_amount(self.state, source, mode, fixed)
+        if source == target:
+            expected = "SENDER_SAME_AS_RECIPIENT"
+        elif not signer_ok:
+            expected = "UNAUTHORIZED"
+        elif is_withdrawal_gated(self.state):
+            expected = "WITHDRAWALS_AND_TRANSFERS_BLOCKED"
+        else:
+            expected = expected_collateral_code(self.state, source, amount)
+        (sender_before, sender_settlement) = settled_balance(self.state, source)
+        (recipient_before, recipient_settlement) = settled_balance(self.state, target)
+        totals = (self.state.total_deposited, self.state.total_withdrawn)
+        pool = self.state.funding_pool_balance
+        outcome = self.apply(
+            transfer(
+                source.owner if signer_ok else MALLORY,
+                sub(source.owner, source.number),
+                sub(target.owner, target.number),
+                amount,
+            ),
+            expected,
+        )
+        if outcome.accepted:
+            assert h.usdc(self.state, source.owner, source.number) == sender_before - amount
+            assert h.usdc(self.state, target.owner, target.number) == recipient_before + amount
+            assert (self.state.total_deposited, self.state.total_withdrawn) == totals
+            assert self.state.funding_pool_balance == pool - sender_settlement - recipient_settlement  # FUND-3
+            STATS["settlements"] += (sender_settlement != 0) + (recipient_settlement != 0)
+
+    def do_update_prices(self, data):
+        """PRICE-2..6: authority only; stale sources dropped; errors (unknown market, duplicates, zero) change nothing."""
+        signer_ok = data.draw(SIGNER_OK, label="signer_ok")
+        state = self.state
+        market_ids = data.draw(st.lists(st.sampled_from([0, 1, 5]), unique=True, max_size=3), label="markets")
+        if data.draw(st.integers(0, 9), label="unknown market") == 0:
+            market_ids.insert(data.draw(st.integers(0, len(market_ids)), label="at"), 99)
+        if market_ids and data.draw(st.integers(0, 14), label="duplicate market") == 0:
+            market_ids.append(market_ids[0])
+        updates = []
+        for market_id in market_ids:
+            current = state.market_prices[market_id].price if market_id in state.market_prices else 10**9
+            count = data.draw(st.sampled_from([0, 1, 2, 3, 3, 3, 4, 4, 5, 5]), label="sources")
+            sources = []
+            for i in range(count):
+                move_ppm = data.draw(
+                    st.one_of(st.integers(-20_000, 20_000), st.integers(-150_000, 150_000)), label="move"
+                )
+                price = max(1, current + current * move_ppm // 1_000_000)
+                if data.draw(st.integers(0, 60), label="zero") == 0:
+                    price = 0
+                age = data.draw(st.sampled_from([0, 0, 0, 0, 1, 5, 29, 30, 30, 31, 120, -3]), label="age")
+                name = f"exchange-{i}"
+                if i > 0 and data.draw(st.integers(0, 40), label="dup") == 0:
+                    name = sources[0][0]
+                sources.append((name, price, state.block_time - age))
+            updates.append((market_id, sources))
+        expected = None
+        for market_id, sources in updates:
+            if any(price == 0 for _, price, _ in sources):
+                expected = "INVALID_PRICE"
+                break
+            names = [name for name, _, _ in sources]
+            if len(set(names)) != len(names):
+                expected = "DUPLICATE_SOURCE"
+                break
+        if expected is None:
+            if len(set(market_ids)) != len(market_ids):
+                expected = "DUPLICATE_MARKET_UPDATE"
+            elif not signer_ok:
+                expected = "UNAUTHORIZED"
+            elif any(m not in state.market_params for m in market_ids):
+                expected = "UNKNOWN_MARKET"
+        predicted = {m: expected_price(state, m, s) for m, s in updates if expected is None}
+        old_prices = {m: p.price for m, p in state.market_prices.items()}
+        outcome = self.apply(update_prices(AUTHORITY if signer_ok else MALLORY, updates), expected)
+        if outcome.accepted:
+            for market_id, price in old_prices.items():
+                assert state.market_prices[market_id].price == predicted.get(market_id, price)
+            assert [e["marketId"] for e in outcome.events] == market_ids
+            for event in outcome.events:
+                STATS["price:" + event["outcome"]] += 1
+
+    def do_advance_block(self, data):
+        """BLOCK-1, BLOCK-2: the authority moves to height + 1 at a strictly later time; >= 300 s records an outage."""
+        height_step = data.draw(st.sampled_from([1] * 10 + [0, 2, -1]), label="height_step")
+        seconds = data.draw(st.sampled_from([1] * 6 + [2, 5, 30, 60, 299, 299, 300, 1_000, 0, -1]), label="seconds")
+        signer_ok = data.draw(SIGNER_OK, label="signer_ok")
+        state = self.state
+        height, time = state.block_height + height_step, state.block_time + seconds
+        if not signer_ok:
+            expected = "UNAUTHORIZED"
+        elif height_step != 1:
+            expected = "INVALID_BLOCK_HEIGHT"
+        elif seconds <= 0:
+            expected = "INVALID_BLOCK_TIME"
+        else:
+            expected = None
+        outage_before = state.last_chain_outage_at_block
+        outcome = self.apply(advance_block(AUTHORITY if signer_ok else MALLORY, height, time), expected)
+        if outcome.accepted:
+            assert (state.block_height, state.block_time) == (height, time)
+            assert state.last_chain_outage_at_block == (height if seconds >= 300 else outage_before)
+
+    def do_advance_many_blocks(self, data):
+        """SUB-9, BLOCK-1: run `count` one-second blocks, so gating windows of 50 blocks also end."""
+        count = data.draw(st.integers(min_value=2, max_value=60), label="count")
+        was_gated = is_withdrawal_gated(self.state)
+        for _ in range(count):
+            self.apply(advance_block(AUTHORITY, self.state.block_height + 1, self.state.block_time + 1), None)
+        if was_gated and not is_withdrawal_gated(self.state):
+            STATS["gating_expired"] += 1
+            for seen_at in (self.state.negative_tnc_subaccount_seen_at_block, self.state.last_chain_outage_at_block):
+                assert seen_at is None or self.state.block_height - seen_at >= 50
+
+    def do_malformed(self, data):
+        """TX-5: a malformed message is rejected before it reads any state, and changes nothing (TX-2)."""
+        message = data.draw(MALFORMED_MESSAGES, label="message")
+        self.apply(message, None, allowed_codes=DECODE_CODES)
+
+    # --- invariants ---------------------------------------------------------------------
+
+    @invariant()
+    def state_invariants_hold(self):
+        """INV-1, INV-2, INV-3, INV-4, INV-6 over the whole state."""
+        if self.state is not None:
+            assert check_state_invariants(self.state) == []
+
+    @invariant()
+    def codec_round_trip(self):
+        """CODEC-1: the state decodes back from its JSON."""
+        if self.state is not None:
+            assert decode_state(encode_state(self.state)) == self.state
+
+
+# --- strategies for arbitrary messages ------------------------------------------------
+
+DECODE_CODES = frozenset(
+    {
+        "MALFORMED_MESSAGE",
+        "UNKNOWN_MESSAGE_TYPE",
+        "INVALID_FIELD",
+        "INVALID_ADDRESS",
+        "INVALID_SUBACCOUNT_NUMBER",
+        "NON_USDC_ASSET",
+        "INVALID_TRANSFER_AMOUNT",
+        "SENDER_SAME_AS_RECIPIENT",
+        "DUPLICATE_MARKET_UPDATE",
+        "DUPLICATE_SOURCE",
+        "INVALID_PRICE",
+    }
+)
+
+PROPERTY_GENESIS = genesis_with_positions(0)
+PROPERTY_OWNERS = sorted({s["id"]["owner"] for s in PROPERTY_GENESIS["subaccounts"]}) + [MALLORY]
+PROPERTY_TIME = int(PROPERTY_GENESIS["blockTime"])
+
+json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=10),
+    st.sampled_from(["0", "1", "-1", "18446744073709551615", "18446744073709551616", "1.5", "1e3", " 7", "+7"]),
+    st.sampled_from(PROPERTY_OWNERS + [AUTHORITY, "dydx1", "cosmos1qqqqqq"]),
+)
+json_values = st.recursive(
+    json_leaves,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+
+owners = st.sampled_from(PROPERTY_OWNERS)
+amounts = st.one_of(st.integers(min_value=1, max_value=10**11), st.sampled_from([2**64 - 1, 10**12]))
+subaccount_ids = st.builds(sub, owners, st.sampled_from([0, 1, 127]))
+
+valid_messages = st.one_of(
+    st.builds(lambda o, r, q: deposit(o, r, q), owners, subaccount_ids, amounts),
+    st.builds(lambda s, q: withdraw(s["owner"], s, q), subaccount_ids, amounts),
+    st.builds(lambda s, r, q: transfer(s["owner"], s, r, q), subaccount_ids, subaccount_ids, amounts),
+    st.builds(
+        lambda markets, prices, ages: update_prices(
+            AUTHORITY,
+            [(m, [(f"s{i}", p, PROPERTY_TIME - a) for i, (p, a) in enumerate(zip(prices, ages))]) for m in markets],
+        ),
+        st.lists(st.sampled_from([0, 1, 5]), unique=True, max_size=3),
+        st.lists(st.integers(min_value=1, max_value=10**10), max_size=4),
+        st.lists(st.sampled_from([0, 10, 31]), min_size=4, max_size=4),
+    ),
+    st.builds(
+        lambda dh, dt: advance_block(AUTHORITY, int(PROPERTY_GENESIS["blockHeight"]) + dh, PROPERTY_TIME + dt),
+        st.sampled_from([1, 1, 0, 2]),
+        st.sampled_from([1, 300, 0]),
+    ),
+)
+
+
+def _mutate(message: dict, data_key: int, how: str, value) -> dict:
+    """Drop a key, add an unknown one, or replace a (possibly nested) value."""
+    mutated = copy.deepcopy(message)
+    target = mutated
+    if "transfer" in mutated and data_key % 2:
+        target = mutated["transfer"]
+    keys = sorted(target)
+    key = keys[data_key % len(keys)]
+    if how == "drop":
+        del target[key]
+    elif how == "add":
+        target["unexpected"] = value
+    else:
+        target[key] = value
+    return mutated
+
+
+mutated_messages = st.builds(
+    _mutate, valid_messages, st.integers(0, 20), st.sampled_from(["drop", "add", "replace", "replace"]), json_values
+)
+
+MALFORMED_MESSAGES = st.one_of(
+    st.builds(_mutate, valid_messages, st.integers(0, 20), st.sampled_from(["drop", "add"]), json_values),
+    json_values.filter(lambda v: not isinstance(v, dict) or not isinstance(v.get("@type"), str)),
+    st.fixed_dictionaries(
+        {"@type": st.sampled_from([DEPOSIT_TYPE, WITHDRAW_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, ADVANCE_BLOCK_TYPE])}
+    ),
+)
+
+any_messages = st.one_of(
+    valid_messages,
+    mutated_messages,
+    json_values,
+    st.builds(
+        lambda t, rest: {"@type": t, **rest},
+        st.sampled_from([DEPOSIT_TYPE, WITHDRAW_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, ADVANCE_BLOCK_TYPE, "/x.Y"]),
+        st.dictionaries(st.text(max_size=8), json_values, max_size=4),
+    ),
+)
+
+
+# --- tests ----------------------------------------------------------------------------
+
+
+def test_contracts_are_on():
+    """INV-8: these tests run with contracts enabled."""
+    assert contracts.ENABLED is True
+
+
+def test_ledger_state_machine():
+    """TX-2, INV-1..INV-6, SUB-7, SUB-9, SUB-11, SUB-12, SUB-13, PRICE-6, BLOCK-1, BLOCK-2: >= 2,000 random steps."""
+    STATS.clear()
+    run_state_machine_as_test(LedgerMachine, settings=MACHINE_SETTINGS)
+    print(f"state machine: {dict(sorted(STATS.items()))}")
+    assert STATS["runs"] >= 25
+    assert STATS["steps"] >= 2_000, STATS
+    assert STATS["price:UPDATED"] > 0 and STATS["settlements"] > 0 and STATS["gating_expired"] > 0
+    assert STATS["accepted"] > 0 and STATS["rejected"] > 0
+    for code in (
+        "UNAUTHORIZED",
+        "WITHDRAWALS_AND_TRANSFERS_BLOCKED",
+        "NEWLY_UNDERCOLLATERALIZED",
+        "INVALID_BLOCK_HEIGHT",
+        "INVALID_BLOCK_TIME",
+        "SENDER_SAME_AS_RECIPIENT",
+    ):
+        assert STATS["code:" + code] > 0, f"the machine never produced {code}: {STATS}"
+
+
+def test_run_random_two_seeds():
+    """TX-2, INV-1..INV-6: perpspec.simulation.run_random finds no violation in 2,000 steps for two seeds."""
+    for seed in (1, 2024):
+        report = run_random(seed, 2000)
+        assert report.steps == 2000
+        assert report.violations == []
+        assert report.accepted > 0 and report.rejected > 0
+        assert report.accepted + report.rejected == 2000
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(message=any_messages)
+def test_any_message_is_accepted_or_rejected_without_change(message):
+    """TX-1, TX-2, TX-5: apply_json never raises; a rejection leaves state_hash unchanged; an acceptance keeps INV-1..INV-6."""
+    state = decode_state(copy.deepcopy(PROPERTY_GENESIS))
+    before = state_hash(state)
+    outcome = apply_json(state, message)
+    assert isinstance(outcome, Outcome)
+    if outcome.accepted:
+        assert isinstance(outcome.events, list) and all("type" in e for e in outcome.events)
+    else:
+        assert isinstance(outcome.error, errors.ProtocolError)
+        assert outcome.error.code.isupper()
+        assert state_hash(state) == before
+    assert check_state_invariants(state) == []
