@@ -131,7 +131,7 @@ class MessageGenerator:
             }
         if kind == "prices":
             return self._price_update()
-        step = self.rng.choices([1, 2, 30, 400, 0], [60, 20, 15, 2, 3])[0]  # 400 s: an outage; 0: invalid time
+        step = self.rng.choices([1, 2, 30, 400, 0], [120, 40, 30, 1, 6])[0]  # 400 s: an outage; 0: invalid time
         return {
             "@type": ADVANCE_BLOCK_TYPE,
             "signer": self.state.authority,

@@ -99,5 +99,5 @@ def run_verify(quick: bool, seeds: int | None, steps: int | None, repository: Pa
         results.append(check())
     print_table(results)
     failed = [r for r in results if not r.passed]
-    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
+    print(f"\nperpspec verify: {len(results) - len(failed)} checks passed, {len(failed)} failed")
     return 1 if failed else 0
