@@ -98,7 +98,7 @@ class MessageGenerator:
         return str(self.rng.choice([1, 10**6, 10**8, 10**9, 10**10, 5 * 10**10, self.rng.randrange(1, 10**11)]))
 
     def _signer(self, owner: str) -> str:
-        return owner if self.rng.random() < 0.9 else self.rng.choice(self.owners)
+        return owner if self.rng.randrange(10) < 9 else self.rng.choice(self.owners)
 
     def next_message(self) -> dict[str, Any]:
         kind = self.rng.choices(["deposit", "withdraw", "transfer", "prices", "block"], [3, 3, 3, 2, 2])[0]
@@ -135,7 +135,7 @@ class MessageGenerator:
         return {
             "@type": ADVANCE_BLOCK_TYPE,
             "signer": self.state.authority,
-            "height": self.state.block_height + (1 if self.rng.random() < 0.95 else 2),
+            "height": self.state.block_height + (1 if self.rng.randrange(20) else 2),
             "time": str(self.state.block_time + step),
         }
 
@@ -147,7 +147,7 @@ class MessageGenerator:
             for i in range(self.rng.randrange(1, 6)):
                 move_ppm = self.rng.randrange(-150_000, 150_001)
                 price = max(1, current + current * move_ppm // 1_000_000)
-                if self.rng.random() < 0.1:
+                if self.rng.randrange(10) == 0:
                     price = self.rng.randrange(1, 2 * current + 2)  # a wrong source
                 age = self.rng.choice([0, 1, 5, 29, 30, 31, 120])
                 sources.append(

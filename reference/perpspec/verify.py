@@ -26,11 +26,15 @@ class CheckResult:
     rules: str
     passed: bool
     detail: str
-    seconds: float
+    milliseconds: int
+
+
+def _elapsed_ms(start_ns: int) -> int:
+    return (time.perf_counter_ns() - start_ns) // 1_000_000
 
 
 def check_random_runs(seeds: int, steps: int) -> CheckResult:
-    start = time.perf_counter()
+    start = time.perf_counter_ns()
     total_steps = accepted = 0
     codes: dict[str, int] = {}
     for seed in range(seeds):
@@ -45,18 +49,18 @@ def check_random_runs(seeds: int, steps: int) -> CheckResult:
                 "INV-1..6, TX-2",
                 False,
                 f"seed {seed}: {report.violations[0]}",
-                time.perf_counter() - start,
+                _elapsed_ms(start),
             )
     seen = ", ".join(f"{code} {count}" for code, count in sorted(codes.items()))
     detail = f"{seeds} seeds x {steps} steps = {total_steps} messages, {accepted} accepted; rejected: {seen}"
-    return CheckResult("random runs (contracts on)", "INV-1..6, TX-2", True, detail, time.perf_counter() - start)
+    return CheckResult("random runs (contracts on)", "INV-1..6, TX-2", True, detail, _elapsed_ms(start))
 
 
 def check_rule_coverage(repository: Path | None) -> CheckResult:
-    start = time.perf_counter()
+    start = time.perf_counter_ns()
     if repository is None:
         return CheckResult(
-            "rule coverage", "META-1", False, "no checkout found (run from the repository, or pass --repo)", 0.0
+            "rule coverage", "META-1", False, "no checkout found (run from the repository, or pass --repo)", 0
         )
     coverage = compute_coverage(repository)
     problems = [] if coverage.rules else ["spec/ defines no rules"]
@@ -67,12 +71,12 @@ def check_rule_coverage(repository: Path | None) -> CheckResult:
     if coverage.dangling:
         problems.append("undefined ids cited: " + ", ".join(sorted(coverage.dangling)))
     detail = "; ".join(problems) or f"{len(coverage.rules)} rules, each with code and a test"
-    return CheckResult("rule coverage", "META-1", not problems, detail, time.perf_counter() - start)
+    return CheckResult("rule coverage", "META-1", not problems, detail, _elapsed_ms(start))
 
 
 def print_table(results: list[CheckResult], out=sys.stdout) -> None:
     headers = ("check", "rules", "result", "time", "detail")
-    rows = [(r.name, r.rules, "PASS" if r.passed else "FAIL", f"{r.seconds:.1f}s", r.detail) for r in results]
+    rows = [(r.name, r.rules, "PASS" if r.passed else "FAIL", f"{r.milliseconds // 1000}.{r.milliseconds % 1000 // 100}s", r.detail) for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
     line = "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1]
     print(line, file=out)
