@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "verify":
-            from perpspec.verify import run_verify
+            from perpspec.verify.runner import run_verify
 
             return run_verify(args.quick, args.seeds, args.steps, args.repo)
         if args.command == "eval":

@@ -1,0 +1,28 @@
+"""The one result shape every verification method reports (spec/claims.md, CLAIM-1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MethodResult:
+    """
+    One check by one method of one or more claims.
+
+    ``method`` is one of ``METHODS``; ``check`` names the check (a proof, a model, a
+    suite); ``counterexample`` holds a concrete failing input when there is one.
+    """
+
+    claims: tuple[str, ...]
+    method: str
+    check: str
+    passed: bool
+    detail: str = ""
+    milliseconds: int = 0
+    counterexample: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+METHODS = ("contracts", "hypothesis", "z3", "crosshair", "tla", "conformance", "coverage")
+"""Every method that can check a claim, in the order the matrix shows them."""
