@@ -1,0 +1,72 @@
+"""
+The claim registry (spec/claims.md, CLAIM-1).
+
+The table here is the spec's table; ``tests/test_claims.py`` checks that they agree.
+Every verification method tags its results with these IDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    rules: tuple[str, ...]
+    statement: str
+
+
+CLAIMS: dict[str, Claim] = {
+    claim.id: claim
+    for claim in [
+        Claim(
+            "CONS-1",
+            ("INV-1", "FUND-3", "SUB-11", "SUB-12", "SUB-13"),
+            "USDC is conserved: after every message, the USDC held by subaccounts, the insurance fund, "
+            "the fee collector and the funding pool equals deposits minus withdrawals.",
+        ),
+        Claim(
+            "CONS-2",
+            ("FUND-1", "FUND-2", "FUND-3"),
+            "Funding settlement never creates value: for positions that sum to zero, what longs receive "
+            "is at most what shorts pay; each subaccount's rounding favours the protocol.",
+        ),
+        Claim(
+            "SOLV-1",
+            ("SUB-7", "SUB-8", "INV-5"),
+            "A withdrawal or transfer accepted by the collateral check leaves its sender initially "
+            "collateralized, or, if it was not, with maintenance margin not higher and NC/MMR not worse.",
+        ),
+        Claim(
+            "RISK-1",
+            ("MARGIN-1", "MARGIN-2", "MARGIN-3"),
+            "For a valid tier and a non-negative notional, IMR ≥ MMR ≥ 0; the scaled initial margin "
+            "fraction lies in [imf, 100%] and never falls as open interest rises.",
+        ),
+        Claim(
+            "CONV-1",
+            ("ROUND-1..9", "UNITS-4", "UNITS-5", "UNITS-6", "UNITS-7"),
+            "Every conversion is within one unit of the exact value, on the side its rule names, and "
+            "monotone in its amount.",
+        ),
+        Claim(
+            "ORACLE-1",
+            ("PRICE-4", "PRICE-8"),
+            "While fewer than half the sources are wrong, the aggregated price lies within the range of "
+            "the honest sources.",
+        ),
+        Claim(
+            "POS-1",
+            ("INV-2", "INV-3", "INV-4", "SUB-4", "SUB-6"),
+            "No position has size zero; every perpetual's open interest is the sum of its longs, which "
+            "equals the sum of its shorts.",
+        ),
+        Claim("ATOM-1", ("TX-2",), "A rejected message leaves the state byte-for-byte unchanged."),
+        Claim(
+            "DET-1",
+            ("TX-6", "CODEC-1", "CODEC-2", "CODEC-3"),
+            "The same genesis and messages give the same events, errors and state hash on every run.",
+        ),
+    ]
+}
