@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--seeds", type=int, help="random-run seeds")
     verify.add_argument("--steps", type=int, help="messages per random run")
     verify.add_argument("--repo", type=Path, help="the checkout (default: found from the current directory)")
+    verify.add_argument("--json", type=Path, dest="json_path", help="also write the report as JSON to this file")
+    verify.add_argument("--markdown", type=Path, dest="markdown_path", help="also write the report as Markdown")
     commands.add_parser("eval", help="evaluate catalogue functions: JSON lines on stdin")
     apply = commands.add_parser("apply", help="apply messages: JSON lines on stdin")
     apply.add_argument("--genesis", help="a genesis JSON file (default: the embedded default markets)")
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from perpspec.verify.runner import run_verify
 
-            return run_verify(args.quick, args.seeds, args.steps, args.repo)
+            return run_verify(args.quick, args.seeds, args.steps, args.repo, args.json_path, args.markdown_path)
         if args.command == "eval":
             return command_eval(sys.stdin, sys.stdout)
         if args.command == "apply":

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Callable, Iterable
+
+import icontract
 
 from perpspec.margin import Risk, is_initially_collateralized
 from perpspec.state import State, Subaccount, SubaccountId
@@ -113,6 +115,40 @@ def not_newly_undercollateralized(state: State, before: LedgerSnapshot, subaccou
     if not before.collateralized[subaccount_id]:
         return True
     return is_initially_collateralized(settled_risk(state, subaccount_id))
+
+
+def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
+    """
+    The postconditions every ledger transition carries, over the subaccounts ``touched(message)``.
+
+    CONS-1 (INV-1) conservation, POS-1 (INV-2, INV-3) positions and open interest; a
+    snapshot of the touched part of the state is taken before the call (INV-7).
+    """
+
+    def open_interest_follows_the_longs(state: State, OLD: Any) -> bool:
+        return open_interest_follows_longs(state, OLD.ledger)
+
+    def no_zero_positions(state: State, message: Any) -> bool:
+        return has_no_zero_positions(state, touched(message))
+
+    def usdc_is_conserved(state: State, OLD: Any) -> bool:
+        return conserves_usdc(state, OLD.ledger)
+
+    def snapshot_touched(state: State, message: Any) -> LedgerSnapshot:
+        return take_snapshot(state, touched(message))
+
+    def decorate(function: Callable) -> Callable:
+        # Conditions are named functions, not lambdas, so icontract can name them in a violation.
+        function = icontract.ensure(
+            open_interest_follows_the_longs, "POS-1 (INV-3): open interest follows the sum of longs", enabled=ENABLED
+        )(function)
+        function = icontract.ensure(
+            no_zero_positions, "POS-1 (INV-2): no position of size zero, no stored empty subaccount", enabled=ENABLED
+        )(function)
+        function = icontract.ensure(usdc_is_conserved, "CONS-1 (INV-1): USDC is conserved", enabled=ENABLED)(function)
+        return icontract.snapshot(snapshot_touched, "ledger", enabled=ENABLED)(function)
+
+    return decorate
 
 
 def check_state_invariants(state: State) -> list[str]:

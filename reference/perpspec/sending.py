@@ -11,14 +11,7 @@ from __future__ import annotations
 import icontract
 
 from perpspec import errors
-from perpspec.contracts import (
-    ENABLED,
-    conserves_usdc,
-    has_no_zero_positions,
-    not_newly_undercollateralized,
-    open_interest_follows_longs,
-    take_snapshot,
-)
+from perpspec.contracts import ENABLED, ledger_contracts, not_newly_undercollateralized
 from perpspec.events import subaccount_update_event
 from perpspec.messages import Deposit, Transfer, Withdraw, encode_subaccount_id
 from perpspec.state import State
@@ -26,12 +19,7 @@ from perpspec.subaccounts import Update, UpdateType, process_updates
 
 
 @icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=ENABLED)
-@icontract.snapshot(lambda state, message: take_snapshot(state, [message.recipient]), "ledger", enabled=ENABLED)
-@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
-@icontract.ensure(
-    lambda state, message: has_no_zero_positions(state, [message.recipient]), "INV-2", enabled=ENABLED
-)
-@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@ledger_contracts(lambda message: [message.recipient])
 @icontract.ensure(
     lambda state, message, OLD: state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn
     + message.quantums,
@@ -64,13 +52,10 @@ def process_deposit(state: State, message: Deposit) -> list[dict]:
 
 
 @icontract.require(lambda message: message.quantums > 0, "SUB-12: a withdrawal is positive", enabled=ENABLED)
-@icontract.snapshot(lambda state, message: take_snapshot(state, [message.sender]), "ledger", enabled=ENABLED)
-@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
-@icontract.ensure(lambda state, message: has_no_zero_positions(state, [message.sender]), "INV-2", enabled=ENABLED)
-@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@ledger_contracts(lambda message: [message.sender])
 @icontract.ensure(
     lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
-    "INV-5: a withdrawal never leaves its sender newly under-collateralized",
+    "SOLV-1 (INV-5): a withdrawal never leaves its sender newly under-collateralized",
     enabled=ENABLED,
 )
 def process_withdraw(state: State, message: Withdraw) -> list[dict]:
@@ -100,17 +85,10 @@ def process_withdraw(state: State, message: Withdraw) -> list[dict]:
 
 @icontract.require(lambda message: message.amount > 0, "SUB-13: a transfer is positive", enabled=ENABLED)
 @icontract.require(lambda message: message.sender != message.recipient, "SUB-13", enabled=ENABLED)
-@icontract.snapshot(
-    lambda state, message: take_snapshot(state, [message.sender, message.recipient]), "ledger", enabled=ENABLED
-)
-@icontract.ensure(lambda state, OLD: conserves_usdc(state, OLD.ledger), "INV-1: USDC is conserved", enabled=ENABLED)
-@icontract.ensure(
-    lambda state, message: has_no_zero_positions(state, [message.sender, message.recipient]), "INV-2", enabled=ENABLED
-)
-@icontract.ensure(lambda state, OLD: open_interest_follows_longs(state, OLD.ledger), "INV-3", enabled=ENABLED)
+@ledger_contracts(lambda message: [message.sender, message.recipient])
 @icontract.ensure(
     lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
-    "INV-5: a transfer never leaves its sender newly under-collateralized",
+    "SOLV-1 (INV-5): a transfer never leaves its sender newly under-collateralized",
     enabled=ENABLED,
 )
 def process_transfer(state: State, message: Transfer) -> list[dict]:

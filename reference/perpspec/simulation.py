@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+import icontract
+
 from perpspec.bech32 import encode_address
 from perpspec.codec import decode_state, encode_state
 from perpspec.contracts import check_state_invariants
@@ -179,7 +181,11 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
     for step in range(steps):
         message = generator.next_message()
         before = full_state_bytes(state) if step % check_every == 0 else None
-        outcome = apply_json(state, message)
+        try:
+            outcome = apply_json(state, message)
+        except icontract.ViolationError as violation:
+            report.violations.append(f"step {step}: contract violated: {first_line(violation)}")
+            break
         report.steps += 1
         if outcome.accepted:
             report.accepted += 1
@@ -194,6 +200,12 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
         if report.violations:
             break
     return report
+
+
+def first_line(error: Exception) -> str:
+    """The condition's description line of an icontract violation (it names the claim)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return next((line for line in lines if not line.startswith("File ")), lines[0] if lines else repr(error))
 
 
 def roundtrip_ok(state: State) -> bool:

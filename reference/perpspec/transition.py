@@ -97,7 +97,7 @@ def apply_message(state: State, message: Message) -> list[dict]:
         return processor(state, message)
     except errors.ProtocolError:
         if _fingerprint(state, message) != before:
-            raise AssertionError("TX-2 violated: a rejected message changed the state")
+            raise AssertionError("ATOM-1 (TX-2) violated: a rejected message changed the state")
         raise
 
 

@@ -1,67 +1,64 @@
 """
-``perpspec verify``: the auditors' and CI's one command.
+``perpspec verify``: the auditors' and CI's one command (spec/claims.md, CLAIM-1).
 
-For now it runs what exists: contract-checked random runs of the ledger from the
-embedded default markets, the canonical round trip, and the rule-coverage check;
-it prints a summary table and exits non-zero on any failure.  Later checks (Z3,
-CrossHair, TLC, conformance) join this table.
+It runs every method — contract-checked random runs, hypothesis, Z3 proofs, CrossHair,
+TLC models and trace validation, the conformance self-check — and rule coverage (META-1),
+showing progress as it goes; then it prints the checks and the claim matrix, writes
+``--json`` / ``--markdown`` reports on request, and exits non-zero on any failure or on
+any claim no method checked.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 from perpspec import contracts
 from perpspec.rules import compute_coverage, find_repository
-from perpspec.simulation import run_random
+from perpspec.verify.claims import CLAIMS
+from perpspec.verify.results import METHODS, MethodResult
 
 
-@dataclass
-class CheckResult:
-    name: str
-    rules: str
-    passed: bool
-    detail: str
-    milliseconds: int
+@dataclass(frozen=True)
+class Budget:
+    """How much work each method does: CI-sized (quick) or audit-sized."""
+
+    quick: bool
+    seeds: int
+    steps: int
 
 
 def _elapsed_ms(start_ns: int) -> int:
     return (time.perf_counter_ns() - start_ns) // 1_000_000
 
 
-def check_random_runs(seeds: int, steps: int) -> CheckResult:
-    start = time.perf_counter_ns()
-    total_steps = accepted = 0
-    codes: dict[str, int] = {}
-    for seed in range(seeds):
-        report = run_random(seed, steps)
-        total_steps += report.steps
-        accepted += report.accepted
-        for code, count in report.error_codes.items():
-            codes[code] = codes.get(code, 0) + count
-        if report.violations:
-            return CheckResult(
-                "random runs (contracts on)",
-                "INV-1..6, TX-2",
-                False,
-                f"seed {seed}: {report.violations[0]}",
-                _elapsed_ms(start),
-            )
-    seen = ", ".join(f"{code} {count}" for code, count in sorted(codes.items()))
-    detail = f"{seeds} seeds x {steps} steps = {total_steps} messages, {accepted} accepted; rejected: {seen}"
-    return CheckResult("random runs (contracts on)", "INV-1..6, TX-2", True, detail, _elapsed_ms(start))
+def format_ms(milliseconds: int) -> str:
+    return f"{milliseconds // 1000}.{milliseconds % 1000 // 100}s"
 
 
-def check_rule_coverage(repository: Path | None) -> CheckResult:
+# --- the steps ---------------------------------------------------------------------------
+
+
+def step_contracts(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.properties import run_contract_checked_runs
+
+    return run_contract_checked_runs(budget.seeds, budget.steps)
+
+
+def step_hypothesis(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.properties import run_hypothesis
+
+    return run_hypothesis(budget.quick)
+
+
+def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodResult]:
     start = time.perf_counter_ns()
     if repository is None:
-        return CheckResult(
-            "rule coverage", "META-1", False, "no checkout found (run from the repository, or pass --repo)", 0
-        )
+        return [MethodResult((), "coverage", "rule coverage", False, "no checkout found (run from one, or pass --repo)")]
     coverage = compute_coverage(repository)
     problems = [] if coverage.rules else ["spec/ defines no rules"]
     if coverage.missing_code():
@@ -70,38 +67,157 @@ def check_rule_coverage(repository: Path | None) -> CheckResult:
         problems.append("no test for " + ", ".join(coverage.missing_tests()))
     if coverage.dangling:
         problems.append("undefined ids cited: " + ", ".join(sorted(coverage.dangling)))
-    detail = "; ".join(problems) or f"{len(coverage.rules)} rules, each with code and a test"
-    return CheckResult("rule coverage", "META-1", not problems, detail, _elapsed_ms(start))
+    detail = "; ".join(problems) or f"{len(coverage.rules)} rules (META-1), each with code and a test"
+    return [MethodResult((), "coverage", "rule coverage", not problems, detail, _elapsed_ms(start))]
 
 
-def print_table(results: list[CheckResult], out=sys.stdout) -> None:
-    headers = ("check", "rules", "result", "time", "detail")
-    rows = [(r.name, r.rules, "PASS" if r.passed else "FAIL", f"{r.milliseconds // 1000}.{r.milliseconds % 1000 // 100}s", r.detail) for r in results]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1]
-    print(line, file=out)
-    print("-" * len(line), file=out)
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row[:-1], widths)) + "  " + row[-1], file=out)
+Step = Callable[[Budget, "Path | None"], list[MethodResult]]
+
+STEPS: list[tuple[str, Step]] = [
+    ("contract-checked random runs", step_contracts),
+    ("hypothesis state machine and properties", step_hypothesis),
+    ("rule coverage", step_rule_coverage),
+]
 
 
-def run_verify(quick: bool, seeds: int | None, steps: int | None, repository: Path | None) -> int:
-    """Run every check, print the table, and return the process exit code."""
+def run_steps(budget: Budget, repository: Path | None, progress: TextIO) -> list[MethodResult]:
+    """Run every step, reporting progress; a step that crashes is a failed check, not a crash."""
+    results: list[MethodResult] = []
+    for index, (label, step) in enumerate(STEPS, start=1):
+        print(f"[{index}/{len(STEPS)}] {label} ...", end="", file=progress, flush=True)
+        start = time.perf_counter_ns()
+        try:
+            step_results = step(budget, repository)
+        except Exception as error:  # a broken method must show up in the report, not hide the others
+            step_results = [MethodResult((), "coverage", label, False, f"crashed: {type(error).__name__}: {error}")]
+        failed = sum(not r.passed for r in step_results)
+        verdict = "ok" if not failed else f"{failed} FAILED"
+        print(f" {len(step_results)} checks, {verdict} ({format_ms(_elapsed_ms(start))})", file=progress, flush=True)
+        results.extend(step_results)
+    return results
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimRow:
+    claim: str
+    rules: str
+    methods: dict[str, str]
+    passed: bool
+    milliseconds: int
+
+
+def compute_claim_matrix(results: list[MethodResult]) -> list[ClaimRow]:
+    """Per claim: each method's verdict (checks passed, or FAIL), overall result and time (CLAIM-1)."""
+    rows = []
+    for claim in CLAIMS.values():
+        relevant = [r for r in results if claim.id in r.claims]
+        methods = {}
+        for method in METHODS:
+            mine = [r for r in relevant if r.method == method]
+            if mine:
+                methods[method] = "FAIL" if any(not r.passed for r in mine) else f"pass {len(mine)}"
+        checked = bool(relevant)
+        passed = checked and all(r.passed for r in relevant)
+        rows.append(
+            ClaimRow(claim.id, ", ".join(claim.rules), methods, passed, sum(r.milliseconds for r in relevant))
+        )
+    return rows
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("-" * len(lines[0]))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    return lines
+
+
+def render_text(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
+    checks = [
+        [r.method, r.check, ",".join(r.claims) or "-", "PASS" if r.passed else "FAIL", format_ms(r.milliseconds), r.detail]
+        for r in results
+    ]
+    lines = ["Checks", ""] + _table(["method", "check", "claims", "result", "time", "detail"], checks)
+    used = [m for m in METHODS if m != "coverage"]
+    rows = [
+        [row.claim, *(row.methods.get(m, "-") for m in used), "PASS" if row.passed else "FAIL", format_ms(row.milliseconds)]
+        for row in matrix
+    ]
+    lines += ["", "Claims", ""] + _table(["claim", *used, "result", "time"], rows)
+    failures = [r for r in results if not r.passed and r.counterexample]
+    for failure in failures:
+        lines += ["", f"Counterexample for {failure.check} ({', '.join(failure.claims)}):", failure.counterexample or ""]
+    return "\n".join(lines)
+
+
+def render_markdown(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
+    used = [m for m in METHODS if m != "coverage"]
+    lines = ["# perpspec verify", "", "## Claims", "", "| claim | rules | " + " | ".join(used) + " | result | time |"]
+    lines.append("|" + "---|" * (len(used) + 4))
+    for row in matrix:
+        cells = [row.methods.get(m, "–") for m in used]
+        result = "PASS" if row.passed else "**FAIL**"
+        lines.append(f"| `{row.claim}` | {row.rules} | " + " | ".join(cells) + f" | {result} | {format_ms(row.milliseconds)} |")
+    lines += ["", "## Checks", "", "| method | check | claims | result | time | detail |", "|---|---|---|---|---|---|"]
+    for r in results:
+        detail = r.detail.replace("|", "\\|")
+        lines.append(
+            f"| {r.method} | {r.check} | {', '.join(r.claims) or '–'} | {'PASS' if r.passed else '**FAIL**'} "
+            f"| {format_ms(r.milliseconds)} | {detail} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: list[MethodResult], matrix: list[ClaimRow], budget: Budget, seconds_ms: int) -> str:
+    return json.dumps(
+        {
+            "budget": asdict(budget),
+            "wallMilliseconds": seconds_ms,
+            "passed": all(r.passed for r in results) and all(row.passed for row in matrix),
+            "claims": [asdict(row) for row in matrix],
+            "checks": [asdict(r) for r in results],
+        },
+        indent=2,
+        sort_keys=True,
+    )
+
+
+def run_verify(
+    quick: bool,
+    seeds: int | None,
+    steps: int | None,
+    repository: Path | None,
+    json_path: Path | None = None,
+    markdown_path: Path | None = None,
+) -> int:
+    """Run every check, print the checks and the claim matrix, and return the exit code."""
     if not contracts.ENABLED:
         print("perpspec verify: contracts are off (PERPSPEC_CONTRACTS); verify needs them on", file=sys.stderr)
         return 2
-    seeds = seeds if seeds is not None else (4 if quick else 20)
-    steps = steps if steps is not None else (600 if quick else 3_000)
+    budget = Budget(
+        quick=quick,
+        seeds=seeds if seeds is not None else (4 if quick else 20),
+        steps=steps if steps is not None else (600 if quick else 3_000),
+    )
     repository = repository or find_repository()
-    checks: list[tuple[str, Callable[[], CheckResult]]] = [
-        ("random runs", lambda: check_random_runs(seeds, steps)),
-        ("rule coverage", lambda: check_rule_coverage(repository)),
-    ]
-    results = []
-    for name, check in checks:
-        print(f"running {name} ...", file=sys.stderr, flush=True)
-        results.append(check())
-    print_table(results)
-    failed = [r for r in results if not r.passed]
-    print(f"\nperpspec verify: {len(results) - len(failed)} checks passed, {len(failed)} failed")
-    return 1 if failed else 0
+    start = time.perf_counter_ns()
+    results = run_steps(budget, repository, sys.stderr)
+    matrix = compute_claim_matrix(results)
+    wall = _elapsed_ms(start)
+    print(render_text(results, matrix))
+    if json_path:
+        json_path.write_text(render_json(results, matrix, budget, wall) + "\n", encoding="utf-8")
+    if markdown_path:
+        markdown_path.write_text(render_markdown(results, matrix), encoding="utf-8")
+    failed_checks = sum(not r.passed for r in results)
+    failed_claims = [row.claim for row in matrix if not row.passed]
+    print(
+        f"\nperpspec verify: {len(results) - failed_checks} checks passed, {failed_checks} failed; "
+        f"{len(matrix) - len(failed_claims)} of {len(matrix)} claims hold"
+        + (f" (not holding or unchecked: {', '.join(failed_claims)})" if failed_claims else "")
+        + f"; {format_ms(wall)}"
+    )
+    return 1 if failed_checks or failed_claims else 0

@@ -1,0 +1,257 @@
+"""
+Contract-checked random runs and hypothesis checks of the claims (spec/claims.md).
+
+Two methods live here:
+
+- ``contracts``: seeded random runs of the ledger with every icontract condition on; a
+  violated condition names its claim (its description starts with the claim ID);
+- ``hypothesis``: a state machine whose steps hypothesis draws and shrinks, checking the
+  state invariants after every step, and properties of the pure functions behind
+  CONV-1, RISK-1, ORACLE-1 and CONS-2.  A failure carries hypothesis's falsifying example.
+
+The tests in ``tests/`` go further; these are the claim-level checks ``perpspec verify``
+runs from an installed package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import re
+import time
+from fractions import Fraction
+from typing import Callable
+
+import icontract
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from perpspec.codec import decode_state, state_hash
+from perpspec.contracts import check_state_invariants
+from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
+from perpspec.prices import median_round_half_away_from_zero
+from perpspec.rounding import ONE_MILLION
+from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
+from perpspec.transition import apply_json, full_state_bytes
+from perpspec.units import base_to_quote_quantums, fill_quote_quantums_from_subticks, quote_to_base_quantums
+from perpspec.verify.results import MethodResult
+
+CLAIM_ID = re.compile(r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+)\b")
+LEDGER_CLAIMS = ("CONS-1", "POS-1", "SOLV-1", "ATOM-1")
+
+
+def _elapsed_ms(start_ns: int) -> int:
+    return (time.perf_counter_ns() - start_ns) // 1_000_000
+
+
+def _claims_named(text: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    named = tuple(dict.fromkeys(CLAIM_ID.findall(text)))
+    return named or default
+
+
+# --- contracts: seeded random runs -------------------------------------------------------
+
+
+def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
+    """Random runs with contracts on; any violation or broken invariant fails, naming its claim."""
+    start = time.perf_counter_ns()
+    total = accepted = 0
+    codes: dict[str, int] = {}
+    for seed in range(seeds):
+        report = run_random(seed, steps)
+        total += report.steps
+        accepted += report.accepted
+        for code, count in report.error_codes.items():
+            codes[code] = codes.get(code, 0) + count
+        if report.violations:
+            violation = report.violations[0]
+            return [
+                MethodResult(
+                    claims=_claims_named(violation, LEDGER_CLAIMS),
+                    method="contracts",
+                    check="random runs",
+                    passed=False,
+                    detail=f"seed {seed}: {violation}",
+                    milliseconds=_elapsed_ms(start),
+                    counterexample=f"perpspec.simulation.run_random({seed}, {steps})",
+                )
+            ]
+    seen = ", ".join(f"{code} {count}" for code, count in sorted(codes.items()))
+    return [
+        MethodResult(
+            claims=LEDGER_CLAIMS,
+            method="contracts",
+            check="random runs",
+            passed=True,
+            detail=f"{seeds} seeds x {steps} steps = {total} messages, {accepted} accepted; rejected: {seen}",
+            milliseconds=_elapsed_ms(start),
+        )
+    ]
+
+
+# --- hypothesis: the ledger state machine ------------------------------------------------
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Hypothesis draws (and shrinks) every choice of the message generator."""
+
+    @initialize(seed=st.integers(0, 2**16))
+    def start(self, seed: int) -> None:
+        self.genesis = genesis_with_positions(seed)
+        self.state = decode_state(self.genesis)
+        self.generator = MessageGenerator(random.Random(seed), self.state)
+        self.messages: list[dict] = []
+        self.hashes: list[str] = []
+
+    @rule(rng=st.randoms(use_true_random=False))
+    def apply_one(self, rng: random.Random) -> None:
+        self.generator.rng = rng
+        message = self.generator.next_message()
+        before = full_state_bytes(self.state)
+        outcome = apply_json(self.state, message)
+        if not outcome.accepted:
+            assert full_state_bytes(self.state) == before, "ATOM-1: a rejected message changed the state"
+        self.messages.append(message)
+        self.hashes.append(state_hash(self.state))
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        if hasattr(self, "state"):
+            violations = check_state_invariants(self.state)
+            assert not violations, "CONS-1/POS-1: " + "; ".join(violations)
+
+    def teardown(self) -> None:
+        if not hasattr(self, "state"):
+            return
+        replay = decode_state(self.genesis)
+        for message, expected in zip(self.messages, self.hashes):
+            apply_json(replay, message)
+            assert state_hash(replay) == expected, "DET-1: a replay gave a different state hash"
+
+
+def run_state_machine(examples: int, steps: int) -> MethodResult:
+    """Run the ledger state machine; its invariants are CONS-1, POS-1, ATOM-1 and DET-1."""
+    machine_settings = settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    return _run_hypothesis(
+        ("CONS-1", "POS-1", "ATOM-1", "DET-1"),
+        "ledger state machine",
+        lambda: run_state_machine_as_test(LedgerMachine, settings=machine_settings),
+        f"{examples} runs x up to {steps} steps",
+    )
+
+
+# --- hypothesis: properties of the pure functions ----------------------------------------
+
+EXPONENTS = st.integers(-20, 10)
+AMOUNTS = st.integers(-(2**80), 2**80)
+PRICES = st.integers(1, 2**64 - 1)
+PPM = st.integers(0, ONE_MILLION)
+CAPS = st.integers(0, 2**64 - 1)
+
+
+def _exact(value: int, exponent: int) -> Fraction:
+    return Fraction(value) * (Fraction(10) ** exponent)
+
+
+@given(AMOUNTS, EXPONENTS, PRICES, EXPONENTS)
+def _conversions_round_as_named(base: int, resolution: int, price: int, exponent: int) -> None:
+    quote = base_to_quote_quantums(base, resolution, price, exponent)
+    exact = _exact(base * price, exponent + resolution + 6)
+    assert abs(quote - exact) < 1 and abs(quote) <= abs(exact), "CONV-1: base_to_quote truncates toward zero"
+    back = quote_to_base_quantums(base, resolution, price, exponent)
+    exact_back = Fraction(base) / _exact(price, exponent + resolution + 6)
+    assert abs(back - exact_back) < 1 and abs(back) <= abs(exact_back), "CONV-1: quote_to_base truncates"
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1), EXPONENTS)
+def _fill_rounds_down(subticks: int, base: int, exponent: int) -> None:
+    value = fill_quote_quantums_from_subticks(subticks, base, exponent)
+    exact = _exact(subticks * base, exponent)
+    assert 0 <= exact - value < 1, "CONV-1: a fill's quote value rounds down"
+
+
+@given(AMOUNTS, EXPONENTS, PRICES, EXPONENTS, PPM, PPM, st.integers(0, 2**70), CAPS, CAPS)
+def _margins_are_ordered(q, resolution, price, exponent, imf, mf, oi, first_cap, second_cap) -> None:
+    lower, upper = sorted((first_cap, second_cap))
+    imr, mmr = perpetual_margin_requirements(q, resolution, price, exponent, imf, mf, oi, lower, upper)
+    assert imr >= mmr >= 0, "RISK-1: IMR >= MMR >= 0"
+
+
+@given(PPM, CAPS, CAPS, st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70))
+def _scaled_margin_is_bounded_and_monotone(imf, first_cap, second_cap, first_oi, second_oi) -> None:
+    lower, upper = sorted((first_cap, second_cap))
+    low_oi, high_oi = sorted((first_oi, second_oi))
+    low = adjusted_initial_margin_ppm(imf, lower, upper, low_oi)
+    high = adjusted_initial_margin_ppm(imf, lower, upper, high_oi)
+    assert imf <= low <= high <= ONE_MILLION, "RISK-1: scaled IMF in [imf, 100%] and monotone"
+
+
+@given(st.lists(st.integers(1, 2**64 - 1), min_size=2, max_size=9), st.data())
+def _median_ignores_a_minority(honest: list[int], data: st.DataObject) -> None:
+    wrong_count = data.draw(st.integers(0, len(honest) - 1))
+    total = len(honest) + wrong_count
+    if 2 * wrong_count >= total:
+        return
+    wrong = data.draw(st.lists(st.integers(1, 2**64 - 1), min_size=wrong_count, max_size=wrong_count))
+    median = median_round_half_away_from_zero(honest + wrong)
+    assert min(honest) <= median <= max(honest), "ORACLE-1: median within the honest range"
+
+
+@given(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.lists(st.integers(1, 2**64), min_size=1, max_size=4))
+def _funding_creates_no_value(perpetual_index: int, position_index: int, longs: list[int]) -> None:
+    shorts_total = sum(longs)
+    received = sum(
+        settlement_quote_quantums(funding_settlement_ppm(perpetual_index, position_index, q)[0]) for q in longs
+    )
+    received += settlement_quote_quantums(funding_settlement_ppm(perpetual_index, position_index, -shorts_total)[0])
+    assert received <= 0, "CONS-2: settlements of balanced positions never pay out more than they collect"
+
+
+PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
+    (("CONV-1",), "conversions round as their rules name", _conversions_round_as_named),
+    (("CONV-1",), "fill value rounds down", _fill_rounds_down),
+    (("RISK-1",), "IMR >= MMR >= 0", _margins_are_ordered),
+    (("RISK-1",), "scaled IMF bounded and monotone", _scaled_margin_is_bounded_and_monotone),
+    (("ORACLE-1",), "median ignores a minority of wrong sources", _median_ignores_a_minority),
+    (("CONS-2",), "funding settlement creates no value", _funding_creates_no_value),
+]
+
+
+def _run_hypothesis(claims: tuple[str, ...], check: str, test: Callable[[], None], detail: str) -> MethodResult:
+    start = time.perf_counter_ns()
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            test()
+    except (AssertionError, icontract.ViolationError) as failure:
+        message = first_line(failure)
+        return MethodResult(
+            claims=_claims_named(message, claims),
+            method="hypothesis",
+            check=check,
+            passed=False,
+            detail=message,
+            milliseconds=_elapsed_ms(start),
+            counterexample="\n".join([*getattr(failure, "__notes__", []), output.getvalue().strip()]).strip() or None,
+        )
+    return MethodResult(claims, "hypothesis", check, True, detail, _elapsed_ms(start))
+
+
+def run_hypothesis(quick: bool) -> list[MethodResult]:
+    """The state machine and every property, with budgets for CI (quick) or audits."""
+    examples = 50 if quick else 300
+    results = [run_state_machine(examples=10 if quick else 40, steps=40 if quick else 100)]
+    for claims, check, test in PROPERTIES:
+        configured = settings(max_examples=examples, deadline=None, derandomize=True, database=None)(test)
+        results.append(_run_hypothesis(claims, check, configured, f"{examples} examples"))
+    return results
