@@ -37,7 +37,7 @@ STATS: Counter = Counter()
 
 MACHINE_SETTINGS = settings(
     stateful_step_count=100,
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     database=None,
