@@ -1278,3 +1278,17 @@ def test_inv_8_contracts_switch():
             timeout=60,
         )
         assert result.stdout.strip() == expected
+
+
+def test_gen_2_genesis_refuses_negative_totals_and_future_gating_blocks():
+    """GEN-2, CODEC-1: a genesis whose computed totalDeposited is negative, or whose gating block lies in the future, is refused."""
+    negative = make_genesis([subaccount_entry(CAROL, 0, -5)])
+    with pytest.raises(errors.InvalidGenesis):
+        decode_state(negative)
+    negative["totalWithdrawn"] = "5"  # held -5 = deposited 0 - withdrawn 5
+    state = decode_state(negative)
+    assert decode_state(encode_state(state)) == state
+    future = make_genesis([])
+    future["lastChainOutageAtBlock"] = future["blockHeight"] + 1
+    with pytest.raises(errors.InvalidGenesis):
+        decode_state(future)

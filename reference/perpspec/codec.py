@@ -406,6 +406,12 @@ def decode_state(obj: Any) -> State:
     total_deposited = r.optional_integer("totalDeposited", 0, BIG)
     total_withdrawn = r.optional_integer("totalWithdrawn", 0, BIG) or 0
     r.done()
+    for name, block in (
+        ("negativeTncSubaccountSeenAtBlock", state.negative_tnc_subaccount_seen_at_block),
+        ("lastChainOutageAtBlock", state.last_chain_outage_at_block),
+    ):
+        if block is not None and block > state.block_height:
+            raise errors.InvalidGenesis(f"genesis.{name}: block {block} is after the genesis height (SUB-9)")
     _check_references(state)
     _check_open_interest(state)
     _set_totals(state, total_deposited, total_withdrawn)
@@ -464,6 +470,8 @@ def _set_totals(state: State, total_deposited: int | None, total_withdrawn: int)
     )
     if total_deposited is None:
         total_deposited = held + total_withdrawn
+    if total_deposited < 0:
+        raise errors.InvalidGenesis("totalDeposited would be negative: give totalWithdrawn (INV-1)")
     if held != total_deposited - total_withdrawn:
         raise errors.InvalidGenesis("USDC held does not equal totalDeposited - totalWithdrawn (INV-1)")
     state.total_deposited = total_deposited
