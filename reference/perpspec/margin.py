@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from perpspec.rounding import ONE_MILLION, floor_div, mul_ppm_ceil, mul_ppm_floor, select
+from perpspec.rounding import ONE_MILLION, is_concrete, both, either, floor_div, mul_ppm_ceil, mul_ppm_floor, select
 from perpspec.units import base_to_quote_quantums
 
 
@@ -43,7 +43,7 @@ def adjusted_initial_margin_ppm(
     - OI at or above the upper cap: 1_000_000 (100%);
     - between the caps: imf + floor((1e6 - imf) * (oi - lower) / (upper - lower)).
     """
-    if isinstance(open_interest_upper_cap, int) and isinstance(open_interest_notional, int):
+    if is_concrete(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional):
         if open_interest_upper_cap == 0 or open_interest_notional <= open_interest_lower_cap:
             return initial_margin_ppm
         if open_interest_notional >= open_interest_upper_cap:
@@ -52,7 +52,7 @@ def adjusted_initial_margin_ppm(
             initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
         )
     return select(
-        (open_interest_upper_cap == 0) | (open_interest_notional <= open_interest_lower_cap),
+        either(open_interest_upper_cap == 0, open_interest_notional <= open_interest_lower_cap),
         initial_margin_ppm,
         select(
             open_interest_notional >= open_interest_upper_cap,
@@ -137,7 +137,7 @@ def is_maintenance_collateralized(risk: Risk) -> bool:
 
 def is_liquidatable(net_collateral: Any, maintenance_margin_requirement: Any) -> Any:
     """MMR > 0 and NC < MMR: an account with no margin requirement is never liquidatable (MARGIN-6)."""
-    return (maintenance_margin_requirement > 0) & (net_collateral < maintenance_margin_requirement)
+    return both(maintenance_margin_requirement > 0, net_collateral < maintenance_margin_requirement)
 
 
 def _sign(value: int) -> int:

@@ -31,7 +31,8 @@ class Rounding(Enum):
     TRUNC = "trunc"  # toward zero
 
 
-def _is_concrete(*values: Any) -> bool:
+def is_concrete(*values: Any) -> bool:
+    """True when every value is a Python integer (not a z3 term)."""
     return all(isinstance(v, int) for v in values)
 
 
@@ -48,9 +49,23 @@ def select(condition: Any, if_true: Any, if_false: Any) -> Any:
     return _z3().If(condition, if_true, if_false)
 
 
+def both(first: Any, second: Any) -> Any:
+    """Logical and of two conditions; works on z3 terms too."""
+    if isinstance(first, bool) and isinstance(second, bool):
+        return first and second
+    return _z3().And(first, second)
+
+
+def either(first: Any, second: Any) -> Any:
+    """Logical or of two conditions; works on z3 terms too."""
+    if isinstance(first, bool) and isinstance(second, bool):
+        return first or second
+    return _z3().Or(first, second)
+
+
 def floor_div(numerator: Any, divisor: Any) -> Any:
     """floor(numerator / divisor) for a positive divisor (ROUND-3)."""
-    if _is_concrete(numerator, divisor):
+    if is_concrete(numerator, divisor):
         assert divisor > 0, "ROUND-2: divisors are positive"
         return numerator // divisor
     return numerator / divisor  # SMT div == floor division for divisor > 0
@@ -63,7 +78,7 @@ def ceil_div(numerator: Any, divisor: Any) -> Any:
 
 def trunc_div(numerator: Any, divisor: Any) -> Any:
     """numerator / divisor rounded toward zero, for a positive divisor (ROUND-5)."""
-    if _is_concrete(numerator, divisor):
+    if is_concrete(numerator, divisor):
         assert divisor > 0, "ROUND-2: divisors are positive"
         quotient = abs(numerator) // divisor
         return quotient if numerator >= 0 else -quotient
@@ -104,7 +119,7 @@ def mul_pow10(value: Any, exponent: int, rounding: Rounding) -> Any:
     if exponent >= 0:
         return value * 10**exponent
     shift = -exponent
-    if _is_concrete(value) and shift > _digits(value):
+    if is_concrete(value) and shift > _digits(value):
         if value == 0 or rounding is Rounding.TRUNC:
             return 0
         if rounding is Rounding.FLOOR:

@@ -55,6 +55,18 @@ def step_hypothesis(budget: Budget, repository: Path | None) -> list[MethodResul
     return run_hypothesis(budget.quick)
 
 
+def step_z3(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.z3_proofs import run_z3
+
+    return run_z3(budget.quick)
+
+
+def step_crosshair(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.crosshair_check import run_crosshair
+
+    return run_crosshair(budget.quick)
+
+
 def step_tla_models(budget: Budget, repository: Path | None) -> list[MethodResult]:
     from perpspec.verify.tlc import run_tla
 
@@ -88,6 +100,8 @@ Step = Callable[[Budget, "Path | None"], list[MethodResult]]
 STEPS: list[tuple[str, Step]] = [
     ("contract-checked random runs", step_contracts),
     ("hypothesis state machine and properties", step_hypothesis),
+    ("Z3 proofs", step_z3),
+    ("CrossHair", step_crosshair),
     ("TLC model checking", step_tla_models),
     ("TLC trace validation", step_trace_validation),
     ("rule coverage", step_rule_coverage),
@@ -159,11 +173,34 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+SUMMARISE_ABOVE = 8
+"""A method with more checks than this is one summary row in the text report (all rows stay in --json/--markdown)."""
+
+
+def _check_row(r: MethodResult) -> list[str]:
+    return [r.method, r.check, ",".join(r.claims) or "-", "PASS" if r.passed else "FAIL", format_ms(r.milliseconds), r.detail]
+
+
+def _summary_rows(results: list[MethodResult]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for method in dict.fromkeys(r.method for r in results):
+        mine = [r for r in results if r.method == method]
+        if len(mine) <= SUMMARISE_ABOVE:
+            rows += [_check_row(r) for r in mine]
+            continue
+        failed = [r for r in mine if not r.passed]
+        claims = ",".join(dict.fromkeys(c for r in mine for c in r.claims))
+        total_ms = sum(r.milliseconds for r in mine)
+        rows.append([method, f"{len(mine)} checks", claims, "FAIL" if failed else "PASS", format_ms(total_ms),
+                     f"{len(mine) - len(failed)} passed, {len(failed)} failed"])
+        rows += [_check_row(r) for r in failed]
+        notes = [r for r in mine if r.passed and r.extra.get("status") == "timeout"]
+        rows += [_check_row(r) for r in notes]
+    return rows
+
+
 def render_text(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
-    checks = [
-        [r.method, r.check, ",".join(r.claims) or "-", "PASS" if r.passed else "FAIL", format_ms(r.milliseconds), r.detail]
-        for r in results
-    ]
+    checks = _summary_rows(results)
     lines = ["Checks", ""] + _table(["method", "check", "claims", "result", "time", "detail"], checks)
     used = [m for m in METHODS if m != "coverage"]
     rows = [

@@ -1,0 +1,258 @@
+"""
+CrossHair over the contracted pure functions (spec/claims.md, CLAIM-1).
+
+Runs ``crosshair check --analysis_kind=icontract --report_all
+--per_condition_timeout=S`` as a subprocess, with ``PERPSPEC_CONTRACTS`` on, once
+per contracted function of ``perpspec.verify.contracted`` (functions run in
+parallel, one per CPU), and parses its report into one record per postcondition:
+
+- ``confirmed``: "Confirmed over all paths." -- CrossHair explored every path;
+- ``counterexample``: "error: false when calling f(...)" or an exception -- a failure;
+- ``timeout``: "Not confirmed." -- no counterexample within S seconds, not exhaustive
+  either; recorded in ``detail`` and ``extra``, not a failure.
+
+A postcondition's description starts with the claim it checks (``CONV-1: ...``); the
+record is tagged with that claim.  CrossHair names a condition by the line of its
+lambda, which this module maps back to the function and description by parsing the
+target module's source.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from perpspec.verify.results import MethodResult
+
+TARGET_MODULE = "perpspec.verify.contracted"
+MUTANT_MODULE = "perpspec.verify.contracted_mutants"
+
+PER_CONDITION_TIMEOUT_S = {True: 2.0, False: 30.0}
+"""CrossHair's --per_condition_timeout: quick mode, full mode."""
+
+REPORT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<level>info|error|warning): (?P<message>.*)$")
+CLAIM_PREFIX = re.compile(r"^([A-Z]+-[0-9]+):")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One icontract condition of a target function, as written in the source."""
+
+    function: str
+    kind: str  # "ensure" or "require"
+    line: int  # the line of its lambda: CrossHair reports this line
+    description: str
+
+    @property
+    def claim(self) -> str | None:
+        match = CLAIM_PREFIX.match(self.description)
+        return match.group(1) if match else None
+
+
+@dataclass
+class ConditionRecord:
+    """What CrossHair said about one postcondition."""
+
+    condition: Condition
+    status: str  # confirmed / counterexample / timeout / unreported / error
+    message: str
+    function_ms: int
+
+
+def _module_file(module: str) -> Path:
+    return Path(importlib.import_module(module).__file__)  # type: ignore[arg-type]
+
+
+def _reference_dir() -> Path:
+    import perpspec
+
+    return Path(perpspec.__file__).resolve().parent.parent
+
+
+def read_conditions(module: str) -> dict[str, list[Condition]]:
+    """Every top-level function with icontract conditions, and its conditions, from the source."""
+    tree = ast.parse(_module_file(module).read_text(encoding="utf-8"))
+    functions: dict[str, list[Condition]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        conditions = []
+        for decorator in node.decorator_list:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            if decorator.func.attr not in ("ensure", "require") or not decorator.args:
+                continue
+            description = ""
+            if len(decorator.args) > 1 and isinstance(decorator.args[1], ast.Constant):
+                description = str(decorator.args[1].value)
+            for keyword in decorator.keywords:
+                if keyword.arg == "description" and isinstance(keyword.value, ast.Constant):
+                    description = str(keyword.value.value)
+            conditions.append(Condition(node.name, decorator.func.attr, decorator.args[0].lineno, description))
+        if conditions:
+            functions[node.name] = conditions
+    return functions
+
+
+def parse_report(output: str, conditions: list[Condition], function_ms: int) -> list[ConditionRecord]:
+    """CrossHair's report for one function, as one record per postcondition (and any stray error)."""
+    by_line = {c.line: c for c in conditions}
+    records: dict[Condition, ConditionRecord] = {}
+    stray: list[ConditionRecord] = []
+    for raw in output.splitlines():
+        match = REPORT_LINE.match(raw.strip())
+        if not match:
+            continue
+        message = match.group("message").strip()
+        level = match.group("level")
+        if message.startswith("Confirmed over all paths"):
+            status = "confirmed"
+        elif message.startswith("Not confirmed"):
+            status = "timeout"
+        elif level == "error":
+            status = "counterexample"
+        else:
+            continue
+        condition = by_line.get(int(match.group("line")))
+        if condition is None:
+            # an error raised elsewhere (inside a called function): charge it to the function
+            function = conditions[0].function if conditions else "?"
+            condition = Condition(function, "body", int(match.group("line")), f"raised in {match.group('path')}")
+            stray.append(ConditionRecord(condition, status, message, function_ms))
+            continue
+        previous = records.get(condition)
+        if previous is None or previous.status != "counterexample":
+            records[condition] = ConditionRecord(condition, status, message, function_ms)
+    for condition in conditions:
+        if condition.kind == "ensure" and condition not in records:
+            records[condition] = ConditionRecord(condition, "unreported", "CrossHair said nothing", function_ms)
+    ordered = [records[c] for c in conditions if c in records]
+    return ordered + stray
+
+
+def _environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    reference = str(_reference_dir())
+    existing = environment.get("PYTHONPATH")
+    environment["PYTHONPATH"] = reference + (os.pathsep + existing if existing else "")
+    environment["PERPSPEC_CONTRACTS"] = "on"
+    return environment
+
+
+def check_function(
+    module: str, function: str, conditions: list[Condition], per_condition_timeout: float
+) -> list[ConditionRecord]:
+    """Run CrossHair on one function in a subprocess, and parse its report."""
+    command = [
+        sys.executable, "-m", "crosshair", "check",
+        "--analysis_kind=icontract",
+        "--report_all",
+        f"--per_condition_timeout={per_condition_timeout:g}",
+        f"{module}.{function}",
+    ]
+    ensures = sum(1 for c in conditions if c.kind == "ensure")
+    limit = 120 + 4 * per_condition_timeout * max(1, ensures)
+    start = time.perf_counter()
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, env=_environment(), timeout=limit)
+    except subprocess.TimeoutExpired:
+        elapsed = int((time.perf_counter() - start) * 1000)
+        return [ConditionRecord(c, "timeout", f"crosshair process killed after {limit:g} s", elapsed)
+                for c in conditions if c.kind == "ensure"]
+    elapsed = int((time.perf_counter() - start) * 1000)
+    records = parse_report(completed.stdout + "\n" + completed.stderr, conditions, elapsed)
+    if completed.returncode not in (0, 1) and not any(r.status == "counterexample" for r in records):
+        tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+        records = [ConditionRecord(r.condition, "error", f"crosshair exited {completed.returncode}: {tail[0]}", elapsed)
+                   if r.status == "unreported" else r for r in records]
+    return records
+
+
+def _to_result(record: ConditionRecord, per_condition_timeout: float) -> MethodResult:
+    condition = record.condition
+    claim = condition.claim
+    details = {
+        "confirmed": "confirmed over all paths",
+        "timeout": f"not confirmed: no counterexample within {per_condition_timeout:g} s per condition (timed out)",
+        "counterexample": "counterexample",
+        "unreported": "unknown: CrossHair reported nothing for this condition",
+        "error": "error",
+    }
+    failed = record.status in ("counterexample", "error")
+    return MethodResult(
+        claims=(claim,) if claim else (),
+        method="crosshair",
+        check=f"{condition.function}: {condition.description}",
+        passed=not failed,
+        detail=details[record.status] + ("" if record.status in ("confirmed", "timeout") else f": {record.message}"),
+        milliseconds=record.function_ms,
+        counterexample=record.message if record.status == "counterexample" else None,
+        extra={
+            "status": record.status,
+            "function": condition.function,
+            "line": condition.line,
+            "message": record.message,
+            "per_condition_timeout_s": per_condition_timeout,
+            "function_ms": record.function_ms,
+        },
+    )
+
+
+def run_crosshair_module(
+    module: str,
+    per_condition_timeout: float,
+    functions: list[str] | None = None,
+    workers: int | None = None,
+) -> list[MethodResult]:
+    """CrossHair on every contracted function of ``module`` (or the ones named), one result per postcondition."""
+    targets = read_conditions(module)
+    names = [name for name in targets if functions is None or name in functions]
+    workers = workers or max(1, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        batches = list(pool.map(lambda name: check_function(module, name, targets[name], per_condition_timeout), names))
+    return [_to_result(record, per_condition_timeout) for batch in batches for record in batch]
+
+
+def run_crosshair(quick: bool, per_condition_timeout: float | None = None) -> list[MethodResult]:
+    """CrossHair over ``perpspec.verify.contracted``: a counterexample fails; a timeout is recorded, not failed."""
+    timeout = per_condition_timeout if per_condition_timeout is not None else PER_CONDITION_TIMEOUT_S[quick]
+    return run_crosshair_module(TARGET_MODULE, timeout)
+
+
+def crosshair_mutation_sanity(per_condition_timeout: float = 5.0) -> list[MethodResult]:
+    """CrossHair on deliberately wrong contracts: every result must be a counterexample."""
+    return run_crosshair_module(MUTANT_MODULE, per_condition_timeout)
+
+
+def summarize(results: list[MethodResult]) -> dict[str, int]:
+    """How many conditions CrossHair confirmed, timed out on, or refuted."""
+    counts: dict[str, int] = {}
+    for result in results:
+        status = result.extra.get("status", "?")
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    quick = "--full" not in args
+    start = time.perf_counter()
+    results = run_crosshair(quick)
+    for result in results:
+        print(f"{result.extra['status']:<14} {result.milliseconds / 1000:6.1f}s  {result.check}")
+        if result.counterexample:
+            print(f"{'':22}{result.counterexample}")
+    print(f"{summarize(results)} in {time.perf_counter() - start:.1f} s ({'quick' if quick else 'full'})")
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

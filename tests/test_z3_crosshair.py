@@ -1,0 +1,210 @@
+"""
+Z3 proofs and CrossHair checks of the arithmetic claims (CLAIM-1; CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2).
+
+The z3 proofs call the real helpers with z3 terms: ROUND-3..ROUND-9 and UNITS-4..UNITS-7
+(CONV-1), MARGIN-1, MARGIN-2, MARGIN-3 (RISK-1), SUB-7, SUB-8 (SOLV-1), PRICE-4, PRICE-8
+(ORACLE-1), FUND-1, FUND-2, FUND-3 (CONS-2).  CrossHair runs the same functions'
+int branches under icontract postconditions.  Each checker is itself checked on
+deliberately wrong functions, which it must refute with a counterexample.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import z3
+
+from perpspec import rounding
+from perpspec.margin import Risk
+from perpspec.rules import read_rules
+from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
+from perpspec.verify import crosshair_check, z3_proofs
+from perpspec.verify.claims import CLAIMS
+from perpspec.verify.z3_paths import Explorer
+
+SPEC = Path(__file__).resolve().parent.parent / "spec"
+ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2"}
+
+
+@pytest.fixture(scope="module")
+def z3_results():
+    return z3_proofs.run_z3(quick=True)
+
+
+@pytest.fixture(scope="module")
+def crosshair_results():
+    return crosshair_check.run_crosshair(quick=True)
+
+
+# --- z3 ------------------------------------------------------------------------------------------
+
+
+def test_every_z3_proof_passes(z3_results):
+    """CLAIM-1: every z3 proof of CONV-1, RISK-1, SOLV-1, ORACLE-1 and CONS-2 is proved, with its time."""
+    failed = [(r.check, r.detail, r.counterexample) for r in z3_results if not r.passed]
+    assert failed == []
+    assert all(r.method == "z3" for r in z3_results)
+    assert {claim for r in z3_results for claim in r.claims} == ARITHMETIC_CLAIMS
+    assert len(z3_results) > 100
+
+
+def test_every_z3_proof_has_a_witness(z3_results):
+    """CLAIM-1: each proved property comes with a model of its premise (non-vacuity)."""
+    proofs = [r for r in z3_results if r.check != "z3 branch equals int branch"]
+    assert all(r.extra.get("witness") for r in proofs)
+
+
+def test_z3_proofs_cite_defined_rules_and_claims():
+    """CLAIM-1: every proof names registered claims and defined rules (ROUND-3, MARGIN-2, SUB-8, FUND-2, ...)."""
+    rules = read_rules(SPEC)
+    for proof in z3_proofs.proofs(quick=False):
+        assert proof.claims and set(proof.claims) <= set(CLAIMS), proof.name
+        assert proof.rules and set(proof.rules) <= set(rules), proof.name
+
+
+def test_full_mode_covers_the_whole_exponent_grid():
+    """CONV-1 (UNITS-4, UNITS-5, UNITS-6): full mode proves every exponent in -12..3; RISK-1 too."""
+    names = {p.name for p in z3_proofs.proofs(quick=False)}
+    for e in range(-12, 4):
+        assert f"UNITS-4 base_to_quote e={e} bound" in names
+        assert f"UNITS-5 quote_to_base e={e} bound" in names
+        assert f"UNITS-6 fill quote qce={e} bound" in names
+        assert f"MARGIN-2/3 IMR >= MMR >= 0 e={e}" in names
+
+
+def test_margin_proof_uses_the_abstraction(z3_results):
+    """RISK-1 (MARGIN-2, MARGIN-3): the notionals were found in the real expression and abstracted."""
+    margins = [r for r in z3_results if r.check.startswith("MARGIN-2/3 IMR >= MMR")]
+    assert margins and all(r.extra["note"].startswith("notionals abstracted") for r in margins)
+
+
+def test_mutants_are_refuted_with_counterexamples():
+    """CLAIM-1: proofs run on wrong functions (floor rounding up, ROUND-9 toward zero, FUND-2 rounding up, ...) fail."""
+    results = z3_proofs.mutation_sanity()
+    assert len(results) >= 6
+    for result in results:
+        assert not result.passed, result.check
+        assert result.detail.startswith("counterexample"), (result.check, result.detail)
+        assert result.counterexample, result.check
+
+
+def test_floor_mutant_counterexample_is_concrete():
+    """ROUND-3: the counterexample to "ceil_div is a floor" really breaks the floor bound."""
+    name, proof = z3_proofs.MUTANTS[0]
+    assert name == "floor_div rounds up"
+    result = z3_proofs.run_proof(proof, 5_000)
+    values = dict(re.findall(r"(\w+)=(-?\d+)", result.counterexample))
+    n, d = int(values["n"]), int(values["d"])
+    q = rounding.ceil_div(n, d)
+    assert not (d * q <= n < d * q + d)
+    assert int(values["result"]) == q
+
+
+def test_a_hard_query_reports_timeout():
+    """CLAIM-1: a proof z3 cannot settle in its budget fails with detail "timeout", not a pass."""
+
+    def build():
+        x, y, z = z3.Ints("x y z")
+        return z3_proofs.Obligation(
+            premise=z3.And(x > 0, y > 0, z > 0),
+            prop=x * x * x + y * y * y != z * z * z,
+            inputs={"x": x, "y": y, "z": z},
+        )
+
+    proof = z3_proofs.Proof("cubes", ("CONV-1",), ("ROUND-1",), "Fermat n=3", build)
+    result = z3_proofs.run_proof(proof, 300)
+    assert not result.passed
+    assert result.detail == "timeout"
+
+
+def test_path_explorer_agrees_with_the_real_function():
+    """SUB-8: each path the explorer finds, replayed on concrete ints from its model, gives the path's result."""
+    names = "nc_cur imr_cur mmr_cur nc_new imr_new mmr_new"
+    variables = z3.Ints(names)
+    premise = z3.And(variables[2] >= 0, variables[5] >= 0, variables[3] < variables[4])
+    explorer = Explorer(premise)
+    s = [explorer.wrap(v) for v in variables]
+    paths = explorer.explore(lambda: compute_undercollateralized_result(Risk(*s[:3]), Risk(*s[3:])))
+    assert len(paths.paths) > 3 and not paths.raised
+    seen = set()
+    for path in paths.paths:
+        solver = z3.Solver()
+        solver.add(premise, path.condition())
+        assert solver.check() == z3.sat
+        model = solver.model()
+        ints = [model.eval(v, model_completion=True).as_long() for v in variables]
+        assert compute_undercollateralized_result(Risk(*ints[:3]), Risk(*ints[3:])) is path.value
+        seen.add(path.value)
+    assert seen == {
+        UpdateResult.SUCCESS, UpdateResult.NEWLY_UNDERCOLLATERALIZED, UpdateResult.STILL_UNDERCOLLATERALIZED
+    }
+
+
+# --- CrossHair ------------------------------------------------------------------------------------
+
+
+def test_contract_descriptions_start_with_a_claim():
+    """CLAIM-1: every postcondition of the contracted wrappers starts with a registered claim ID."""
+    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
+    ensures = [c for conditions in functions.values() for c in conditions if c.kind == "ensure"]
+    assert len(ensures) >= 25
+    assert all(c.claim in CLAIMS for c in ensures), [c.description for c in ensures if c.claim not in CLAIMS]
+    assert {c.claim for c in ensures} == ARITHMETIC_CLAIMS
+
+
+def test_wrappers_call_the_real_functions():
+    """CLAIM-1: each contracted wrapper calls a function of the reference, never a copy of it."""
+    import ast
+
+    source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
+    modules = {"rounding", "units", "margin", "funding", "prices", "subaccounts"}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+            attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]
+            used = {a.value.id for a in attributes if isinstance(a.value, ast.Name)}
+            assert used & modules, node.name
+
+
+def test_parse_report():
+    """CLAIM-1: CrossHair's three outcomes map to confirmed / counterexample / timeout records."""
+    conditions = [
+        crosshair_check.Condition("f", "ensure", 10, "CONV-1: a"),
+        crosshair_check.Condition("f", "ensure", 12, "CONV-1: b"),
+        crosshair_check.Condition("f", "ensure", 14, "CONV-1: c"),
+        crosshair_check.Condition("f", "require", 16, "ROUND-2: d > 0"),
+    ]
+    output = (
+        "/x/contracted.py:10: info: Confirmed over all paths.\n"
+        "/x/contracted.py:12: error: false when calling f(-5, 3) (which returns -2)\n"
+        "/x/contracted.py:14: info: Not confirmed.\n"
+    )
+    records = crosshair_check.parse_report(output, conditions, 7)
+    assert [r.status for r in records] == ["confirmed", "counterexample", "timeout"]
+    assert records[1].message == "false when calling f(-5, 3) (which returns -2)"
+
+
+def test_crosshair_refutes_a_wrong_contract():
+    """CLAIM-1, ROUND-3: a floor claimed to be a ceil (and an MMR of the notional, MARGIN-3) gets a counterexample."""
+    results = crosshair_check.crosshair_mutation_sanity()
+    assert {r.extra["function"] for r in results} == {"floor_claimed_ceil", "mmr_of_notional"}
+    for result in results:
+        assert not result.passed
+        assert result.extra["status"] == "counterexample"
+        assert result.counterexample.startswith("false when calling")
+
+
+def test_crosshair_quick_has_no_counterexamples(crosshair_results):
+    """CLAIM-1: CrossHair finds no counterexample to any claim (CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2)."""
+    assert all(r.method == "crosshair" for r in crosshair_results)
+    bad = [(r.check, r.detail) for r in crosshair_results if not r.passed]
+    assert bad == []
+    statuses = crosshair_check.summarize(crosshair_results)
+    assert set(statuses) <= {"confirmed", "timeout"}
+    assert statuses.get("confirmed", 0) >= 20
+    timed_out = [r for r in crosshair_results if r.extra["status"] == "timeout"]
+    assert all("timed out" in r.detail for r in timed_out)
+    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
+    ensures = sum(1 for conditions in functions.values() for c in conditions if c.kind == "ensure")
+    assert len(crosshair_results) == ensures
