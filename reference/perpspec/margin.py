@@ -27,8 +27,6 @@ class Risk:
         return Risk(self.nc + other.nc, self.imr + other.imr, self.mmr + other.mmr)
 
 
-ZERO_RISK = Risk(0, 0, 0)
-
 
 def adjusted_initial_margin_ppm(
     initial_margin_ppm: Any,
