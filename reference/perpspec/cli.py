@@ -6,6 +6,8 @@ The ``perpspec`` command.
 - ``perpspec apply [--genesis FILE]``: JSON lines of messages on stdin; for each, its
   events or error and the state hash after it.
 - ``perpspec genesis``: print the embedded default genesis.
+- ``perpspec conformance generate|run``: write the conformance vectors, or run them
+  against an adapter (conformance/FORMAT.md, conformance/ADAPTER.md).
 """
 
 from __future__ import annotations
@@ -76,6 +78,16 @@ def command_genesis(stdout: TextIO) -> int:
     return 0
 
 
+def command_conformance(args: argparse.Namespace) -> int:
+    if args.conformance_command == "generate":
+        from perpspec.conformance.generate import command_generate
+
+        return command_generate(args.out)
+    from perpspec.conformance.runner import command_run
+
+    return command_run(args.adapter, args.vectors, args.error_map, args.exclude, args.strict, args.timeout, args.max_failures)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perpspec", description=__doc__.split("\n\n")[0].strip())
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
     apply = commands.add_parser("apply", help="apply messages: JSON lines on stdin")
     apply.add_argument("--genesis", help="a genesis JSON file (default: the embedded default markets)")
     commands.add_parser("genesis", help="print the embedded default genesis")
+    conformance = commands.add_parser("conformance", help="generate or run the conformance vectors")
+    conformance_commands = conformance.add_subparsers(dest="conformance_command", required=True)
+    generate = conformance_commands.add_parser("generate", help="write the vectors (deterministic)")
+    generate.add_argument("--out", type=Path, help="the vectors folder (default: conformance/vectors of the checkout)")
+    run = conformance_commands.add_parser("run", help="run the vectors against an adapter")
+    run.add_argument("--adapter", help='the adapter command, e.g. "node conformance/adapters/node/adapter.js" (default: the reference)')
+    run.add_argument("--vectors", type=Path, help="the vectors folder (default: conformance/vectors of the checkout)")
+    run.add_argument("--error-map", type=Path, help="a JSON object mapping the adapter's error codes to canonical ones")
+    run.add_argument("--exclude", action="append", default=[], metavar="REGEX", help="skip vector files whose path matches (repeatable)")
+    run.add_argument("--strict", action="store_true", help="count unsupported vectors as failures")
+    run.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default 60)")
+    run.add_argument("--max-failures", type=int, default=50, help="failing vectors to list (default 50)")
     return parser
 
 
@@ -104,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return command_eval(sys.stdin, sys.stdout)
         if args.command == "apply":
             return command_apply(args.genesis, sys.stdin, sys.stdout)
+        if args.command == "conformance":
+            return command_conformance(args)
         return command_genesis(sys.stdout)
     except errors.PerpspecError as error:
         print(f"perpspec: {error.code}: {error.message}", file=sys.stderr)

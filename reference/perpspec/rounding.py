@@ -117,6 +117,8 @@ def mul_pow10(value: Any, exponent: int, rounding: Rounding) -> Any:
     lies strictly between -1 and 1, so the result is -1, 0 or 1 by direction.
     """
     if exponent >= 0:
+        if is_concrete(value) and value == 0:
+            return 0  # no need to build the power
         return value * 10**exponent
     shift = -exponent
     if is_concrete(value) and shift > _digits(value):

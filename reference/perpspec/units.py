@@ -116,6 +116,8 @@ def price_to_subticks(
     exponent = compute_subticks_exponent(
         price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
     )
+    if price_value == 0:
+        return Fraction(0)
     if exponent >= 0:
         return Fraction(price_value * 10**exponent)
     return Fraction(price_value, 10**-exponent)

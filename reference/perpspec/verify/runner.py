@@ -79,6 +79,13 @@ def step_trace_validation(budget: Budget, repository: Path | None) -> list[Metho
     return run_trace_validation(budget.quick, repository)
 
 
+def step_conformance(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.conformance.runner import run_conformance
+
+    vectors = repository / "conformance" / "vectors" if repository else None
+    return run_conformance(None, vectors)
+
+
 def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodResult]:
     start = time.perf_counter_ns()
     if repository is None:
@@ -104,6 +111,7 @@ STEPS: list[tuple[str, Step]] = [
     ("CrossHair", step_crosshair),
     ("TLC model checking", step_tla_models),
     ("TLC trace validation", step_trace_validation),
+    ("conformance self-check", step_conformance),
     ("rule coverage", step_rule_coverage),
 ]
 

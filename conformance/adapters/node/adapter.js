@@ -1,0 +1,447 @@
+#!/usr/bin/env node
+// A second, independent implementation of the perpspec function catalogue, behind the
+// conformance adapter protocol (conformance/ADAPTER.md).
+//
+// Written from the specification (spec/rounding.md, units.md, margin.md, funding.md,
+// prices.md, catalogue.md), not from the Python reference: every amount is a BigInt,
+// every division names its rounding, and inputs are checked as catalogue.md says.
+// It implements "hello" and "eval"; the ledger ops (reset, apply, query_subaccount,
+// state_hash) are answered UNSUPPORTED_OP, so it runs the function suite only.
+//
+// No npm dependencies.  Usage:  node adapter.js   (JSON lines on stdin and stdout)
+
+'use strict';
+
+const readline = require('readline');
+
+const FORMAT = 'perpspec conformance format 1';
+
+// ---------------------------------------------------------------------------------------
+// Errors: the catalogue's codes (spec/catalogue.md, CAT-4, CAT-5)
+// ---------------------------------------------------------------------------------------
+
+class CatalogueError extends Error {
+  constructor(code, message) {
+    super(message || code);
+    this.code = code;
+  }
+}
+
+const fail = (code, message) => { throw new CatalogueError(code, message); };
+
+// ---------------------------------------------------------------------------------------
+// JSON in: a strict parser that keeps the text of every number, so a fraction is never
+// rounded into an integer and an integer is never rounded through a double (CAT-2).
+// ---------------------------------------------------------------------------------------
+
+class JsonNumber {
+  constructor(text) {
+    this.text = text;
+    this.integral = /^-?(0|[1-9][0-9]*)$/.test(text);
+  }
+}
+
+function parseJson(text) {
+  let i = 0;
+  const error = (what) => fail('MALFORMED_JSON', `not valid JSON: ${what} at ${i}`);
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const literal = (word, value) => {
+    if (text.startsWith(word, i)) { i += word.length; return value; }
+    return error('unexpected token');
+  };
+  function value() {
+    ws();
+    const c = text[i];
+    if (c === '{') return object();
+    if (c === '[') return array();
+    if (c === '"') return string();
+    if (c === 't') return literal('true', true);
+    if (c === 'f') return literal('false', false);
+    if (c === 'n') return literal('null', null);
+    if (c === '-' || (c >= '0' && c <= '9')) return number();
+    return error('unexpected character');
+  }
+  function object() {
+    i++;
+    const result = {};
+    ws();
+    if (text[i] === '}') { i++; return result; }
+    for (;;) {
+      ws();
+      if (text[i] !== '"') error('expected a key');
+      const key = string();
+      ws();
+      if (text[i] !== ':') error('expected ":"');
+      i++;
+      Object.defineProperty(result, key, { value: value(), enumerable: true, writable: true, configurable: true });
+      ws();
+      if (text[i] === ',') { i++; continue; }
+      if (text[i] === '}') { i++; return result; }
+      error('expected "," or "}"');
+    }
+  }
+  function array() {
+    i++;
+    const result = [];
+    ws();
+    if (text[i] === ']') { i++; return result; }
+    for (;;) {
+      result.push(value());
+      ws();
+      if (text[i] === ',') { i++; continue; }
+      if (text[i] === ']') { i++; return result; }
+      error('expected "," or "]"');
+    }
+  }
+  function string() {
+    i++;
+    let out = '';
+    for (;;) {
+      if (i >= text.length) error('unterminated string');
+      const c = text[i++];
+      if (c === '"') return out;
+      if (c < ' ') error('control character in string');
+      if (c !== '\\') { out += c; continue; }
+      const e = text[i++];
+      const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      if (e in simple) { out += simple[e]; continue; }
+      if (e !== 'u' || !/^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) error('bad escape');
+      out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+      i += 4;
+    }
+  }
+  function number() {
+    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
+    if (!match) error('bad number');
+    i += match[0].length;
+    return new JsonNumber(match[0]);
+  }
+  const result = value();
+  ws();
+  if (i !== text.length) error('trailing characters');
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON out: integers within 2^53 as numbers, larger ones as decimal strings (CAT-3);
+// ASCII only.
+// ---------------------------------------------------------------------------------------
+
+const SAFE = 2n ** 53n;
+
+function writeJson(value) {
+  if (typeof value === 'bigint') {
+    return (value >= -SAFE && value <= SAFE) ? value.toString() : JSON.stringify(value.toString());
+  }
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  }
+  if (Array.isArray(value)) return '[' + value.map(writeJson).join(',') + ']';
+  return '{' + Object.keys(value).map((k) => writeJson(k) + ':' + writeJson(value[k])).join(',') + '}';
+}
+
+// ---------------------------------------------------------------------------------------
+// Integers in (CAT-2, CAT-4)
+// ---------------------------------------------------------------------------------------
+
+const MAX_DIGITS = 1000;          // CAT-4: integers of more than 1,000 digits are OUT_OF_RANGE
+const MAX_POWER = 4096n;          // CAT-4: powers of ten above 10^4096 are LIMIT_EXCEEDED
+const UINT32_MAX = 2n ** 32n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+// The Go types of the catalogue's inputs (CAT-4): [name, minimum, maximum]; null is unbounded.
+const TYPES = {
+  integer: ['integer', null, null],
+  uint64: ['uint64', 0n, UINT64_MAX],
+  uint32: ['uint32', 0n, UINT32_MAX],
+  int32: ['int32', INT32_MIN, INT32_MAX],
+};
+
+function describe(value) {
+  if (value instanceof JsonNumber) return `the number ${value.text}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+function readInteger(value, name, type) {
+  let digits;
+  if (value instanceof JsonNumber) {
+    if (!value.integral) fail('INVALID_TYPE', `${name}: ${value.text} is not an integer`);
+    digits = value.text;
+  } else if (typeof value === 'string') {
+    if (!/^-?[0-9]+$/.test(value)) fail('INVALID_TYPE', `${name}: ${JSON.stringify(value)} is not a decimal integer`);
+    digits = value;
+  } else {
+    fail('INVALID_TYPE', `${name}: expected an integer, got ${describe(value)}`);
+  }
+  if (digits.replace('-', '').length > MAX_DIGITS) fail('OUT_OF_RANGE', `${name}: more than ${MAX_DIGITS} digits`);
+  const n = BigInt(digits);
+  const [typeName, min, max] = TYPES[type];
+  if ((min !== null && n < min) || (max !== null && n > max)) fail('OUT_OF_RANGE', `${name}: ${n} is outside ${typeName}`);
+  return n;
+}
+
+// A median's values: a non-empty list, all fitting int64 or all fitting uint64 (CAT-4, PRICE-4).
+function readMedianValues(value, name) {
+  if (!Array.isArray(value)) fail('INVALID_TYPE', `${name}: expected a list, got ${describe(value)}`);
+  if (value.length === 0) fail('INVALID_ARGUMENT', `${name}: an empty list has no median`);
+  const numbers = value.map((v, k) => readInteger(v, `${name}[${k}]`, 'integer'));
+  const fitsInt64 = numbers.every((n) => n >= INT64_MIN && n <= INT64_MAX);
+  const fitsUint64 = numbers.every((n) => n >= 0n && n <= UINT64_MAX);
+  if (!fitsInt64 && !fitsUint64) fail('OUT_OF_RANGE', `${name}: the values fit neither int64 nor uint64`);
+  return numbers;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rounding (spec/rounding.md): every division names its direction; divisors are positive.
+// BigInt "/" truncates toward zero, so floor and ceil are derived from it.
+// ---------------------------------------------------------------------------------------
+
+const FLOOR = 'floor';
+const CEIL = 'ceil';
+const TRUNC = 'trunc';
+const MILLION = 1000000n;
+
+function divide(n, d, rounding) {          // ROUND-3, ROUND-4, ROUND-5
+  if (d <= 0n) throw new Error('ROUND-2: divisors are positive');
+  const q = n / d;                         // toward zero
+  const exact = q * d === n;
+  if (exact || rounding === TRUNC) return q;
+  if (rounding === FLOOR) return n < 0n ? q - 1n : q;
+  return n > 0n ? q + 1n : q;              // CEIL
+}
+
+const abs = (n) => (n < 0n ? -n : n);
+const digitCount = (n) => abs(n).toString().length;
+
+function pow10(e) {                        // only ever built up to the limit (CAT-4)
+  if (e > MAX_POWER) fail('LIMIT_EXCEEDED', `needs 10^${e}`);
+  return 10n ** e;
+}
+
+// v * 10^e, rounding as named when e < 0 (ROUND-7).  A zero v needs no power; a division by
+// a power with more digits than |v| has an exact quotient in (-1, 1), answered directly.
+function mulPow10(v, e, rounding) {
+  if (v === 0n) return 0n;
+  if (e >= 0n) return v * pow10(e);
+  const shift = -e;
+  if (shift > BigInt(digitCount(v))) {
+    if (rounding === FLOOR) return v < 0n ? -1n : 0n;
+    if (rounding === CEIL) return v > 0n ? 1n : 0n;
+    return 0n;
+  }
+  return divide(v, 10n ** shift, rounding);
+}
+
+const mulPpm = (v, ppm, rounding) => divide(v * ppm, MILLION, rounding);   // ROUND-6
+
+function meanHalfAwayFromZero(x, y) {       // ROUND-9
+  const s = x + y;
+  return s >= 0n ? divide(s + 1n, 2n, FLOOR) : -divide(-s + 1n, 2n, FLOOR);
+}
+
+function gcd(a, b) {
+  a = abs(a); b = abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+// A reduced rational [numerator, denominator] with a positive denominator (CAT-3).
+function rational(n, d) {
+  if (d < 0n) { n = -n; d = -d; }
+  const g = gcd(n, d) || 1n;
+  return [n / g, d / g];
+}
+
+// ---------------------------------------------------------------------------------------
+// Units (spec/units.md)
+// ---------------------------------------------------------------------------------------
+
+const QUOTE_ATOMIC_RESOLUTION = -6n;
+
+// UNITS-4: trunc(b * p * 10^(pe + ar + 6))
+function baseToQuote(b, ar, p, pe) {
+  return mulPow10(b * p, pe + ar - QUOTE_ATOMIC_RESOLUTION, TRUNC);
+}
+
+// UNITS-5: trunc(trunc(q / 10^e) / p) for e >= 0, trunc(q * 10^-e / p) for e < 0; p > 0
+function quoteToBase(q, ar, p, pe) {
+  if (p === 0n) fail('INVALID_ARGUMENT', 'price_value must be positive');
+  const e = pe + ar - QUOTE_ATOMIC_RESOLUTION;
+  return divide(mulPow10(q, -e, TRUNC), p, TRUNC);
+}
+
+// UNITS-6: floor(s * b * 10^qce)
+const fillQuote = (s, b, qce) => mulPow10(s * b, qce, FLOOR);
+
+// UNITS-7
+function averagePrice(q, b, qce) {
+  if (b === 0n) fail('INVALID_ARGUMENT', 'base_quantums must be non-zero');
+  if (abs(qce) > MAX_POWER) fail('LIMIT_EXCEEDED', `needs 10^${abs(qce)}`);
+  return qce <= 0n ? rational(q * 10n ** -qce, b) : rational(q, b * 10n ** qce);
+}
+
+const subticksExponent = (pe, bar, qar, qce) => pe - qce + bar - qar;
+
+function priceToSubticks(p, pe, bar, qar, qce) {
+  const x = subticksExponent(pe, bar, qar, qce);
+  if (x >= 0n) return rational(p === 0n ? 0n : p * pow10(x), 1n);
+  return rational(p, pow10(-x));
+}
+
+function subticksToPrice(s, pe, bar, qar, qce) {
+  const price = mulPow10(s, -subticksExponent(pe, bar, qar, qce), FLOOR);
+  if (price > UINT64_MAX) fail('RESULT_OUT_OF_RANGE', `the price ${price} does not fit a uint64`);
+  return price;
+}
+
+// ---------------------------------------------------------------------------------------
+// Margin (spec/margin.md)
+// ---------------------------------------------------------------------------------------
+
+// MARGIN-1; an IMF above 100% cannot be scaled between the caps (CAT-4)
+function adjustedImf(imf, lower, upper, oi) {
+  if (upper === 0n || oi <= lower) return imf;
+  if (oi >= upper) return MILLION;
+  if (imf > MILLION) fail('INVALID_ARGUMENT', 'an initial margin above 100% cannot be scaled');
+  return imf + divide((MILLION - imf) * (oi - lower), upper - lower, FLOOR);
+}
+
+// MARGIN-2: ceil(n * adjusted / 1e6)
+const initialMargin = (n, imf, lower, upper, oi) => mulPpm(n, adjustedImf(imf, lower, upper, oi), CEIL);
+
+// MARGIN-3: floor(imf * mf / 1e6); a maintenance fraction above 100% is OUT_OF_RANGE (CAT-4)
+function maintenanceMarginPpm(imf, mf) {
+  if (mf > MILLION) fail('OUT_OF_RANGE', 'maintenance_fraction_ppm is above 100%');
+  return mulPpm(imf, mf, FLOOR);
+}
+
+// MARGIN-2, MARGIN-3: IMR with open-interest scaling; MMR = ceil(ceil(n * imf / 1e6) * mf / 1e6)
+function marginRequirements(q, ar, p, pe, imf, mf, oiBase, lower, upper) {
+  const notional = baseToQuote(abs(q), ar, p, pe);
+  const oiNotional = baseToQuote(oiBase, ar, p, pe);
+  const imr = initialMargin(notional, imf, lower, upper, oiNotional);
+  const mmr = mulPpm(mulPpm(notional, imf, CEIL), mf, CEIL);
+  return { imr, mmr };
+}
+
+// MARGIN-7: 1 when the first account is riskier, -1 when safer, 0 when equal
+function riskCompare(nc1, mmr1, nc2, mmr2) {
+  const sign = (n) => (n > 0n ? 1n : n < 0n ? -1n : 0n);
+  const primary = sign(nc2 * mmr1 - nc1 * mmr2);
+  if (primary !== 0n) return primary;
+  if (mmr1 === 0n && mmr2 === 0n) return sign(nc2 - nc1);
+  return sign(mmr1 - mmr2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Prices (spec/prices.md) and funding (spec/funding.md)
+// ---------------------------------------------------------------------------------------
+
+function median(values) {                  // PRICE-4
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : meanHalfAwayFromZero(sorted[middle - 1], sorted[middle]);
+}
+
+function minPriceChange(price, ppm) {      // PRICE-5
+  const amount = mulPpm(price, ppm, FLOOR);
+  if (amount > UINT64_MAX) fail('RESULT_OUT_OF_RANGE', `the amount ${amount} does not fit a uint64`);
+  return amount;
+}
+
+// FUND-1: (-(I_perp - I_pos) * q, I_perp)
+const fundingSettlement = (perpIndex, positionIndex, q) => ({
+  net_settlement_ppm: -(perpIndex - positionIndex) * q,
+  new_funding_index: perpIndex,
+});
+
+// ---------------------------------------------------------------------------------------
+// The catalogue (spec/catalogue.md, CAT-1): names, inputs in order with their Go types
+// ---------------------------------------------------------------------------------------
+
+const CATALOGUE = {
+  base_to_quote_quantums: [[['base_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32']], baseToQuote],
+  quote_to_base_quantums: [[['quote_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32']], quoteToBase],
+  fill_quote_quantums_from_subticks: [[['subticks', 'uint64'], ['base_quantums', 'uint64'], ['quantum_conversion_exponent', 'int32']], fillQuote],
+  average_price_subticks: [[['quote_quantums', 'integer'], ['base_quantums', 'integer'], ['quantum_conversion_exponent', 'int32']], averagePrice],
+  price_to_subticks: [[['price_value', 'uint64'], ['price_exponent', 'int32'], ['base_atomic_resolution', 'int32'], ['quote_atomic_resolution', 'int32'], ['quantum_conversion_exponent', 'int32']], priceToSubticks],
+  subticks_to_price: [[['subticks', 'uint64'], ['price_exponent', 'int32'], ['base_atomic_resolution', 'int32'], ['quote_atomic_resolution', 'int32'], ['quantum_conversion_exponent', 'int32']], subticksToPrice],
+  adjusted_initial_margin_ppm: [[['initial_margin_ppm', 'uint32'], ['open_interest_lower_cap', 'uint64'], ['open_interest_upper_cap', 'uint64'], ['open_interest_notional', 'integer']], adjustedImf],
+  initial_margin_quote_quantums: [[['notional_quote_quantums', 'integer'], ['initial_margin_ppm', 'uint32'], ['open_interest_lower_cap', 'uint64'], ['open_interest_upper_cap', 'uint64'], ['open_interest_notional', 'integer']], initialMargin],
+  maintenance_margin_ppm: [[['initial_margin_ppm', 'uint32'], ['maintenance_fraction_ppm', 'uint32']], maintenanceMarginPpm],
+  perpetual_margin_requirements: [[['position_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32'], ['initial_margin_ppm', 'uint32'], ['maintenance_fraction_ppm', 'uint32'], ['open_interest_base_quantums', 'integer'], ['open_interest_lower_cap', 'uint64'], ['open_interest_upper_cap', 'uint64']], marginRequirements],
+  position_net_notional_quote_quantums: [[['position_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32']], baseToQuote],
+  is_liquidatable: [[['net_collateral', 'integer'], ['maintenance_margin_requirement', 'integer']], (nc, mmr) => mmr > 0n && nc < mmr],
+  risk_compare: [[['first_nc', 'integer'], ['first_mmr', 'integer'], ['second_nc', 'integer'], ['second_mmr', 'integer']], riskCompare],
+  median_round_half_away_from_zero: [[['values', 'values']], median],
+  min_price_change_amount: [[['current_price', 'uint64'], ['min_price_change_ppm', 'uint32']], minPriceChange],
+  funding_settlement_ppm: [[['perpetual_funding_index', 'integer'], ['position_funding_index', 'integer'], ['position_quantums', 'integer']], fundingSettlement],
+};
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
+
+// One catalogue request (CAT-1, CAT-2, CAT-5): the output, or a CatalogueError.
+function evaluate(functionName, inputs, hasInputs) {
+  if (typeof functionName !== 'string' || !hasInputs) fail('MALFORMED_REQUEST', 'a request is {"function": NAME, "inputs": {...}}');
+  if (!Object.prototype.hasOwnProperty.call(CATALOGUE, functionName)) fail('UNKNOWN_FUNCTION', `no catalogue function is named ${functionName}`);
+  if (!isObject(inputs)) fail('MALFORMED_REQUEST', '"inputs" must be a JSON object');
+  const [declared, compute] = CATALOGUE[functionName];
+  const names = declared.map(([name]) => name);
+  const missing = names.find((name) => !Object.prototype.hasOwnProperty.call(inputs, name));
+  if (missing !== undefined) fail('MISSING_INPUT', `missing input ${missing}`);
+  const extra = Object.keys(inputs).filter((name) => !names.includes(name)).sort();
+  if (extra.length) fail('UNEXPECTED_INPUT', `unexpected input ${extra[0]}`);
+  const values = declared.map(([name, type]) => (type === 'values' ? readMedianValues(inputs[name], name) : readInteger(inputs[name], name, type)));
+  return compute(...values);
+}
+
+// ---------------------------------------------------------------------------------------
+// The adapter protocol (conformance/ADAPTER.md)
+// ---------------------------------------------------------------------------------------
+
+const errorOf = (code, message) => ({ error: { code, message: message || code } });
+
+function handle(request) {
+  switch (request.op) {
+    case 'hello':
+      return { name: 'perpspec node catalogue', version: '1', format: FORMAT, ops: ['eval', 'hello'] };
+    case 'eval':
+      try {
+        return { output: evaluate(request.function, request.inputs, Object.prototype.hasOwnProperty.call(request, 'inputs')) };
+      } catch (e) {
+        if (e instanceof CatalogueError) return errorOf(e.code, e.message);
+        if (e instanceof RangeError) return errorOf('LIMIT_EXCEEDED', e.message);   // BigInt too large
+        return errorOf('INTERNAL_ERROR', String(e && e.message));
+      }
+    default:
+      return errorOf('UNSUPPORTED_OP', `op ${request.op} is not implemented by this adapter`);
+  }
+}
+
+function answer(line) {
+  let request;
+  try {
+    request = parseJson(line);
+  } catch (e) {
+    return { id: null, ...errorOf('MALFORMED_JSON', e.message) };
+  }
+  if (!isObject(request)) return { id: null, ...errorOf('MALFORMED_REQUEST', 'a request is a JSON object') };
+  let id = request.id === undefined ? null : request.id;
+  if (id instanceof JsonNumber) id = id.integral ? BigInt(id.text) : null;
+  if (typeof request.op !== 'string') return { id, ...errorOf('MALFORMED_REQUEST', 'a request has a string "op"') };
+  return { id, ...handle(request) };
+}
+
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => {
+  if (line.trim() === '') return;
+  process.stdout.write(writeJson(answer(line)) + '\n');
+});

@@ -1,0 +1,276 @@
+"""
+``perpspec conformance generate``: write the conformance vectors (conformance/FORMAT.md).
+
+Three suites, each a folder of JSON files under the output directory:
+
+- ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
+  ``perpspec.conformance.function_cases``;
+- ``ledger/<scenario>.json``: hand-written scenarios of the transition function
+  (TX-1..6), from ``perpspec.conformance.ledger_scenarios``;
+- ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``.
+
+plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
+Generation is deterministic (TX-6): fixed seeds, sorted keys, no timestamps, no
+paths of this machine, so regenerating gives byte-identical files; the runner's
+self-check and ``tests/test_conformance.py`` hold it to that (claim DET-1).
+
+The generator also checks that every ``ProtocolError`` code that a message can
+produce (TX-3) is expected by at least one ledger or trace vector, and stops with
+the list of missing codes otherwise.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import perpspec
+from perpspec import errors
+from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
+from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
+from perpspec.conformance.function_cases import build_function_documents
+from perpspec.conformance.ledger_scenarios import touched_subaccounts, build_ledger_documents
+from perpspec.contracts import check_state_invariants
+from perpspec.simulation import MessageGenerator, genesis_with_positions
+from perpspec.subaccounts import get_subaccount
+from perpspec.transition import apply_json, full_state_bytes
+
+TRACE_SEEDS = tuple(range(10))
+TRACE_STEPS = 100
+
+TRACE_RULES = ["TX-1", "TX-2", "TX-6", "FUND-2", "FUND-3", "SUB-7", "SUB-8", "SUB-9", "SUB-11", "SUB-12", "SUB-13", "PRICE-6", "BLOCK-1", "BLOCK-2", "CODEC-3"]
+TRACE_CLAIMS = ["CONS-1", "ATOM-1", "DET-1", "SOLV-1"]
+
+MESSAGE_UNREACHABLE: dict[str, str] = {
+    errors.NonUniqueUpdates.code: (
+        "every message builds a batch naming each subaccount once and no perpetual: a transfer to its own "
+        "sender is SENDER_SAME_AS_RECIPIENT before any batch is built (SUB-5, SUB-13)"
+    ),
+    errors.PositionNotUpdatable.code: (
+        "only updates with perpetual deltas check updatability (PRICE-7); no message of this part of the "
+        "protocol changes positions (matches come with the order book)"
+    ),
+    errors.UnknownPerpetual.code: (
+        "only updates with perpetual deltas name perpetuals; no message of this part of the protocol does"
+    ),
+}
+"""ProtocolError codes no message can produce yet, each with the reason; the generator checks the list is exact."""
+
+
+def protocol_error_codes() -> list[str]:
+    """Every code of a ProtocolError subclass in perpspec.errors (TX-3)."""
+    found: list[str] = []
+
+    def walk(cls: type) -> None:
+        for child in cls.__subclasses__():
+            if child.__module__ == errors.__name__ and "code" in child.__dict__:
+                found.append(child.code)
+            walk(child)
+
+    walk(errors.ProtocolError)
+    return sorted(set(found))
+
+
+# --- traces -------------------------------------------------------------------------------
+
+
+def build_trace_document(seed: int, steps: int = TRACE_STEPS) -> dict:
+    """A seeded random run of ``perpspec.simulation``, recorded step by step."""
+    rng = random.Random(seed)
+    state = decode_state(genesis_with_positions(seed))
+    genesis = encode_state(state)
+    genesis_hash = state_hash(state)
+    generator = MessageGenerator(rng, state)
+    recorded = []
+    for index in range(steps):
+        message = generator.next_message()
+        before = full_state_bytes(state)
+        outcome = apply_json(state, copy.deepcopy(message))
+        if outcome.accepted:
+            expected: dict = {"events": outcome.events}
+        else:
+            if full_state_bytes(state) != before:
+                raise AssertionError(f"trace {seed} step {index}: TX-2 violated")
+            expected = {"error": {"code": outcome.error.code}}
+        violations = check_state_invariants(state)
+        if violations:
+            raise AssertionError(f"trace {seed} step {index}: {violations[0]}")
+        recorded.append(
+            {
+                "description": f"random message {index}: {message['@type'].rsplit('.', 1)[-1]}",
+                "message": message,
+                "expected": expected,
+                "stateHash": state_hash(state),
+                "subaccounts": [encode_subaccount(get_subaccount(state, sid)) for sid in touched_subaccounts(message)],
+            }
+        )
+    return {
+        "suite": "traces",
+        "name": f"trace-{seed:03d}",
+        "description": (
+            f"Seeded random trace: perpspec.simulation.genesis_with_positions({seed}) and {steps} messages of "
+            f"perpspec.simulation.MessageGenerator(random.Random({seed})), valid and invalid alike."
+        ),
+        "rules": TRACE_RULES,
+        "claims": TRACE_CLAIMS,
+        "genesis": genesis,
+        "genesisStateHash": genesis_hash,
+        "steps": recorded,
+    }
+
+
+def build_trace_documents() -> dict[str, dict]:
+    documents = {}
+    for seed in TRACE_SEEDS:
+        document = build_trace_document(seed)
+        documents[document["name"]] = document
+    return documents
+
+
+# --- coverage of error codes ----------------------------------------------------------------
+
+
+def error_code_coverage(sequence_documents: dict[str, dict]) -> dict[str, list[str]]:
+    """For each ProtocolError code, the vector files (suite/name) whose steps expect it."""
+    covered: dict[str, set[str]] = {}
+    for path, document in sequence_documents.items():
+        for step in document["steps"]:
+            if "error" in step["expected"]:
+                covered.setdefault(step["expected"]["error"]["code"], set()).add(path)
+    return {code: sorted(files) for code, files in sorted(covered.items())}
+
+
+def check_error_coverage(covered: dict[str, list[str]]) -> None:
+    """Every ProtocolError code is expected by some vector, or listed as unreachable with a reason (TX-3)."""
+    codes = set(protocol_error_codes())
+    missing = sorted(codes - set(covered) - set(MESSAGE_UNREACHABLE))
+    if missing:
+        raise AssertionError("no ledger or trace vector expects these error codes: " + ", ".join(missing))
+    stale = sorted(set(MESSAGE_UNREACHABLE) & set(covered))
+    if stale:
+        raise AssertionError("listed as unreachable by messages, yet a vector expects: " + ", ".join(stale))
+    unknown = sorted(set(covered) - codes)
+    if unknown:
+        raise AssertionError("vectors expect codes perpspec.errors does not define: " + ", ".join(unknown))
+
+
+# --- the whole suite -------------------------------------------------------------------------
+
+
+@dataclass
+class GeneratedSuite:
+    """Every file of the suite as bytes, keyed by its path relative to the vectors folder."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+
+def _vectors_in(suite: str, document: dict) -> int:
+    return len(document["cases"]) if suite == "functions" else 1
+
+
+def build_suite() -> GeneratedSuite:
+    """Build every vector file and the manifest, in memory."""
+    suites = {
+        "functions": build_function_documents(),
+        "ledger": build_ledger_documents(),
+        "traces": build_trace_documents(),
+    }
+    sequences = {f"{suite}/{name}.json": doc for suite in ("ledger", "traces") for name, doc in suites[suite].items()}
+    covered = error_code_coverage(sequences)
+    check_error_coverage(covered)
+    generated = GeneratedSuite()
+    entries = []
+    counts: dict[str, dict] = {}
+    for suite in SUITES:
+        summary = {"files": 0, "vectors": 0}
+        if suite != "functions":
+            summary["steps"] = 0
+        for name in sorted(suites[suite]):
+            document = {"format": FORMAT_VERSION, **suites[suite][name]}
+            data = file_bytes(document)
+            path = f"{suite}/{name}.json"
+            generated.files[path] = data
+            vectors = _vectors_in(suite, document)
+            entry = {"path": path, "suite": suite, "vectors": vectors, "sha256": sha256_hex(data), "bytes": len(data)}
+            summary["files"] += 1
+            summary["vectors"] += vectors
+            if suite != "functions":
+                entry["steps"] = len(document["steps"])
+                summary["steps"] += len(document["steps"])
+            entries.append(entry)
+        counts[suite] = summary
+    generated.manifest = {
+        "format": FORMAT_VERSION,
+        "generator": {"command": "perpspec conformance generate", "perpspecVersion": perpspec.__version__},
+        "suites": counts,
+        "errorCodes": {
+            "covered": covered,
+            "unreachableByMessages": dict(sorted(MESSAGE_UNREACHABLE.items())),
+        },
+        "files": entries,
+    }
+    generated.files[MANIFEST] = file_bytes(generated.manifest)
+    return generated
+
+
+def write_suite(out: Path, generated: GeneratedSuite | None = None) -> GeneratedSuite:
+    """
+    Write the suite under ``out``; vector files left from an earlier generation that
+    this one does not produce are removed (only ``*.json`` inside the suite folders).
+    """
+    generated = generated or build_suite()
+    out.mkdir(parents=True, exist_ok=True)
+    for suite in SUITES:
+        folder = out / suite
+        folder.mkdir(exist_ok=True)
+        for stale in sorted(folder.glob("*.json")):
+            if f"{suite}/{stale.name}" not in generated.files:
+                stale.unlink()
+    for path, data in generated.files.items():
+        target = out / path
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+    return generated
+
+
+def default_vectors_dir() -> Path | None:
+    """conformance/vectors of the checkout this package lives in, or found from the working directory."""
+    from perpspec.rules import find_repository
+
+    for start in (Path(__file__).resolve().parent, None):
+        repository = find_repository(start)
+        if repository is not None and (repository / "conformance").is_dir():
+            return repository / "conformance" / "vectors"
+    return None
+
+
+def command_generate(out: Path | None) -> int:
+    """The CLI entry: write the suite and print its counts."""
+    import sys
+
+    target = out or default_vectors_dir()
+    if target is None:
+        print("perpspec conformance generate: no checkout found; pass --out DIR", file=sys.stderr)
+        return 2
+    generated = write_suite(target)
+    suites = generated.manifest["suites"]
+    total = sum(len(data) for data in generated.files.values())
+    for suite in SUITES:
+        summary = suites[suite]
+        steps = f", {summary['steps']} steps" if "steps" in summary else ""
+        print(f"{suite}: {summary['files']} files, {summary['vectors']} vectors{steps}")
+    print(f"wrote {len(generated.files)} files ({total:,} bytes) to {target}")
+    return 0
+
+
+__all__ = [
+    "build_suite",
+    "write_suite",
+    "command_generate",
+    "default_vectors_dir",
+    "protocol_error_codes",
+    "MESSAGE_UNREACHABLE",
+]
