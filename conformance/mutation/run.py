@@ -25,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -111,13 +112,21 @@ def conformance_command(vectors: Path) -> list[str]:
 def run_conformance(copy: Path, vectors: Path, timeout: float) -> bool:
     """True when the vectors pass against the reference in ``copy`` (contracts off)."""
     env = {**os.environ, "PYTHONPATH": str(copy / "reference"), "PERPSPEC_CONTRACTS": "0"}
+    # A session of its own, so a mutant stuck in a loop is killed with the adapter it started.
+    process = subprocess.Popen(
+        conformance_command(vectors),
+        cwd=copy,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        completed = subprocess.run(
-            conformance_command(vectors), cwd=copy, env=env, capture_output=True, timeout=timeout
-        )
+        return process.wait(timeout=timeout) == 0
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         return False
-    return completed.returncode == 0
 
 
 class Worker:
@@ -171,7 +180,7 @@ def main() -> int:
     parser.add_argument("--sample", type=int, help="test a deterministic random sample of this many mutants")
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per conformance run")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per conformance run")
     parser.add_argument("--modules", nargs="*", default=LEDGER_MODULES, help="module files under reference/perpspec/")
     parser.add_argument("--vectors", type=Path, default=REPOSITORY / "conformance" / "vectors")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")

@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--repo", type=Path, help="the checkout (default: found from the current directory)")
     verify.add_argument("--json", type=Path, dest="json_path", help="also write the report as JSON to this file")
     verify.add_argument("--markdown", type=Path, dest="markdown_path", help="also write the report as Markdown")
+    verify.add_argument(
+        "--only", action="append", metavar="WORD", help="run only the steps whose name contains WORD (repeatable)"
+    )
     commands.add_parser("eval", help="evaluate catalogue functions: JSON lines on stdin")
     apply = commands.add_parser("apply", help="apply messages: JSON lines on stdin")
     apply.add_argument("--genesis", help="a genesis JSON file (default: the embedded default markets)")
@@ -123,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from perpspec.verify.runner import run_verify
 
-            return run_verify(args.quick, args.seeds, args.steps, args.repo, args.json_path, args.markdown_path)
+            return run_verify(
+                args.quick, args.seeds, args.steps, args.repo, args.json_path, args.markdown_path, args.only
+            )
         if args.command == "eval":
             return command_eval(sys.stdin, sys.stdout)
         if args.command == "apply":
