@@ -28,6 +28,7 @@ from perpspec.messages import (  # noqa: E402
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
 )
+from perpspec.conformance.ledger_scenarios import make_genesis, perpetual_json, subaccount_entry  # noqa: E402, F401
 from perpspec.simulation import account  # noqa: E402
 from perpspec.state import State, SubaccountId  # noqa: E402
 from perpspec.transition import Outcome, apply_json, full_state_bytes  # noqa: E402
@@ -54,32 +55,6 @@ def sub(owner: str, number: int = 0) -> dict:
 
 def sid(owner: str, number: int = 0) -> SubaccountId:
     return SubaccountId(owner, number)
-
-
-def subaccount_entry(owner: str, number: int = 0, usdc: int = 0, positions: Iterable[tuple] = ()) -> dict:
-    """A genesis subaccount; ``positions`` holds (perpetual id, quantums[, funding index])."""
-    return {
-        "id": sub(owner, number),
-        "assetPositions": [{"assetId": 0, "quantums": str(usdc)}] if usdc else [],
-        "perpetualPositions": [
-            {"perpetualId": p[0], "quantums": str(p[1]), "fundingIndex": str(p[2] if len(p) > 2 else 0)}
-            for p in positions
-        ],
-    }
-
-
-def make_genesis(subaccounts: Iterable[dict] = (), **top_level: Any) -> dict:
-    """The default genesis with subaccounts; open interest is left for decode_state to compute."""
-    genesis = default_genesis_json()
-    genesis["subaccounts"] = list(subaccounts)
-    for perpetual in genesis["perpetuals"]:
-        del perpetual["openInterest"]
-    genesis.update(top_level)
-    return genesis
-
-
-def perpetual_json(genesis: dict, perpetual_id: int) -> dict:
-    return next(p for p in genesis["perpetuals"] if p["params"]["id"] == perpetual_id)
 
 
 def market_price_json(genesis: dict, market_id: int) -> dict:
