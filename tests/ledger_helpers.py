@@ -28,21 +28,25 @@ from perpspec.messages import (  # noqa: E402
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
 )
-from perpspec.conformance.ledger_scenarios import make_genesis, perpetual_json, subaccount_entry  # noqa: E402, F401
+from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
+    ALICE,
+    AUTHORITY,
+    BOB,
+    BTC,
+    CAROL,
+    DAVE,
+    ETH,
+    MALLORY,
+    SOL,
+    make_genesis,
+    perpetual_json,
+    subaccount_entry,
+)
 from perpspec.simulation import account  # noqa: E402
 from perpspec.state import State, SubaccountId  # noqa: E402
 from perpspec.transition import Outcome, apply_json, full_state_bytes  # noqa: E402
 
-AUTHORITY = GOVERNANCE_AUTHORITY
-ALICE = account("alice")
-BOB = account("bob")
-CAROL = account("carol")
-DAVE = account("dave")
-MALLORY = account("mallory")
-
-BTC, ETH, SOL = 0, 1, 5
-"""Perpetual (and market, and clob pair) ids of the default genesis."""
-
+# Accounts and perpetual ids (BTC, ETH, SOL = 0, 1, 5) are the conformance scenarios' own.
 ONE_BTC = 10**10  # atomic resolution -10
 ONE_ETH = 10**9  # atomic resolution -9
 ONE_SOL = 10**7  # atomic resolution -7
