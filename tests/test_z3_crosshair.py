@@ -25,7 +25,7 @@ from perpspec.verify.claims import CLAIMS
 from perpspec.verify.z3_paths import Explorer
 
 SPEC = Path(__file__).resolve().parent.parent / "spec"
-ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2"}
+ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def test_wrappers_call_the_real_functions():
     import ast
 
     source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
-    modules = {"rounding", "units", "margin", "funding", "prices", "subaccounts"}
+    modules = {"rounding", "units", "margin", "funding", "prices", "subaccounts", "matching"}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
             attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]

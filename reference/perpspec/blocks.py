@@ -1,9 +1,10 @@
 """
 Blocks: height and time (spec/blocks.md).
 
-``AdvanceBlock`` starts the next block.  Later parts of the protocol (order expiry,
-funding ticks) hang their end-of-block work here; the ledger records only the
-height, the time and chain outages, which gate withdrawals (SUB-9).
+``AdvanceBlock`` ends the current block and starts the next.  It records the height,
+the time and chain outages, which gate withdrawals (SUB-9); the clob's end-of-block work
+(volume, conditional triggers) runs before the height moves and its start-of-block work
+(expiry, triggered orders) after (spec/clob.md, ORDER-9, COND-1, COND-2, FEE-4).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import icontract
 
 from perpspec import errors
+from perpspec.clob.end_block import process_clob_begin_block, process_clob_end_block
 from perpspec.contracts import ENABLED
 from perpspec.messages import AdvanceBlock
 from perpspec.state import CHAIN_OUTAGE_SECONDS, State
@@ -43,6 +45,9 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
         raise errors.InvalidBlockHeight(f"expected height {state.block_height + 1}, got {message.height}")
     if message.time <= state.block_time:
         raise errors.InvalidBlockTime(f"block time {message.time} is not after {state.block_time}")
+    # End the current block: volume and conditional triggers
+    ended_height = state.block_height
+    triggered = process_clob_end_block(state, message.time)
     # Record an outage, then move to the new block
     events: list[dict] = []
     if is_chain_outage(state.block_time, message.time):
@@ -51,4 +56,6 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
     state.block_height = message.height
     state.block_time = message.time
     events.append({"type": "BlockStarted", "height": message.height, "time": str(message.time)})
+    # Start the new block: expiry, then the triggered orders
+    events.extend(process_clob_begin_block(state, ended_height, triggered))
     return events

@@ -14,10 +14,14 @@ from typing import Any
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
+from perpspec.clob.codec import decode_clob, decode_fee_tiers, decode_volume, encode_clob, encode_fee_tier, encode_volume
 from perpspec.messages import encode_subaccount_id
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import (
     MAX_SUBACCOUNT_NUMBER,
+    SUPPORTED_CLOB_PAIR_STATUSES,
+    FeeTier,
+    VolumeStats,
     ClobPair,
     ClobPairStatus,
     LiquidityTier,
@@ -136,6 +140,9 @@ def encode_state(state: State) -> dict:
         "totalWithdrawn": str(state.total_withdrawn),
         "negativeTncSubaccountSeenAtBlock": state.negative_tnc_subaccount_seen_at_block,
         "lastChainOutageAtBlock": state.last_chain_outage_at_block,
+        "feeTiers": [encode_fee_tier(tier) for tier in state.fee_tiers],
+        "volume": encode_volume(state.volume),
+        "clob": encode_clob(state.clob),
     }
 
 
@@ -205,6 +212,9 @@ class _Reader:
 
 BIG = 10**400
 """Bound on genesis big integers, so a document cannot ask for unbounded work."""
+
+DEFAULT_FEE_TIERS = (FeeTier("1", 0, 0, 0, 0, 0),)
+"""A genesis without fee tiers has one tier with no fees (FEE-5)."""
 
 
 def _decode_tier(obj: Any, where: str) -> LiquidityTier:
@@ -286,6 +296,8 @@ def _decode_clob_pair(obj: Any, where: str) -> ClobPair:
     statuses = {"STATUS_" + s.name: s for s in ClobPairStatus}
     if status_name not in statuses:
         raise errors.InvalidGenesis(f"{where}.status: unknown status {status_name!r}")
+    if statuses[status_name] not in SUPPORTED_CLOB_PAIR_STATUSES:
+        raise errors.InvalidGenesis(f"{where}.status: {status_name} is not supported by the protocol (CLOB-1)")
     pair = ClobPair(
         id=r.integer("id", 0, UINT32_MAX),
         perpetual_id=metadata.integer("perpetualId", 0, UINT32_MAX),
@@ -357,6 +369,9 @@ def decode_state(obj: Any) -> State:
                 "totalWithdrawn",
                 "negativeTncSubaccountSeenAtBlock",
                 "lastChainOutageAtBlock",
+                "feeTiers",
+                "volume",
+                "clob",
             }
         ),
     )
@@ -405,6 +420,11 @@ def decode_state(obj: Any) -> State:
     )
     total_deposited = r.optional_integer("totalDeposited", 0, BIG)
     total_withdrawn = r.optional_integer("totalWithdrawn", 0, BIG) or 0
+    fee_tiers = r.raw("feeTiers")
+    state.fee_tiers = DEFAULT_FEE_TIERS if fee_tiers is None else decode_fee_tiers(fee_tiers, "genesis.feeTiers")
+    volume = r.raw("volume")
+    state.volume = VolumeStats() if volume is None else decode_volume(volume, "genesis.volume")
+    clob = r.raw("clob")
     r.done()
     for name, block in (
         ("negativeTncSubaccountSeenAtBlock", state.negative_tnc_subaccount_seen_at_block),
@@ -415,6 +435,8 @@ def decode_state(obj: Any) -> State:
     _check_references(state)
     _check_open_interest(state)
     _set_totals(state, total_deposited, total_withdrawn)
+    if clob is not None:
+        state.clob = decode_clob(clob, state, "genesis.clob")
     return state
 
 

@@ -184,4 +184,49 @@ def check_state_invariants(state: State) -> list[str]:
             violations.append(f"INV-3: perpetual {pid} open interest {perpetual.open_interest} != longs {longs[pid]}")
         if longs[pid] != shorts[pid]:
             violations.append(f"INV-4: perpetual {pid} longs {longs[pid]} != shorts {shorts[pid]}")
+    violations.extend(check_clob_invariants(state))
+    return violations
+
+
+def is_book_uncrossed(state: State, clob_pair_id: int) -> bool:
+    """INV-9 (BOOK-2) for one clob pair: best bid strictly below best ask (O(log n))."""
+    book = state.clob.books.get(clob_pair_id)
+    if book is None:
+        return True
+    best_bid, best_ask = book.bids.best(), book.asks.best()
+    return best_bid is None or best_ask is None or best_bid.subticks < best_ask.subticks
+
+
+def check_clob_invariants(state: State) -> list[str]:
+    """INV-9 and INV-10 over every book (a full scan, for tests and verify)."""
+    violations = []
+    clob = state.clob
+    seen = 0
+    for pair_id, book in clob.books.items():
+        if not is_book_uncrossed(state, pair_id):
+            violations.append(f"INV-9: clob pair {pair_id} is crossed")
+        for side in (book.bids, book.asks):
+            if sorted(side.levels) != list(side.prices):
+                violations.append(f"INV-10: clob pair {pair_id} price index disagrees with its levels")
+            for price, level in side.levels.items():
+                live = list(level.orders())
+                if len(live) != level.live or not live:
+                    violations.append(f"INV-10: clob pair {pair_id} level {price} count is wrong")
+                for entry in live:
+                    seen += 1
+                    order = entry.order
+                    if clob.resting.get(entry.order_id) is not entry or order.order_id.clob_pair_id != pair_id:
+                        violations.append(f"INV-10: order {entry.order_id} is misfiled")
+                    if order.subticks != price or entry.is_buy != side.is_bid:
+                        violations.append(f"INV-10: order {entry.order_id} is on the wrong level or side")
+                    if order.time_in_force == 1:
+                        violations.append(f"INV-10: an IOC order {entry.order_id} rests")
+                    if order.quantums - clob.fill_amounts.get(entry.order_id, 0) <= 0:
+                        violations.append(f"INV-10: order {entry.order_id} rests with nothing left")
+                    if entry.order_id in clob.untriggered:
+                        violations.append(f"INV-10: order {entry.order_id} is both resting and untriggered")
+    if seen != len(clob.resting):
+        violations.append(f"INV-10: {len(clob.resting)} resting orders indexed, {seen} on the books")
+    if state.fee_collector_balance < 0:
+        violations.append("INV-10: the fee collector's balance is negative")
     return violations

@@ -58,6 +58,21 @@ MAX_SOURCE_AGE_SECONDS = 30
 """The pricefeed daemon's MaxPriceAge (protocol/daemons/pricefeed/types/constants.go)."""
 
 
+FEE_TIERS = [
+    # name, absolute volume requirement (quote quantums), total share ppm, maker share ppm, maker ppm, taker ppm
+    # (protocol/x/feetiers/types/genesis.go: StandardParams, the tiers for long-term operation)
+    ("1", 0, 0, 0, 100, 500),
+    ("2", 1_000_000_000_000, 0, 0, 100, 450),
+    ("3", 5_000_000_000_000, 0, 0, 50, 400),
+    ("4", 25_000_000_000_000, 0, 0, 0, 350),
+    ("5", 125_000_000_000_000, 0, 0, 0, 300),
+    ("6", 125_000_000_000_000, 5_000, 0, -50, 250),
+    ("7", 125_000_000_000_000, 5_000, 10_000, -90, 250),
+    ("8", 125_000_000_000_000, 5_000, 20_000, -110, 250),
+    ("9", 125_000_000_000_000, 5_000, 40_000, -110, 250),
+]
+
+
 def default_genesis_json() -> dict:
     """The default genesis as JSON, in the state's own shape (CODEC-1)."""
     return {
@@ -121,6 +136,17 @@ def default_genesis_json() -> dict:
             for mid, _, _, _, _, _, _, step, subticks_per_tick, qce in MARKETS
         ],
         "subaccounts": [],
+        "feeTiers": [
+            {
+                "name": name,
+                "absoluteVolumeRequirement": str(absolute),
+                "totalVolumeShareRequirementPpm": total_share,
+                "makerVolumeShareRequirementPpm": maker_share,
+                "makerFeePpm": maker,
+                "takerFeePpm": taker,
+            }
+            for name, absolute, total_share, maker_share, maker, taker in FEE_TIERS
+        ],
     }
 
 

@@ -244,3 +244,174 @@ class LimitExceeded(CatalogueError):
     """The computation would need a power of ten beyond the reference's limit."""
 
     code = "LIMIT_EXCEEDED"
+
+
+# --- orders (spec/clob.md); codes are the real chain's error names ---------------------
+
+
+class DeprecatedField(ProtocolError):
+    """Fill-or-kill is deprecated and rejected (ORDER-2)."""
+
+    code = "DEPRECATED_FIELD"
+
+
+class InvalidOrderSide(ProtocolError):
+    """The side is unspecified or unknown (ORDER-2)."""
+
+    code = "INVALID_ORDER_SIDE"
+
+
+class InvalidTimeInForce(ProtocolError):
+    """The time in force is unknown (ORDER-2)."""
+
+    code = "INVALID_TIME_IN_FORCE"
+
+
+class InvalidConditionType(ProtocolError):
+    """The condition type is unknown, missing on a conditional order or set on another (ORDER-2)."""
+
+    code = "INVALID_CONDITION_TYPE"
+
+
+class InvalidOrderQuantums(ProtocolError):
+    """The order size is zero (ORDER-2)."""
+
+    code = "INVALID_ORDER_QUANTUMS"
+
+
+class InvalidOrderGoodTilBlock(ProtocolError):
+    """A short-term order or cancel has no good-til-block (ORDER-2)."""
+
+    code = "INVALID_ORDER_GOOD_TIL_BLOCK"
+
+
+class InvalidStatefulOrderGoodTilBlockTime(ProtocolError):
+    """A stateful order or cancel has no good-til-block-time (ORDER-2)."""
+
+    code = "INVALID_STATEFUL_ORDER_GOOD_TIL_BLOCK_TIME"
+
+
+class InvalidOrderFlag(ProtocolError):
+    """The order flags name no supported kind of order (ORDER-2)."""
+
+    code = "INVALID_ORDER_FLAG"
+
+
+class LongTermOrdersCannotRequireImmediateExecution(ProtocolError):
+    """A long-term order is IOC (ORDER-2)."""
+
+    code = "LONG_TERM_ORDERS_CANNOT_REQUIRE_IMMEDIATE_EXECUTION"
+
+
+class ReduceOnlyDisabled(ProtocolError):
+    """A reduce-only order is not IOC (ORDER-2)."""
+
+    code = "REDUCE_ONLY_DISABLED"
+
+
+class InvalidOrderSubticks(ProtocolError):
+    """The order price is zero (ORDER-2)."""
+
+    code = "INVALID_ORDER_SUBTICKS"
+
+
+class InvalidConditionalOrderTriggerSubticks(ProtocolError):
+    """A conditional order has no trigger price, or another order has one (ORDER-2)."""
+
+    code = "INVALID_CONDITIONAL_ORDER_TRIGGER_SUBTICKS"
+
+
+class InvalidClob(ProtocolError):
+    """No clob pair has this id (ORDER-3)."""
+
+    code = "INVALID_CLOB"
+
+
+class InvalidPlaceOrder(ProtocolError):
+    """The size is not a multiple of the step, or a price not a multiple of the tick (ORDER-3)."""
+
+    code = "INVALID_PLACE_ORDER"
+
+
+class OrderConflictsWithClobPairStatus(ProtocolError):
+    """The clob pair's status does not accept this order (CLOB-2)."""
+
+    code = "ORDER_CONFLICTS_WITH_CLOB_PAIR_STATUS"
+
+
+class HeightExceedsGoodTilBlock(ProtocolError):
+    """The good-til-block is below the current block height (ORDER-4)."""
+
+    code = "HEIGHT_EXCEEDS_GOOD_TIL_BLOCK"
+
+
+class GoodTilBlockExceedsShortBlockWindow(ProtocolError):
+    """The good-til-block is more than 40 blocks ahead (ORDER-4)."""
+
+    code = "GOOD_TIL_BLOCK_EXCEEDS_SHORT_BLOCK_WINDOW"
+
+
+class TimeExceedsGoodTilBlockTime(ProtocolError):
+    """The good-til-block-time is not after the current block time (ORDER-4)."""
+
+    code = "TIME_EXCEEDS_GOOD_TIL_BLOCK_TIME"
+
+
+class GoodTilBlockTimeExceedsStatefulOrderTimeWindow(ProtocolError):
+    """The good-til-block-time is more than 95 days ahead (ORDER-4)."""
+
+    code = "GOOD_TIL_BLOCK_TIME_EXCEEDS_STATEFUL_ORDER_TIME_WINDOW"
+
+
+class OrderAlreadyExists(ProtocolError):
+    """An order with this id and the same expiry already exists (ORDER-6)."""
+
+    code = "ORDER_ALREADY_EXISTS"
+
+
+class InvalidReplacement(ProtocolError):
+    """A replacement must expire later and keep side, time in force and reduce-only (ORDER-6)."""
+
+    code = "INVALID_REPLACEMENT"
+
+
+class OrderIsCanceled(ProtocolError):
+    """A short-term cancel covers this order's good-til-block (ORDER-7)."""
+
+    code = "ORDER_IS_CANCELED"
+
+
+class OrderFullyFilled(ProtocolError):
+    """Less than one step of the order is left to fill (ORDER-11)."""
+
+    code = "ORDER_FULLY_FILLED"
+
+
+class ImmediateExecutionOrderAlreadyFilled(ProtocolError):
+    """An IOC order cannot take the place of a partly filled order (ORDER-11)."""
+
+    code = "IMMEDIATE_EXECUTION_ORDER_ALREADY_FILLED"
+
+
+class ReduceOnlyWouldIncreasePositionSize(ProtocolError):
+    """A reduce-only order must be opposite to a position the subaccount holds (ORDER-10)."""
+
+    code = "REDUCE_ONLY_WOULD_INCREASE_POSITION_SIZE"
+
+
+class CancelAlreadyExists(ProtocolError):
+    """A short-term cancel with the same or a later good-til-block already exists (ORDER-7)."""
+
+    code = "CANCEL_ALREADY_EXISTS"
+
+
+class StatefulOrderDoesNotExist(ProtocolError):
+    """There is no stateful order with this id to cancel (ORDER-8)."""
+
+    code = "STATEFUL_ORDER_DOES_NOT_EXIST"
+
+
+class InvalidStatefulOrderCancellation(ProtocolError):
+    """A stateful cancel's good-til-block-time is below the order's (ORDER-8)."""
+
+    code = "INVALID_STATEFUL_ORDER_CANCELLATION"

@@ -15,13 +15,18 @@ from perpspec.subaccounts import SettledUpdate
 def subaccount_update_event(settled_update: SettledUpdate) -> dict:
     """The subaccount after an update: its USDC, positions and any funding paid (TX-4)."""
     updated = settled_update.updated
+    positions = updated.positions
+    payments = settled_update.funding_payments
     return {
         "type": "SubaccountUpdate",
         "subaccountId": encode_subaccount_id(updated.id),
         "usdcBalance": str(updated.usdc_balance),
-        "perpetualPositions": [encode_position(updated.positions[pid]) for pid in sorted(updated.positions)],
-        "fundingPayments": [
-            {"perpetualId": pid, "payment": str(payment)}
-            for pid, payment in sorted(settled_update.funding_payments.items())
+        "perpetualPositions": [
+            encode_position(positions[pid]) for pid in (sorted(positions) if len(positions) > 1 else positions)
         ],
+        "fundingPayments": [
+            {"perpetualId": pid, "payment": str(payment)} for pid, payment in sorted(payments.items())
+        ]
+        if payments
+        else [],
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from perpspec.rounding import ONE_MILLION, is_concrete, both, either, floor_div, mul_ppm_ceil, mul_ppm_floor, select
-from perpspec.units import base_to_quote_quantums
+from perpspec.units import QUOTE_ATOMIC_RESOLUTION, base_to_quote_quantums
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,14 @@ class Risk:
     nc: int
     imr: int
     mmr: int
+
+    def __init__(self, nc: int, imr: int, mmr: int) -> None:
+        # The dataclass's own __init__ of a frozen class sets each field through
+        # object.__setattr__, three times slower; writing the instance dict is the same result.
+        fields = self.__dict__
+        fields["nc"] = nc
+        fields["imr"] = imr
+        fields["mmr"] = mmr
 
     def __add__(self, other: "Risk") -> "Risk":
         return Risk(self.nc + other.nc, self.imr + other.imr, self.mmr + other.mmr)
@@ -121,6 +129,59 @@ def perpetual_margin_requirements(
         notional, initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
     )
     return imr, mmr
+
+
+def position_risk_of_integers(
+    position_quantums: int,
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+    initial_margin_ppm: int,
+    maintenance_fraction_ppm: int,
+    open_interest_base_quantums: int,
+    open_interest_lower_cap: int,
+    open_interest_upper_cap: int,
+) -> tuple[int, int, int]:
+    """
+    (NC, IMR, MMR) of one position, for Python integers only: the fast path of the collateral check.
+
+    The same formulas as ``position_net_notional_quote_quantums`` and
+    ``perpetual_margin_requirements`` (MARGIN-1..4, UNITS-4), with each rounding written
+    with ``//`` on integers instead of going through ``perpspec.rounding``'s helpers, which
+    also accept z3 terms and pay for that check on every call.  Truncation toward zero is
+    floor of the absolute value with the sign put back; ceil(x / d) is -floor(-x / d).
+    tests/test_fast_paths.py proves it equal to the general functions on every integer input
+    it draws, boundaries of the open-interest caps included.
+    """
+    exponent = price_exponent + atomic_resolution - QUOTE_ATOMIC_RESOLUTION  # compute_quote_exponent (UNITS-4)
+    value = position_quantums * price_value
+    absolute_value = -value if value < 0 else value
+    open_interest_value = open_interest_base_quantums * price_value
+    if exponent >= 0:
+        scale = 10**exponent
+        net_collateral = value * scale
+        notional = absolute_value * scale
+        open_interest_notional = open_interest_value * scale
+    else:
+        divisor = 10**-exponent
+        notional = absolute_value // divisor
+        net_collateral = notional if value >= 0 else -notional
+        open_interest_notional = (
+            open_interest_value // divisor if open_interest_value >= 0 else -(-open_interest_value // divisor)
+        )
+    if price_value < 0:
+        notional = -notional  # notional = trunc(|q| * price * 10^e); |q| * price = -|q * price| here
+    base_imr = -((-notional * initial_margin_ppm) // ONE_MILLION)
+    mmr = -((-base_imr * maintenance_fraction_ppm) // ONE_MILLION)
+    if open_interest_upper_cap == 0 or open_interest_notional <= open_interest_lower_cap:
+        return net_collateral, base_imr, mmr
+    if open_interest_notional >= open_interest_upper_cap:
+        adjusted_ppm = ONE_MILLION
+    else:
+        adjusted_ppm = initial_margin_ppm + ((ONE_MILLION - initial_margin_ppm) * (
+            open_interest_notional - open_interest_lower_cap
+        )) // (open_interest_upper_cap - open_interest_lower_cap)
+    return net_collateral, -((-notional * adjusted_ppm) // ONE_MILLION), mmr
 
 
 def is_initially_collateralized(risk: Risk) -> bool:

@@ -16,14 +16,41 @@ from typing import Any, Callable, Union
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
 from perpspec.prices import SourcePrice
-from perpspec.state import MAX_SUBACCOUNT_NUMBER, SubaccountId
-from perpspec.units import INT64_MAX, UINT32_MAX, UINT64_MAX, USDC_ASSET_ID
+from perpspec.state import MAX_SUBACCOUNT_NUMBER, Order, OrderId, SubaccountId
+from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX, USDC_ASSET_ID
 
 DEPOSIT_TYPE = "/dydxprotocol.sending.MsgDepositToSubaccount"
 WITHDRAW_TYPE = "/dydxprotocol.sending.MsgWithdrawFromSubaccount"
 TRANSFER_TYPE = "/dydxprotocol.sending.MsgCreateTransfer"
 UPDATE_PRICES_TYPE = "/perpspec.prices.MsgUpdateOraclePrices"
 ADVANCE_BLOCK_TYPE = "/perpspec.blocks.MsgAdvanceBlock"
+PLACE_ORDER_TYPE = "/dydxprotocol.clob.MsgPlaceOrder"
+CANCEL_ORDER_TYPE = "/dydxprotocol.clob.MsgCancelOrder"
+
+# Order enums and flags (ORDER-1), as the real protos number them.
+SIDE_BUY = 1
+SIDE_SELL = 2
+SIDES = {"SIDE_UNSPECIFIED": 0, "SIDE_BUY": 1, "SIDE_SELL": 2}
+TIME_IN_FORCE_UNSPECIFIED = 0
+TIME_IN_FORCE_IOC = 1
+TIME_IN_FORCE_POST_ONLY = 2
+TIME_IN_FORCE_FILL_OR_KILL = 3
+TIMES_IN_FORCE = {
+    "TIME_IN_FORCE_UNSPECIFIED": 0,
+    "TIME_IN_FORCE_IOC": 1,
+    "TIME_IN_FORCE_POST_ONLY": 2,
+    "TIME_IN_FORCE_FILL_OR_KILL": 3,
+}
+CONDITION_TYPE_UNSPECIFIED = 0
+CONDITION_TYPE_STOP_LOSS = 1
+CONDITION_TYPE_TAKE_PROFIT = 2
+CONDITION_TYPES = {"CONDITION_TYPE_UNSPECIFIED": 0, "CONDITION_TYPE_STOP_LOSS": 1, "CONDITION_TYPE_TAKE_PROFIT": 2}
+SIDE_NAMES = {number: name for name, number in SIDES.items()}
+TIME_IN_FORCE_NAMES = {number: name for name, number in TIMES_IN_FORCE.items()}
+CONDITION_TYPE_NAMES = {number: name for name, number in CONDITION_TYPES.items()}
+ORDER_FLAGS_SHORT_TERM = 0
+ORDER_FLAGS_CONDITIONAL = 32
+ORDER_FLAGS_LONG_TERM = 64
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,25 @@ class AdvanceBlock:
     time: int
 
 
-Message = Union[Deposit, Withdraw, Transfer, UpdatePrices, AdvanceBlock]
+@dataclass(frozen=True)
+class PlaceOrder:
+    """Place (or replace) an order; signed by the owner of the order's subaccount (ORDER-5)."""
+
+    signer: str
+    order: Order
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    """Cancel an order: short-term cancels carry a good-til-block, stateful ones a time (ORDER-7, ORDER-8)."""
+
+    signer: str
+    order_id: OrderId
+    good_til_block: int = 0
+    good_til_block_time: int = 0
+
+
+Message = Union[Deposit, Withdraw, Transfer, UpdatePrices, AdvanceBlock, PlaceOrder, CancelOrder]
 
 
 # --- field readers ----------------------------------------------------------------------
@@ -252,12 +297,184 @@ def _decode_advance_block(obj: dict) -> AdvanceBlock:
     )
 
 
+def read_enum(value: Any, where: str, names: dict[str, int], error: type[errors.ProtocolError]) -> int:
+    """
+    An enum given as its proto name or its number (ORDER-1).
+
+    Any int32 number is read as it is, so that an unknown value is reported in
+    ``validate_order_basic``'s order (ORDER-2); a name that is not the enum's, or a number
+    written as a string, is ``error`` at once, as it has no number to carry.
+    """
+    if isinstance(value, str) and value in names:
+        return names[value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        if INT32_MIN <= value <= INT32_MAX:
+            return value
+        raise errors.InvalidField(f"{where}: {value} is outside the int32 range of an enum")
+    if isinstance(value, str):
+        raise error(f"{where}: unknown value {value!r}")
+    raise errors.InvalidField(f"{where}: expected an enum name or number")
+
+
+def read_bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise errors.InvalidField(f"{where}: expected true or false")
+    return value
+
+
+ORDER_FIELDS = frozenset(
+    {
+        "timeInForce",
+        "reduceOnly",
+        "clientMetadata",
+        "conditionType",
+        "conditionalOrderTriggerSubticks",
+        "goodTilBlock",
+        "goodTilBlockTime",
+    }
+)
+
+
+def read_order_id(value: Any, where: str) -> OrderId:
+    """An order id {subaccountId, clientId, orderFlags, clobPairId} (ORDER-1)."""
+    obj = _fields(value, where, {"subaccountId", "clientId", "orderFlags", "clobPairId"})
+    return OrderId(
+        subaccount_id=read_subaccount_id(obj["subaccountId"], f"{where}.subaccountId"),
+        client_id=read_uint32(obj["clientId"], f"{where}.clientId"),
+        order_flags=read_uint32(obj["orderFlags"], f"{where}.orderFlags"),
+        clob_pair_id=read_uint32(obj["clobPairId"], f"{where}.clobPairId"),
+    )
+
+
+def _read_good_til(obj: dict, where: str) -> tuple[int, int]:
+    """The good-til oneof: at most one of goodTilBlock (uint32) and goodTilBlockTime (fixed32)."""
+    if "goodTilBlock" in obj and "goodTilBlockTime" in obj:
+        raise errors.InvalidField(f"{where}: goodTilBlock and goodTilBlockTime are a oneof; give one")
+    good_til_block = read_uint32(obj["goodTilBlock"], f"{where}.goodTilBlock") if "goodTilBlock" in obj else 0
+    good_til_block_time = (
+        read_uint32(obj["goodTilBlockTime"], f"{where}.goodTilBlockTime") if "goodTilBlockTime" in obj else 0
+    )
+    return good_til_block, good_til_block_time
+
+
+def read_order(value: Any, where: str) -> Order:
+    """An order in the real protocol's camelCase JSON; optional fields default to proto zero values."""
+    obj = _fields(value, where, {"orderId", "side", "quantums", "subticks"}, ORDER_FIELDS)
+    good_til_block, good_til_block_time = _read_good_til(obj, where)
+    return Order(
+        order_id=read_order_id(obj["orderId"], f"{where}.orderId"),
+        side=read_enum(obj["side"], f"{where}.side", SIDES, errors.InvalidOrderSide),
+        quantums=read_uint64(obj["quantums"], f"{where}.quantums"),
+        subticks=read_uint64(obj["subticks"], f"{where}.subticks"),
+        good_til_block=good_til_block,
+        good_til_block_time=good_til_block_time,
+        time_in_force=read_enum(
+            obj.get("timeInForce", 0), f"{where}.timeInForce", TIMES_IN_FORCE, errors.InvalidTimeInForce
+        ),
+        reduce_only=read_bool(obj.get("reduceOnly", False), f"{where}.reduceOnly"),
+        client_metadata=read_uint32(obj.get("clientMetadata", 0), f"{where}.clientMetadata"),
+        condition_type=read_enum(
+            obj.get("conditionType", 0), f"{where}.conditionType", CONDITION_TYPES, errors.InvalidConditionType
+        ),
+        conditional_order_trigger_subticks=read_uint64(
+            obj.get("conditionalOrderTriggerSubticks", 0), f"{where}.conditionalOrderTriggerSubticks"
+        ),
+    )
+
+
+def is_stateful_order_id(order_id: OrderId) -> bool:
+    """Long-term and conditional orders are stateful; short-term orders are not (ORDER-1)."""
+    return order_id.order_flags == ORDER_FLAGS_LONG_TERM or order_id.order_flags == ORDER_FLAGS_CONDITIONAL
+
+
+def validate_order_basic(order: Order) -> None:
+    """
+    Stateless validation of an order, in the real chain's order (ORDER-2, ``ValidateBasic``).
+
+    The first failing check names the error.
+    """
+    order_id = order.order_id
+    # Verify fill-or-kill, retired by the real protocol, is not used
+    if order.time_in_force == TIME_IN_FORCE_FILL_OR_KILL:
+        raise errors.DeprecatedField("fill-or-kill has been deprecated")
+    # Verify every enum holds a value it defines
+    if order.side not in SIDE_NAMES:
+        raise errors.InvalidOrderSide(f"invalid order side {order.side}")
+    if order.time_in_force not in TIME_IN_FORCE_NAMES:
+        raise errors.InvalidTimeInForce(f"invalid time in force {order.time_in_force}")
+    if order.condition_type not in CONDITION_TYPE_NAMES:
+        raise errors.InvalidConditionType(f"invalid condition type {order.condition_type}")
+    # Verify the side is specified and the size is non-zero
+    if order.side == 0:
+        raise errors.InvalidOrderSide("UNSPECIFIED is not a valid order side")
+    if order.quantums == 0:
+        raise errors.InvalidOrderQuantums("order size quantums cannot be 0")
+    # Verify the expiry field fits the kind of order
+    if order_id.order_flags == ORDER_FLAGS_SHORT_TERM:
+        if order.good_til_block == 0:
+            raise errors.InvalidOrderGoodTilBlock("order goodTilBlock cannot be 0")
+    elif is_stateful_order_id(order_id):
+        if order.good_til_block_time == 0:
+            raise errors.InvalidStatefulOrderGoodTilBlockTime("stateful order goodTilBlockTime cannot be 0")
+    else:
+        raise errors.InvalidOrderFlag(f"invalid order flag {order_id.order_flags}")
+    # Verify immediate execution and reduce-only are used where allowed
+    requires_immediate_execution = order.time_in_force == TIME_IN_FORCE_IOC
+    if order_id.order_flags == ORDER_FLAGS_LONG_TERM and requires_immediate_execution:
+        raise errors.LongTermOrdersCannotRequireImmediateExecution("long-term orders cannot be IOC")
+    if order.reduce_only and not requires_immediate_execution:
+        raise errors.ReduceOnlyDisabled("reduce only orders must be IOC orders")
+    # Verify the price is non-zero
+    if order.subticks == 0:
+        raise errors.InvalidOrderSubticks("order subticks cannot be 0")
+    # Verify the condition fields are set exactly on conditional orders
+    if order_id.order_flags == ORDER_FLAGS_CONDITIONAL:
+        if order.condition_type == CONDITION_TYPE_UNSPECIFIED:
+            raise errors.InvalidConditionType("condition type cannot be unspecified")
+        if order.conditional_order_trigger_subticks == 0:
+            raise errors.InvalidConditionalOrderTriggerSubticks("conditional order trigger subticks cannot be 0")
+    else:
+        if order.condition_type != CONDITION_TYPE_UNSPECIFIED:
+            raise errors.InvalidConditionType("condition type specified for non-conditional order")
+        if order.conditional_order_trigger_subticks != 0:
+            raise errors.InvalidConditionalOrderTriggerSubticks(
+                "conditional order trigger subticks greater than 0 for non-conditional order"
+            )
+
+
+def _decode_place_order(obj: dict) -> PlaceOrder:
+    _fields(obj, "place order", {"@type", "signer", "order"})
+    signer = read_address(obj["signer"], "signer")
+    order = read_order(obj["order"], "order")
+    validate_order_basic(order)
+    return PlaceOrder(signer, order)
+
+
+def _decode_cancel_order(obj: dict) -> CancelOrder:
+    _fields(obj, "cancel order", {"@type", "signer", "orderId"}, frozenset({"goodTilBlock", "goodTilBlockTime"}))
+    signer = read_address(obj["signer"], "signer")
+    order_id = read_order_id(obj["orderId"], "orderId")
+    good_til_block, good_til_block_time = _read_good_til(obj, "cancel order")
+    # Stateless validation of a cancel (ORDER-7, ORDER-8, ``MsgCancelOrder.ValidateBasic``)
+    if is_stateful_order_id(order_id):
+        if good_til_block_time == 0:
+            raise errors.InvalidStatefulOrderGoodTilBlockTime("stateful cancellation goodTilBlockTime cannot be 0")
+    elif order_id.order_flags == ORDER_FLAGS_SHORT_TERM:
+        if good_til_block == 0:
+            raise errors.InvalidOrderGoodTilBlock("cancellation goodTilBlock cannot be 0")
+    else:
+        raise errors.InvalidOrderFlag(f"invalid order flag {order_id.order_flags}")
+    return CancelOrder(signer, order_id, good_til_block, good_til_block_time)
+
+
 DECODERS: dict[str, Callable[[dict], Message]] = {
     DEPOSIT_TYPE: _decode_deposit,
     WITHDRAW_TYPE: _decode_withdraw,
     TRANSFER_TYPE: _decode_transfer,
     UPDATE_PRICES_TYPE: _decode_update_prices,
     ADVANCE_BLOCK_TYPE: _decode_advance_block,
+    PLACE_ORDER_TYPE: _decode_place_order,
+    CANCEL_ORDER_TYPE: _decode_cancel_order,
 }
 
 
@@ -277,6 +494,41 @@ def decode_message(obj: Any) -> Message:
 
 def encode_subaccount_id(subaccount_id: SubaccountId) -> dict:
     return {"owner": subaccount_id.owner, "number": subaccount_id.number}
+
+
+def encode_order_id(order_id: OrderId) -> dict:
+    return {
+        "subaccountId": encode_subaccount_id(order_id.subaccount_id),
+        "clientId": order_id.client_id,
+        "orderFlags": order_id.order_flags,
+        "clobPairId": order_id.clob_pair_id,
+    }
+
+
+
+
+def encode_order(order: Order) -> dict:
+    """An order's canonical JSON: every field written, enums by name, uint64 as strings (ORDER-1)."""
+    obj: dict[str, Any] = {
+        "orderId": encode_order_id(order.order_id),
+        "side": SIDE_NAMES[order.side],
+        "quantums": str(order.quantums),
+        "subticks": str(order.subticks),
+    }
+    if order.good_til_block_time:
+        obj["goodTilBlockTime"] = order.good_til_block_time
+    else:
+        obj["goodTilBlock"] = order.good_til_block
+    obj.update(
+        {
+            "timeInForce": TIME_IN_FORCE_NAMES[order.time_in_force],
+            "reduceOnly": order.reduce_only,
+            "clientMetadata": order.client_metadata,
+            "conditionType": CONDITION_TYPE_NAMES[order.condition_type],
+            "conditionalOrderTriggerSubticks": str(order.conditional_order_trigger_subticks),
+        }
+    )
+    return obj
 
 
 def encode_message(message: Message) -> dict:
@@ -325,6 +577,19 @@ def encode_message(message: Message) -> dict:
                 for update in message.market_updates
             ],
         }
+    if isinstance(message, PlaceOrder):
+        return {"@type": PLACE_ORDER_TYPE, "signer": message.signer, "order": encode_order(message.order)}
+    if isinstance(message, CancelOrder):
+        obj: dict[str, Any] = {
+            "@type": CANCEL_ORDER_TYPE,
+            "signer": message.signer,
+            "orderId": encode_order_id(message.order_id),
+        }
+        if message.good_til_block_time:
+            obj["goodTilBlockTime"] = message.good_til_block_time
+        else:
+            obj["goodTilBlock"] = message.good_til_block
+        return obj
     return {
         "@type": ADVANCE_BLOCK_TYPE,
         "signer": message.signer,

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
+
+from perpspec.clob.book import ClobState
 
 MAX_SUBACCOUNT_NUMBER = 127
 """Subaccount numbers run 0..127 (SUB-1)."""
@@ -112,9 +115,13 @@ class ClobPairStatus(Enum):
     FINAL_SETTLEMENT = 6
 
 
+SUPPORTED_CLOB_PAIR_STATUSES = (ClobPairStatus.ACTIVE, ClobPairStatus.INITIALIZING, ClobPairStatus.FINAL_SETTLEMENT)
+"""The statuses the real chain supports; the others are named in the protos but never used (CLOB-1)."""
+
+
 @dataclass(frozen=True)
 class ClobPair:
-    """An order book's units (UNITS-6); matching arrives with the order book."""
+    """An order book of one perpetual: its units (UNITS-6) and status (CLOB-1)."""
 
     id: int
     perpetual_id: int
@@ -122,6 +129,74 @@ class ClobPair:
     subticks_per_tick: int
     quantum_conversion_exponent: int
     status: ClobPairStatus
+
+
+@dataclass(frozen=True)
+class FeeTier:
+    """A perpetual fee tier: volume requirements and maker/taker fee rates (FEE-1, FEE-5)."""
+
+    name: str
+    absolute_volume_requirement: int
+    total_volume_share_requirement_ppm: int
+    maker_volume_share_requirement_ppm: int
+    maker_fee_ppm: int
+    taker_fee_ppm: int
+
+
+@dataclass
+class UserVolume:
+    """Notional traded by one address as taker and as maker, in quote quantums (FEE-4)."""
+
+    taker_notional: int = 0
+    maker_notional: int = 0
+
+
+@dataclass
+class VolumeStats:
+    """
+    Trading volume over the last 30 days, kept per stats epoch (FEE-4).
+
+    ``pending`` holds the current block's fills; at the end of the block they join the
+    block's epoch.  ``users`` and ``global_notional`` are the sums over the epochs kept.
+    """
+
+    epochs: dict[int, dict[str, UserVolume]] = field(default_factory=dict)
+    epoch_notional: dict[int, int] = field(default_factory=dict)
+    users: dict[str, UserVolume] = field(default_factory=dict)
+    global_notional: int = 0
+    pending: dict[str, UserVolume] = field(default_factory=dict)
+    pending_notional: int = 0
+
+
+class OrderId(NamedTuple):
+    """An order's identity: subaccount, client id, order flags and clob pair (ORDER-1)."""
+
+    subaccount_id: SubaccountId
+    client_id: int
+    order_flags: int
+    clob_pair_id: int
+
+
+class Order(NamedTuple):
+    """
+    An order as the real protocol's ``Order`` message has it (ORDER-1).
+
+    ``side`` is 1 (buy) or 2 (sell); exactly one of ``good_til_block`` (short-term) and
+    ``good_til_block_time`` (stateful) is non-zero; ``time_in_force`` 0 is good-til-time,
+    1 IOC, 2 post-only; ``condition_type`` 0 none, 1 stop-loss, 2 take-profit.
+    """
+
+    order_id: OrderId
+    side: int
+    quantums: int
+    subticks: int
+    good_til_block: int = 0
+    good_til_block_time: int = 0
+    time_in_force: int = 0
+    reduce_only: bool = False
+    client_metadata: int = 0
+    condition_type: int = 0
+    conditional_order_trigger_subticks: int = 0
 
 
 @dataclass
@@ -149,3 +224,6 @@ class State:
     total_withdrawn: int = 0
     negative_tnc_subaccount_seen_at_block: int | None = None
     last_chain_outage_at_block: int | None = None
+    fee_tiers: tuple[FeeTier, ...] = ()
+    volume: VolumeStats = field(default_factory=VolumeStats)
+    clob: ClobState = field(default_factory=ClobState)

@@ -20,8 +20,7 @@ from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.margin import (
     Risk,
     is_initially_collateralized,
-    perpetual_margin_requirements,
-    position_net_notional_quote_quantums,
+    position_risk_of_integers,
     risk_compare,
 )
 from perpspec.state import (
@@ -55,6 +54,12 @@ class UpdateResult(Enum):
     VIOLATES_ISOLATED_SUBACCOUNT_CONSTRAINTS = "ViolatesIsolatedSubaccountConstraints"
 
 
+# Members read on every check, bound once (an Enum member lookup is slow in Python 3.11)
+_SUCCESS = UpdateResult.SUCCESS
+_GATED_UPDATE_TYPES = (UpdateType.WITHDRAWAL, UpdateType.TRANSFER)
+_MATCH = UpdateType.MATCH
+_COLLAT_CHECK = UpdateType.COLLAT_CHECK
+
 RESULT_ERRORS: dict[UpdateResult, type[errors.ProtocolError]] = {
     UpdateResult.NEWLY_UNDERCOLLATERALIZED: errors.NewlyUndercollateralized,
     UpdateResult.STILL_UNDERCOLLATERALIZED: errors.StillUndercollateralized,
@@ -69,6 +74,15 @@ class Update:
     subaccount_id: SubaccountId
     usdc_delta: int = 0
     perpetual_deltas: tuple[tuple[int, int], ...] = ()
+
+    def __init__(
+        self, subaccount_id: SubaccountId, usdc_delta: int = 0, perpetual_deltas: tuple[tuple[int, int], ...] = ()
+    ) -> None:
+        # As the dataclass's own __init__, without a frozen class's object.__setattr__ per field
+        fields = self.__dict__
+        fields["subaccount_id"] = subaccount_id
+        fields["usdc_delta"] = usdc_delta
+        fields["perpetual_deltas"] = perpetual_deltas
 
 
 @dataclass
@@ -119,39 +133,47 @@ def get_settled_subaccount(state: State, subaccount: Subaccount) -> tuple[Subacc
     settled = copy_subaccount(subaccount)
     total_ppm = 0
     payments: dict[int, int] = {}
+    perpetuals = state.perpetuals
     for position in settled.positions.values():
-        perpetual = state.perpetuals[position.perpetual_id]
-        settlement_ppm, new_index = funding_settlement_ppm(
-            perpetual.funding_index, position.funding_index, position.quantums
-        )
+        perpetual_index = perpetuals[position.perpetual_id].funding_index
+        if position.funding_index == perpetual_index:
+            continue  # settled already: a settlement of 0, and the index stays (FUND-1)
+        settlement_ppm, new_index = funding_settlement_ppm(perpetual_index, position.funding_index, position.quantums)
         if settlement_ppm != 0:
             payments[position.perpetual_id] = -settlement_quote_quantums(settlement_ppm)
         total_ppm += settlement_ppm
         position.funding_index = new_index
-    settled.usdc_balance += settlement_quote_quantums(total_ppm)
+    if total_ppm != 0:  # floor(0 / 1e6) is 0: nothing to add
+        settled.usdc_balance += settlement_quote_quantums(total_ppm)
     return settled, payments
 
 
 def get_position_risk(
     state: State, perpetual_id: int, quantums: int, open_interest: int | None = None
 ) -> Risk:
-    """NC, IMR and MMR of one position at the oracle price (MARGIN-4, MARGIN-2, MARGIN-3)."""
+    """
+    NC, IMR and MMR of one position at the oracle price (MARGIN-4, MARGIN-2, MARGIN-3).
+
+    The state holds integers, so this takes ``position_risk_of_integers``, the integer form
+    of ``position_net_notional_quote_quantums`` and ``perpetual_margin_requirements``
+    (equal to them: tests/test_fast_paths.py).
+    """
     perpetual = state.perpetuals[perpetual_id]
     price = state.market_prices[perpetual.market_id]
     tier = state.liquidity_tiers[perpetual.liquidity_tier]
-    nc = position_net_notional_quote_quantums(quantums, perpetual.atomic_resolution, price.price, price.exponent)
-    imr, mmr = perpetual_margin_requirements(
-        quantums,
-        perpetual.atomic_resolution,
-        price.price,
-        price.exponent,
-        tier.initial_margin_ppm,
-        tier.maintenance_fraction_ppm,
-        perpetual.open_interest if open_interest is None else open_interest,
-        tier.open_interest_lower_cap,
-        tier.open_interest_upper_cap,
+    return Risk(
+        *position_risk_of_integers(
+            quantums,
+            perpetual.atomic_resolution,
+            price.price,
+            price.exponent,
+            tier.initial_margin_ppm,
+            tier.maintenance_fraction_ppm,
+            perpetual.open_interest if open_interest is None else open_interest,
+            tier.open_interest_lower_cap,
+            tier.open_interest_upper_cap,
+        )
     )
-    return Risk(nc, imr, mmr)
 
 
 def get_subaccount_risk(
@@ -163,13 +185,14 @@ def get_subaccount_risk(
     TNC = USDC balance + the sum of position net notionals; TIMR and TMMR are sums.
     ``open_interest`` overrides perpetuals' open interest (post-trade OI for IMR).
     """
-    risk = Risk(subaccount.usdc_balance, 0, 0)
+    nc, imr, mmr = subaccount.usdc_balance, 0, 0
     overrides = open_interest or {}
     for position in subaccount.positions.values():
-        risk = risk + get_position_risk(
-            state, position.perpetual_id, position.quantums, overrides.get(position.perpetual_id)
-        )
-    return risk
+        risk = get_position_risk(state, position.perpetual_id, position.quantums, overrides.get(position.perpetual_id))
+        nc += risk.nc
+        imr += risk.imr
+        mmr += risk.mmr
+    return Risk(nc, imr, mmr)
 
 
 def is_withdrawal_gated(state: State) -> bool:
@@ -251,17 +274,26 @@ def compute_open_interest_deltas(settled_updates: Iterable[SettledUpdate]) -> di
     """The change of each perpetual's open interest: the change in the sum of long positions (SUB-6)."""
     deltas: dict[int, int] = {}
     for settled_update in settled_updates:
+        settled_positions = settled_update.settled.positions
+        updated_positions = settled_update.updated.positions
         for perpetual_id, _ in settled_update.update.perpetual_deltas:
-            before = settled_update.settled.positions.get(perpetual_id)
-            after = settled_update.updated.positions.get(perpetual_id)
-            old_long = max(before.quantums, 0) if before else 0
-            new_long = max(after.quantums, 0) if after else 0
+            before = settled_positions.get(perpetual_id)
+            after = updated_positions.get(perpetual_id)
+            old_long = before.quantums if before is not None and before.quantums > 0 else 0
+            new_long = after.quantums if after is not None and after.quantums > 0 else 0
             deltas[perpetual_id] = deltas.get(perpetual_id, 0) + new_long - old_long
     return {pid: delta for pid, delta in deltas.items() if delta != 0}
 
 
 def validate_unique_updates(updates: list[Update]) -> None:
     """A batch holds one update per subaccount, and an update one delta per perpetual (SUB-5)."""
+    # The usual batches, one update or a fill's two, with at most one delta each
+    if len(updates) == 1 and len(updates[0].perpetual_deltas) <= 1:
+        return
+    if len(updates) == 2 and len(updates[0].perpetual_deltas) <= 1 and len(updates[1].perpetual_deltas) <= 1:
+        if updates[0].subaccount_id == updates[1].subaccount_id:
+            raise errors.NonUniqueUpdates("a batch names a subaccount twice")
+        return
     subaccount_ids = [update.subaccount_id for update in updates]
     if len(set(subaccount_ids)) != len(subaccount_ids):
         raise errors.NonUniqueUpdates("a batch names a subaccount twice")
@@ -274,9 +306,20 @@ def validate_unique_updates(updates: list[Update]) -> None:
 def compute_settled_updates(state: State, updates: list[Update]) -> list[SettledUpdate]:
     """Settle each updated subaccount and compute it after its update (FUND-2, SUB-5)."""
     settled_updates = []
+    perpetuals = state.perpetuals
     for update in updates:
-        current = get_subaccount(state, update.subaccount_id)
-        settled, payments = get_settled_subaccount(state, current)
+        current = state.subaccounts.get(update.subaccount_id)
+        if current is None:
+            current = Subaccount(update.subaccount_id)
+        for perpetual_id, position in current.positions.items():
+            if position.funding_index != perpetuals[perpetual_id].funding_index:
+                settled, payments = get_settled_subaccount(state, current)
+                break
+        else:
+            # Nothing to settle: get_settled_subaccount would return an equal copy with no
+            # payments.  The stored subaccount stands for it; it is only read, and a write
+            # replaces it with ``updated`` (tests/test_fast_paths.py).
+            settled, payments = current, {}
         updated = compute_updated_subaccount(state, settled, update)
         settlement = settled.usdc_balance - current.usdc_balance
         settled_updates.append(SettledUpdate(update, settled, updated, settlement, payments))
@@ -291,31 +334,75 @@ def check_updates(
 
     In order: one update per subaccount and one delta per perpetual (SUB-5); funding
     settlement (FUND-2); withdrawal/transfer gating (SUB-9); every
-    touched perpetual must be updatable (PRICE-7, an error rather than a result); then, with the batch's
-    open-interest change applied for initial margin (SUB-6), each update succeeds
+    touched perpetual must be updatable (PRICE-7, an error rather than a result); then, with a
+    Match batch's open-interest change applied for initial margin (SUB-6), each update succeeds
     if NC >= IMR after it, else by the under-collateralized rule (SUB-8).
     """
     validate_unique_updates(updates)
     settled_updates = compute_settled_updates(state, updates)
-    if update_type in (UpdateType.WITHDRAWAL, UpdateType.TRANSFER) and is_withdrawal_gated(state):
+    if update_type in _GATED_UPDATE_TYPES and is_withdrawal_gated(state):
         return [UpdateResult.WITHDRAWALS_AND_TRANSFERS_BLOCKED] * len(updates), settled_updates
     for update in updates:
         for perpetual_id, _ in update.perpetual_deltas:
             if not is_perpetual_updatable(state, perpetual_id):
                 raise errors.PositionNotUpdatable(f"perpetual {perpetual_id} has no oracle price yet")
-    post_trade_open_interest = {
-        pid: state.perpetuals[pid].open_interest + delta
-        for pid, delta in compute_open_interest_deltas(settled_updates).items()
-    }
+    post_trade_open_interest = (
+        {
+            pid: state.perpetuals[pid].open_interest + delta
+            for pid, delta in compute_open_interest_deltas(settled_updates).items()
+        }
+        if update_type is _MATCH
+        else {}
+    )
     results = []
     for settled_update in settled_updates:
         risk_new = get_subaccount_risk(state, settled_update.updated, post_trade_open_interest)
         if is_initially_collateralized(risk_new):
-            results.append(UpdateResult.SUCCESS)
+            results.append(_SUCCESS)
             continue
         risk_current = get_subaccount_risk(state, settled_update.settled, post_trade_open_interest)
         results.append(compute_undercollateralized_result(risk_current, risk_new))
     return results, settled_updates
+
+
+def check_update_succeeds(state: State, update: Update, update_type: UpdateType) -> bool:
+    """
+    Whether ``check_updates(state, [update], update_type)`` gives SUCCESS (SUB-7), for one update.
+
+    The add-to-book check (MATCH-7) asks this of every resting order.  Its usual case -- a
+    CollatCheck of a stored subaccount with nothing to settle, one perpetual delta on an
+    updatable perpetual, and NC >= IMR after it -- is answered from the positions' risks
+    alone, without building the settled and updated subaccounts; every other case goes
+    through ``check_updates`` (equal to it: tests/test_fast_paths.py).
+    """
+    stored = state.subaccounts.get(update.subaccount_id)
+    if update_type is _COLLAT_CHECK and stored is not None and len(update.perpetual_deltas) == 1:
+        perpetual_id, delta = update.perpetual_deltas[0]
+        perpetuals = state.perpetuals
+        perpetual = perpetuals.get(perpetual_id)
+        if perpetual is not None and state.market_prices[perpetual.market_id].price != 0:
+            nc = stored.usdc_balance + update.usdc_delta
+            imr = 0
+            held = False
+            for held_id, position in stored.positions.items():
+                if position.funding_index != perpetuals[held_id].funding_index:
+                    break  # funding to settle first: the general check
+                quantums = position.quantums
+                if held_id == perpetual_id:
+                    quantums += delta  # a position that reaches 0 has no risk, as if removed (SUB-4)
+                    held = True
+                risk = get_position_risk(state, held_id, quantums)
+                nc += risk.nc
+                imr += risk.imr
+            else:
+                if not held:
+                    risk = get_position_risk(state, perpetual_id, delta)
+                    nc += risk.nc
+                    imr += risk.imr
+                if nc >= imr:  # initially collateralized after the update (MARGIN-6)
+                    return True
+    results, _ = check_updates(state, [update], update_type)
+    return results[0] is _SUCCESS
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -341,10 +428,19 @@ def process_updates(state: State, updates: list[Update], update_type: UpdateType
     for result in results:
         if result is not UpdateResult.SUCCESS:
             raise RESULT_ERRORS[result](f"collateral check: {result.value}")
+    write_settled_updates(state, settled_updates)
+    return settled_updates
+
+
+def write_settled_updates(state: State, settled_updates: list[SettledUpdate]) -> None:
+    """
+    Write a batch that passed the collateral check (SUB-7): open interest follows (SUB-6),
+    the funding pool pays or receives each settlement (FUND-3), and each subaccount is
+    stored settled, with its update.
+    """
     for perpetual_id, delta in compute_open_interest_deltas(settled_updates).items():
         state.perpetuals[perpetual_id].open_interest += delta
     for settled_update in settled_updates:
         state.funding_pool_balance -= settled_update.settlement
         write_subaccount(state, settled_update.updated)
-    return settled_updates
 

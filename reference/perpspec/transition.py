@@ -21,10 +21,22 @@ from perpspec import errors
 from perpspec.blocks import process_advance_block
 from perpspec.codec import canonical_json, encode_state, encode_subaccount
 from perpspec.contracts import ENABLED
-from perpspec.messages import AdvanceBlock, Deposit, Message, Transfer, UpdatePrices, Withdraw, decode_message
+from perpspec.clob.orders import process_cancel_order, process_place_order
+from perpspec.messages import (
+    AdvanceBlock,
+    CancelOrder,
+    Deposit,
+    Message,
+    PlaceOrder,
+    Transfer,
+    UpdatePrices,
+    Withdraw,
+    decode_message,
+    encode_order,
+)
 from perpspec.prices import process_update_prices
 from perpspec.sending import process_deposit, process_transfer, process_withdraw
-from perpspec.state import State, SubaccountId
+from perpspec.state import OrderId, State, SubaccountId
 
 PROCESSORS: dict[type, Callable[[State, Any], list[dict]]] = {
     Deposit: process_deposit,
@@ -32,6 +44,8 @@ PROCESSORS: dict[type, Callable[[State, Any], list[dict]]] = {
     Transfer: process_transfer,
     UpdatePrices: process_update_prices,
     AdvanceBlock: process_advance_block,
+    PlaceOrder: process_place_order,
+    CancelOrder: process_cancel_order,
 }
 
 
@@ -60,7 +74,28 @@ def get_touched_subaccounts(message: Message) -> list[SubaccountId]:
         return [message.sender]
     if isinstance(message, Transfer):
         return [message.sender, message.recipient]
+    if isinstance(message, PlaceOrder):
+        return [message.order.order_id.subaccount_id]
+    if isinstance(message, CancelOrder):
+        return [message.order_id.subaccount_id]
     return []
+
+
+def _order_fingerprint(state: State, order_id: OrderId) -> list:
+    """The clob records of one order id, and the sizes of the clob tables (O(1))."""
+    clob = state.clob
+    resting = clob.resting.get(order_id)
+    return [
+        encode_order(resting.order) if resting is not None else None,
+        encode_order(clob.untriggered[order_id]) if order_id in clob.untriggered else None,
+        str(clob.fill_amounts.get(order_id)),
+        clob.fill_amount_expiry.get(order_id),
+        clob.short_term_cancels.get(order_id),
+        [len(clob.resting), len(clob.untriggered), len(clob.fill_amounts), len(clob.short_term_cancels)],
+        clob.next_sequence,
+        str(state.fee_collector_balance),
+        str(state.volume.pending_notional),
+    ]
 
 
 def _fingerprint(state: State, message: Message) -> bytes:
@@ -78,6 +113,10 @@ def _fingerprint(state: State, message: Message) -> bytes:
             str(state.market_prices[u.market_id].price) if u.market_id in state.market_prices else None
             for u in message.market_updates
         ]
+    if isinstance(message, PlaceOrder):
+        touched["clob"] = _order_fingerprint(state, message.order.order_id)
+    if isinstance(message, CancelOrder):
+        touched["clob"] = _order_fingerprint(state, message.order_id)
     held = [state.subaccounts[sid] for sid in get_touched_subaccounts(message) if sid in state.subaccounts]
     touched["openInterest"] = sorted(
         (pid, str(state.perpetuals[pid].open_interest)) for s in held for pid in s.positions

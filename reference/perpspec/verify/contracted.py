@@ -26,6 +26,7 @@ from __future__ import annotations
 import icontract
 
 from perpspec import funding, margin, prices, rounding, subaccounts, units
+from perpspec.clob import matching
 from perpspec.margin import Risk
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.subaccounts import UpdateResult
@@ -351,3 +352,29 @@ def settle_long_and_short(perp_index: int, position_index: int, q: int) -> tuple
 def settle_three_summing_to_zero(s1: int, s2: int) -> int:
     s3 = -(s1 + s2)
     return sum(funding.settlement_quote_quantums(s) for s in (s1, s2, s3))
+
+
+# --- CONS-3, RO-1: fill arithmetic (FEE-2, FEE-3, MATCH-8) ---------------------------------------
+
+
+@icontract.require(lambda quote: 0 <= quote < UINT64, "UNITS-6: a fill's quote is non-negative")
+@icontract.require(lambda taker_ppm, maker_ppm: taker_ppm + maker_ppm >= 0, "FEE-5: fees of a fill are not negative in total")
+@icontract.ensure(
+    lambda result: result[0] + result[1] + result[2] + result[3] == 0 and result[2] + result[3] >= 0,
+    "CONS-3: FEE-3 taker change + maker change + fees = 0, and the fees are not negative in total",
+)
+def match_quote_deltas(taker_is_buy: bool, quote: int, taker_ppm: int, maker_ppm: int) -> tuple[int, int, int, int]:
+    return matching.compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
+
+
+@icontract.require(lambda step: step > 0, "CLOB-1: the step is positive")
+@icontract.require(lambda fill, step: fill > 0 and fill % step == 0, "MATCH-2: fills are whole steps")
+@icontract.ensure(
+    lambda is_buy, position, fill, step, result: 0 <= result <= fill
+    and result % step == 0
+    and abs(position + (result if is_buy else -result)) <= abs(position)
+    and (position + (result if is_buy else -result)) * position >= 0,
+    "RO-1: MATCH-8 a reduce-only fill is whole steps and never grows or flips the position",
+)
+def reduce_only_fill(is_buy: bool, position: int, fill: int, step: int) -> int:
+    return matching.compute_reduce_only_fill(is_buy, position, fill, step)

@@ -39,8 +39,12 @@ from perpspec.transition import apply_json, full_state_bytes
 from perpspec.units import base_to_quote_quantums, fill_quote_quantums_from_subticks, quote_to_base_quantums
 from perpspec.verify.results import MethodResult
 
-CLAIM_ID = re.compile(r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+)\b")
-LEDGER_CLAIMS = ("CONS-1", "POS-1", "SOLV-1", "ATOM-1")
+CLAIM_ID = re.compile(
+    r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+"
+    r"|CROSS-[0-9]+|RO-[0-9]+|PRIO-[0-9]+)\b"
+)
+LEDGER_CLAIMS = ("CONS-1", "POS-1", "SOLV-1", "ATOM-1", "CONS-3", "SOLV-2", "CROSS-1", "RO-1")
+"""The claims random runs check through contracts: the ledger's and, since runs place orders, the book's."""
 
 
 def _elapsed_ms(start_ns: int) -> int:
@@ -58,12 +62,14 @@ def _claims_named(text: str, default: tuple[str, ...]) -> tuple[str, ...]:
 def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
     """Random runs with contracts on; any violation or broken invariant fails, naming its claim."""
     start = time.perf_counter_ns()
-    total = accepted = 0
+    total = accepted = fills = rested = 0
     codes: dict[str, int] = {}
     for seed in range(seeds):
         report = run_random(seed, steps)
         total += report.steps
         accepted += report.accepted
+        fills += report.fills
+        rested += report.orders_resting
         for code, count in report.error_codes.items():
             codes[code] = codes.get(code, 0) + count
         if report.violations:
@@ -86,7 +92,8 @@ def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
             method="contracts",
             check="random runs",
             passed=True,
-            detail=f"{seeds} seeds x {steps} steps = {total} messages, {accepted} accepted; rejected: {seen}",
+            detail=f"{seeds} seeds x {steps} steps = {total} messages, {accepted} accepted, {fills} fills, "
+            f"{rested} orders rested; rejected: {seen}",
             milliseconds=_elapsed_ms(start),
         )
     ]
@@ -217,7 +224,159 @@ def _funding_creates_no_value(perpetual_index: int, position_index: int, longs: 
     assert received <= 0, "CONS-2: settlements of balanced positions never pay out more than they collect"
 
 
+# --- the book against a naive model of price-time priority (PRIO-1, CROSS-1, CONS-3) ----------
+
+BOOK_ORDERS = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # owner
+        st.booleans(),  # is buy
+        st.integers(-4, 4),  # price offset in ticks from the oracle price
+        st.integers(1, 5),  # size in steps
+        st.sampled_from(["TIME_IN_FORCE_UNSPECIFIED", "TIME_IN_FORCE_IOC", "TIME_IN_FORCE_POST_ONLY"]),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _book_genesis() -> tuple[dict, list[str]]:
+    """The default markets with four richly funded subaccounts, so margin never binds."""
+    from perpspec.default_genesis import default_genesis_json
+    from perpspec.simulation import account, subaccount_json
+
+    genesis = default_genesis_json()
+    owners = [account(f"book-{i}") for i in range(4)]
+    genesis["subaccounts"] = [
+        {"id": subaccount_json(owner, 0), "assetPositions": [{"assetId": 0, "quantums": str(10**14)}], "perpetualPositions": []}
+        for owner in owners
+    ]
+    return genesis, owners
+
+
+def _model_match(book: list[list], is_buy: bool, limit: int, size: int, owner: int, post_only: bool) -> tuple[list, int, bool]:
+    """
+    A naive book: a list of [price, arrival, order index, remaining, owner, is_buy].  Returns the
+    fills (maker index, size, price) by price-time priority, the remainder, and whether a
+    post-only order was removed.  Self-trades remove the resting order (MATCH-3).
+    """
+    fills = []
+    while size:
+        makers = [o for o in book if o[5] != is_buy and (o[0] <= limit if is_buy else o[0] >= limit)]
+        if not makers:
+            break
+        best = min(makers, key=lambda o: (o[0] if is_buy else -o[0], o[1]))
+        if best[4] == owner:
+            book.remove(best)
+            continue
+        if post_only:
+            return fills, size, True
+        fill = min(size, best[3])
+        fills.append((best[2], fill, best[0]))
+        best[3] -= fill
+        size -= fill
+        if best[3] == 0:
+            book.remove(best)
+    return fills, size, False
+
+
+@given(orders=BOOK_ORDERS)
+def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, str]]) -> None:
+    from perpspec.messages import PLACE_ORDER_TYPE
+
+    genesis, owners = _book_genesis()
+    state = decode_state(genesis)
+    pair = state.clob_pairs[0]
+    oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
+    model: list[list] = []
+    for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
+        subticks = oracle + offset * pair.subticks_per_tick
+        size = steps * pair.step_base_quantums
+        message = {
+            "@type": PLACE_ORDER_TYPE,
+            "signer": owners[owner],
+            "order": {
+                "orderId": {"subaccountId": {"owner": owners[owner], "number": 0}, "clientId": index, "orderFlags": 0, "clobPairId": 0},
+                "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
+                "quantums": str(size),
+                "subticks": str(subticks),
+                "goodTilBlock": state.block_height + 5,
+                "timeInForce": tif,
+            },
+        }
+        fee_collector = state.fee_collector_balance
+        outcome = apply_json(state, message)
+        assert outcome.accepted, f"order {index} rejected: {outcome.error}"
+        fills, remaining, _ = _model_match(model, is_buy, subticks, size, owner, tif == "TIME_IN_FORCE_POST_ONLY")
+        got = [
+            (e["makerOrderId"]["clientId"], int(e["fillQuantums"]), int(e["subticks"]))
+            for e in outcome.events
+            if e["type"] == "OrderFill"
+        ]
+        assert got == fills, f"PRIO-1: order {index} filled {got}, price-time priority gives {fills}"
+        fees = sum(int(e["takerFee"]) + int(e["makerFee"]) for e in outcome.events if e["type"] == "OrderFill")
+        assert state.fee_collector_balance - fee_collector == fees, "CONS-3: the fee collector got other than the fees"
+        rests = any(e["type"] == "OrderOnBook" for e in outcome.events)
+        if rests:
+            model.append([subticks, index, index, remaining, owner, is_buy])
+        violations = check_state_invariants(state)
+        assert not violations, "CROSS-1/CONS-1: " + "; ".join(violations)
+
+
+TIGHT_ORDERS = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # owner
+        st.booleans(),  # is buy
+        st.integers(-3, 3),  # price offset in ticks
+        st.integers(1, 3_000),  # size in steps: up to 0.3 BTC, so margin binds
+        st.sampled_from(["TIME_IN_FORCE_UNSPECIFIED", "TIME_IN_FORCE_UNSPECIFIED", "TIME_IN_FORCE_IOC"]),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(balances=st.lists(st.integers(20_000_000, 300_000_000), min_size=4, max_size=4), orders=TIGHT_ORDERS)
+def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[int, bool, int, int, str]]) -> None:
+    from perpspec.contracts import settled_risk
+    from perpspec.margin import is_initially_collateralized
+    from perpspec.messages import PLACE_ORDER_TYPE
+    from perpspec.state import SubaccountId
+
+    genesis, owners = _book_genesis()
+    for entry, balance in zip(genesis["subaccounts"], balances):
+        entry["assetPositions"] = [{"assetId": 0, "quantums": str(balance)}] if balance else []
+    genesis["subaccounts"] = [e for e in genesis["subaccounts"] if e["assetPositions"]]
+    state = decode_state(genesis)
+    pair = state.clob_pairs[0]
+    oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
+    ids = [SubaccountId(owner, 0) for owner in owners]
+    for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
+        before = {sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids}
+        message = {
+            "@type": PLACE_ORDER_TYPE,
+            "signer": owners[owner],
+            "order": {
+                "orderId": {"subaccountId": {"owner": owners[owner], "number": 0}, "clientId": index, "orderFlags": 0, "clobPairId": 0},
+                "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
+                "quantums": str(steps * pair.step_base_quantums),
+                "subticks": str(oracle + offset * pair.subticks_per_tick),
+                "goodTilBlock": state.block_height + 5,
+                "timeInForce": tif,
+            },
+        }
+        outcome = apply_json(state, message)
+        if not outcome.accepted:
+            continue
+        for sid in ids:
+            if before[sid]:
+                assert is_initially_collateralized(settled_risk(state, sid)), (
+                    f"SOLV-2: order {index} left {sid.owner} under its initial margin"
+                )
+
+
 PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
+    (("SOLV-2",), "fills never leave a collateralized party under initial margin", _fills_keep_parties_collateralized),
+    (("PRIO-1", "CROSS-1", "CONS-3"), "the book follows a naive price-time model", _book_follows_price_time_priority),
     (("CONV-1",), "conversions round as their rules name", _conversions_round_as_named),
     (("CONV-1",), "fill value rounds down", _fill_rounds_down),
     (("RISK-1",), "IMR >= MMR >= 0", _margins_are_ordered),

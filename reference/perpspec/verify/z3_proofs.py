@@ -1139,11 +1139,91 @@ def _conservation() -> list[Proof]:
     return proofs
 
 
+def prove_fill_zero_sum(taker_is_buy: bool) -> Obligation:
+    """
+    CONS-3 (FEE-2, FEE-3): for any quote >= 0 and fee rates whose sum is not negative (FEE-5),
+    taker change + maker change + taker fee + maker fee = 0, each fee is the ceiling of
+    quote * ppm / 1e6, and the fees are not negative in total.  On the real
+    ``compute_match_quote_deltas``.
+    """
+    from perpspec.clob.matching import compute_match_quote_deltas
+
+    quote, taker_ppm, maker_ppm = _ints("quote taker_ppm maker_ppm")
+    taker_delta, maker_delta, taker_fee, maker_fee = compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
+    premise = z3.And(quote >= 0, taker_ppm + maker_ppm >= 0)
+    return Obligation(
+        premise=premise,
+        prop=z3.And(
+            taker_delta + maker_delta + taker_fee + maker_fee == 0,
+            taker_fee + maker_fee >= 0,
+            ceil_ok(taker_fee, quote * taker_ppm, ONE_MILLION),
+            ceil_ok(maker_fee, quote * maker_ppm, ONE_MILLION),
+        ),
+        inputs={"quote": quote, "taker_ppm": taker_ppm, "maker_ppm": maker_ppm},
+        observe={"taker_delta": taker_delta, "maker_delta": maker_delta, "taker_fee": taker_fee, "maker_fee": maker_fee},
+        witness=z3.And(premise, quote > 0, maker_ppm < 0),
+    )
+
+
+def _path_value(paths: Paths) -> Any:
+    """The function's value as one term: If(path 1, value 1, If(path 2, value 2, ...)) over returned paths."""
+    returned = paths.returned
+    value = term(returned[-1].value)
+    for path in reversed(returned[:-1]):
+        value = z3.If(path.condition(), term(path.value), value)
+    return value
+
+
+def prove_reduce_only_fill(is_buy: bool) -> Obligation:
+    """
+    RO-1 (MATCH-8): a reduce-only fill of whole steps is whole steps, at most the fill, and
+    leaves the position no larger and on the same side or zero.  All paths of the real
+    ``compute_reduce_only_fill``.
+    """
+    from perpspec.clob.matching import compute_reduce_only_fill
+
+    position, steps, step = _ints("position steps step")
+    fill = steps * step
+    premise = z3.And(step > 0, steps > 0)
+    explorer = Explorer(premise)
+    s_position, s_fill, s_step = (explorer.wrap(v) for v in (position, fill, step))
+    paths = explorer.explore(lambda: compute_reduce_only_fill(is_buy, s_position, s_fill, s_step))
+    result = _path_value(paths)
+    after = position + result if is_buy else position - result
+    return Obligation(
+        premise=premise,
+        prop=z3.And(
+            0 <= result,
+            result <= fill,
+            z3.Or(result == fill, result == (result / step) * step),
+            z3.If(position >= 0, z3.And(0 <= after, after <= position), z3.And(position <= after, after <= 0)),
+        ),
+        inputs={"position": position, "steps": steps, "step": step},
+        observe={"fill": fill, "result": result},
+        witness=z3.And(premise, result > 0, result < fill),
+        lemmas=_path_lemmas(paths, premise),
+        note=f"{len(paths.paths)} paths",
+    )
+
+
+def _fills() -> list[Proof]:
+    return [
+        Proof(f"FEE-3 fill zero-sum, taker {'buys' if buy else 'sells'}", ("CONS-3",), ("FEE-2", "FEE-3", "FEE-5"),
+              "taker + maker changes + fees = 0; fees ceil; total fees >= 0", lambda buy=buy: prove_fill_zero_sum(buy))
+        for buy in (True, False)
+    ] + [
+        Proof(f"MATCH-8 reduce-only fill, {'buy' if buy else 'sell'}", ("RO-1",), ("MATCH-8", "ORDER-10"),
+              "whole steps, <= fill, never grows or flips", lambda buy=buy: prove_reduce_only_fill(buy))
+        for buy in (True, False)
+    ]
+
+
 def proofs(quick: bool) -> list[Proof]:
     """Every proof; quick mode uses a smaller exponent grid and leaves out the slowest."""
     exponents = QUICK_EXPONENTS if quick else EXPONENTS
     everything = (
         _conv_rounding() + _conv_units(exponents) + _risk(exponents) + _solvency() + _oracle(quick) + _conservation()
+        + _fills()
     )
     return [p for p in everything if not (quick and p.full_only)]
 

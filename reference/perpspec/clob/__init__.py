@@ -1,0 +1,1 @@
+"""The central limit order book: orders, the book, matching and fees (spec/clob.md)."""
