@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-FORMAT_VERSION = "perpspec conformance format 1"
+FORMAT_VERSION = "perpspec conformance format 2"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
 SUITES = ("functions", "ledger", "traces")

@@ -6,7 +6,8 @@ Three suites, each a folder of JSON files under the output directory:
 - ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
   ``perpspec.conformance.function_cases``;
 - ``ledger/<scenario>.json``: hand-written scenarios of the transition function
-  (TX-1..6), from ``perpspec.conformance.ledger_scenarios``;
+  (TX-1..6), from ``perpspec.conformance.ledger_scenarios`` and, for the order book
+  (spec/clob.md), ``perpspec.conformance.clob_scenarios``;
 - ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``.
 
 plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
@@ -30,6 +31,7 @@ import perpspec
 from perpspec import errors
 from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
+from perpspec.conformance.clob_scenarios import SCENARIOS as CLOB_SCENARIOS
 from perpspec.conformance.function_cases import build_function_documents
 from perpspec.conformance.ledger_scenarios import touched_subaccounts, build_ledger_documents
 from perpspec.contracts import check_state_invariants
@@ -45,15 +47,14 @@ TRACE_CLAIMS = ["CONS-1", "ATOM-1", "DET-1", "SOLV-1"]
 
 MESSAGE_UNREACHABLE: dict[str, str] = {
     errors.NonUniqueUpdates.code: (
-        "every message builds a batch naming each subaccount once and no perpetual: a transfer to its own "
-        "sender is SENDER_SAME_AS_RECIPIENT before any batch is built (SUB-5, SUB-13)"
-    ),
-    errors.PositionNotUpdatable.code: (
-        "only updates with perpetual deltas check updatability (PRICE-7); no message of this part of the "
-        "protocol changes positions (matches come with the order book)"
+        "every message builds a batch naming each subaccount once and each perpetual at most once: a transfer "
+        "to its own sender is SENDER_SAME_AS_RECIPIENT before any batch is built (SUB-5, SUB-13), and a fill's "
+        "batch names a taker and a maker of different subaccounts, a self-trade's maker being removed before "
+        "any batch (MATCH-3, MATCH-4)"
     ),
     errors.UnknownPerpetual.code: (
-        "only updates with perpetual deltas name perpetuals; no message of this part of the protocol does"
+        "only fills and the add-to-book check name perpetuals, always the perpetual of an existing clob pair, "
+        "and the genesis checks that every clob pair names a known perpetual (GEN-2)"
     ),
 }
 """ProtocolError codes no message can produce yet, each with the reason; the generator checks the list is exact."""
@@ -129,6 +130,20 @@ def build_trace_documents() -> dict[str, dict]:
     return documents
 
 
+# --- the ledger suite: ledger and order-book scenarios ---------------------------------------
+
+
+def build_ledger_and_clob_documents() -> dict[str, dict]:
+    """The ledger suite: the ledger's scenarios, then the order book's (spec/clob.md), keyed by file stem."""
+    documents = build_ledger_documents()
+    for build in CLOB_SCENARIOS:
+        scenario = build()
+        if scenario.name in documents:
+            raise AssertionError(f"two scenarios are named {scenario.name!r}")
+        documents[scenario.name] = scenario.document()
+    return documents
+
+
 # --- coverage of error codes ----------------------------------------------------------------
 
 
@@ -175,7 +190,7 @@ def build_suite() -> GeneratedSuite:
     """Build every vector file and the manifest, in memory."""
     suites = {
         "functions": build_function_documents(),
-        "ledger": build_ledger_documents(),
+        "ledger": build_ledger_and_clob_documents(),
         "traces": build_trace_documents(),
     }
     sequences = {f"{suite}/{name}.json": doc for suite in ("ledger", "traces") for name, doc in suites[suite].items()}
