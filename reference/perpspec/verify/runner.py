@@ -79,6 +79,18 @@ def step_trace_validation(budget: Budget, repository: Path | None) -> list[Metho
     return run_trace_validation(budget.quick, repository)
 
 
+def step_book_models(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.book_model import run_book_models
+
+    return run_book_models(budget.quick, repository)
+
+
+def step_book_traces(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.book_model import run_book_traces
+
+    return run_book_traces(budget.quick, repository)
+
+
 def step_conformance(budget: Budget, repository: Path | None) -> list[MethodResult]:
     from perpspec.conformance.runner import run_conformance
 
@@ -111,6 +123,8 @@ STEPS: list[tuple[str, Step]] = [
     ("CrossHair", step_crosshair),
     ("TLC model checking", step_tla_models),
     ("TLC trace validation", step_trace_validation),
+    ("TLC book model checking", step_book_models),
+    ("TLC book trace validation", step_book_traces),
     ("conformance self-check", step_conformance),
     ("rule coverage", step_rule_coverage),
 ]
