@@ -301,14 +301,15 @@ def subaccount_keys(state: State, messages: list[Any]) -> dict[SubaccountId, str
 GENESIS_LAST = {"action": "Genesis", "accepted": True, "code": "", "checks": [], "outcomes": []}
 
 
-def record_vector(document: dict[str, Any]) -> FullTrace:
+def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace:
     """
     Replay a ledger-format vector with the reference and log it as a LedgerFull trace.  The
-    replay must reproduce the vector's genesis hash and every step's verdict and state hash.
+    replay must reproduce the vector's genesis hash and every step's verdict and state hash
+    (``reproduce=False`` skips that, to log what a changed reference does with the messages).
     """
     name = document["name"]
     state = decode_state(copy.deepcopy(document["genesis"]))
-    if state_hash(state) != document["genesisStateHash"]:
+    if reproduce and state_hash(state) != document["genesisStateHash"]:
         raise TraceMappingError(f"{name}: the genesis does not reproduce genesisStateHash")
     keys = subaccount_keys(state, [step["message"] for step in document["steps"]])
     params = state_params(state, keys)
@@ -325,11 +326,12 @@ def record_vector(document: dict[str, Any]) -> FullTrace:
             figures = check_figures(state, decoded, keys)
         outcome = apply_json(state, copy.deepcopy(step["message"]))
         expected = step["expected"]
-        if outcome.accepted != ("events" in expected) or (
-            not outcome.accepted and outcome.error.code != expected["error"]["code"]
+        if reproduce and (
+            outcome.accepted != ("events" in expected)
+            or (not outcome.accepted and outcome.error.code != expected["error"]["code"])
         ):
             raise TraceMappingError(f"{where}: the reference no longer gives the vector's verdict")
-        if state_hash(state) != step["stateHash"]:
+        if reproduce and state_hash(state) != step["stateHash"]:
             raise TraceMappingError(f"{where}: the reference no longer reproduces the vector's state hash")
         if state_params(state, keys) != params:
             raise TraceMappingError(f"{where}: a genesis table changed, which the model keeps fixed")
