@@ -104,6 +104,15 @@ def test_a_trace_tlc_cannot_start_is_not_a_pass(scenario_traces):
     assert result.detail == f"TLC matched 0 distinct states of {len(trace.steps)} logged"
 
 
+def test_invariants_are_checked_on_logged_states(scenario_traces):
+    """CONS-1 (INV-1): a logged genesis whose totalDeposited is one quantum off violates CONS_1 there."""
+    trace = scenario_traces["withdraw"]
+    broken = corrupted_copy(trace, 0, lambda state: state.update(deposited=plus_one(state["deposited"])))
+    result = check([broken])
+    assert not result.accepted and result.run.violated == "CONS_1"
+    assert result.detail == "CONS_1 is violated at withdraw genesis"
+
+
 def test_random_trace_vector_prefix_is_a_behaviour(tmp_path):
     """FUND-2, SUB-7, PRICE-6: the first 40 messages of a random trace vector (six traders, three perpetuals)."""
     document = json.loads((VECTORS / "traces" / "trace-000.json").read_text())
@@ -214,3 +223,12 @@ def test_decoding_codes_match_the_reference():
             decoded, code = st.decode(step["message"])
             if decoded is None:
                 assert code in model
+
+
+def test_missing_tools_or_vectors_fail_clearly(tmp_path):
+    """CLAIM-1: no tla/ folder or no vectors is a failed check that says why, never a crash or a pass."""
+    [result] = st.run_scenario_trace_validation(quick=True, repository=tmp_path)
+    assert not result.passed and "tla/" in result.detail
+    shutil.copytree(REPOSITORY / "tla", tmp_path / "tla")
+    [result] = st.run_scenario_trace_validation(quick=True, repository=tmp_path)
+    assert not result.passed and "conformance/vectors/ledger/ is missing" in result.detail

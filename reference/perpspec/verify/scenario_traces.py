@@ -371,12 +371,6 @@ def trace_module(traces: list[FullTrace]) -> str:
     return "\n".join(lines)
 
 
-def trace_ndjson(trace: FullTrace) -> str:
-    """The same trace as NDJSON (a meta line with the params, then one line per step)."""
-    meta = {"meta": {"name": trace.name, "params": trace.params}}
-    return "\n".join(json.dumps(line, sort_keys=True, default=str) for line in [meta, *trace.steps]) + "\n"
-
-
 DEADLOCK = "Error: Deadlock reached."
 _VAR_T = re.compile(r"^/\\ t = (\d+)$", re.MULTILINE)
 _VAR_I = re.compile(r"^/\\ i = (\d+)$", re.MULTILINE)
@@ -413,6 +407,8 @@ def describe(traces: list[FullTrace], trace_index: int | None, step_index: int |
     trace = traces[trace_index]
     if step_index is None or not 0 <= step_index < len(trace.steps):
         return f"{trace.name}, no step located"
+    if step_index == 0:
+        return f"{trace.name} genesis"
     step = trace.steps[step_index]
     return f"{trace.name} step {step_index - 1} ({step['action']}: {trace.descriptions[step_index]})"
 
@@ -441,7 +437,9 @@ def check_traces(traces: list[FullTrace], ledger_dir: Path, java: str, jar: Path
         detail = f"deadlock: no LedgerFull step explains {where}"
         return FullTraceCheck(False, detail, run.milliseconds, length, run, trace_index, step_index, stuck=True)
     if run.violated:
+        # An invariant fails in the last state shown: the state the step before i led to.
         trace_index, step_index = locate(run.output)
+        step_index = None if step_index is None else step_index - 1
         where = describe(traces, trace_index, step_index)
         return FullTraceCheck(
             False, f"{run.violated} is violated at {where}", run.milliseconds, length, run, trace_index, step_index
