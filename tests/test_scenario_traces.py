@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from perpspec import subaccounts
 from perpspec.codec import decode_state
 from perpspec.state import Subaccount, SubaccountId
 from perpspec.verify import scenario_traces as st
@@ -232,3 +233,35 @@ def test_missing_tools_or_vectors_fail_clearly(tmp_path):
     shutil.copytree(REPOSITORY / "tla", tmp_path / "tla")
     [result] = st.run_scenario_trace_validation(quick=True, repository=tmp_path)
     assert not result.passed and "conformance/vectors/ledger/ is missing" in result.detail
+
+
+ORIGINAL_MARGIN = subaccounts.perpetual_margin_requirements
+
+
+def _truncating_settlement(total_ppm: int) -> int:
+    return -(-total_ppm // 1_000_000) if total_ppm < 0 else total_ppm // 1_000_000
+
+
+def _unscaled_margin(q, resolution, price, exponent, imf, mf, open_interest, lower, upper):
+    return ORIGINAL_MARGIN(q, resolution, price, exponent, imf, mf, open_interest, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "scenario, attribute, mutant, step",
+    [
+        # FUND-2: a payer's settlement truncated toward zero instead of floored
+        ("funding-settlement", "settlement_quote_quantums", _truncating_settlement, 1),
+        # MARGIN-1: the initial margin fraction not scaled by open interest
+        ("withdraw-boundary-open-interest-scaled", "perpetual_margin_requirements", _unscaled_margin, 1),
+    ],
+)
+def test_a_drifted_reference_is_rejected(monkeypatch, scenario, attribute, mutant, step):
+    """FUND-2, MARGIN-1: traces of a reference that drifted from the model fail at the first step that shows it."""
+    document = json.loads((VECTORS / "ledger" / f"{scenario}.json").read_text())
+    monkeypatch.setattr(subaccounts, attribute, mutant)
+    try:
+        trace = st.record_vector(document, reproduce=False)
+    finally:
+        monkeypatch.undo()
+    result = check([trace])
+    assert result.stuck and (result.failed_trace, result.failed_step) == (0, step), result.detail
