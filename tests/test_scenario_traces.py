@@ -22,6 +22,7 @@ import pytest
 
 from perpspec import subaccounts
 from perpspec.codec import decode_state
+from perpspec.conformance.ledger_scenarios import SCENARIOS
 from perpspec.state import Subaccount, SubaccountId
 from perpspec.verify import scenario_traces as st
 from perpspec.verify import tlc
@@ -49,6 +50,7 @@ def test_every_ledger_scenario_is_a_behaviour_of_the_full_model(results):
     """CONS-1, CONS-2, SOLV-1, POS-1, ATOM-1: all 15 ledger scenarios replay in TLC, every state matched."""
     documents = st.vector_documents(VECTORS, "ledger")
     assert len(documents) == 15
+    assert {d["name"] for d in documents} == {build().name for build in SCENARIOS}
     states = sum(len(d["steps"]) + 1 for d in documents)
     result = results["LedgerFullTrace ledger vectors"]
     assert result.passed, result.detail
