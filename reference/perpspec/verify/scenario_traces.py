@@ -248,7 +248,10 @@ def sending_batch(decoded: Any) -> tuple[list[Update], UpdateType] | None:
     if isinstance(decoded, Withdraw):
         return [Update(decoded.sender, usdc_delta=-decoded.quantums)], UpdateType.WITHDRAWAL
     if isinstance(decoded, Transfer):
-        updates = [Update(decoded.sender, usdc_delta=-decoded.amount), Update(decoded.recipient, usdc_delta=decoded.amount)]
+        updates = [
+            Update(decoded.sender, usdc_delta=-decoded.amount),
+            Update(decoded.recipient, usdc_delta=decoded.amount),
+        ]
         return updates, UpdateType.TRANSFER
     return None
 
@@ -335,7 +338,8 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
             raise TraceMappingError(f"{where}: the reference no longer reproduces the vector's state hash")
         if state_params(state, keys) != params:
             raise TraceMappingError(f"{where}: a genesis table changed, which the model keeps fixed")
-        outcomes = [event["outcome"] for event in outcome.events] if isinstance(decoded, UpdatePrices) and outcome.accepted else []
+        priced = isinstance(decoded, UpdatePrices) and outcome.accepted
+        outcomes = [event["outcome"] for event in outcome.events] if priced else []
         last = {
             "action": action,
             "accepted": outcome.accepted,
@@ -364,7 +368,8 @@ def trace_module(traces: list[FullTrace]) -> str:
     for trace in traces:
         steps = ",\n".join("    " + tla_value(step) for step in trace.steps)
         entries.append(
-            f"  [name |-> {json.dumps(trace.name)},\n   params |-> {tla_value(trace.params)},\n   steps |-> <<\n{steps}\n   >>]"
+            f"  [name |-> {json.dumps(trace.name)},\n   params |-> {tla_value(trace.params)},\n"
+            f"   steps |-> <<\n{steps}\n   >>]"
         )
     lines.append(",\n".join(entries))
     lines += [">>", "=" * 76, ""]
@@ -413,7 +418,9 @@ def describe(traces: list[FullTrace], trace_index: int | None, step_index: int |
     return f"{trace.name} step {step_index - 1} ({step['action']}: {trace.descriptions[step_index]})"
 
 
-def check_traces(traces: list[FullTrace], ledger_dir: Path, java: str, jar: Path, timeout: float = 240) -> FullTraceCheck:
+def check_traces(
+    traces: list[FullTrace], ledger_dir: Path, java: str, jar: Path, timeout: float = 240
+) -> FullTraceCheck:
     """
     Replay ``traces`` in one TLC run.  Accepted means no error and exactly one distinct state
     per logged state (a genesis TLC could not match gives fewer states, not a pass).
@@ -510,30 +517,30 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
     results: list[MethodResult] = []
     jobs: list[tuple[str, list[FullTrace], tuple[int, int] | None]] = []
     for suite in suites:
+        name = f"LedgerFullTrace {suite} vectors"
         start = time.perf_counter_ns()
         try:
             traces = [record_vector(document) for document in vector_documents(vectors, suite)]
         except (TraceMappingError, KeyError, ValueError, errors.PerpspecError) as error:
             ms = (time.perf_counter_ns() - start) // 1_000_000
-            results.append(MethodResult(CLAIMS, tlc.METHOD, f"LedgerFullTrace {suite} vectors", False, f"export: {error}", ms))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, f"export: {error}", ms))
             continue
         if not traces:
-            results.append(MethodResult(CLAIMS, tlc.METHOD, f"LedgerFullTrace {suite} vectors", False, "no vectors found"))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, "no vectors found"))
             continue
         if suite == "ledger":
-            jobs.append((f"LedgerFullTrace {suite} vectors", traces, None))
+            jobs.append((name, traces, None))
         else:  # the random traces are long: two TLC runs side by side
             half = (len(traces) + 1) // 2
-            for part, chunk in enumerate((traces[:half], traces[half:]), start=1):
+            for chunk in (traces[:half], traces[half:]):
                 if chunk:
                     names = f"{chunk[0].name}..{chunk[-1].name}"
-                    jobs.append((f"LedgerFullTrace {suite} vectors {names}", chunk, None))
+                    jobs.append((f"{name} {names}", chunk, None))
         if suite == "ledger":
             target = next((k for k, t in enumerate(traces) if t.name == CORRUPTED_SCENARIO), None)
             if target is None:
-                results.append(
-                    MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", False, f"no scenario {CORRUPTED_SCENARIO}")
-                )
+                missing = f"no scenario {CORRUPTED_SCENARIO}"
+                results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", False, missing))
             else:
                 bad = corrupt(traces[target], CORRUPTED_STEP)
                 jobs.append(("LedgerFullTrace corrupted", [bad], (0, CORRUPTED_STEP)))
