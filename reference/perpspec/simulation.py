@@ -103,6 +103,8 @@ class MessageGenerator:
     rng: random.Random
     state: State
     owners: list[str] = field(default_factory=list)
+    orders: bool = True
+    """Whether to place and cancel orders; without them a run exercises the ledger alone."""
 
     def __post_init__(self) -> None:
         self.owners = sorted({sid.owner for sid in self.state.subaccounts}) + [account("newcomer")]
@@ -117,8 +119,9 @@ class MessageGenerator:
         return owner if self.rng.randrange(10) < 9 else self.rng.choice(self.owners)
 
     def next_message(self) -> dict[str, Any]:
+        order_weights = [6, 2] if self.orders else [0, 0]
         kind = self.rng.choices(
-            ["deposit", "withdraw", "transfer", "prices", "block", "order", "cancel"], [3, 3, 3, 2, 2, 6, 2]
+            ["deposit", "withdraw", "transfer", "prices", "block", "order", "cancel"], [3, 3, 3, 2, 2, *order_weights]
         )[0]
         if kind == "order":
             return self._place_order()

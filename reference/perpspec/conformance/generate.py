@@ -77,13 +77,13 @@ def protocol_error_codes() -> list[str]:
 # --- traces -------------------------------------------------------------------------------
 
 
-def build_trace_document(seed: int, steps: int = TRACE_STEPS) -> dict:
-    """A seeded random run of ``perpspec.simulation``, recorded step by step."""
+def build_trace_document(seed: int, steps: int = TRACE_STEPS, orders: bool = True) -> dict:
+    """A seeded random run of ``perpspec.simulation``, recorded step by step (with or without orders)."""
     rng = random.Random(seed)
     state = decode_state(genesis_with_positions(seed))
     genesis = encode_state(state)
     genesis_hash = state_hash(state)
-    generator = MessageGenerator(rng, state)
+    generator = MessageGenerator(rng, state, orders=orders)
     recorded = []
     for index in range(steps):
         message = generator.next_message()

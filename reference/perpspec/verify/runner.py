@@ -74,9 +74,11 @@ def step_tla_models(budget: Budget, repository: Path | None) -> list[MethodResul
 
 
 def step_trace_validation(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.scenario_traces import run_scenario_trace_validation
     from perpspec.verify.traces import run_trace_validation
 
-    return run_trace_validation(budget.quick, repository)
+    # Random runs against the small model Ledger, then the conformance vectors against LedgerFull.
+    return run_trace_validation(budget.quick, repository) + run_scenario_trace_validation(budget.quick, repository)
 
 
 def step_book_models(budget: Budget, repository: Path | None) -> list[MethodResult]:

@@ -17,8 +17,10 @@ the formula a proof checks to confirm the latter.
 
 Arithmetic on ``SymInt`` builds z3 terms, with one convention: ``a / b`` is SMT
 integer division, as on z3 terms, which is what ``perpspec.rounding.floor_div``
-uses for a positive divisor (ROUND-2).  ``//``, ``%``, ``int()`` and indexing are
-refused, as they are on z3 terms, so the function runs its z3 branch.
+uses for a positive divisor (ROUND-2).  ``%``, ``int()`` and indexing are refused, as
+they are on z3 terms, so the function runs its z3 branch.  ``//`` is refused too unless
+the explorer is made with ``floor_division=True``, for the integer-only fast paths of the
+collateral check: then each ``//`` branches on its divisor being positive and is exact.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ import z3
 
 class PathLimitExceeded(Exception):
     """The function has more feasible paths than the explorer was allowed to run."""
+
+
+class NonPositiveDivisor(ArithmeticError):
+    """A floor division by a divisor that can be zero or negative on this path."""
 
 
 class InfeasibleBranch(Exception):
@@ -118,11 +124,18 @@ class SymInt:
 
     __hash__ = object.__hash__
 
-    # what a z3 term also refuses
-    def __floordiv__(self, other: Any) -> Any:
-        raise TypeError("SymInt: no // on symbolic integers (use perpspec.rounding)")
+    # floor division: only where the explorer allows it, and only by a positive divisor
+    def __floordiv__(self, other: Any) -> "SymInt":
+        return self._wrap(self.explorer.floor_divide(self.term, term(other)))
 
-    __rfloordiv__ = __mod__ = __rmod__ = __floordiv__
+    def __rfloordiv__(self, other: Any) -> "SymInt":
+        return self._wrap(self.explorer.floor_divide(term(other), self.term))
+
+    # what a z3 term also refuses
+    def __mod__(self, other: Any) -> Any:
+        raise TypeError("SymInt: no % on symbolic integers (use perpspec.rounding)")
+
+    __rmod__ = __mod__
 
     def __int__(self) -> int:
         raise TypeError("SymInt: a symbolic integer has no concrete value")
@@ -183,7 +196,10 @@ class Paths:
 class Explorer:
     """Runs a function repeatedly, once per feasible combination of branch decisions."""
 
-    def __init__(self, premise: Any, timeout_ms: int = 5_000, max_paths: int = 5_000) -> None:
+    def __init__(
+        self, premise: Any, timeout_ms: int = 5_000, max_paths: int = 5_000, floor_division: bool = False
+    ) -> None:
+        self.floor_division = floor_division
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
         self.solver.add(premise)
@@ -193,6 +209,21 @@ class Explorer:
         self._decisions: list[bool] = []
         self._conditions: list[Any] = []
         self._pending: list[list[bool]] = []
+
+    def floor_divide(self, numerator: Any, divisor: Any) -> Any:
+        """
+        ``numerator // divisor`` for the integer fast paths (``floor_division=True`` only).
+
+        A divisor that may not be positive is a branch: on the side where it is not, the
+        path raises ``NonPositiveDivisor``, so a proof's "no path raises" lemma must show the
+        premise rules it out.  For a positive divisor SMT integer division is floor division,
+        so the term is exact.
+        """
+        if not self.floor_division:
+            raise TypeError("SymInt: no // on symbolic integers (use perpspec.rounding)")
+        if not self.branch(divisor > 0):
+            raise NonPositiveDivisor(str(divisor))
+        return numerator / divisor
 
     def symbol(self, name: str) -> SymInt:
         return SymInt(z3.Int(name), self)

@@ -1206,6 +1206,109 @@ def prove_reduce_only_fill(is_buy: bool) -> Obligation:
     )
 
 
+def _path_values(paths: Paths, width: int) -> list[Any]:
+    """Each component of a tuple-valued function as one term over its returned paths."""
+    returned = paths.returned
+    values = [term(returned[-1].value[i]) for i in range(width)]
+    for path in reversed(returned[:-1]):
+        values = [z3.If(path.condition(), term(path.value[i]), values[i]) for i in range(width)]
+    return values
+
+
+def prove_fast_position_risk(exponent: int) -> Obligation:
+    """
+    The collateral check's integer fast path equals the general functions, for every input
+    (MARGIN-1..4, UNITS-4): ``margin.position_risk_of_integers`` gives exactly the NC of
+    ``position_net_notional_quote_quantums`` and the IMR and MMR of
+    ``perpetual_margin_requirements``, on all its paths, for any position, any positive price
+    (the collateral check reads risk only where the price is set, PRICE-7), any open
+    interest >= 0 and any valid tier.  So every proof about the general functions
+    (RISK-1, CONV-1, SOLV-1) is about the code the state machine runs.
+    """
+    # Names of their own: z3's heuristics on this nonlinear query are sensitive to terms that
+    # other proofs built over the same constants.
+    q, p, oi, imf, mf, lower, upper = _ints("fast_q fast_p fast_oi fast_imf fast_mf fast_lower fast_upper")
+    ar, pe = split_exponent(exponent)
+    premise = z3.And(_tier(imf, mf, lower, upper), oi >= 0, p > 0)
+    explorer = Explorer(premise, floor_division=True)
+    s = [explorer.wrap(v) for v in (q, p, oi, imf, mf, lower, upper)]
+    paths = explorer.explore(lambda: margin.position_risk_of_integers(s[0], ar, s[1], pe, s[3], s[4], s[2], s[5], s[6]))
+    nc_fast, imr_fast, mmr_fast = _path_values(paths, 3)
+    nc = margin.position_net_notional_quote_quantums(q, ar, p, pe)
+    imr, mmr = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
+    # One query per component: each is easier for z3 than their conjunction.
+    return Obligation(
+        premise=premise,
+        prop=mmr_fast == mmr,
+        inputs={"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
+        observe={"nc_fast": nc_fast, "nc": nc, "imr_fast": imr_fast, "imr": imr, "mmr_fast": mmr_fast, "mmr": mmr},
+        witness=z3.And(premise, q < 0, imr > 0, mmr > 0),
+        lemmas=_path_lemmas(paths, premise) + [("NC equal", premise, nc_fast == nc), ("IMR equal", premise, imr_fast == imr)],
+        note=f"{len(paths.paths)} paths; NC, IMR and MMR proved equal one by one",
+    )
+
+
+def prove_fast_fill_quote(exponent: int) -> Obligation:
+    """MATCH-2: the fill quote's integer fast path equals ``fill_quote_quantums_from_subticks`` (UNITS-6)."""
+    from perpspec.clob.matching import compute_fill_quote_quantums
+
+    subticks, fill = _ints("subticks fill")
+    premise = z3.And(subticks >= 0, fill >= 0)
+    explorer = Explorer(premise, floor_division=True)
+    s_subticks, s_fill = explorer.wrap(subticks), explorer.wrap(fill)
+    paths = explorer.explore(lambda: compute_fill_quote_quantums(s_subticks, s_fill, exponent))
+    fast = _path_value(paths)
+    general = units.fill_quote_quantums_from_subticks(subticks, fill, exponent)
+    return Obligation(
+        premise=premise,
+        prop=fast == general,
+        inputs={"subticks": subticks, "fill": fill},
+        observe={"fast": fast, "general": general},
+        witness=z3.And(premise, general > 0),
+        lemmas=_path_lemmas(paths, premise),
+    )
+
+
+def prove_fast_fee() -> Obligation:
+    """FEE-2: the fee's integer fast path equals ``mul_ppm_ceil`` for every quote and rate."""
+    from perpspec.clob.fees import fee_of_integers
+
+    quote, ppm = _ints("quote ppm")
+    premise = z3.BoolVal(True)
+    explorer = Explorer(premise, floor_division=True)
+    s_quote, s_ppm = explorer.wrap(quote), explorer.wrap(ppm)
+    paths = explorer.explore(lambda: fee_of_integers(s_quote, s_ppm))
+    fast = _path_value(paths)
+    general = rounding.mul_ppm_ceil(quote, ppm)
+    return Obligation(
+        premise=premise,
+        prop=fast == general,
+        inputs={"quote": quote, "ppm": ppm},
+        observe={"fast": fast, "general": general},
+        witness=z3.And(quote > 0, ppm < 0, general < 0),
+        lemmas=_path_lemmas(paths, premise),
+    )
+
+
+def _fast_paths(exponents: tuple[int, ...]) -> list[Proof]:
+    proofs = [
+        Proof(f"MARGIN-1..4 fast position risk = general (e={e})", ("RISK-1", "CONV-1"),
+              ("MARGIN-1", "MARGIN-2", "MARGIN-3", "MARGIN-4", "UNITS-4"),
+              "position_risk_of_integers == (NC, IMR, MMR) of the general functions",
+              lambda e=e: prove_fast_position_risk(e))
+        for e in exponents
+    ]
+    proofs += [
+        Proof(f"UNITS-6 fast fill quote = general (qce={e})", ("CONV-1", "CONS-3"), ("UNITS-6", "MATCH-2"),
+              "compute_fill_quote_quantums == fill_quote_quantums_from_subticks",
+              lambda e=e: prove_fast_fill_quote(e))
+        for e in (-12, -9, -8, -6, 0, 2)
+    ]
+    proofs.append(Proof("FEE-2 fast fee = mul_ppm_ceil", ("CONS-3",), ("FEE-2", "ROUND-6"),
+                        "fee_of_integers == mul_ppm_ceil", prove_fast_fee))
+    return proofs
+
+
 def _fills() -> list[Proof]:
     return [
         Proof(f"FEE-3 fill zero-sum, taker {'buys' if buy else 'sells'}", ("CONS-3",), ("FEE-2", "FEE-3", "FEE-5"),
@@ -1223,7 +1326,7 @@ def proofs(quick: bool) -> list[Proof]:
     exponents = QUICK_EXPONENTS if quick else EXPONENTS
     everything = (
         _conv_rounding() + _conv_units(exponents) + _risk(exponents) + _solvency() + _oracle(quick) + _conservation()
-        + _fills()
+        + _fills() + _fast_paths(exponents)
     )
     return [p for p in everything if not (quick and p.full_only)]
 
