@@ -401,7 +401,7 @@ def limit_orders() -> Scenario:
         "limit-order-matching",
         "Limit orders rest in price-time priority; a taker fills several makers across price levels, oldest first within a level, each at the maker's price; partial fills of taker and maker; fees at the standard tier 1 rates; the fee collector and open interest follow every fill.",
         ["BOOK-1", "BOOK-2", "MATCH-1", "MATCH-2", "MATCH-6", "MATCH-7", "MATCH-9", "FEE-1", "FEE-2", "FEE-3", "ORDER-11", "SUB-6"],
-        ["CONS-1", "SOLV-1"],
+        ["CONS-1", "SOLV-1", "CONS-3", "CROSS-1", "PRIO-1"],
         make_genesis(funded(ALICE, BOB, CAROL, DAVE)),
     )
     gtb = s.height + 20
@@ -482,7 +482,7 @@ def market_orders_and_self_trade() -> Scenario:
         "market-order-self-trade",
         "A market order is an IOC order whose price is the worst the taker accepts; it meets its own resting order, which is removed without a fill; IOC remainders are removed; a filled IOC id cannot be placed again, a good-til-time one only for what is left.",
         ["ORDER-1", "MATCH-1", "MATCH-2", "MATCH-3", "MATCH-6", "ORDER-11", "FEE-3"],
-        ["CONS-1"],
+        ["CONS-1", "CONS-3", "PRIO-1"],
         make_genesis(funded(ALICE, BOB, CAROL, DAVE)),
     )
     E = errors
@@ -542,7 +542,7 @@ def post_only() -> Scenario:
         "post-only",
         "Post-only orders rest when they do not cross and are removed, with no fill, when they would; self-trades and under-collateralized makers met on the way are removed and stay removed, and the order then rests.",
         ["MATCH-5", "MATCH-3", "MATCH-4", "MATCH-7", "BOOK-2"],
-        ["CONS-1", "SOLV-1"],
+        ["CONS-1", "SOLV-1", "CROSS-1"],
         make_genesis(funded(ALICE, BOB, CAROL) + [subaccount_entry(MALLORY, 0, 10_000_000)]),
     )
     gtb = s.height + 10
@@ -588,7 +588,7 @@ def collateral_checks() -> Scenario:
         "match-collateral-checks",
         "Every fill is margin-checked for both parties: a failing maker is removed and matching goes on; a failing taker stops and its remainder is removed, keeping earlier fills; a remainder that could not bear its own fill does not rest.",
         ["MATCH-4", "MATCH-7", "MATCH-6", "MATCH-9", "SUB-6", "SUB-7"],
-        ["SOLV-1", "CONS-1", "ATOM-1"],
+        ["SOLV-1", "CONS-1", "ATOM-1", "SOLV-2", "CONS-3"],
         make_genesis(
             funded(BOB, CAROL)
             + [subaccount_entry(ALICE, 0, 1_000_000), subaccount_entry(DAVE, 0, 5_000_000), subaccount_entry(MALLORY, 0, 10_000_000)]
@@ -652,7 +652,7 @@ def reduce_only() -> Scenario:
         "reduce-only",
         "Reduce-only orders must be opposite to a position; their fills are cut to the position, rounded down to a step, so they never flip it; closing a position removes the subaccount's waiting reduce-only conditional orders.",
         ["ORDER-10", "MATCH-8", "MATCH-2", "MATCH-9"],
-        ["SOLV-1"],
+        ["SOLV-1", "RO-1"],
         make_genesis(
             funded(ALICE, BOB, CAROL, DAVE, positions={ALICE: [(BTC, 205_500_000)], BOB: [(BTC, -200_000_000)], CAROL: [(BTC, -5_500_000)]})
         ),
@@ -712,7 +712,7 @@ def replacement() -> Scenario:
         "order-replacement",
         "An order id that is live is replaced only by a later expiry with the same side, time in force and reduce-only; the replacement keeps the filled amount, takes a new place in time priority and may match.",
         ["ORDER-6", "ORDER-11", "BOOK-1", "MATCH-1", "TX-2"],
-        ["ATOM-1"],
+        ["ATOM-1", "PRIO-1"],
         make_genesis(funded(ALICE, BOB, CAROL)),
     )
     E = errors
@@ -939,7 +939,7 @@ def fee_tiers_by_volume() -> Scenario:
         "fee-tiers-by-volume",
         "Fees on the standard tiers: tier 1 (maker 100, taker 500 ppm) until an address's 30-day notional reaches $1,000,000, which counts from the end of its block (tier 2: taker 450 ppm); fees round up; the fee collector receives both; volume older than 30 days stops counting.",
         ["FEE-1", "FEE-2", "FEE-3", "FEE-4", "FEE-5", "MATCH-2"],
-        ["CONS-1"],
+        ["CONS-1", "CONS-3"],
         make_genesis([subaccount_entry(ALICE, 0, million), subaccount_entry(BOB, 0, million), subaccount_entry(CAROL, 0, RICH)]),
     )
     t = s.time
@@ -1022,7 +1022,7 @@ def fee_rebate() -> Scenario:
         "fee-maker-rebate",
         "A genesis whose only fee tier pays makers 100 ppm and charges takers 300 ppm: the maker's rebate rounds toward zero, the taker's fee up, and the fee collector keeps the difference.",
         ["FEE-2", "FEE-3", "FEE-5", "GEN-2"],
-        ["CONS-1"],
+        ["CONS-1", "CONS-3"],
         genesis,
     )
     gtb = s.height + 5
@@ -1199,7 +1199,7 @@ def reduce_only_flip() -> Scenario:
         "reduce-only-cancel-on-flip",
         "A fill that flips the side of a subaccount's position, as taker or as maker, or opens one from zero, removes its waiting reduce-only conditional orders on that perpetual; a fill that only reduces the position keeps them, and orders that are not reduce-only stay.",
         ["MATCH-8", "ORDER-10", "COND-1", "MATCH-2", "MATCH-9"],
-        ["SOLV-1"],
+        ["SOLV-1", "RO-1"],
         make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY, positions={ALICE: [(BTC, CENTI_BTC)], BOB: [(BTC, -CENTI_BTC)]})),
     )
     h, t = s.height, s.time
