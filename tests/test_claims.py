@@ -36,3 +36,12 @@ def test_claims_cite_defined_rules():
             first, _, last = numbers.partition("..")
             for number in range(int(first), int(last or first) + 1):
                 assert f"{family}-{number}" in defined, (claim.id, rule)
+
+
+def test_vector_schema_knows_every_claim():
+    """CLAIM-1: the conformance schema's claim IDs are exactly the registry's, so vectors can name any claim."""
+    import json
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).parent.parent / "conformance" / "schema" / "vector.schema.json").read_text())
+    assert set(schema["$defs"]["claimId"]["enum"]) == set(CLAIMS)
