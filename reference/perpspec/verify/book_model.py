@@ -56,6 +56,7 @@ from perpspec.state import OrderId, State, SubaccountId
 from perpspec.transition import apply_json
 from perpspec.verify import tlc
 from perpspec.verify.results import MethodResult
+from perpspec.verify.traces import TraceCheck, judge_trace_run
 
 CLAIMS = ("CROSS-1", "PRIO-1", "CONS-3")
 SPEC_IDS = ("BOOK-1", "MATCH-1", "MATCH-2", "MATCH-3", "MATCH-5", "MATCH-6", "INV-9")
@@ -438,14 +439,6 @@ def corrupt_remaining(trace: BookTrace, rng: random.Random | None = None) -> tup
 # --- checking a trace with TLC ----------------------------------------------------------
 
 
-@dataclass
-class TraceCheck:
-    accepted: bool
-    detail: str
-    milliseconds: int
-    run: tlc.TlcRun | None = None
-
-
 def check_book_trace(trace: BookTrace, book_dir: Path, java: str, jar: Path, timeout: float = 120) -> TraceCheck:
     """
     Replay one trace with TLC in a temporary directory.  Accepted means: no error, and exactly
@@ -462,19 +455,7 @@ def check_book_trace(trace: BookTrace, book_dir: Path, java: str, jar: Path, tim
             "-metadir", str(scratch / "states"), "-config", "BookTrace.cfg", TRACE_SPEC,
         ]  # fmt: skip
         run = tlc.run_tlc(command, scratch, timeout, scratch)
-    length = len(trace.steps)
-    if run.timed_out:
-        return TraceCheck(False, "TLC timed out", run.milliseconds, run)
-    if run.violated:
-        where = f"; the last state TLC matched is trace state {run.trace_length}" if run.trace_length else ""
-        return TraceCheck(False, f"{run.violated} is violated{where}", run.milliseconds, run)
-    if not run.completed:
-        return TraceCheck(False, run.error_summary(), run.milliseconds, run)
-    if run.distinct_states != length:
-        return TraceCheck(
-            False, f"TLC matched {run.distinct_states} distinct states of {length} logged", run.milliseconds, run
-        )
-    return TraceCheck(True, f"{length} states matched", run.milliseconds, run)
+    return judge_trace_run(run, len(trace.steps))
 
 
 def _book_dir(repository: Path | None) -> tuple[Path | None, str | None]:

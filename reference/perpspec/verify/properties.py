@@ -253,6 +253,26 @@ def _book_genesis() -> tuple[dict, list[str]]:
     return genesis, owners
 
 
+def _short_term_order(
+    owner: str, client_id: int, is_buy: bool, quantums: int, subticks: int, good_til_block: int, time_in_force: str
+) -> dict:
+    """A MsgPlaceOrder of a short-term order on clob pair 0 from subaccount 0 of ``owner``."""
+    from perpspec.messages import PLACE_ORDER_TYPE
+
+    return {
+        "@type": PLACE_ORDER_TYPE,
+        "signer": owner,
+        "order": {
+            "orderId": {"subaccountId": {"owner": owner, "number": 0}, "clientId": client_id, "orderFlags": 0, "clobPairId": 0},
+            "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
+            "quantums": str(quantums),
+            "subticks": str(subticks),
+            "goodTilBlock": good_til_block,
+            "timeInForce": time_in_force,
+        },
+    }
+
+
 def _model_match(book: list[list], is_buy: bool, limit: int, size: int, owner: int, post_only: bool) -> tuple[list, int, bool]:
     """
     A naive book: a list of [price, arrival, order index, remaining, owner, is_buy].  Returns the
@@ -281,8 +301,6 @@ def _model_match(book: list[list], is_buy: bool, limit: int, size: int, owner: i
 
 @given(orders=BOOK_ORDERS)
 def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, str]]) -> None:
-    from perpspec.messages import PLACE_ORDER_TYPE
-
     genesis, owners = _book_genesis()
     state = decode_state(genesis)
     pair = state.clob_pairs[0]
@@ -291,18 +309,7 @@ def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, st
     for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
         subticks = oracle + offset * pair.subticks_per_tick
         size = steps * pair.step_base_quantums
-        message = {
-            "@type": PLACE_ORDER_TYPE,
-            "signer": owners[owner],
-            "order": {
-                "orderId": {"subaccountId": {"owner": owners[owner], "number": 0}, "clientId": index, "orderFlags": 0, "clobPairId": 0},
-                "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
-                "quantums": str(size),
-                "subticks": str(subticks),
-                "goodTilBlock": state.block_height + 5,
-                "timeInForce": tif,
-            },
-        }
+        message = _short_term_order(owners[owner], index, is_buy, size, subticks, state.block_height + 5, tif)
         fee_collector = state.fee_collector_balance
         outcome = apply_json(state, message)
         assert outcome.accepted, f"order {index} rejected: {outcome.error}"
@@ -339,7 +346,6 @@ TIGHT_ORDERS = st.lists(
 def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[int, bool, int, int, str]]) -> None:
     from perpspec.contracts import settled_risk
     from perpspec.margin import is_initially_collateralized
-    from perpspec.messages import PLACE_ORDER_TYPE
     from perpspec.state import SubaccountId
 
     genesis, owners = _book_genesis()
@@ -352,18 +358,15 @@ def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[i
     ids = [SubaccountId(owner, 0) for owner in owners]
     for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
         before = {sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids}
-        message = {
-            "@type": PLACE_ORDER_TYPE,
-            "signer": owners[owner],
-            "order": {
-                "orderId": {"subaccountId": {"owner": owners[owner], "number": 0}, "clientId": index, "orderFlags": 0, "clobPairId": 0},
-                "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
-                "quantums": str(steps * pair.step_base_quantums),
-                "subticks": str(oracle + offset * pair.subticks_per_tick),
-                "goodTilBlock": state.block_height + 5,
-                "timeInForce": tif,
-            },
-        }
+        message = _short_term_order(
+            owners[owner],
+            index,
+            is_buy,
+            steps * pair.step_base_quantums,
+            oracle + offset * pair.subticks_per_tick,
+            state.block_height + 5,
+            tif,
+        )
         outcome = apply_json(state, message)
         if not outcome.accepted:
             continue

@@ -436,7 +436,14 @@ def check_trace(trace: Trace, ledger_dir: Path, java: str, jar: Path, timeout: f
             "-metadir", str(scratch / "states"), "-config", "LedgerTrace.cfg", TRACE_SPEC,
         ]  # fmt: skip
         run = tlc.run_tlc(command, scratch, timeout, scratch)
-    length = len(trace.steps)
+    return judge_trace_run(run, len(trace.steps))
+
+
+def judge_trace_run(run: tlc.TlcRun, length: int) -> TraceCheck:
+    """
+    A trace run's verdict: accepted only with no error and exactly one distinct state per
+    logged state (so a genesis TLC could not match is not a silent pass).
+    """
     if run.timed_out:
         return TraceCheck(False, "TLC timed out", run.milliseconds, run)
     if run.violated:
