@@ -225,6 +225,13 @@ def check_clob_invariants(state: State) -> list[str]:
                         violations.append(f"INV-10: order {entry.order_id} rests with nothing left")
                     if entry.order_id in clob.untriggered:
                         violations.append(f"INV-10: order {entry.order_id} is both resting and untriggered")
+    indexed = {
+        (order.order_id.subaccount_id, order.order_id.clob_pair_id, order.order_id)
+        for order in clob.untriggered.values()
+        if order.reduce_only
+    }
+    if indexed != {(sid, pair, oid) for (sid, pair), ids in clob.reduce_only_waiting.items() for oid in ids}:
+        violations.append("INV-10: the index of waiting reduce-only orders disagrees with the untriggered orders")
     if seen != len(clob.resting):
         violations.append(f"INV-10: {len(clob.resting)} resting orders indexed, {seen} on the books")
     if state.fee_collector_balance < 0:

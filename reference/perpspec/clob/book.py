@@ -133,6 +133,8 @@ class ClobState:
     - ``books``: one book per clob pair id, created on first use.
     - ``resting``: every order on a book, by order id.
     - ``untriggered``: conditional orders waiting for their trigger (COND-1).
+    - ``reduce_only_waiting``: the reduce-only ones among them by (subaccount id, clob pair
+      id), so a fill that closes a position finds them without a scan (MATCH-8, BOOK-3).
     - ``fill_amounts``: base quantums filled per order id, kept across replacements (ORDER-11).
     - ``short_term_cancels``: the good-til-block of each short-term cancel (ORDER-7).
     - ``expiring_at_block``: order ids whose orders, fill amounts or cancels may lapse once
@@ -144,6 +146,7 @@ class ClobState:
     books: dict[int, Book] = field(default_factory=dict)
     resting: dict[OrderId, BookOrder] = field(default_factory=dict)
     untriggered: dict[OrderId, Order] = field(default_factory=dict)
+    reduce_only_waiting: dict[tuple[Any, int], set[OrderId]] = field(default_factory=dict)
     fill_amounts: dict[OrderId, int] = field(default_factory=dict)
     fill_amount_expiry: dict[OrderId, int] = field(default_factory=dict)
     short_term_cancels: dict[OrderId, int] = field(default_factory=dict)
@@ -157,6 +160,29 @@ class ClobState:
             book = Book()
             self.books[clob_pair_id] = book
         return book
+
+    def add_untriggered(self, order: Order) -> None:
+        """Keep a conditional order until it triggers, indexing it if it is reduce-only."""
+        order_id = order.order_id
+        self.untriggered[order_id] = order
+        if order.reduce_only:
+            key = (order_id.subaccount_id, order_id.clob_pair_id)
+            waiting = self.reduce_only_waiting.get(key)
+            if waiting is None:
+                self.reduce_only_waiting[key] = {order_id}
+            else:
+                waiting.add(order_id)
+
+    def pop_untriggered(self, order_id: OrderId) -> Order | None:
+        """Forget a conditional order (triggered, cancelled, replaced or expired), if it waits."""
+        order = self.untriggered.pop(order_id, None)
+        if order is not None and order.reduce_only:
+            key = (order_id.subaccount_id, order_id.clob_pair_id)
+            waiting = self.reduce_only_waiting[key]
+            waiting.discard(order_id)
+            if not waiting:
+                del self.reduce_only_waiting[key]
+        return order
 
     def expire_at_block(self, height: int, order_id: OrderId) -> None:
         bucket = self.expiring_at_block.get(height)

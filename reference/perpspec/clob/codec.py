@@ -261,7 +261,7 @@ def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
         order = read(raw, f"{where}.untriggeredOrders[{i}]")
         if order.order_id.order_flags != 32:
             raise errors.InvalidGenesis(f"{where}.untriggeredOrders[{i}]: not a conditional order")
-        clob.untriggered[order.order_id] = order
+        clob.add_untriggered(order)
     for i, item in enumerate(_list(obj["fillAmounts"], f"{where}.fillAmounts")):
         at = f"{where}.fillAmounts[{i}]"
         f = _object(item, at, {"orderId", "quantums", "prunableAtBlock"})

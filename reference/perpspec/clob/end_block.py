@@ -67,7 +67,7 @@ def collect_triggered_orders(state: State) -> list[Order]:
         if prices[pair_id] > 0 and can_trigger(order, prices[pair_id]):
             triggered.append(order)
     for order in triggered:
-        del untriggered[order.order_id]
+        state.clob.pop_untriggered(order.order_id)
     return triggered
 
 
@@ -106,7 +106,7 @@ def expire_stateful(state: State, block_time: int, events: list[dict]) -> None:
             continue
         waiting = clob.untriggered.get(order_id)
         if waiting is not None and waiting.good_til_block_time == good_til_block_time:
-            del clob.untriggered[order_id]
+            clob.pop_untriggered(order_id)
             clob.fill_amounts.pop(order_id, None)
             events.append(order_removed_event(order_id, RemovalReason.EXPIRED))
 

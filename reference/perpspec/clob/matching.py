@@ -330,14 +330,15 @@ def cancel_reduce_only_orders_if_closed(
     state: State, settled: list[SettledUpdate], perpetual_id: int, events: list[dict]
 ) -> None:
     """
-    When a fill closes a subaccount's position or flips its side, the subaccount's waiting
-    reduce-only orders on that perpetual are cancelled (MATCH-8, ``maybeCancelReduceOnlyOrders``).
+    When a fill opens a position from zero, closes it or flips its side, the subaccount's
+    waiting reduce-only orders on that perpetual are cancelled (MATCH-8,
+    ``maybeCancelReduceOnlyOrders``), in order-id order.
 
     Reduce-only orders are IOC, so the only ones that wait are untriggered conditional
-    orders.
+    orders; they are indexed by subaccount and clob pair, so this costs O(those orders).
     """
-    untriggered = state.clob.untriggered
-    if not untriggered:
+    clob = state.clob
+    if not clob.reduce_only_waiting:
         return
     for settled_update in settled:
         before = settled_update.settled.positions.get(perpetual_id)
@@ -345,15 +346,12 @@ def cancel_reduce_only_orders_if_closed(
         if after is not None and before is not None and (after.quantums > 0) == (before.quantums > 0):
             continue
         subaccount_id = settled_update.update.subaccount_id
-        for order_id in sorted(
-            oid
-            for oid, order in untriggered.items()
-            if order.reduce_only and oid.subaccount_id == subaccount_id and _perpetual_of(state, oid) == perpetual_id
-        ):
-            del untriggered[order_id]
-            state.clob.fill_amounts.pop(order_id, None)
+        waiting: list[OrderId] = []
+        for pair_id, pair in state.clob_pairs.items():
+            if pair.perpetual_id == perpetual_id:
+                waiting.extend(clob.reduce_only_waiting.get((subaccount_id, pair_id), ()))
+        for order_id in sorted(waiting):
+            clob.pop_untriggered(order_id)
+            clob.fill_amounts.pop(order_id, None)
             events.append(order_removed_event(order_id, RemovalReason.REDUCE_ONLY_RESIZED))
 
-
-def _perpetual_of(state: State, order_id: OrderId) -> int:
-    return state.clob_pairs[order_id.clob_pair_id].perpetual_id

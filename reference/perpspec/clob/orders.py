@@ -260,7 +260,7 @@ def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     else:
         clob.expire_at_time(order.good_til_block_time, order_id)
     if order_id.order_flags == ORDER_FLAGS_CONDITIONAL:
-        clob.untriggered[order_id] = order
+        clob.add_untriggered(order)
         return events
     place_on_book(state, pair, order, events)
     return events
@@ -271,7 +271,7 @@ def remove_live_order(state: State, order_id: OrderId, reason: RemovalReason, ev
     entry = state.clob.resting.get(order_id)
     if entry is not None:
         remove_resting_order(state, entry, reason, events)
-    elif state.clob.untriggered.pop(order_id, None) is not None:
+    elif state.clob.pop_untriggered(order_id) is not None:
         if reason is not RemovalReason.REPLACED:
             state.clob.fill_amounts.pop(order_id, None)
         events.append(order_removed_event(order_id, reason))
