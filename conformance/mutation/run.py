@@ -346,6 +346,20 @@ def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int],
             print(f"  {m.key}")
 
 
+def write_report(path: Path, mutants: list[Mutant], excluded: dict[str, int], full_set: bool, args, partial: bool = False) -> None:
+    tested = [m for m in mutants if m.killed is not None]
+    document = {
+        "summary": summarise(tested),
+        "excludedUpFront": excluded,
+        "fullSet": full_set and not partial,
+        "partial": partial,
+        "sample": args.sample,
+        "seed": args.seed,
+        "mutants": [{**asdict(m), "key": m.key} for m in mutants],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a deterministic random sample of this many mutants")
@@ -388,7 +402,7 @@ def main() -> int:
         to_test = mutants
         if previous is not None:
             report = json.loads(previous.read_text(encoding="utf-8"))
-            earlier = {item["key"]: item for item in report["mutants"]}
+            earlier = {item["key"]: item for item in report["mutants"] if item["killed"] is not None}
             if args.retest_survivors:
                 mutants = [m for m in mutants if m.key in earlier]
                 full_set = len(mutants) == len(earlier) and report.get("fullSet", False)
@@ -399,7 +413,7 @@ def main() -> int:
                 if missing:
                     print(f"mutation: {len(missing)} mutants of the earlier report no longer exist; scored without them")
             else:
-                mutants = [m for m in mutants if m.key in earlier and not earlier[m.key]["killed"]]
+                mutants = [m for m in mutants if m.key in earlier and earlier[m.key]["killed"] is False]
                 full_set = False
             to_test = [m for m in mutants if not m.carried]
         if args.keys is not None:
@@ -436,25 +450,14 @@ def main() -> int:
                 done += 1
                 if done % 100 == 0:
                     print(f"  {done}/{len(to_test)} ({time.perf_counter() - start:.0f} s)", flush=True)
+                if args.out and done % 25 == 0:
+                    # A partial report (untested mutants have "killed": null), so a long run can be read early.
+                    write_report(args.out, mutants, excluded, False, args, partial=True)
     stale = [m for m in mutants if m.killed and m.equivalent and not m.carried]
     summary = summarise(mutants)
     print_report(summary, mutants, excluded, stale)
     if args.out:
-        args.out.write_text(
-            json.dumps(
-                {
-                    "summary": summary,
-                    "excludedUpFront": excluded,
-                    "fullSet": full_set,
-                    "sample": args.sample,
-                    "seed": args.seed,
-                    "mutants": [{**asdict(m), "key": m.key} for m in mutants],
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+        write_report(args.out, mutants, excluded, full_set, args)
     print(
         f"\n{summary['mutants']} mutants: {summary['killed']} killed, {summary['survived']} survived "
         f"({summary['equivalent']} equivalent, {summary['unexplained']} not); raw score {summary['raw']:.1f}%, "
