@@ -4,8 +4,8 @@ Suite strength: the share of mutants of the reference's ledger modules that the 
 vectors kill.
 
 cosmic-ray enumerates the mutants (every operator it has, over the modules below), except
-those inside type annotations and contract decorators, which are excluded up front (see
-``excluded_spans``).  Each mutant is written into a private copy of ``reference/`` and the
+those inside type annotations, contract decorators and error-message text, which are
+excluded up front (see ``excluded_spans``).  Each mutant is written into a private copy of ``reference/`` and the
 conformance runner is run against that copy with contracts off, so only the vectors can
 kill it.  A mutant is killed when the run fails (or times out).  The unmutated copy must
 pass first.
@@ -105,7 +105,9 @@ def excluded_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int], 
     - type annotations: every module has ``from __future__ import annotations``, so an
       annotation is never evaluated and no mutant of one can change behaviour;
     - contract decorators (``@icontract.require/ensure/snapshot``, ``@ledger_contracts``):
-      their conditions run only with contracts on, and the measurement runs with them off.
+      their conditions run only with contracts on, and the measurement runs with them off;
+    - the message text of a raised error (``raise errors.X(f"...")``): vectors record error
+      codes only, never messages (TX-3), so a mutant there changes nothing a vector holds.
     """
     spans = []
     tree = ast.parse(source)
@@ -126,6 +128,9 @@ def excluded_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int], 
                     add(decorator, "contract decorator")
         elif isinstance(node, ast.AnnAssign):
             add(node.annotation, "annotation")
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            for argument in [*node.exc.args, *(k.value for k in node.exc.keywords)]:
+                add(argument, "error message")
     return spans
 
 
