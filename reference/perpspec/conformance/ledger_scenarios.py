@@ -42,6 +42,8 @@ BOB = account("bob")
 CAROL = account("carol")
 DAVE = account("dave")
 MALLORY = account("mallory")
+LOW = account("low243")
+"""An address that sorts before the authority's (dydx100... < dydx10d...), as every other named account sorts after it."""
 BTC, ETH, SOL = 0, 1, 5
 ONE_BTC = 10**10
 OK = "ok"
@@ -354,6 +356,11 @@ def signers() -> Scenario:
     s.step("a transfer signed by someone other than the sender's owner", transfer(MALLORY, sub(ALICE), sub(MALLORY), 5), errors.Unauthorized.code)
     s.step("a price update not signed by the authority", update_prices(ALICE, [(0, three)]), errors.Unauthorized.code)
     s.step("a block not signed by the authority", advance_block(ALICE, s.height + 1, t + 1), errors.Unauthorized.code)
+    s.step("a price update signed by an address that sorts before the authority's", update_prices(LOW, [(0, three)]), errors.Unauthorized.code)
+    s.step("a block signed by an address that sorts before the authority's", advance_block(LOW, s.height + 1, t + 1), errors.Unauthorized.code)
+    s.step("a withdrawal signed by an address that sorts before the owner's", withdraw(LOW, sub(ALICE), 5), errors.Unauthorized.code)
+    s.step("a transfer signed by an address that sorts before the sender's owner", transfer(LOW, sub(ALICE), sub(BOB), 5), errors.Unauthorized.code)
+    s.step("a deposit signed by an address that sorts before its sender", deposit(LOW, sub(ALICE), 5, sender=ALICE), errors.Unauthorized.code)
     s.step("the authority's price update", update_prices(AUTHORITY, [(0, three)]), OK)
     s.step("the authority's block", advance_block(AUTHORITY, s.height + 1, t + 1), OK)
     s.step("the owner's withdrawal", withdraw(ALICE, sub(ALICE), 5), OK)
