@@ -223,6 +223,12 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
             ("CAT-2",),
             **{**base, first: Raw(("-00" + str(-value)) if value < 0 else ("00" + str(value)))},
         )
+        fc.add(
+            f"{first}-as-negative-one-digit-string",
+            f"{first} as the string \"-7\": a minus sign and one digit is a decimal integer (CAT-2), in range or not (CAT-4)",
+            ("CAT-2", "CAT-4"),
+            **{**base, first: Raw("-7")},
+        )
         bad_values = [
             ("fraction", Raw(1.5), "a JSON number with a fraction"),
             ("integral-fraction", Raw(1.0), "a JSON number written 1.0 (never rounded through floating point)"),
