@@ -125,7 +125,9 @@ def excluded_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int], 
                     add(arg.annotation, "annotation")
             for decorator in node.decorator_list:
                 if ast.get_source_segment(source, decorator).startswith(CONTRACT_DECORATORS):
-                    add(decorator, "contract decorator")
+                    # From the "@", where cosmic-ray places the mutant that removes the decorator.
+                    start = (decorator.lineno, decorator.col_offset - 1)
+                    spans.append((start, (decorator.end_lineno, decorator.end_col_offset), "contract decorator"))
         elif isinstance(node, ast.AnnAssign):
             add(node.annotation, "annotation")
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
