@@ -19,7 +19,7 @@ adjusted score (killed / (mutants - equivalent)).
     python conformance/mutation/run.py --sample 600 --seed 1    # a deterministic sample
     python conformance/mutation/run.py --out report.json        # also write the full report
     python conformance/mutation/run.py --only-survivors report.json   # retest a report's survivors
-    python conformance/mutation/run.py --retest-survivors report.json # the same, scored over the report's whole set
+    python conformance/mutation/run.py --retest-survivors report.json # carry its kills, test the rest
 
 Needs cosmic-ray (``pip install cosmic-ray``).
 """
@@ -393,9 +393,10 @@ def main() -> int:
         "--retest-survivors",
         type=Path,
         metavar="REPORT",
-        help="score the earlier report's whole set: its killed mutants count as killed (valid only when vectors "
-        "were added, none changed), its survivors are tested again",
+        help="mutants an earlier report (even a partial one) found killed count as killed without a run (valid only "
+        "when vectors were added since, none changed); every other mutant is tested",
     )
+    parser.add_argument("--shuffle", type=int, metavar="SEED", help="test in a seeded random order (a partial report then samples every module)")
     parser.add_argument("--skip-equivalent", action="store_true", help="do not test mutants marked equivalent")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")
     args = parser.parse_args()
@@ -420,14 +421,12 @@ def main() -> int:
             report = json.loads(previous.read_text(encoding="utf-8"))
             earlier = {item["key"]: item for item in report["mutants"] if item["killed"] is not None}
             if args.retest_survivors:
-                mutants = [m for m in mutants if m.key in earlier]
-                full_set = len(mutants) == len(earlier) and report.get("fullSet", False)
                 for m in mutants:
-                    if earlier[m.key]["killed"]:
+                    if m.key in earlier and earlier[m.key]["killed"]:
                         m.killed, m.carried, m.diff = True, True, earlier[m.key].get("diff", "")
-                missing = sorted(set(earlier) - {m.key for m in mutants})
-                if missing:
-                    print(f"mutation: {len(missing)} mutants of the earlier report no longer exist; scored without them")
+                gone = sorted(set(earlier) - {m.key for m in mutants})
+                if gone:
+                    print(f"mutation: {len(gone)} mutants of the earlier report no longer exist")
             else:
                 mutants = [m for m in mutants if m.key in earlier and earlier[m.key]["killed"] is False]
                 full_set = False
@@ -437,6 +436,8 @@ def main() -> int:
             mutants = [m for m in mutants if m.key in wanted]
             to_test = [m for m in to_test if m.key in wanted]
             full_set = False
+        if args.shuffle is not None:
+            random.Random(args.shuffle).shuffle(to_test)
         if args.skip_equivalent:
             for m in to_test:
                 if m.equivalent:
