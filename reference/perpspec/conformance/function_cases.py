@@ -207,6 +207,12 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
                 expect="!OUT_OF_RANGE",
                 **{**base, name: Raw("1" + "0" * MAX_DIGITS)},
             )
+            fc.add(
+                f"{name}-1000-digit-number",
+                f"{name} as a JSON number of exactly {MAX_DIGITS} digits is accepted (CAT-4's implementation limit)",
+                TYPE_RULES,
+                **{**base, name: Raw(-(10**MAX_DIGITS - 1))},
+            )
     first = names[0]
     first_kind = entry.inputs[0][1]
     if not isinstance(first_kind, IntegerListType):
