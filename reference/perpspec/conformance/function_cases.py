@@ -705,6 +705,8 @@ def risk_compare_cases(fc: FunctionCases) -> None:
     fc.add("both-mmr-zero-more-nc-safer", "no margin: more NC is safer", (), -1, first_nc=8, first_mmr=0, second_nc=7, second_mmr=0)
     fc.add("one-mmr-zero", "first has MMR 0 with positive NC: nc2*0 - nc1*mmr2 < 0, so safer", (), -1, first_nc=5, first_mmr=0, second_nc=100, second_mmr=10)
     fc.add("one-mmr-zero-negative-nc", "first has MMR 0 with negative NC: 0 - (-5 * 10) > 0, riskier", (), 1, first_nc=-5, first_mmr=0, second_nc=100, second_mmr=10)
+    fc.add("first-no-margin-no-nc", "first has MMR 0 and NC 0: the ratios tie (0 = 0), and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=0, second_nc=5, second_mmr=10)
+    fc.add("second-no-margin-no-nc", "second has MMR 0 and NC 0: the ratios tie, and the first's larger MMR is riskier: 1", (), 1, first_nc=5, first_mmr=10, second_nc=0, second_mmr=0)
     fc.add("zero-nc-ties-on-mmr", "both NC 0: ratios tie, the larger MMR is riskier", (), -1, first_nc=0, first_mmr=5, second_nc=0, second_mmr=10)
     fc.add("negative-nc-both", "negative NC on both: -10/10 vs -5/10, the first is riskier", (), 1, first_nc=-10, first_mmr=10, second_nc=-5, second_mmr=10)
     fc.add("huge", "cross products beyond 2^128", (), -1, first_nc=10**40 + 1, first_mmr=10**30, second_nc=10**40, second_mmr=10**30)
