@@ -476,6 +476,7 @@ def price_updates() -> Scenario:
     s.step("a negative timestamp", update_prices(AUTHORITY, [(BTC, good[:2] + [("z", 2_950_000_000, -1)])]), errors.InvalidField.code, ["TX-5"])
     s.step("an empty source name", update_prices(AUTHORITY, [(BTC, good[:2] + [("", 2_950_000_000, t)])]), errors.InvalidField.code, ["TX-5"])
     prices("an update of no markets is accepted and reports nothing", update_prices(AUTHORITY, []), [])
+    prices("a source stamped at unix time 0 is well-formed, and stale", update_prices(AUTHORITY, [(BTC, good[:2] + [("z", 2_950_000_000, 0)])]), ['INSUFFICIENT_SOURCES'], ["PRICE-2", "TX-5"])
     prices("the well-formed update after the errors", update_prices(AUTHORITY, [(BTC, good)]), ['UPDATED'])
     s.step("a later block: sources stamped at the old block time are now 40 s old", s.next_block(40), OK)
     prices("all three stale: insufficient", update_prices(AUTHORITY, [(BTC, [("a", 1_000_000_000, t), ("b", 1_000_000_000, t), ("c", 1_000_000_000, t)])]), ['INSUFFICIENT_SOURCES'], ["PRICE-2", "PRICE-3"])
@@ -784,10 +785,10 @@ def genesis_last_block() -> Scenario:
 def genesis_first_block() -> Scenario:
     s = Scenario(
         "genesis-block-zero",
-        "A genesis at height 0 and unix time 0 (the lowest valid values); the first block is height 1.",
+        "A genesis at height 0 and unix time 0 with an outage recorded at block 0 (the lowest valid values); the first block is height 1.",
         ["GEN-2", "BLOCK-1", "BLOCK-2"],
         ["DET-1"],
-        make_genesis(blockHeight=0, blockTime="0"),
+        make_genesis(blockHeight=0, blockTime="0", lastChainOutageAtBlock=0),
     )
     s.step("height 1 at time 299: no outage", advance_block(AUTHORITY, 1, 299), OK)
     s.step("height 2 at time 599: an outage of 300 s", advance_block(AUTHORITY, 2, 599), OK)
