@@ -730,8 +730,8 @@ def genesis_extremes() -> Scenario:
     subaccounts = [
         subaccount_entry(ALICE, 127, HUGE),
         subaccount_entry(BOB, 0, -(10**399)),
-        subaccount_entry(CAROL, 0, 1_000_000, [(BTC, ONE_BTC, -HUGE), (7, 3, 5)]),
-        subaccount_entry(DAVE, 0, 1_000_000, [(BTC, -ONE_BTC, HUGE), (7, -3, -5)]),
+        subaccount_entry(CAROL, 0, 1_000_000, [(BTC, ONE_BTC, -HUGE), (ETH, 1), (7, 3, 5)]),
+        subaccount_entry(DAVE, 0, 1_000_000, [(BTC, -ONE_BTC, HUGE), (ETH, -1), (7, -3, -5)]),
     ]
     held = HUGE - 10**399 + 2_000_000 + 1_000_001 + 20_002 - 3
     genesis = extreme_parameters(
@@ -749,7 +749,7 @@ def genesis_extremes() -> Scenario:
     )
     s = Scenario(
         "genesis-extremes",
-        "A genesis with every parameter at its lowest and highest valid value, 400-digit balances and funding indexes, protocol balances, a withdrawn total and an outage at the genesis height; it loads exactly, and messages act on it.",
+        "A genesis with every parameter at its lowest and highest valid value, 400-digit balances and funding indexes, positions of one quantum, protocol balances, a withdrawn total and an outage at the genesis height; it loads exactly, and messages act on it.",
         ["GEN-2", "CODEC-1", "CODEC-3", "INV-1", "SUB-2", "SUB-9", "FUND-2", "PRICE-2", "PRICE-3", "PRICE-5"],
         ["CONS-1", "DET-1"],
         genesis,
