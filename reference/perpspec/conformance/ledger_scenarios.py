@@ -790,6 +790,7 @@ def genesis_first_block() -> Scenario:
         ["DET-1"],
         make_genesis(blockHeight=0, blockTime="0", lastChainOutageAtBlock=0),
     )
+    s.step("time 0 is a well-formed int64 but not after the genesis time 0", advance_block(AUTHORITY, 1, 0), errors.InvalidBlockTime.code, ["TX-5"])
     s.step("height 1 at time 299: no outage", advance_block(AUTHORITY, 1, 299), OK)
     s.step("height 2 at time 599: an outage of 300 s", advance_block(AUTHORITY, 2, 599), OK)
     return s
