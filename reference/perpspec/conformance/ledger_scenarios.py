@@ -411,6 +411,8 @@ def gating_negative_tnc() -> Scenario:
     s.step("block 51", s.next_block(), OK)
     s.step("open at block 51", withdraw(ALICE, sub(ALICE), 1), OK)
     s.step("transfers too", transfer(ALICE, sub(ALICE), sub(BOB), 1), OK)
+    s.step("block 52", s.next_block(), OK)
+    s.step("still open 51 blocks after", withdraw(ALICE, sub(ALICE), 1), OK)
     return s
 
 
