@@ -622,6 +622,8 @@ def margin_requirements_cases(fc: FunctionCases) -> None:
     fc.add("eth-step", "one ETH step: notional 1811985, IMR ceil(36239.7) = 36240, MMR ceil(21744.0) = 21744", ("ROUND-4", "ROUND-6"), {"imr": 36_240, "mmr": 21_744}, position_quantums=10**6, **ETH, initial_margin_ppm=20_000, maintenance_fraction_ppm=600_000, open_interest_base_quantums=10**6, open_interest_lower_cap=0, open_interest_upper_cap=0)
     # MMR is the fraction of the ceiled unscaled IMR: notional 1: base IMR ceil(0.1) = 1; MMR ceil(0.5) = 1
     fc.add("ceil-of-ceil", "notional 1 at 10%/50%: base IMR ceil(0.1) = 1, MMR ceil(0.5) = 1 (MARGIN-3)", ("ROUND-4",), {"imr": 1, "mmr": 1}, position_quantums=1, atomic_resolution=-6, price_value=1, price_exponent=0, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=1, open_interest_lower_cap=0, open_interest_upper_cap=0)
+    # a short of one quantum: notional |-1| * 1 * 10^6 = 1e6; IMR 10% = 100000, MMR ceil(100000 * 50%) = 50000
+    fc.add("short-of-one-quantum", "a short of one quantum needs the same margin as a long of one (MARGIN-2, MARGIN-3)", (), {"imr": 100_000, "mmr": 50_000}, position_quantums=-1, atomic_resolution=0, price_value=1, price_exponent=0, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=0, open_interest_lower_cap=0, open_interest_upper_cap=0)
     # SOL: open interest between the caps raises IMR but not MMR
     sol_oi = 14_889_000_000_000  # base quantums: about 35e12 quote quantums (35M USDC) at the genesis price
     fc.add("sol-open-interest-scaled", "SOL with open interest between the small-cap caps: IMR scaled, MMR not (MARGIN-1, MARGIN-3)", ("MARGIN-1",), position_quantums=10**9, **SOL, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=sol_oi, **SMALL_CAP)
@@ -707,6 +709,7 @@ def risk_compare_cases(fc: FunctionCases) -> None:
     fc.add("one-mmr-zero-negative-nc", "first has MMR 0 with negative NC: 0 - (-5 * 10) > 0, riskier", (), 1, first_nc=-5, first_mmr=0, second_nc=100, second_mmr=10)
     fc.add("first-no-margin-no-nc", "first has MMR 0 and NC 0: the ratios tie (0 = 0), and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=0, second_nc=5, second_mmr=10)
     fc.add("second-no-margin-no-nc", "second has MMR 0 and NC 0: the ratios tie, and the first's larger MMR is riskier: 1", (), 1, first_nc=5, first_mmr=10, second_nc=0, second_mmr=0)
+    fc.add("cross-products-differ-by-one", "NC2 * MMR1 - NC1 * MMR2 = 1 * 1 - 0 * 1 = 1: the first is riskier", (), 1, first_nc=0, first_mmr=1, second_nc=1, second_mmr=1)
     fc.add("zero-nc-ties-on-mmr", "both NC 0: ratios tie, the larger MMR is riskier", (), -1, first_nc=0, first_mmr=5, second_nc=0, second_mmr=10)
     fc.add("negative-nc-both", "negative NC on both: -10/10 vs -5/10, the first is riskier", (), 1, first_nc=-10, first_mmr=10, second_nc=-5, second_mmr=10)
     fc.add("huge", "cross products beyond 2^128", (), -1, first_nc=10**40 + 1, first_mmr=10**30, second_nc=10**40, second_mmr=10**30)
