@@ -544,6 +544,25 @@ def still_undercollateralized() -> Scenario:
     return s
 
 
+def margin_of_one_quantum() -> Scenario:
+    # ERIN long one ETH base quantum: notional trunc(1 * 1_811_985_252 * 10^-9) = 1; IMR ceil(1 * 2%) = 1,
+    # MMR ceil(1 * 60%) = 1. With -5 USDC her NC is -4 < IMR 1: under-collateralized with an MMR of exactly 1.
+    erin, frank = account("erin"), account("frank")
+    s = Scenario(
+        "margin-of-one-quantum",
+        "An account whose maintenance margin is exactly one quantum, below its initial margin: it may deposit (NC rises, MMR unchanged), not withdraw.",
+        ["SUB-8", "SUB-7", "MARGIN-2", "MARGIN-3", "MARGIN-4", "MARGIN-7"],
+        ["SOLV-1", "ATOM-1"],
+        make_genesis([subaccount_entry(erin, 0, -5, [(ETH, 1)]), subaccount_entry(frank, 0, 1_000_000, [(ETH, -1)])]),
+    )
+    risk = s.risk(erin)
+    assert (risk.nc, risk.imr, risk.mmr) == (-4, 1, 1)
+    s.step("ERIN deposits one quantum: NC -3, still under IMR, allowed", deposit(erin, sub(erin), 1), OK)
+    s.step("ERIN withdraws one quantum: STILL_UNDERCOLLATERALIZED", withdraw(erin, sub(erin), 1), errors.StillUndercollateralized.code)
+    s.step("FRANK sends ERIN 10: she reaches NC 7 >= IMR 1", transfer(frank, sub(frank), sub(erin), 10), OK)
+    return s
+
+
 def funding() -> Scenario:
     # BTC index 1_234_567; ETH index -500. ALICE long 10_000_001 BTC quantums at index 1_000_000, short 3 ETH steps at 0.
     # ALICE BTC: -(1_234_567 - 1_000_000) * 10_000_001 = -2_345_670_234_567 ppm
@@ -811,6 +830,7 @@ SCENARIOS = [
     price_updates,
     price_moves_margin,
     still_undercollateralized,
+    margin_of_one_quantum,
     funding,
     funding_recipient,
     decoding,
