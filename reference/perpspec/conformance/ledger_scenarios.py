@@ -621,6 +621,32 @@ def funding_recipient() -> Scenario:
     return s
 
 
+def funding_one_ppm() -> Scenario:
+    # BTC index 1: ALICE long 1 @0 pays 1 ppm -> floor(-1 / 1e6) = -1; BOB short 1 @0 receives 1 ppm -> floor = 0.
+    # ETH index 999_999: CAROL short 1 @0 receives 999_999 ppm -> 0; DAVE long 1 @0 pays 999_999 ppm -> -1.
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, 100, [(BTC, 1)]),
+            subaccount_entry(BOB, 0, 100, [(BTC, -1)]),
+            subaccount_entry(CAROL, 0, 100, [(ETH, -1)]),
+            subaccount_entry(DAVE, 0, 100, [(ETH, 1)]),
+        ]
+    )
+    perpetual_json(genesis, BTC)["fundingIndex"] = "1"
+    perpetual_json(genesis, ETH)["fundingIndex"] = "999999"
+    s = Scenario(
+        "funding-settlement-fractions",
+        "Settlements of 1 and 999,999 ppm of a quote quantum: a payer pays a whole quantum, a receiver gets nothing (FUND-2 floors once per subaccount).",
+        ["FUND-1", "FUND-2", "FUND-3"],
+        ["CONS-1", "CONS-2"],
+        genesis,
+    )
+    for name, owner in (("ALICE, paying 1 ppm, pays 1", ALICE), ("BOB, receiving 1 ppm, gets 0", BOB), ("CAROL, receiving 999999 ppm, gets 0", CAROL), ("DAVE, paying 999999 ppm, pays 1", DAVE)):
+        s.step(name, deposit(owner, sub(owner), 1), OK)
+    assert s.state.funding_pool_balance == 2
+    return s
+
+
 def decoding() -> Scenario:
     s = Scenario(
         "message-decoding",
@@ -833,6 +859,7 @@ SCENARIOS = [
     margin_of_one_quantum,
     funding,
     funding_recipient,
+    funding_one_ppm,
     decoding,
     genesis_extremes,
     genesis_last_block,
