@@ -728,7 +728,7 @@ HUGE = 10**400 - 1
 
 
 def extreme_parameters(genesis: dict) -> dict:
-    """Add a tier, market, perpetual and clob pairs at the lowest and at the highest value of every field (GEN-2)."""
+    """Add a tier, market, perpetual and clob pairs at the lowest and at the highest value of every field (GEN-2); one name is not ASCII (CODEC-2 escapes it)."""
     genesis["liquidityTiers"] += [
         {"id": 7, "name": "", "initialMarginPpm": 0, "maintenanceFractionPpm": 0, "impactNotional": "1", "openInterestLowerCap": "0", "openInterestUpperCap": "0"},
         {
@@ -742,7 +742,7 @@ def extreme_parameters(genesis: dict) -> dict:
         },
     ]
     genesis["marketParams"] += [
-        {"id": 7, "pair": "LOW-USD", "exponent": -100, "minExchanges": 1, "minPriceChangePpm": 1, "maxSourceAgeSeconds": 0},
+        {"id": 7, "pair": "LOW-USD \u00e9\u20ac", "exponent": -100, "minExchanges": 1, "minPriceChangePpm": 1, "maxSourceAgeSeconds": 0},
         {"id": UINT32_MAX, "pair": "HIGH-USD", "exponent": 100, "minExchanges": UINT32_MAX, "minPriceChangePpm": 9_999, "maxSourceAgeSeconds": str(INT64_MAX)},
     ]
     genesis["marketPrices"] += [
