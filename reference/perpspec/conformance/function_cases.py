@@ -712,6 +712,8 @@ def risk_compare_cases(fc: FunctionCases) -> None:
     fc.add("first-no-margin-no-nc", "first has MMR 0 and NC 0: the ratios tie (0 = 0), and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=0, second_nc=5, second_mmr=10)
     fc.add("second-no-margin-no-nc", "second has MMR 0 and NC 0: the ratios tie, and the first's larger MMR is riskier: 1", (), 1, first_nc=5, first_mmr=10, second_nc=0, second_mmr=0)
     fc.add("cross-products-differ-by-one", "NC2 * MMR1 - NC1 * MMR2 = 1 * 1 - 0 * 1 = 1: the first is riskier", (), 1, first_nc=0, first_mmr=1, second_nc=1, second_mmr=1)
+    fc.add("first-negative-mmr-tie", "NC 0 on both sides, MMRs -5 and 0: the ratios tie and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=-5, second_nc=0, second_mmr=0)
+    fc.add("second-negative-mmr-tie", "NC 0 on both sides, MMRs 0 and -5: the ratios tie and the first's larger MMR is riskier: 1", (), 1, first_nc=0, first_mmr=0, second_nc=0, second_mmr=-5)
     fc.add("zero-nc-ties-on-mmr", "both NC 0: ratios tie, the larger MMR is riskier", (), -1, first_nc=0, first_mmr=5, second_nc=0, second_mmr=10)
     fc.add("negative-nc-both", "negative NC on both: -10/10 vs -5/10, the first is riskier", (), 1, first_nc=-10, first_mmr=10, second_nc=-5, second_mmr=10)
     fc.add("huge", "cross products beyond 2^128", (), -1, first_nc=10**40 + 1, first_mmr=10**30, second_nc=10**40, second_mmr=10**30)

@@ -689,6 +689,7 @@ def decoding() -> Scenario:
         ("assetId as a boolean", {**base, "assetId": True}, E.InvalidField.code),
         ("a block height beyond uint32", advance_block(AUTHORITY, 2**32, t + 1), E.InvalidField.code),
         ("a block time as a fraction", {**advance_block(AUTHORITY, 2, t + 1), "time": 1.5}, E.InvalidField.code),
+        ("a negative block time", advance_block(AUTHORITY, 2, -1), E.InvalidField.code),
         ("marketUpdates that is not a list", {**update_prices(AUTHORITY, []), "marketUpdates": {}}, E.InvalidField.code),
         ("sourcePrices that is not a list", update_prices(AUTHORITY, [(0, [])]) | {"marketUpdates": [{"marketId": 0, "sourcePrices": "a"}]}, E.InvalidField.code),
         ("a bech32 address with a bad checksum", {**base, "recipient": sub(bad_checksum)}, E.InvalidAddress.code),
