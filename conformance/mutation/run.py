@@ -3,22 +3,31 @@
 Suite strength: the share of mutants of the reference's ledger modules that the conformance
 vectors kill.
 
-cosmic-ray enumerates the mutants (every operator it has, over the modules below); each
-mutant is applied, with ``cosmic-ray apply``, to a private copy of ``reference/``, and the
-conformance runner is run against that copy with contracts off, so only the vectors can kill
-it. A mutant is killed when the run fails (or times out). The unmutated copy must pass first.
+cosmic-ray enumerates the mutants (every operator it has, over the modules below), except
+those inside type annotations, contract decorators and error-message text, which are
+excluded up front (see ``excluded_spans``).  Each mutant is written into a private copy of ``reference/`` and the
+conformance runner is run against that copy with contracts off, so only the vectors can
+kill it.  A mutant is killed when the run fails (or times out).  The unmutated copy must
+pass first.
 
-    python conformance/mutation/run.py                    # every mutant, 2 workers
-    python conformance/mutation/run.py --sample 300       # a deterministic sample
-    python conformance/mutation/run.py --out report.json  # also write the full report
+Survivors that no vector can kill are listed, each with its reason, in ``equivalent.json``
+next to this script, keyed by a stable key (module, operator, line text, column, index)
+that survives line renumbering.  The report gives the raw score (killed / mutants) and the
+adjusted score (killed / (mutants - equivalent)).
 
-It prints the kill rate per module and overall, and lists the survivors with their diffs.
+    python conformance/mutation/run.py                          # every mutant, 1 worker
+    python conformance/mutation/run.py --sample 600 --seed 1    # a deterministic sample
+    python conformance/mutation/run.py --out report.json        # also write the full report
+    python conformance/mutation/run.py --only-survivors report.json   # retest a report's survivors
+    python conformance/mutation/run.py --retest-survivors report.json # carry its kills, test the rest
+
 Needs cosmic-ray (``pip install cosmic-ray``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
 import difflib
 import json
@@ -31,10 +40,11 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+EQUIVALENT_FILE = Path(__file__).resolve().parent / "equivalent.json"
 
 LEDGER_MODULES = [
     "rounding.py",
@@ -52,6 +62,9 @@ LEDGER_MODULES = [
 ]
 """The ledger's modules; contracts, simulation, verification and the CLI are not the protocol."""
 
+CONTRACT_DECORATORS = ("icontract.", "ledger_contracts")
+"""Decorators whose arguments only run with contracts on; the measurement runs with them off."""
+
 
 @dataclass
 class Mutant:
@@ -59,10 +72,20 @@ class Mutant:
     operator: str
     occurrence: int
     line: int
+    column: int
     function: str
+    line_text: str
+    index: int = 0
     killed: bool | None = None
+    carried: bool = False
     seconds: float = 0.0
     diff: str = ""
+    equivalent: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable across regeneration: no line number, no cosmic-ray occurrence number."""
+        return f"{self.module}|{self.operator}|{self.column}|{self.index}|{self.line_text}"
 
 
 def cosmic_ray() -> list[str]:
@@ -72,8 +95,59 @@ def cosmic_ray() -> list[str]:
     return [executable]
 
 
-def enumerate_mutants(workdir: Path, modules: list[str]) -> list[Mutant]:
-    """Every mutant cosmic-ray's operators make in ``modules`` (relative to ``workdir``)."""
+# --- enumeration ----------------------------------------------------------------------------
+
+
+def excluded_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """
+    Source spans whose mutants are not measured: ((start line, col), (end line, col), why).
+
+    - type annotations: every module has ``from __future__ import annotations``, so an
+      annotation is never evaluated and no mutant of one can change behaviour;
+    - contract decorators (``@icontract.require/ensure/snapshot``, ``@ledger_contracts``):
+      their conditions run only with contracts on, and the measurement runs with them off;
+    - the message text of a raised error (``raise errors.X(f"...")``): vectors record error
+      codes only, never messages (TX-3), so a mutant there changes nothing a vector holds.
+    """
+    spans = []
+    tree = ast.parse(source)
+
+    def add(node: ast.AST | None, why: str) -> None:
+        if node is not None:
+            spans.append(((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset), why))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            add(node.returns, "annotation")
+            arguments = node.args
+            for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
+                if arg is not None:
+                    add(arg.annotation, "annotation")
+            for decorator in node.decorator_list:
+                if ast.get_source_segment(source, decorator).startswith(CONTRACT_DECORATORS):
+                    # From the "@", where cosmic-ray places the mutant that removes the decorator.
+                    start = (decorator.lineno, decorator.col_offset - 1)
+                    spans.append((start, (decorator.end_lineno, decorator.end_col_offset), "contract decorator"))
+        elif isinstance(node, ast.AnnAssign):
+            add(node.annotation, "annotation")
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            for argument in [*node.exc.args, *(k.value for k in node.exc.keywords)]:
+                add(argument, "error message")
+    return spans
+
+
+def _inside(position: tuple[int, int], spans: list) -> str:
+    for start, end, why in spans:
+        if start <= position < end:
+            return why
+    return ""
+
+
+def enumerate_mutants(workdir: Path, modules: list[str]) -> tuple[list[Mutant], dict[str, int]]:
+    """
+    Every mutant cosmic-ray's operators make in ``modules`` (relative to ``workdir``), and
+    the count of mutants excluded up front, by reason.
+    """
     config = workdir / "cosmic-ray.toml"
     module_paths = ", ".join(f'"reference/perpspec/{m}"' for m in modules)
     config.write_text(
@@ -88,33 +162,67 @@ def enumerate_mutants(workdir: Path, modules: list[str]) -> list[Mutant]:
     dump = subprocess.run(
         [*cosmic_ray(), "dump", str(session)], cwd=workdir, check=True, capture_output=True, text=True
     ).stdout
+    sources: dict[str, list[str]] = {}
+    spans: dict[str, list] = {}
     mutants = []
+    excluded: dict[str, int] = {}
     for line in dump.splitlines():
         job, _ = json.loads(line)
         [mutation] = job["mutations"]
+        module = mutation["module_path"]
+        if module not in sources:
+            text = (workdir / module).read_text(encoding="utf-8")
+            sources[module] = text.splitlines()
+            spans[module] = excluded_spans(text)
+        row, column = mutation["start_pos"]
+        why = _inside((row, column), spans[module])
+        if why:
+            excluded[why] = excluded.get(why, 0) + 1
+            continue
+        raw = sources[module][row - 1]
+        indent = len(raw) - len(raw.lstrip())
         mutants.append(
             Mutant(
-                module=mutation["module_path"],
+                module=module,
                 operator=mutation["operator_name"],
                 occurrence=mutation["occurrence"],
-                line=mutation["start_pos"][0],
+                line=row,
+                column=column - indent,
                 function=mutation.get("definition_name") or "",
+                line_text=raw.strip(),
             )
         )
-    mutants.sort(key=lambda m: (m.module, m.line, m.operator, m.occurrence))
-    return mutants
+    mutants.sort(key=lambda m: (m.module, m.line, m.column, m.operator, m.occurrence))
+    seen: dict[str, int] = {}
+    for m in mutants:
+        base = f"{m.module}|{m.operator}|{m.column}|{m.line_text}"
+        m.index = seen.get(base, 0)
+        seen[base] = m.index + 1
+    return mutants, excluded
 
 
-def conformance_command(vectors: Path) -> list[str]:
-    return [sys.executable, "-m", "perpspec", "conformance", "run", "--vectors", str(vectors), "--max-failures", "0"]
+# --- running --------------------------------------------------------------------------------
+
+
+STAGES = (["--exclude", "traces/"], ["--exclude", "functions/", "--exclude", "ledger/"])
+"""The suites in two runs: most mutants fail the quick function and ledger vectors, and then
+the traces (the slower part) are not run.  Together the two runs read every vector file."""
+
+
+def conformance_command(vectors: Path, stage: list[str]) -> list[str]:
+    return [sys.executable, "-m", "perpspec", "conformance", "run", "--vectors", str(vectors), "--max-failures", "0", *stage]
 
 
 def run_conformance(copy: Path, vectors: Path, timeout: float) -> bool:
-    """True when the vectors pass against the reference in ``copy`` (contracts off)."""
+    """True when every vector passes against the reference in ``copy`` (contracts off)."""
+    return all(run_stage(copy, vectors, timeout, stage) for stage in STAGES)
+
+
+def run_stage(copy: Path, vectors: Path, timeout: float, stage: list[str]) -> bool:
     env = {**os.environ, "PYTHONPATH": str(copy / "reference"), "PERPSPEC_CONTRACTS": "0"}
     # A session of its own, so a mutant stuck in a loop is killed with the adapter it started.
     process = subprocess.Popen(
-        conformance_command(vectors),
+        conformance_command(vectors, stage),
         cwd=copy,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -127,6 +235,17 @@ def run_conformance(copy: Path, vectors: Path, timeout: float) -> bool:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return False
+
+
+def mutated_source(source: str, mutant: Mutant) -> str:
+    """The module's source with the mutant applied (cosmic-ray's own mutation code)."""
+    from cosmic_ray.mutating import mutate_code
+    from cosmic_ray.plugins import get_operator
+
+    mutated = mutate_code(source, get_operator(mutant.operator)(), mutant.occurrence)
+    if mutated is None:
+        raise RuntimeError(f"cosmic-ray did not apply {mutant.key}")
+    return mutated
 
 
 class Worker:
@@ -145,13 +264,8 @@ class Worker:
             original = path.read_text(encoding="utf-8")
             start = time.perf_counter()
             try:
-                subprocess.run(
-                    [*cosmic_ray(), "apply", mutant.module, mutant.operator, str(mutant.occurrence)],
-                    cwd=self.copy,
-                    check=True,
-                    capture_output=True,
-                )
-                mutated = path.read_text(encoding="utf-8")
+                mutated = mutated_source(original, mutant)
+                path.write_text(mutated, encoding="utf-8")
                 mutant.diff = "".join(
                     difflib.unified_diff(
                         original.splitlines(True), mutated.splitlines(True), mutant.module, mutant.module, n=0
@@ -165,70 +279,207 @@ class Worker:
             return mutant
 
 
+# --- equivalents and the report ------------------------------------------------------------
+
+
+@dataclass
+class EquivalentEntry:
+    module: str
+    operator: str
+    column: int
+    index: int
+    line: str
+    reason: str
+    category: str
+    mutated: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}|{self.operator}|{self.column}|{self.index}|{self.line}"
+
+
+def load_equivalents(path: Path) -> dict[str, EquivalentEntry]:
+    if not path.exists():
+        return {}
+    document = json.loads(path.read_text(encoding="utf-8"))
+    entries = [EquivalentEntry(**{k: v for k, v in item.items() if k != "lineno"}) for item in document["mutants"]]
+    return {entry.key: entry for entry in entries}
+
+
 def summarise(mutants: list[Mutant]) -> dict:
-    modules: dict[str, dict[str, int]] = {}
+    def counts(group: list[Mutant]) -> dict:
+        killed = sum(bool(m.killed) for m in group)
+        equivalent = sum(1 for m in group if not m.killed and m.equivalent)
+        survived = len(group) - killed
+        return {
+            "mutants": len(group),
+            "killed": killed,
+            "survived": survived,
+            "equivalent": equivalent,
+            "unexplained": survived - equivalent,
+            "raw": round(100 * killed / max(len(group), 1), 1),
+            "adjusted": round(100 * killed / max(len(group) - equivalent, 1), 1),
+        }
+
+    modules: dict[str, list[Mutant]] = {}
     for m in mutants:
-        entry = modules.setdefault(m.module, {"mutants": 0, "killed": 0})
-        entry["mutants"] += 1
-        entry["killed"] += bool(m.killed)
-    killed = sum(bool(m.killed) for m in mutants)
-    return {"mutants": len(mutants), "killed": killed, "modules": modules}
+        modules.setdefault(m.module, []).append(m)
+    categories: dict[str, int] = {}
+    for m in mutants:
+        if not m.killed and m.equivalent:
+            categories[m.equivalent] = categories.get(m.equivalent, 0) + 1
+    return {
+        **counts(mutants),
+        "modules": {name: counts(group) for name, group in sorted(modules.items())},
+        "equivalentByCategory": dict(sorted(categories.items())),
+    }
+
+
+def first_added_line(diff: str) -> str:
+    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")), "")
+
+
+def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int], stale: list[Mutant]) -> None:
+    print(f"\n{'module':<36}{'mutants':>8}{'killed':>8}{'equiv':>7}{'left':>6}{'raw':>8}{'adjusted':>10}")
+    rows = [*summary["modules"].items(), ("all", summary)]
+    for module, e in rows:
+        print(
+            f"{module:<36}{e['mutants']:>8}{e['killed']:>8}{e['equivalent']:>7}{e['unexplained']:>6}"
+            f"{e['raw']:>7.1f}%{e['adjusted']:>9.1f}%"
+        )
+    if excluded:
+        print("\nexcluded up front (not mutated): " + ", ".join(f"{n} in {why}s" for why, n in sorted(excluded.items())))
+    if summary["equivalentByCategory"]:
+        print("equivalent survivors by category: " + ", ".join(f"{c} {n}" for c, n in summary["equivalentByCategory"].items()))
+    survivors = [m for m in mutants if not m.killed and not m.equivalent]
+    print(f"\nsurvivors not marked equivalent ({len(survivors)}):")
+    for m in survivors:
+        print(f"  {m.module}:{m.line} {m.function} {m.operator} #{m.occurrence}: {first_added_line(m.diff)}")
+        print(f"      key {m.key}")
+    if stale:
+        print(f"\nmarked equivalent in {EQUIVALENT_FILE.name} but killed ({len(stale)}): remove them")
+        for m in stale:
+            print(f"  {m.key}")
+
+
+def write_report(path: Path, mutants: list[Mutant], excluded: dict[str, int], full_set: bool, args, partial: bool = False) -> None:
+    tested = [m for m in mutants if m.killed is not None]
+    document = {
+        "summary": summarise(tested),
+        "excludedUpFront": excluded,
+        "fullSet": full_set and not partial,
+        "partial": partial,
+        "sample": args.sample,
+        "seed": args.seed,
+        "mutants": [{**asdict(m), "key": m.key} for m in mutants],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a deterministic random sample of this many mutants")
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="parallel conformance runs (default 1)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per conformance run")
     parser.add_argument("--modules", nargs="*", default=LEDGER_MODULES, help="module files under reference/perpspec/")
     parser.add_argument("--vectors", type=Path, default=REPOSITORY / "conformance" / "vectors")
+    parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, help="the equivalent mutants (JSON)")
+    parser.add_argument("--keys", type=Path, help="test only the mutants whose keys this file lists, one a line")
+    parser.add_argument(
+        "--only-survivors", type=Path, metavar="REPORT", help="test only the mutants that survived in an earlier --out report"
+    )
+    parser.add_argument(
+        "--retest-survivors",
+        type=Path,
+        metavar="REPORT",
+        help="mutants an earlier report (even a partial one) found killed count as killed without a run (valid only "
+        "when vectors were added since, none changed); every other mutant is tested",
+    )
+    parser.add_argument("--shuffle", type=int, metavar="SEED", help="test in a seeded random order (a partial report then samples every module)")
+    parser.add_argument("--skip-equivalent", action="store_true", help="do not test mutants marked equivalent")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")
     args = parser.parse_args()
 
+    equivalents = load_equivalents(args.equivalent)
     with tempfile.TemporaryDirectory(prefix="perpspec-mutation-") as scratch:
         scratch_path = Path(scratch)
         enumeration = scratch_path / "enumerate"
         enumeration.mkdir()
         shutil.copytree(REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__"))
-        mutants = enumerate_mutants(enumeration, args.modules)
+        mutants, excluded = enumerate_mutants(enumeration, args.modules)
+        full_set = True
+        for m in mutants:
+            entry = equivalents.get(m.key)
+            m.equivalent = entry.category if entry else ""
         if args.sample is not None and args.sample < len(mutants):
             mutants = sorted(random.Random(args.seed).sample(mutants, args.sample), key=lambda m: (m.module, m.line))
+            full_set = False
+        previous = args.only_survivors or args.retest_survivors
+        to_test = mutants
+        if previous is not None:
+            report = json.loads(previous.read_text(encoding="utf-8"))
+            earlier = {item["key"]: item for item in report["mutants"] if item["killed"] is not None}
+            if args.retest_survivors:
+                for m in mutants:
+                    if m.key in earlier and earlier[m.key]["killed"]:
+                        m.killed, m.carried, m.diff = True, True, earlier[m.key].get("diff", "")
+                gone = sorted(set(earlier) - {m.key for m in mutants})
+                if gone:
+                    print(f"mutation: {len(gone)} mutants of the earlier report no longer exist")
+            else:
+                mutants = [m for m in mutants if m.key in earlier and earlier[m.key]["killed"] is False]
+                full_set = False
+            to_test = [m for m in mutants if not m.carried]
+        if args.keys is not None:
+            wanted = {k.strip() for k in args.keys.read_text(encoding="utf-8").splitlines() if k.strip()}
+            mutants = [m for m in mutants if m.key in wanted]
+            to_test = [m for m in to_test if m.key in wanted]
+            full_set = False
+        if args.shuffle is not None:
+            random.Random(args.shuffle).shuffle(to_test)
+        if args.skip_equivalent:
+            for m in to_test:
+                if m.equivalent:
+                    m.killed = False
+            to_test = [m for m in to_test if not m.equivalent]
+        # The vectors are copied, so regenerating them during a run cannot mix two suites.
+        vectors = scratch_path / "vectors"
+        shutil.copytree(args.vectors.resolve(), vectors)
         workers = []
-        for index in range(args.workers):
+        for index in range(max(args.workers, 1)):
             root = scratch_path / f"worker-{index}"
             root.mkdir()
-            workers.append(Worker(root, args.vectors.resolve(), args.timeout))
-        if not run_conformance(workers[0].copy, args.vectors.resolve(), args.timeout):
+            workers.append(Worker(root, vectors, args.timeout))
+        if not run_conformance(workers[0].copy, vectors, args.timeout):
             sys.exit("mutation: the unmutated reference fails the vectors; fix that first")
-        print(f"mutation: {len(mutants)} mutants of {len(args.modules)} modules, {args.workers} workers", flush=True)
+        print(
+            f"mutation: {len(mutants)} mutants of {len(args.modules)} modules, testing {len(to_test)} "
+            f"with {len(workers)} worker(s)",
+            flush=True,
+        )
         start = time.perf_counter()
         done = 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
-            futures = [pool.submit(workers[i % len(workers)].test, m) for i, m in enumerate(mutants)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(workers)) as pool:
+            futures = [pool.submit(workers[i % len(workers)].test, m) for i, m in enumerate(to_test)]
             for future in concurrent.futures.as_completed(futures):
                 future.result()
                 done += 1
                 if done % 100 == 0:
-                    print(f"  {done}/{len(mutants)} ({time.perf_counter() - start:.0f} s)", flush=True)
+                    print(f"  {done}/{len(to_test)} ({time.perf_counter() - start:.0f} s)", flush=True)
+                if args.out and done % 25 == 0:
+                    # A partial report (untested mutants have "killed": null), so a long run can be read early.
+                    write_report(args.out, mutants, excluded, False, args, partial=True)
+    stale = [m for m in mutants if m.killed and m.equivalent and not m.carried]
     summary = summarise(mutants)
-    survivors = [m for m in mutants if not m.killed]
-    print(f"\n{'module':<36}{'mutants':>9}{'killed':>9}{'rate':>8}")
-    for module, entry in sorted(summary["modules"].items()):
-        rate = 100 * entry["killed"] / entry["mutants"]
-        print(f"{module:<36}{entry['mutants']:>9}{entry['killed']:>9}{rate:>7.1f}%")
-    overall = 100 * summary["killed"] / max(summary["mutants"], 1)
-    print(f"{'all':<36}{summary['mutants']:>9}{summary['killed']:>9}{overall:>7.1f}%")
-    print(f"\nsurvivors ({len(survivors)}):")
-    for m in survivors:
-        first = next((l for l in m.diff.splitlines() if l.startswith("+") and not l.startswith("+++")), "")
-        print(f"  {m.module}:{m.line} {m.function} {m.operator} #{m.occurrence}: {first[1:].strip()}")
+    print_report(summary, mutants, excluded, stale)
     if args.out:
-        args.out.write_text(
-            json.dumps({"summary": summary, "mutants": [asdict(m) for m in mutants]}, indent=2) + "\n",
-            encoding="utf-8",
-        )
-    print(f"\nkill rate {overall:.1f}% ({summary['killed']} of {summary['mutants']}) in {time.perf_counter() - start:.0f} s")
+        write_report(args.out, mutants, excluded, full_set, args)
+    print(
+        f"\n{summary['mutants']} mutants: {summary['killed']} killed, {summary['survived']} survived "
+        f"({summary['equivalent']} equivalent, {summary['unexplained']} not); raw score {summary['raw']:.1f}%, "
+        f"adjusted score {summary['adjusted']:.1f}%; {len(to_test)} tested in {time.perf_counter() - start:.0f} s"
+    )
     return 0
 
 

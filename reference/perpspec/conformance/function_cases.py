@@ -207,6 +207,12 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
                 expect="!OUT_OF_RANGE",
                 **{**base, name: Raw("1" + "0" * MAX_DIGITS)},
             )
+            fc.add(
+                f"{name}-1000-digit-number",
+                f"{name} as a JSON number of exactly {MAX_DIGITS} digits is accepted (CAT-4's implementation limit)",
+                TYPE_RULES,
+                **{**base, name: Raw(-(10**MAX_DIGITS - 1))},
+            )
     first = names[0]
     first_kind = entry.inputs[0][1]
     if not isinstance(first_kind, IntegerListType):
@@ -222,6 +228,12 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
             f"{first} as a decimal string with leading zeros is the same integer (CAT-2)",
             ("CAT-2",),
             **{**base, first: Raw(("-00" + str(-value)) if value < 0 else ("00" + str(value)))},
+        )
+        fc.add(
+            f"{first}-as-negative-one-digit-string",
+            f"{first} as the string \"-7\": a minus sign and one digit is a decimal integer (CAT-2), in range or not (CAT-4)",
+            ("CAT-2", "CAT-4"),
+            **{**base, first: Raw("-7")},
         )
         bad_values = [
             ("fraction", Raw(1.5), "a JSON number with a fraction"),
@@ -329,9 +341,14 @@ def base_to_quote_cases(fc: FunctionCases) -> None:
     fc.add("result-exactly-2-53", "a result of exactly 2^53 is still a JSON number (CAT-3)", ("CAT-3",), 2**53, base_quantums=2**53, atomic_resolution=-6, price_value=1, price_exponent=0)
     fc.add("power-of-ten-at-limit", "e = 4096 is the largest power of ten built (CAT-4)", ("CAT-4",), 10**4096, base_quantums=1, atomic_resolution=4090, price_value=1, price_exponent=0)
     fc.add("power-of-ten-over-limit", "e = 4097 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", base_quantums=1, atomic_resolution=4091, price_value=1, price_exponent=0)
+    # Results of more than 1,000 digits (kept under the 4,300 digits Python's int() reads by default).
+    fc.add("output-of-4000-digits-negative", "a 1,000-digit amount times 10^3000: 4,000 digits, exact (CAT-3)", ("CAT-3",), -(10**1000 - 1) * 10**3000, base_quantums=-(10**1000 - 1), atomic_resolution=2994, price_value=1, price_exponent=0)
+    fc.add("output-of-4000-digits-positive", "(10^999 + 7) * 3 * 10^3000: the zeros inside the digits are kept (CAT-3)", ("CAT-3",), (10**999 + 7) * 3 * 10**3000, base_quantums=10**999 + 7, atomic_resolution=2994, price_value=3, price_exponent=0)
     fc.add("zero-amount-huge-exponent", "0 times any power is 0, even 10^(2^31) (CAT-4, ROUND-7)", ("CAT-4", "ROUND-7"), 0, base_quantums=0, atomic_resolution=2_147_483_647, price_value=5, price_exponent=-7)
     fc.add("power-over-limit-zero-amount", "e = 4097 with a zero amount needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=0, atomic_resolution=4091, price_value=1, price_exponent=0)
     fc.add("power-over-limit-zero-price", "e = 4097 with a zero price needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=5, atomic_resolution=4091, price_value=0, price_exponent=0)
+    fc.add("power-over-limit-coprime-bits", "e = 4097 with amount 1 and price 2: the product is not zero, LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", base_quantums=1, atomic_resolution=4091, price_value=2, price_exponent=0)
+    fc.add("power-over-limit-negative-amount", "e = 4097 with a negative amount is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", base_quantums=-1, atomic_resolution=4091, price_value=1, price_exponent=0)
     fc.add("huge-negative-exponent", "e = -2^32 + 6: a division by a power longer than the value is 0 without building it (ROUND-7)", TRUNC, 0, base_quantums=-(10**40), atomic_resolution=INT32_MIN, price_value=UINT64_MAX, price_exponent=INT32_MIN)
     fc.add("division-by-power-longer-than-value", "e = -50 with a 40-digit value truncates to 0", TRUNC, 0, base_quantums=-(10**39), atomic_resolution=-56, price_value=1, price_exponent=0)
     fc.add("division-by-power-as-long-as-value", "e = -40 with -10^40: exactly -1", TRUNC, -1, base_quantums=-(10**40), atomic_resolution=-46, price_value=1, price_exponent=0)
@@ -372,6 +389,7 @@ def quote_to_base_cases(fc: FunctionCases) -> None:
     fc.add("power-of-ten-over-limit", "-e = 4097 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", quote_quantums=1, atomic_resolution=-4103, price_value=1, price_exponent=0)
     fc.add("zero-amount-huge-exponent", "0 times any power is 0 (CAT-4, ROUND-7)", ("CAT-4", "ROUND-7"), 0, quote_quantums=0, atomic_resolution=-2_147_483_648, price_value=5, price_exponent=0)
     fc.add("power-over-limit-zero-quote", "-e = 4097 with zero quote needs no power: 0 (CAT-4)", ("CAT-4",), 0, quote_quantums=0, atomic_resolution=-4103, price_value=1, price_exponent=0)
+    fc.add("power-over-limit-negative-quote", "-e = 4097 with a negative quote is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", quote_quantums=-1, atomic_resolution=-4103, price_value=1, price_exponent=0)
     fc.add("huge-positive-exponent", "e = 2^32 + 4: the quote divided by a power longer than itself is 0 (ROUND-7)", TRUNC, 0, quote_quantums=-(10**50), atomic_resolution=INT32_MAX, price_value=1, price_exponent=INT32_MAX)
     add_generic_cases(fc, base)
     add_random_cases(
@@ -400,6 +418,8 @@ def fill_quote_cases(fc: FunctionCases) -> None:
     fc.add("power-of-ten-at-limit", "qce 4096 is the largest power built (CAT-4)", ("CAT-4",), 10**4096, subticks=1, base_quantums=1, quantum_conversion_exponent=4096)
     fc.add("power-of-ten-over-limit", "qce 4097 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", subticks=1, base_quantums=1, quantum_conversion_exponent=4097)
     fc.add("power-over-limit-zero", "qce 4097 with a zero size needs no power: 0 (CAT-4)", ("CAT-4",), 0, subticks=1, base_quantums=0, quantum_conversion_exponent=4097)
+    fc.add("power-over-limit-zero-subticks", "qce 4097 with zero subticks needs no power: 0 (CAT-4)", ("CAT-4",), 0, subticks=0, base_quantums=7, quantum_conversion_exponent=4097)
+    fc.add("power-over-limit-coprime-bits", "qce 4097 with subticks 1 and size 2: the product is not zero, LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", subticks=1, base_quantums=2, quantum_conversion_exponent=4097)
     fc.add("qce-int32-minimum", "qce -2^31: 0 without building the power (ROUND-7)", ("ROUND-7",), 0, subticks=UINT64_MAX, base_quantums=UINT64_MAX, quantum_conversion_exponent=INT32_MIN)
     add_generic_cases(fc, base)
     add_random_cases(
@@ -517,9 +537,14 @@ def adjusted_imf_cases(fc: FunctionCases) -> None:
     fc.add("lower-above-upper", "lower > upper is not an error: oi above the lower cap is above the upper, 100%", ("CAT-4",), 1_000_000, initial_margin_ppm=100_000, open_interest_lower_cap=10, open_interest_upper_cap=5, open_interest_notional=11)
     fc.add("lower-above-upper-below-both", "lower > upper with oi below both: the tier's fraction", ("CAT-4",), 100_000, initial_margin_ppm=100_000, open_interest_lower_cap=10, open_interest_upper_cap=5, open_interest_notional=3)
     fc.add("lower-equals-upper", "lower = upper: oi at the cap is the tier's fraction, one above is 100%", (), 1_000_000, initial_margin_ppm=100_000, open_interest_lower_cap=10, open_interest_upper_cap=10, open_interest_notional=11)
+    fc.add("lower-equals-upper-at-cap", "lower = upper = oi: at the lower cap, the tier's fraction", (), 100_000, initial_margin_ppm=100_000, open_interest_lower_cap=10, open_interest_upper_cap=10, open_interest_notional=10)
+    fc.add("lower-above-upper-at-lower", "lower > upper with oi at the lower cap: the tier's fraction", ("CAT-4",), 100_000, initial_margin_ppm=100_000, open_interest_lower_cap=10, open_interest_upper_cap=5, open_interest_notional=10)
     fc.add("imf-above-100-percent-scaled", "an IMF above 100% between the caps is INVALID_ARGUMENT (Go panics) (CAT-4)", ("CAT-4",), "!INVALID_ARGUMENT", **{**base, "initial_margin_ppm": 1_000_001})
     fc.add("imf-above-100-percent-below-caps", "an IMF above 100% below the lower cap is returned as is (CAT-4)", ("CAT-4",), 2_000_000, **{**base, "initial_margin_ppm": 2_000_000, "open_interest_notional": 0})
     fc.add("imf-above-100-percent-above-caps", "an IMF above 100% at the upper cap gives 100% (CAT-4)", ("CAT-4",), 1_000_000, **{**base, "initial_margin_ppm": 2_000_000, "open_interest_notional": SMALL_CAP["open_interest_upper_cap"]})
+    fc.add("imf-above-100-percent-at-lower-cap", "an IMF above 100% exactly at the lower cap is returned as is, no error (CAT-4)", ("CAT-4",), 2_000_000, **{**base, "initial_margin_ppm": 2_000_000, "open_interest_notional": SMALL_CAP["open_interest_lower_cap"]})
+    fc.add("imf-above-100-percent-beyond-caps", "an IMF above 100% above the upper cap gives 100%, no error (CAT-4)", ("CAT-4",), 1_000_000, **{**base, "initial_margin_ppm": 2_000_000, "open_interest_notional": SMALL_CAP["open_interest_upper_cap"] + 1})
+    fc.add("imf-above-100-percent-lower-above-upper", "an IMF above 100% with lower > upper and oi above the lower cap: 100%, no error (CAT-4)", ("CAT-4",), 1_000_000, initial_margin_ppm=2_000_000, open_interest_lower_cap=10, open_interest_upper_cap=5, open_interest_notional=11)
     fc.add("imf-above-100-percent-scaling-off", "an IMF above 100% with scaling off is returned as is (CAT-4)", ("CAT-4",), UINT32_MAX, initial_margin_ppm=UINT32_MAX, open_interest_lower_cap=0, open_interest_upper_cap=0, open_interest_notional=5)
     fc.add("imf-100-percent-scaled", "an IMF of exactly 100% scales to 100%", (), 1_000_000, **{**base, "initial_margin_ppm": 1_000_000})
     fc.add("imf-zero-scaled", "IMF 0 between caps: floor(1e6 * 1 / 3) = 333333", ("ROUND-3",), 333_333, initial_margin_ppm=0, open_interest_lower_cap=0, open_interest_upper_cap=3, open_interest_notional=1)
@@ -550,6 +575,7 @@ def initial_margin_cases(fc: FunctionCases) -> None:
     fc.add("scaled-between-caps", "small-cap halfway between caps: 55% of 1e6 = 550000", ("MARGIN-1",), 550_000, notional_quote_quantums=1_000_000, initial_margin_ppm=100_000, open_interest_notional=35_000_000_000_000, **SMALL_CAP)
     fc.add("scaled-above-caps", "above the upper cap: 100% of the notional", ("MARGIN-1",), 123_456_789, notional_quote_quantums=123_456_789, initial_margin_ppm=100_000, open_interest_notional=60_000_000_000_000, **SMALL_CAP)
     fc.add("imf-above-100-percent-scaled", "an IMF above 100% between the caps is INVALID_ARGUMENT (CAT-4)", ("CAT-4",), "!INVALID_ARGUMENT", notional_quote_quantums=1, initial_margin_ppm=1_500_000, open_interest_notional=35_000_000_000_000, **SMALL_CAP)
+    fc.add("imf-above-100-percent-beyond-caps", "an IMF above 100% above the upper cap: 100% of the notional, no error (CAT-4)", ("CAT-4",), 10, notional_quote_quantums=10, initial_margin_ppm=1_500_000, open_interest_notional=50_000_000_000_001, **SMALL_CAP)
     fc.add("imf-above-100-percent-unscaled", "an IMF above 100% with scaling off is applied as is: 150% of 10", ("CAT-4",), 15, notional_quote_quantums=10, initial_margin_ppm=1_500_000, open_interest_lower_cap=0, open_interest_upper_cap=0, open_interest_notional=0)
     fc.add("huge-notional", "a notional beyond 2^64 at 2%", ("ROUND-6",), 2 * 10**38, **{**base, "notional_quote_quantums": 10**40})
     add_generic_cases(fc, base)
@@ -598,6 +624,8 @@ def margin_requirements_cases(fc: FunctionCases) -> None:
     fc.add("eth-step", "one ETH step: notional 1811985, IMR ceil(36239.7) = 36240, MMR ceil(21744.0) = 21744", ("ROUND-4", "ROUND-6"), {"imr": 36_240, "mmr": 21_744}, position_quantums=10**6, **ETH, initial_margin_ppm=20_000, maintenance_fraction_ppm=600_000, open_interest_base_quantums=10**6, open_interest_lower_cap=0, open_interest_upper_cap=0)
     # MMR is the fraction of the ceiled unscaled IMR: notional 1: base IMR ceil(0.1) = 1; MMR ceil(0.5) = 1
     fc.add("ceil-of-ceil", "notional 1 at 10%/50%: base IMR ceil(0.1) = 1, MMR ceil(0.5) = 1 (MARGIN-3)", ("ROUND-4",), {"imr": 1, "mmr": 1}, position_quantums=1, atomic_resolution=-6, price_value=1, price_exponent=0, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=1, open_interest_lower_cap=0, open_interest_upper_cap=0)
+    # a short of one quantum: notional |-1| * 1 * 10^6 = 1e6; IMR 10% = 100000, MMR ceil(100000 * 50%) = 50000
+    fc.add("short-of-one-quantum", "a short of one quantum needs the same margin as a long of one (MARGIN-2, MARGIN-3)", (), {"imr": 100_000, "mmr": 50_000}, position_quantums=-1, atomic_resolution=0, price_value=1, price_exponent=0, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=0, open_interest_lower_cap=0, open_interest_upper_cap=0)
     # SOL: open interest between the caps raises IMR but not MMR
     sol_oi = 14_889_000_000_000  # base quantums: about 35e12 quote quantums (35M USDC) at the genesis price
     fc.add("sol-open-interest-scaled", "SOL with open interest between the small-cap caps: IMR scaled, MMR not (MARGIN-1, MARGIN-3)", ("MARGIN-1",), position_quantums=10**9, **SOL, initial_margin_ppm=100_000, maintenance_fraction_ppm=500_000, open_interest_base_quantums=sol_oi, **SMALL_CAP)
@@ -608,6 +636,9 @@ def margin_requirements_cases(fc: FunctionCases) -> None:
     fc.add("power-over-limit-zero-price", "e = 4097 with a zero price needs no power (CAT-4)", ("CAT-4",), {"imr": 0, "mmr": 0}, **{**base, "atomic_resolution": 4091, "price_exponent": 0, "price_value": 0})
     fc.add("power-over-limit-zero-position-and-oi", "e = 4097 with no position and no open interest (CAT-4)", ("CAT-4",), {"imr": 0, "mmr": 0}, **{**base, "atomic_resolution": 4091, "price_exponent": 0, "position_quantums": 0, "open_interest_base_quantums": 0})
     fc.add("power-over-limit-zero-position-only", "e = 4097 with open interest but no position still needs the power (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", **{**base, "atomic_resolution": 4091, "price_exponent": 0, "position_quantums": 0})
+    fc.add("power-over-limit-position-only", "e = 4097 with a position but no open interest needs the power (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", **{**base, "atomic_resolution": 4091, "price_exponent": 0, "position_quantums": 1, "open_interest_base_quantums": 0})
+    fc.add("power-over-limit-short-only", "e = 4097 with a short position and no open interest needs the power (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", **{**base, "atomic_resolution": 4091, "price_exponent": 0, "position_quantums": -1, "open_interest_base_quantums": 0})
+    fc.add("power-over-limit-negative-open-interest-only", "e = 4097 with a negative open interest and no position needs the power (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", **{**base, "atomic_resolution": 4091, "price_exponent": 0, "position_quantums": 0, "open_interest_base_quantums": -1})
     fc.add("huge-position", "a position beyond 2^64", ("ROUND-4", "ROUND-6"), **{**base, "position_quantums": -(10**30)})
     add_generic_cases(fc, base)
 
@@ -636,6 +667,10 @@ def net_notional_cases(fc: FunctionCases) -> None:
     fc.add("tiny-short", "a short worth -0.999999999 of a quantum is 0, not -1", TRUNC, 0, **{**BTC, "position_quantums": -1, "price_value": 999_999_999})
     fc.add("zero-price", "a zero price values a position at 0", (), 0, **{**base, "price_value": 0})
     fc.add("power-over-limit", "e = 4097 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", position_quantums=1, atomic_resolution=4091, price_value=1, price_exponent=0)
+    fc.add("power-over-limit-zero-price", "e = 4097 with a zero price needs no power: 0 (CAT-4)", ("CAT-4",), 0, position_quantums=5, atomic_resolution=4091, price_value=0, price_exponent=0)
+    fc.add("power-over-limit-zero-position", "e = 4097 with no position needs no power: 0 (CAT-4)", ("CAT-4",), 0, position_quantums=0, atomic_resolution=4091, price_value=5, price_exponent=0)
+    fc.add("power-over-limit-coprime-bits", "e = 4097 with position 1 and price 2 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", position_quantums=1, atomic_resolution=4091, price_value=2, price_exponent=0)
+    fc.add("power-over-limit-short", "e = 4097 with a short position is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", position_quantums=-1, atomic_resolution=4091, price_value=1, price_exponent=0)
     add_generic_cases(fc, base)
     add_random_cases(
         fc,
@@ -674,6 +709,11 @@ def risk_compare_cases(fc: FunctionCases) -> None:
     fc.add("both-mmr-zero-more-nc-safer", "no margin: more NC is safer", (), -1, first_nc=8, first_mmr=0, second_nc=7, second_mmr=0)
     fc.add("one-mmr-zero", "first has MMR 0 with positive NC: nc2*0 - nc1*mmr2 < 0, so safer", (), -1, first_nc=5, first_mmr=0, second_nc=100, second_mmr=10)
     fc.add("one-mmr-zero-negative-nc", "first has MMR 0 with negative NC: 0 - (-5 * 10) > 0, riskier", (), 1, first_nc=-5, first_mmr=0, second_nc=100, second_mmr=10)
+    fc.add("first-no-margin-no-nc", "first has MMR 0 and NC 0: the ratios tie (0 = 0), and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=0, second_nc=5, second_mmr=10)
+    fc.add("second-no-margin-no-nc", "second has MMR 0 and NC 0: the ratios tie, and the first's larger MMR is riskier: 1", (), 1, first_nc=5, first_mmr=10, second_nc=0, second_mmr=0)
+    fc.add("cross-products-differ-by-one", "NC2 * MMR1 - NC1 * MMR2 = 1 * 1 - 0 * 1 = 1: the first is riskier", (), 1, first_nc=0, first_mmr=1, second_nc=1, second_mmr=1)
+    fc.add("first-negative-mmr-tie", "NC 0 on both sides, MMRs -5 and 0: the ratios tie and the larger MMR, the second's, is riskier: -1", (), -1, first_nc=0, first_mmr=-5, second_nc=0, second_mmr=0)
+    fc.add("second-negative-mmr-tie", "NC 0 on both sides, MMRs 0 and -5: the ratios tie and the first's larger MMR is riskier: 1", (), 1, first_nc=0, first_mmr=0, second_nc=0, second_mmr=-5)
     fc.add("zero-nc-ties-on-mmr", "both NC 0: ratios tie, the larger MMR is riskier", (), -1, first_nc=0, first_mmr=5, second_nc=0, second_mmr=10)
     fc.add("negative-nc-both", "negative NC on both: -10/10 vs -5/10, the first is riskier", (), 1, first_nc=-10, first_mmr=10, second_nc=-5, second_mmr=10)
     fc.add("huge", "cross products beyond 2^128", (), -1, first_nc=10**40 + 1, first_mmr=10**30, second_nc=10**40, second_mmr=10**30)

@@ -34,7 +34,7 @@ from perpspec.simulation import account
 from perpspec.state import SubaccountId
 from perpspec.subaccounts import get_subaccount, get_subaccount_risk
 from perpspec.transition import apply_json, full_state_bytes, get_touched_subaccounts
-from perpspec.units import INT64_MAX, UINT64_MAX
+from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
 
 AUTHORITY = GOVERNANCE_AUTHORITY
 ALICE = account("alice")
@@ -42,6 +42,8 @@ BOB = account("bob")
 CAROL = account("carol")
 DAVE = account("dave")
 MALLORY = account("mallory")
+LOW = account("low243")
+"""An address that sorts before the authority's (dydx100... < dydx10d...), as every other named account sorts after it."""
 BTC, ETH, SOL = 0, 1, 5
 ONE_BTC = 10**10
 OK = "ok"
@@ -354,6 +356,11 @@ def signers() -> Scenario:
     s.step("a transfer signed by someone other than the sender's owner", transfer(MALLORY, sub(ALICE), sub(MALLORY), 5), errors.Unauthorized.code)
     s.step("a price update not signed by the authority", update_prices(ALICE, [(0, three)]), errors.Unauthorized.code)
     s.step("a block not signed by the authority", advance_block(ALICE, s.height + 1, t + 1), errors.Unauthorized.code)
+    s.step("a price update signed by an address that sorts before the authority's", update_prices(LOW, [(0, three)]), errors.Unauthorized.code)
+    s.step("a block signed by an address that sorts before the authority's", advance_block(LOW, s.height + 1, t + 1), errors.Unauthorized.code)
+    s.step("a withdrawal signed by an address that sorts before the owner's", withdraw(LOW, sub(ALICE), 5), errors.Unauthorized.code)
+    s.step("a transfer signed by an address that sorts before the sender's owner", transfer(LOW, sub(ALICE), sub(BOB), 5), errors.Unauthorized.code)
+    s.step("a deposit signed by an address that sorts before its sender", deposit(LOW, sub(ALICE), 5, sender=ALICE), errors.Unauthorized.code)
     s.step("the authority's price update", update_prices(AUTHORITY, [(0, three)]), OK)
     s.step("the authority's block", advance_block(AUTHORITY, s.height + 1, t + 1), OK)
     s.step("the owner's withdrawal", withdraw(ALICE, sub(ALICE), 5), OK)
@@ -404,6 +411,8 @@ def gating_negative_tnc() -> Scenario:
     s.step("block 51", s.next_block(), OK)
     s.step("open at block 51", withdraw(ALICE, sub(ALICE), 1), OK)
     s.step("transfers too", transfer(ALICE, sub(ALICE), sub(BOB), 1), OK)
+    s.step("block 52", s.next_block(), OK)
+    s.step("still open 51 blocks after", withdraw(ALICE, sub(ALICE), 1), OK)
     return s
 
 
@@ -469,6 +478,7 @@ def price_updates() -> Scenario:
     s.step("a negative timestamp", update_prices(AUTHORITY, [(BTC, good[:2] + [("z", 2_950_000_000, -1)])]), errors.InvalidField.code, ["TX-5"])
     s.step("an empty source name", update_prices(AUTHORITY, [(BTC, good[:2] + [("", 2_950_000_000, t)])]), errors.InvalidField.code, ["TX-5"])
     prices("an update of no markets is accepted and reports nothing", update_prices(AUTHORITY, []), [])
+    prices("a source stamped at unix time 0 is well-formed, and stale", update_prices(AUTHORITY, [(BTC, good[:2] + [("z", 2_950_000_000, 0)])]), ['INSUFFICIENT_SOURCES'], ["PRICE-2", "TX-5"])
     prices("the well-formed update after the errors", update_prices(AUTHORITY, [(BTC, good)]), ['UPDATED'])
     s.step("a later block: sources stamped at the old block time are now 40 s old", s.next_block(40), OK)
     prices("all three stale: insufficient", update_prices(AUTHORITY, [(BTC, [("a", 1_000_000_000, t), ("b", 1_000_000_000, t), ("c", 1_000_000_000, t)])]), ['INSUFFICIENT_SOURCES'], ["PRICE-2", "PRICE-3"])
@@ -534,6 +544,25 @@ def still_undercollateralized() -> Scenario:
     return s
 
 
+def margin_of_one_quantum() -> Scenario:
+    # ERIN long one ETH base quantum: notional trunc(1 * 1_811_985_252 * 10^-9) = 1; IMR ceil(1 * 2%) = 1,
+    # MMR ceil(1 * 60%) = 1. With -5 USDC her NC is -4 < IMR 1: under-collateralized with an MMR of exactly 1.
+    erin, frank = account("erin"), account("frank")
+    s = Scenario(
+        "margin-of-one-quantum",
+        "An account whose maintenance margin is exactly one quantum, below its initial margin: it may deposit (NC rises, MMR unchanged), not withdraw.",
+        ["SUB-8", "SUB-7", "MARGIN-2", "MARGIN-3", "MARGIN-4", "MARGIN-7"],
+        ["SOLV-1", "ATOM-1"],
+        make_genesis([subaccount_entry(erin, 0, -5, [(ETH, 1)]), subaccount_entry(frank, 0, 1_000_000, [(ETH, -1)])]),
+    )
+    risk = s.risk(erin)
+    assert (risk.nc, risk.imr, risk.mmr) == (-4, 1, 1)
+    s.step("ERIN deposits one quantum: NC -3, still under IMR, allowed", deposit(erin, sub(erin), 1), OK)
+    s.step("ERIN withdraws one quantum: STILL_UNDERCOLLATERALIZED", withdraw(erin, sub(erin), 1), errors.StillUndercollateralized.code)
+    s.step("FRANK sends ERIN 10: she reaches NC 7 >= IMR 1", transfer(frank, sub(frank), sub(erin), 10), OK)
+    return s
+
+
 def funding() -> Scenario:
     # BTC index 1_234_567; ETH index -500. ALICE long 10_000_001 BTC quantums at index 1_000_000, short 3 ETH steps at 0.
     # ALICE BTC: -(1_234_567 - 1_000_000) * 10_000_001 = -2_345_670_234_567 ppm
@@ -592,6 +621,32 @@ def funding_recipient() -> Scenario:
     return s
 
 
+def funding_one_ppm() -> Scenario:
+    # BTC index 1: ALICE long 1 @0 pays 1 ppm -> floor(-1 / 1e6) = -1; BOB short 1 @0 receives 1 ppm -> floor = 0.
+    # ETH index 999_999: CAROL short 1 @0 receives 999_999 ppm -> 0; DAVE long 1 @0 pays 999_999 ppm -> -1.
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, 100, [(BTC, 1)]),
+            subaccount_entry(BOB, 0, 100, [(BTC, -1)]),
+            subaccount_entry(CAROL, 0, 100, [(ETH, -1)]),
+            subaccount_entry(DAVE, 0, 100, [(ETH, 1)]),
+        ]
+    )
+    perpetual_json(genesis, BTC)["fundingIndex"] = "1"
+    perpetual_json(genesis, ETH)["fundingIndex"] = "999999"
+    s = Scenario(
+        "funding-settlement-fractions",
+        "Settlements of 1 and 999,999 ppm of a quote quantum: a payer pays a whole quantum, a receiver gets nothing (FUND-2 floors once per subaccount).",
+        ["FUND-1", "FUND-2", "FUND-3"],
+        ["CONS-1", "CONS-2"],
+        genesis,
+    )
+    for name, owner in (("ALICE, paying 1 ppm, pays 1", ALICE), ("BOB, receiving 1 ppm, gets 0", BOB), ("CAROL, receiving 999999 ppm, gets 0", CAROL), ("DAVE, paying 999999 ppm, pays 1", DAVE)):
+        s.step(name, deposit(owner, sub(owner), 1), OK)
+    assert s.state.funding_pool_balance == 2
+    return s
+
+
 def decoding() -> Scenario:
     s = Scenario(
         "message-decoding",
@@ -634,6 +689,7 @@ def decoding() -> Scenario:
         ("assetId as a boolean", {**base, "assetId": True}, E.InvalidField.code),
         ("a block height beyond uint32", advance_block(AUTHORITY, 2**32, t + 1), E.InvalidField.code),
         ("a block time as a fraction", {**advance_block(AUTHORITY, 2, t + 1), "time": 1.5}, E.InvalidField.code),
+        ("a negative block time", advance_block(AUTHORITY, 2, -1), E.InvalidField.code),
         ("marketUpdates that is not a list", {**update_prices(AUTHORITY, []), "marketUpdates": {}}, E.InvalidField.code),
         ("sourcePrices that is not a list", update_prices(AUTHORITY, [(0, [])]) | {"marketUpdates": [{"marketId": 0, "sourcePrices": "a"}]}, E.InvalidField.code),
         ("a bech32 address with a bad checksum", {**base, "recipient": sub(bad_checksum)}, E.InvalidAddress.code),
@@ -659,6 +715,133 @@ def decoding() -> Scenario:
         s.step(description, message, code, show=[sub(ALICE)])
     s.step("2^64 - 1 is the largest uint64 and is accepted", {**base, "quantums": str(UINT64_MAX)}, OK)
     s.step("leading zeros are still a decimal integer", deposit(ALICE, sub(ALICE), "0000100"), OK)
+    s.step("400 characters of leading zeros and digits are one decimal integer, 250", deposit(ALICE, sub(ALICE), "0" * 397 + "250"), OK, ["TX-5"])
+    s.step("the decimal string -0 is zero: asset 0, USDC", {**base, "assetId": "-0"}, OK, ["TX-5"])
+    s.step("quantums -0 are zero: INVALID_TRANSFER_AMOUNT", {**base, "quantums": "-0"}, E.InvalidTransferAmount.code, ["TX-5", "SUB-11"])
+    s.step("subaccount number -0 is number 0", {**base, "recipient": sub(ALICE, "-0")}, OK, ["TX-5", "SUB-1"])
+    return s
+
+
+# --- genesis extremes -----------------------------------------------------------------------
+
+HUGE = 10**400 - 1
+"""The largest magnitude of 400 decimal digits: genesis balances, sizes and indexes are unbounded (SUB-2)."""
+
+
+def extreme_parameters(genesis: dict) -> dict:
+    """Add a tier, market, perpetual and clob pairs at the lowest and at the highest value of every field (GEN-2); one name is not ASCII (CODEC-2 escapes it)."""
+    genesis["liquidityTiers"] += [
+        {"id": 7, "name": "", "initialMarginPpm": 0, "maintenanceFractionPpm": 0, "impactNotional": "1", "openInterestLowerCap": "0", "openInterestUpperCap": "0"},
+        {
+            "id": UINT32_MAX,
+            "name": "Highest",
+            "initialMarginPpm": 1_000_000,
+            "maintenanceFractionPpm": 1_000_000,
+            "impactNotional": str(UINT64_MAX),
+            "openInterestLowerCap": str(UINT64_MAX),
+            "openInterestUpperCap": str(UINT64_MAX),
+        },
+    ]
+    genesis["marketParams"] += [
+        {"id": 7, "pair": "LOW-USD \u00e9\u20ac", "exponent": -100, "minExchanges": 1, "minPriceChangePpm": 1, "maxSourceAgeSeconds": 0},
+        {"id": UINT32_MAX, "pair": "HIGH-USD", "exponent": 100, "minExchanges": UINT32_MAX, "minPriceChangePpm": 9_999, "maxSourceAgeSeconds": str(INT64_MAX)},
+    ]
+    genesis["marketPrices"] += [
+        {"id": 7, "exponent": -100, "price": "0"},
+        {"id": UINT32_MAX, "exponent": 100, "price": str(UINT64_MAX)},
+    ]
+    cross = "PERPETUAL_MARKET_TYPE_CROSS"
+    genesis["perpetuals"] += [
+        {
+            "params": {"id": 7, "ticker": "LOW-USD", "marketId": 7, "atomicResolution": -100, "defaultFundingPpm": INT32_MIN, "liquidityTier": 7, "marketType": cross},
+            "fundingIndex": str(-HUGE),
+        },
+        {
+            "params": {"id": UINT32_MAX, "ticker": "HIGH-USD", "marketId": UINT32_MAX, "atomicResolution": 100, "defaultFundingPpm": INT32_MAX, "liquidityTier": UINT32_MAX, "marketType": cross},
+            "fundingIndex": str(HUGE),
+        },
+    ]
+    # Every status the protocol supports (CLOB-1); PAUSED, CANCEL_ONLY and POST_ONLY are rejected at genesis.
+    statuses = ["STATUS_INITIALIZING", "STATUS_FINAL_SETTLEMENT", "STATUS_ACTIVE", "STATUS_INITIALIZING", "STATUS_FINAL_SETTLEMENT"]
+    genesis["clobPairs"] += [
+        {"id": 7, "perpetualClobMetadata": {"perpetualId": 7}, "stepBaseQuantums": "1", "subticksPerTick": 1, "quantumConversionExponent": -100, "status": statuses[0]},
+        {"id": UINT32_MAX, "perpetualClobMetadata": {"perpetualId": UINT32_MAX}, "stepBaseQuantums": str(UINT64_MAX), "subticksPerTick": UINT32_MAX, "quantumConversionExponent": 100, "status": statuses[1]},
+    ] + [
+        {"id": 8 + i, "perpetualClobMetadata": {"perpetualId": 7}, "stepBaseQuantums": "10", "subticksPerTick": 10, "quantumConversionExponent": 0, "status": status}
+        for i, status in enumerate(statuses[2:])
+    ]
+    return genesis
+
+
+def genesis_extremes() -> Scenario:
+    # USDC held: HUGE - 10^399 + 1_000_000 (CAROL) + 1_000_000 (DAVE) + insurance 1_000_001 + fees 20_002 + pool -3;
+    # totalDeposited = held + totalWithdrawn 5_000 (INV-1).
+    subaccounts = [
+        subaccount_entry(ALICE, 127, HUGE),
+        subaccount_entry(BOB, 0, -(10**399)),
+        subaccount_entry(CAROL, 0, 1_000_000, [(BTC, ONE_BTC, -HUGE), (ETH, 1), (7, 3, 5)]),
+        subaccount_entry(DAVE, 0, 1_000_000, [(BTC, -ONE_BTC, HUGE), (ETH, -1), (7, -3, -5)]),
+    ]
+    held = HUGE - 10**399 + 2_000_000 + 1_000_001 + 20_002 - 3
+    genesis = extreme_parameters(
+        make_genesis(
+            subaccounts,
+            blockHeight=1_000,
+            insuranceFundBalance="1000001",
+            feeCollectorBalance="20002",
+            fundingPoolBalance="-3",
+            totalWithdrawn="5000",
+            totalDeposited=str(held + 5_000),
+            negativeTncSubaccountSeenAtBlock=0,
+            lastChainOutageAtBlock=1_000,
+        )
+    )
+    s = Scenario(
+        "genesis-extremes",
+        "A genesis with every parameter at its lowest and highest valid value, 400-digit balances and funding indexes, positions of one quantum, protocol balances, a withdrawn total and an outage at the genesis height; it loads exactly, and messages act on it.",
+        ["GEN-2", "CODEC-1", "CODEC-3", "INV-1", "SUB-2", "SUB-9", "FUND-2", "PRICE-2", "PRICE-3", "PRICE-5"],
+        ["CONS-1", "DET-1"],
+        genesis,
+    )
+    t = s.time
+    s.step("a deposit into the 400-digit balance", deposit(ALICE, sub(ALICE, 127), 1), OK)
+    s.step("the outage at the genesis height gates withdrawals (SUB-9)", withdraw(ALICE, sub(ALICE, 127), 1), errors.WithdrawalsAndTransfersBlocked.code)
+    # CAROL: BTC -(0 - (-HUGE)) * 1e10 and LOW -(-HUGE - 5) * 3 ppm; DAVE the mirror: huge payments both ways.
+    s.step("CAROL's first touch settles funding against 400-digit indexes", deposit(CAROL, sub(CAROL), 1), OK)
+    s.step("DAVE's likewise", deposit(DAVE, sub(DAVE), 1), OK)
+    s.step("a market needing one source, zero seconds old at most: a source at block time counts", update_prices(AUTHORITY, [(7, [("a", 5, t)])]), OK, ["PRICE-2", "PRICE-3"])
+    s.step("one second old is stale at a maximum age of 0", update_prices(AUTHORITY, [(7, [("a", 6, t - 1)])]), OK, ["PRICE-2"])
+    s.step("a market needing 2^32 - 1 sources", update_prices(AUTHORITY, [(UINT32_MAX, [("a", 1, t)])]), OK, ["PRICE-3"])
+    s.step("the next block", s.next_block(), OK, show=[sub(ALICE, 127), sub(BOB), sub(CAROL), sub(DAVE)])
+    return s
+
+
+def genesis_last_block() -> Scenario:
+    s = Scenario(
+        "genesis-last-block",
+        "A genesis at the last uint32 height and the last int64 time: no block can follow; a gating block at the genesis height.",
+        ["GEN-2", "BLOCK-1", "SUB-9", "TX-5"],
+        ["DET-1"],
+        make_genesis([subaccount_entry(ALICE, 0, 10)], blockHeight=UINT32_MAX, blockTime=str(INT64_MAX), negativeTncSubaccountSeenAtBlock=UINT32_MAX),
+    )
+    s.step("height 2^32 is not a uint32", advance_block(AUTHORITY, UINT32_MAX + 1, INT64_MAX), errors.InvalidField.code)
+    s.step("the same height", advance_block(AUTHORITY, UINT32_MAX, INT64_MAX), errors.InvalidBlockHeight.code)
+    s.step("gated by the negative-TNC block at the genesis height", withdraw(ALICE, sub(ALICE), 1), errors.WithdrawalsAndTransfersBlocked.code)
+    s.step("deposits still go through", deposit(ALICE, sub(ALICE), 1), OK)
+    return s
+
+
+def genesis_first_block() -> Scenario:
+    s = Scenario(
+        "genesis-block-zero",
+        "A genesis at height 0 and unix time 0 with an outage recorded at block 0 (the lowest valid values); the first block is height 1.",
+        ["GEN-2", "BLOCK-1", "BLOCK-2"],
+        ["DET-1"],
+        make_genesis(blockHeight=0, blockTime="0", lastChainOutageAtBlock=0),
+    )
+    s.step("time 0 is a well-formed int64 but not after the genesis time 0", advance_block(AUTHORITY, 1, 0), errors.InvalidBlockTime.code, ["TX-5"])
+    s.step("height 1 at time 299: no outage", advance_block(AUTHORITY, 1, 299), OK)
+    s.step("height 2 at time 599: an outage of 300 s", advance_block(AUTHORITY, 2, 599), OK)
     return s
 
 
@@ -675,9 +858,14 @@ SCENARIOS = [
     price_updates,
     price_moves_margin,
     still_undercollateralized,
+    margin_of_one_quantum,
     funding,
     funding_recipient,
+    funding_one_ppm,
     decoding,
+    genesis_extremes,
+    genesis_last_block,
+    genesis_first_block,
 ]
 
 
