@@ -37,9 +37,14 @@ def results():
     return {result.check: result for result in st.run_scenario_trace_validation(quick=True, repository=REPOSITORY)}
 
 
+BEYOND_TLC = {"genesis-extremes", "genesis-last-block"}
+"""Scenarios whose ids or heights exceed TLC's 32-bit integers: named in the result, not modelled."""
+
+
 @pytest.fixture(scope="module")
 def scenario_traces():
-    return {t.name: t for t in (st.record_vector(d) for d in st.vector_documents(VECTORS, "ledger"))}
+    documents = [d for d in st.vector_documents(VECTORS, "ledger") if d["name"] not in BEYOND_TLC]
+    return {t.name: t for t in (st.record_vector(d) for d in documents)}
 
 
 def check(traces):
@@ -47,14 +52,23 @@ def check(traces):
 
 
 def test_every_ledger_scenario_is_a_behaviour_of_the_full_model(results):
-    """CONS-1, CONS-2, SOLV-1, POS-1, ATOM-1: all 15 ledger scenarios replay in TLC, every state matched."""
+    """
+    CONS-1, CONS-2, SOLV-1, POS-1, ATOM-1: every ledger scenario without orders replays in TLC,
+    every state matched, except the two whose ids or heights exceed TLC's integers, which the
+    result names (and which fail loudly on export, never pass silently).
+    """
     documents = st.vector_documents(VECTORS, "ledger")
-    assert len(documents) == 15
+    assert len(documents) == 20
     assert {d["name"] for d in documents} == {build().name for build in SCENARIOS}
-    states = sum(len(d["steps"]) + 1 for d in documents)
+    for name in BEYOND_TLC:
+        with pytest.raises(st.TooLargeForTlc):
+            st.record_vector(next(d for d in documents if d["name"] == name))
+    modelled = [d for d in documents if d["name"] not in BEYOND_TLC]
+    states = sum(len(d["steps"]) + 1 for d in modelled)
     result = results["LedgerFullTrace ledger vectors"]
     assert result.passed, result.detail
-    assert result.detail == f"15 traces, {states} states matched"
+    assert result.detail.startswith(f"{len(modelled)} traces, {states} states matched; not modelled")
+    assert all(name in result.detail for name in BEYOND_TLC)
     assert result.claims == ("CONS-1", "CONS-2", "SOLV-1", "POS-1", "ATOM-1")
 
 
