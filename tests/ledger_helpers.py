@@ -25,7 +25,6 @@ from perpspec.messages import (  # noqa: E402
     ADVANCE_BLOCK_TYPE,
     DEPOSIT_TYPE,
     TRANSFER_TYPE,
-    UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
 )
 from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
@@ -40,6 +39,7 @@ from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
     SOL,
     make_genesis,
     perpetual_json,
+    update_prices,
     subaccount_entry,
 )
 from perpspec.simulation import account  # noqa: E402
@@ -104,23 +104,6 @@ def transfer(signer: str, sender: dict, recipient: dict, amount: Any) -> dict:
             "assetId": 0,
             "amount": str(amount) if isinstance(amount, int) else amount,
         },
-    }
-
-
-def update_prices(signer: str, markets: Iterable[tuple[int, Iterable[tuple[str, int, int]]]]) -> dict:
-    """``markets``: (market id, [(source, price, timestamp), ...])."""
-    return {
-        "@type": UPDATE_PRICES_TYPE,
-        "signer": signer,
-        "marketUpdates": [
-            {
-                "marketId": market_id,
-                "sourcePrices": [
-                    {"source": name, "price": str(price), "timestamp": str(ts)} for name, price, ts in sources
-                ],
-            }
-            for market_id, sources in markets
-        ],
     }
 
 

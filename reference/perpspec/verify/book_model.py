@@ -56,7 +56,7 @@ from perpspec.state import OrderId, State, SubaccountId
 from perpspec.transition import apply_json
 from perpspec.verify import tlc
 from perpspec.verify.results import MethodResult
-from perpspec.verify.traces import TraceCheck, judge_trace_run
+from perpspec.verify.traces import TraceCheck, TraceMappingError, judge_trace_run, tla_value
 
 CLAIMS = ("CROSS-1", "PRIO-1", "CONS-3")
 SPEC_IDS = ("BOOK-1", "MATCH-1", "MATCH-2", "MATCH-3", "MATCH-5", "MATCH-6", "INV-9")
@@ -79,7 +79,6 @@ DEPOSIT_QUANTUMS = 10_000 * 10**6
 """10,000 USDC per subaccount: far above the margin any of these orders needs."""
 GOOD_TIL_AHEAD = 20
 """Orders and cancels are good until 20 blocks ahead (ORDER-4); no block is advanced."""
-TLC_INT_MAX = 2**31 - 1
 
 ACTIONS = {
     "Place": "TIME_IN_FORCE_UNSPECIFIED",
@@ -95,10 +94,6 @@ REASONS = {
     "POST_ONLY_WOULD_CROSS_MAKER_ORDER": "postonly",
 }
 """``OrderRemoved`` reasons (spec/clob.md) as the model's order statuses."""
-
-
-class TraceMappingError(ValueError):
-    """A reference state outside the model's abstraction (the mapping would not be exact)."""
 
 
 def owner_of(name: str) -> str:
@@ -337,30 +332,6 @@ def record_book_trace(seed: int, steps: int) -> BookTrace:
 
 
 # --- writing the trace ------------------------------------------------------------------
-
-
-def tla_value(value: Any) -> str:
-    """A value as a TLA+ expression: records, tuples, sets, strings, 32-bit integers, booleans."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        if abs(value) > TLC_INT_MAX:
-            raise TraceMappingError(f"{value} does not fit TLC's 32-bit integers")
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (set, frozenset)):
-        return "{" + ", ".join(sorted(tla_value(item) for item in value)) + "}"
-    if isinstance(value, dict):
-        if not value:
-            raise TraceMappingError("TLA+ has no empty record")
-        return "[" + ", ".join(f"{key} |-> {tla_value(item)}" for key, item in value.items()) + "]"
-    if isinstance(value, (list, tuple)):
-        # A sequence of records is written one record a line: SANY's parsing time grows with
-        # the square of a line's length (a 120-message trace on one line a step: 12 s).
-        separator = ",\n  " if any(isinstance(item, dict) for item in value) else ", "
-        return "<<" + separator.join(tla_value(item) for item in value) + ">>"
-    raise TraceMappingError(f"no TLA+ form for {value!r}")
 
 
 def trace_module(trace: BookTrace) -> str:
