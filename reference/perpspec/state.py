@@ -23,9 +23,13 @@ CHAIN_OUTAGE_SECONDS = 300
 """A gap of at least this many seconds between blocks is a chain outage (BLOCK-2)."""
 
 
-@dataclass(frozen=True, order=True)
-class SubaccountId:
-    """A subaccount: its owner's bech32 address and a number 0..127 (SUB-1)."""
+class SubaccountId(NamedTuple):
+    """
+    A subaccount: its owner's bech32 address and a number 0..127 (SUB-1).
+
+    A named tuple, like ``OrderId``: immutable, ordered by owner then number, and hashed
+    by the interpreter itself (ids are hashed several times per message).
+    """
 
     owner: str
     number: int

@@ -75,14 +75,6 @@ class Update:
     usdc_delta: int = 0
     perpetual_deltas: tuple[tuple[int, int], ...] = ()
 
-    def __init__(
-        self, subaccount_id: SubaccountId, usdc_delta: int = 0, perpetual_deltas: tuple[tuple[int, int], ...] = ()
-    ) -> None:
-        # As the dataclass's own __init__, without a frozen class's object.__setattr__ per field
-        fields = self.__dict__
-        fields["subaccount_id"] = subaccount_id
-        fields["usdc_delta"] = usdc_delta
-        fields["perpetual_deltas"] = perpetual_deltas
 
 
 @dataclass
