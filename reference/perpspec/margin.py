@@ -8,24 +8,18 @@ round up (in the protocol's favour); notional values truncate toward zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from perpspec.rounding import ONE_MILLION, is_concrete, both, either, floor_div, mul_ppm_ceil, mul_ppm_floor, select
 from perpspec.units import QUOTE_ATOMIC_RESOLUTION, base_to_quote_quantums
 
 
-@dataclass(frozen=True)
-class Risk:
+class Risk(NamedTuple):
     """Net collateral and margin requirements of a position or a subaccount (MARGIN-5)."""
 
     nc: int
     imr: int
     mmr: int
-
-    def __add__(self, other: "Risk") -> "Risk":
-        return Risk(self.nc + other.nc, self.imr + other.imr, self.mmr + other.mmr)
-
 
 
 def adjusted_initial_margin_ppm(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import icontract
 
@@ -67,14 +67,12 @@ RESULT_ERRORS: dict[UpdateResult, type[errors.ProtocolError]] = {
 }
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """A change to one subaccount: a USDC delta and per-perpetual quantum deltas (SUB-5)."""
 
     subaccount_id: SubaccountId
     usdc_delta: int = 0
     perpetual_deltas: tuple[tuple[int, int], ...] = ()
-
 
 
 @dataclass
