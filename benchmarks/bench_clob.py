@@ -3,6 +3,7 @@ Benchmark of perpspec's order book and matching engine (spec/clob.md, BOOK-3).  
 
     PYTHONPATH=reference python benchmarks/bench_clob.py                  # the default run, a few minutes
     PYTHONPATH=reference python benchmarks/bench_clob.py --depths 1000 --ops 5000 --mem-depth 10000   # quick
+    PYTHONPATH=reference python benchmarks/bench_clob.py --compiled build/compiled   # also the mypyc build
 
 A seeded synthetic order flow on the default genesis's three markets (BTC-USD, ETH-USD,
 SOL-USD) and thousands of funded subaccounts, every message through the real transition
@@ -22,6 +23,10 @@ books.  Printed, each measured in its own subprocess (contracts are fixed at imp
 2. the cost per op (us) and ops/s at each of ``--depths`` resting orders, contracts off;
 3. bytes per resting order (tracemalloc: the growth of traced memory over placing ``--mem-depth``
    resting orders into a fresh state, divided by the resting orders).
+
+With ``--compiled DIR`` (a package made by ``benchmarks/compile_engine.py``), the cost per
+op is measured twice, interpreted and compiled; the compiled package runs with contracts
+off only (compile_engine.py says why), so the off/on comparison stays interpreted.
 
 Timing is wall time (perf_counter) of the timed ops, garbage collector on; the best of
 ``--reps`` runs is printed with the others.  The machine's other load moves absolute figures;
@@ -226,6 +231,7 @@ class Runner:
 
 def measure(depth: int, n_ops: int, seed: int, accounts: int, reps: int, block_every: int) -> dict:
     """One setting in this process: ops/s of the timed ops at this depth (best of reps)."""
+    import perpspec.clob.matching
     from perpspec.contracts import ENABLED
 
     rates = []
@@ -254,7 +260,13 @@ def measure(depth: int, n_ops: int, seed: int, accounts: int, reps: int, block_e
         del runner, setup, preload
         gc.collect()
     return dict(
-        depth=depth, ops=n_ops, contracts=ENABLED, ops_per_s=max(rates), rates=[round(r) for r in rates], **info
+        depth=depth,
+        ops=n_ops,
+        contracts=ENABLED,
+        compiled=not perpspec.clob.matching.__file__.endswith(".py"),
+        ops_per_s=max(rates),
+        rates=[round(r) for r in rates],
+        **info,
     )
 
 
@@ -276,8 +288,11 @@ def memory(depth: int, seed: int, accounts: int) -> dict:
     return {"depth": depth, "resting": resting, "bytes": after - before, "bytes_per_order": (after - before) / resting}
 
 
-def child(args: list[str], contracts: bool) -> dict:
+def child(args: list[str], contracts: bool, compiled: str = "") -> dict:
+    """Run a measurement in its own process; ``compiled`` puts a compiled package first on the path."""
     env = dict(os.environ, PERPSPEC_CONTRACTS="1" if contracts else "0")
+    if compiled:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (compiled, env.get("PYTHONPATH", "")) if p)
     out = subprocess.run([sys.executable, os.path.abspath(__file__), *args], env=env, capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"child {args} failed:\n{out.stderr}")
@@ -297,6 +312,7 @@ def main() -> None:
     ap.add_argument("--mem-depth", type=int, default=100_000)
     ap.add_argument("--child", choices=["measure", "memory"])
     ap.add_argument("--depth", type=int, default=1_000)
+    ap.add_argument("--compiled", default="", help="a package from benchmarks/compile_engine.py: also measure it")
     a = ap.parse_args()
     if a.child == "measure":
         print(json.dumps(measure(a.depth, a.ops, a.seed, a.accounts, a.reps, a.block_every)))
@@ -316,17 +332,21 @@ def main() -> None:
         on = child(args, True)
         print(f"{depth:9,d} {a.onoff_ops:6d} {off['ops_per_s']:10,.0f} {on['ops_per_s']:10,.0f} "
               f"{off['ops_per_s'] / on['ops_per_s']:15.2f}x")
-    print("\n## cost per op by resting orders (contracts off)")
-    print(f"{'resting':>9s} {'ops':>6s} {'ops/s':>10s} {'us/op':>7s} {'vs first':>9s} {'fills':>6s} {'rejected':>8s} "
-          f"{'resting end':>11s} {'build s':>8s}  runs")
-    first = None
-    for depth in [int(x) for x in a.depths.split(",") if x]:
-        args = ["--child", "measure", "--depth", str(depth), "--ops", str(a.ops), "--reps", str(a.reps), *common]
-        r = child(args, False)
-        us = 1e6 / r["ops_per_s"]
-        first = first or us
-        print(f"{depth:9,d} {a.ops:6d} {r['ops_per_s']:10,.0f} {us:7.2f} {us / first:8.2f}x {r['fills']:6d} "
-              f"{r['rejected']:8d} {r['resting_end']:11,d} {r['build_s']:8.1f}  {r['rates']}")
+    for compiled in ["", a.compiled] if a.compiled else [""]:
+        engine = f"compiled (mypyc, {compiled})" if compiled else "interpreted"
+        print(f"\n## cost per op by resting orders (contracts off, {engine})")
+        print(f"{'resting':>9s} {'ops':>6s} {'ops/s':>10s} {'us/op':>7s} {'vs first':>9s} {'fills':>6s} {'rejected':>8s} "
+              f"{'resting end':>11s} {'build s':>8s}  runs")
+        first = None
+        for depth in [int(x) for x in a.depths.split(",") if x]:
+            args = ["--child", "measure", "--depth", str(depth), "--ops", str(a.ops), "--reps", str(a.reps), *common]
+            r = child(args, False, compiled)
+            if r["compiled"] != bool(compiled):
+                raise SystemExit(f"expected the {engine} engine, the child imported the other one")
+            us = 1e6 / r["ops_per_s"]
+            first = first or us
+            print(f"{depth:9,d} {a.ops:6d} {r['ops_per_s']:10,.0f} {us:7.2f} {us / first:8.2f}x {r['fills']:6d} "
+                  f"{r['rejected']:8d} {r['resting_end']:11,d} {r['build_s']:8.1f}  {r['rates']}")
     print("\n## memory (tracemalloc, contracts off)")
     m = child(["--child", "memory", "--depth", str(a.mem_depth), *common], False)
     print(f"{m['resting']:,} resting orders: {m['bytes']:,} bytes traced, "

@@ -63,6 +63,7 @@ DECODE = os.environ.get("PERPSPEC_FLOW_DECODE", "0") not in ("0", "", "off", "fa
 
 
 def version() -> str:
+    import perpspec.clob.matching
     from perpspec.contracts import ENABLED
 
     try:
@@ -71,7 +72,8 @@ def version() -> str:
         v = _v("perpspec")
     except Exception:  # pragma: no cover - run from a checkout
         v = "checkout"
-    return f"perpspec {v}, contracts {'on' if ENABLED else 'off'}, {'JSON decode' if DECODE else 'decoded messages'}"
+    engine = "interpreted" if perpspec.clob.matching.__file__.endswith(".py") else "compiled (mypyc)"
+    return f"perpspec {v}, {engine}, contracts {'on' if ENABLED else 'off'}, {'JSON decode' if DECODE else 'decoded messages'}"
 
 
 def owner_address(owner: int) -> str:
