@@ -440,6 +440,19 @@ def test_first_difference_compares_integers_by_value_and_everything_else_exactly
     assert first_difference({"x": "7"}, {"x": 7}, strict=True) == ("x", "7", 7)
 
 
+def test_integers_beyond_python_default_digit_limit_compare_and_round_trip():
+    """CAT-3: results of more than 4,300 digits are written, read and compared exactly, as numbers or strings."""
+    from perpspec.catalogue import decimal_string, integer_from_decimal
+
+    for value in [0, -1, 10**999, -(10**1000) + 1, (10**999 + 7) * 10**4000, -(3 * 10**6000 + 1)]:
+        text = decimal_string(value)
+        assert integer_from_decimal(text) == value
+    big = decimal_string((10**999 + 7) * 10**4000)
+    assert len(big) == 5_000
+    assert first_difference(big, json.loads(big, parse_int=integer_from_decimal)) is None
+    assert first_difference(big, big[:-1] + "1") == ("", big, big[:-1] + "1")
+
+
 def test_run_conformance_reports_method_results_for_verify():
     """CLAIM-1: run_conformance gives one passing MethodResult per suite, one for the files read and one for byte-identical regeneration (DET-1)."""
     results = run_conformance(None, VECTORS)

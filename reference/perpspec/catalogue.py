@@ -157,6 +157,23 @@ def decimal_string(value: int) -> str:
     return sign + head + "".join(str(chunk).zfill(DIGITS_PER_CHUNK) for chunk in reversed(chunks[:-1]))
 
 
+def integer_from_decimal(text: str) -> int:
+    """
+    The integer a decimal string (an optional ``-`` and ASCII digits) writes, of any length.
+
+    The inverse of ``decimal_string``: ``int()`` refuses more than 4,300 digits by default,
+    so longer strings are read a chunk of 1,000 digits at a time.
+    """
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) <= DIGITS_PER_CHUNK:
+        return int(text)
+    head = len(digits) % DIGITS_PER_CHUNK or DIGITS_PER_CHUNK
+    magnitude = int(digits[:head])
+    for start in range(head, len(digits), DIGITS_PER_CHUNK):
+        magnitude = magnitude * CHUNK + int(digits[start : start + DIGITS_PER_CHUNK])
+    return -magnitude if text.startswith("-") else magnitude
+
+
 def encode_rational(value: Fraction) -> list:
     """A reduced [numerator, denominator] with a positive denominator (CAT-3)."""
     return [encode_integer(value.numerator), encode_integer(value.denominator)]

@@ -12,6 +12,8 @@ import hashlib
 import json
 from typing import Any
 
+from perpspec.catalogue import decimal_string
+
 FORMAT_VERSION = "perpspec conformance format 2"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
@@ -36,7 +38,7 @@ SAFE_INTEGER = 2**53
 
 def encode_int(value: int) -> int | str:
     """A JSON number within 2^53 in magnitude, else a decimal string."""
-    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else str(value)
+    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else decimal_string(value)
 
 
 def file_bytes(document: Any) -> bytes:

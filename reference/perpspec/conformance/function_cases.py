@@ -341,9 +341,10 @@ def base_to_quote_cases(fc: FunctionCases) -> None:
     fc.add("result-exactly-2-53", "a result of exactly 2^53 is still a JSON number (CAT-3)", ("CAT-3",), 2**53, base_quantums=2**53, atomic_resolution=-6, price_value=1, price_exponent=0)
     fc.add("power-of-ten-at-limit", "e = 4096 is the largest power of ten built (CAT-4)", ("CAT-4",), 10**4096, base_quantums=1, atomic_resolution=4090, price_value=1, price_exponent=0)
     fc.add("power-of-ten-over-limit", "e = 4097 is LIMIT_EXCEEDED (CAT-4)", ("CAT-4",), "!LIMIT_EXCEEDED", base_quantums=1, atomic_resolution=4091, price_value=1, price_exponent=0)
-    # Results of more than 1,000 digits (kept under the 4,300 digits Python's int() reads by default).
+    # Results of more than 1,000 digits; one beyond the 4,300 digits Python's int() reads by default.
     fc.add("output-of-4000-digits-negative", "a 1,000-digit amount times 10^3000: 4,000 digits, exact (CAT-3)", ("CAT-3",), -(10**1000 - 1) * 10**3000, base_quantums=-(10**1000 - 1), atomic_resolution=2994, price_value=1, price_exponent=0)
     fc.add("output-of-4000-digits-positive", "(10^999 + 7) * 3 * 10^3000: the zeros inside the digits are kept (CAT-3)", ("CAT-3",), (10**999 + 7) * 3 * 10**3000, base_quantums=10**999 + 7, atomic_resolution=2994, price_value=3, price_exponent=0)
+    fc.add("output-of-5000-digits", "(10^999 + 7) * 10^4000: 5,000 digits, beyond what some parsers read by default (CAT-3)", ("CAT-3",), (10**999 + 7) * 10**4000, base_quantums=10**999 + 7, atomic_resolution=3994, price_value=1, price_exponent=0)
     fc.add("zero-amount-huge-exponent", "0 times any power is 0, even 10^(2^31) (CAT-4, ROUND-7)", ("CAT-4", "ROUND-7"), 0, base_quantums=0, atomic_resolution=2_147_483_647, price_value=5, price_exponent=-7)
     fc.add("power-over-limit-zero-amount", "e = 4097 with a zero amount needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=0, atomic_resolution=4091, price_value=1, price_exponent=0)
     fc.add("power-over-limit-zero-price", "e = 4097 with a zero price needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=5, atomic_resolution=4091, price_value=0, price_exponent=0)

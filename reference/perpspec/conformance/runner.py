@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from perpspec.catalogue import integer_from_decimal
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
 
 ABSENT = "<absent>"
@@ -131,7 +132,9 @@ class AdapterProcess:
                 self.lines.put(None)
                 raise self._died(f"the adapter exited (code {self.process.poll()}) before answering request {request_id}")
             try:
-                answer = json.loads(line, parse_float=JsonFraction, parse_constant=JsonFraction)
+                answer = json.loads(
+                    line, parse_int=integer_from_decimal, parse_float=JsonFraction, parse_constant=JsonFraction
+                )
             except ValueError:
                 raise AdapterFailure(f"the adapter's answer to request {request_id} is not JSON: {line[:200]!r}") from None
             if not isinstance(answer, dict) or answer.get("id") != request_id:
@@ -168,7 +171,7 @@ def _as_integer(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.isascii() and _DECIMAL.match(value):
-        return int(value)
+        return integer_from_decimal(value)
     return None
 
 
