@@ -221,8 +221,8 @@ def test_exclusions_are_reported_not_unread():
 
 def test_wrong_format_version_is_refused(tmp_path):
     """TX-6: a runner refuses vectors of another format version rather than guess."""
-    (tmp_path / "manifest.json").write_text(json.dumps({"format": "perpspec conformance format 3", "files": []}))
-    with pytest.raises(VectorsUnusable, match="format 3"):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "perpspec conformance format 4", "files": []}))
+    with pytest.raises(VectorsUnusable, match="format 4"):
         run_vectors(tmp_path)
 
 

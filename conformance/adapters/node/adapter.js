@@ -14,7 +14,7 @@
 
 const readline = require('readline');
 
-const FORMAT = 'perpspec conformance format 2';
+const FORMAT = 'perpspec conformance format 3';
 
 // ---------------------------------------------------------------------------------------
 // Errors: the catalogue's codes (spec/catalogue.md, CAT-4, CAT-5)

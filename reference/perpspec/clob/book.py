@@ -140,6 +140,8 @@ class ClobState:
     - ``expiring_at_block``: order ids whose orders, fill amounts or cancels may lapse once
       that block ends (ORDER-9); entries are checked against the current record when used.
     - ``expiring_at_time``: a heap of (good-til-block-time, order id) of stateful orders.
+    - ``trade_prices``: per perpetual id, the lowest and highest maker subticks of this
+      block's fills, (min, max); emptied at the end of each block (COND-3).
     - ``next_sequence``: the time-priority counter (BOOK-1).
     """
 
@@ -152,6 +154,7 @@ class ClobState:
     short_term_cancels: dict[OrderId, int] = field(default_factory=dict)
     expiring_at_block: dict[int, list[OrderId]] = field(default_factory=dict)
     expiring_at_time: list[tuple[int, Any]] = field(default_factory=list)
+    trade_prices: dict[int, tuple[int, int]] = field(default_factory=dict)
     next_sequence: int = 0
 
     def book(self, clob_pair_id: int) -> Book:
@@ -160,6 +163,14 @@ class ClobState:
             book = Book()
             self.books[clob_pair_id] = book
         return book
+
+    def record_trade_price(self, perpetual_id: int, subticks: int) -> None:
+        """Widen the perpetual's (min, max) trade price of this block to a fill's subticks (COND-3)."""
+        seen = self.trade_prices.get(perpetual_id)
+        if seen is None:
+            self.trade_prices[perpetual_id] = (subticks, subticks)
+        elif subticks < seen[0] or subticks > seen[1]:
+            self.trade_prices[perpetual_id] = (min(seen[0], subticks), max(seen[1], subticks))
 
     def add_untriggered(self, order: Order) -> None:
         """Keep a conditional order until it triggers, indexing it if it is reduce-only."""

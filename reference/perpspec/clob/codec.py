@@ -79,6 +79,14 @@ def encode_clob(clob: ClobState) -> dict:
             {"orderId": encode_order_id(oid), "goodTilBlock": clob.short_term_cancels[oid]}
             for oid in sorted(clob.short_term_cancels)
         ],
+        "tradePrices": [
+            {
+                "perpetualId": perpetual_id,
+                "minSubticks": str(clob.trade_prices[perpetual_id][0]),
+                "maxSubticks": str(clob.trade_prices[perpetual_id][1]),
+            }
+            for perpetual_id in sorted(clob.trade_prices)
+        ],
     }
 
 
@@ -208,7 +216,9 @@ def decode_volume(value: Any, where: str = "volume") -> VolumeStats:
 def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
     """The clob state; every order is valid, books are not crossed, ids are unique (CLOB-3)."""
     from perpspec.clob.orders import validate_clob_pair_status
-    obj = _object(value, where, {"books", "untriggeredOrders", "fillAmounts", "shortTermCancels"})
+    # tradePrices may be omitted: a genesis usually starts a block with no fills (COND-3)
+    optional = {"tradePrices"} & set(value) if isinstance(value, dict) else set()
+    obj = _object(value, where, {"books", "untriggeredOrders", "fillAmounts", "shortTermCancels"} | optional)
     clob = ClobState()
     seen: set[OrderId] = set()
 
@@ -288,6 +298,15 @@ def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
             raise errors.InvalidGenesis(f"{at}: a duplicate or stateful cancel")
         clob.short_term_cancels[order_id] = _integer(c["goodTilBlock"], at, state.block_height, UINT32_MAX)
         clob.expire_at_block(clob.short_term_cancels[order_id], order_id)
+    for i, item in enumerate(_list(obj.get("tradePrices", []), f"{where}.tradePrices")):
+        at = f"{where}.tradePrices[{i}]"
+        t = _object(item, at, {"perpetualId", "minSubticks", "maxSubticks"})
+        perpetual_id = _integer(t["perpetualId"], at, 0, UINT32_MAX)
+        if perpetual_id not in state.perpetuals or perpetual_id in clob.trade_prices:
+            raise errors.InvalidGenesis(f"{at}: an unknown or repeated perpetual")
+        low = _integer(t["minSubticks"], at, 1, UINT64_MAX)
+        high = _integer(t["maxSubticks"], at, low, UINT64_MAX)
+        clob.trade_prices[perpetual_id] = (low, high)
     for order_id, entry in clob.resting.items():
         if entry.order.good_til_block:
             if entry.order.good_til_block < state.block_height:

@@ -1,9 +1,9 @@
 """
-The clob's work between blocks: triggers, expiry and volume (spec/clob.md, COND-1, COND-2, ORDER-9, FEE-4).
+The clob's work between blocks: triggers, expiry and volume (spec/clob.md, COND-1..3, ORDER-9, FEE-4).
 
 ``process_clob_end_block`` runs inside ``AdvanceBlock`` at the end of the current block,
 before the height moves: conditional orders trigger on the oracle price and the block's
-volume is recorded.  ``process_clob_begin_block`` runs once the new height and time are
+clamped trade prices, and the block's volume is recorded.  ``process_clob_begin_block`` runs once the new height and time are
 set: expired orders, cancels and fill amounts lapse, then the orders triggered at the end
 of the previous block are placed, in trigger order.
 """
@@ -43,7 +43,8 @@ def triggers_when_price_at_or_below(order: Order) -> bool:
 
 def can_trigger(order: Order, oracle_subticks: Fraction) -> bool:
     """
-    Whether a conditional order triggers at an oracle price in subticks (COND-1, ``CanTrigger``).
+    Whether a conditional order triggers at a price in subticks, the oracle's or a clamped
+    trade price (COND-1, COND-3, ``CanTrigger``).
 
     The price is rounded pessimistically for the order: up for an "at or below" trigger,
     down for an "at or above" one, so an order never triggers on a rounding.
@@ -54,17 +55,51 @@ def can_trigger(order: Order, oracle_subticks: Fraction) -> bool:
     return math.floor(oracle_subticks) >= trigger
 
 
+CONDITIONAL_ORDER_TRIGGER_MULTIPLIER = 5
+"""A trade price counts for triggers within this many minimum price changes of the oracle price (COND-3)."""
+
+
+def clamp_trade_price(trade_subticks: int, oracle_subticks: Fraction, min_price_change_ppm: int) -> Fraction:
+    """
+    A trade price clamped to the oracle price ± oracle × min price change ppm / 1e6 × 5 (COND-3,
+    ``getClampedTradePricesForTriggering``), exactly: a fill far from the oracle price
+    cannot trigger orders beyond that band.
+    """
+    band = oracle_subticks * min_price_change_ppm * CONDITIONAL_ORDER_TRIGGER_MULTIPLIER / 1_000_000
+    return min(max(Fraction(trade_subticks), oracle_subticks - band), oracle_subticks + band)
+
+
+def get_trigger_prices(state: State, pair: ClobPair) -> list[Fraction]:
+    """
+    The prices in subticks a pair's conditional orders are checked against at the end of a
+    block: the oracle price (COND-1), then, if its perpetual traded in the block, the
+    block's lowest and highest trade prices, each clamped (COND-3).  None while the oracle
+    price is 0 (no price yet, PRICE-7): then nothing triggers.
+    """
+    oracle = get_oracle_price_subticks(state, pair)
+    if oracle <= 0:
+        return []
+    traded = state.clob.trade_prices.get(pair.perpetual_id)
+    if traded is None:
+        return [oracle]
+    min_price_change_ppm = state.market_params[state.perpetuals[pair.perpetual_id].market_id].min_price_change_ppm
+    return [oracle] + [clamp_trade_price(subticks, oracle, min_price_change_ppm) for subticks in traded]
+
+
 def collect_triggered_orders(state: State) -> list[Order]:
-    """The untriggered conditional orders that trigger now, by clob pair then order id (COND-1)."""
+    """
+    The untriggered conditional orders that trigger now, at any of their pair's trigger
+    prices, by clob pair then order id (COND-1, COND-3).
+    """
     untriggered = state.clob.untriggered
-    prices: dict[int, Fraction] = {}
+    prices: dict[int, list[Fraction]] = {}
     triggered = []
     for order_id in sorted(untriggered, key=lambda oid: (oid.clob_pair_id, oid)):
         order = untriggered[order_id]
         pair_id = order_id.clob_pair_id
         if pair_id not in prices:
-            prices[pair_id] = get_oracle_price_subticks(state, state.clob_pairs[pair_id])
-        if prices[pair_id] > 0 and can_trigger(order, prices[pair_id]):
+            prices[pair_id] = get_trigger_prices(state, state.clob_pairs[pair_id])
+        if any(can_trigger(order, price) for price in prices[pair_id]):
             triggered.append(order)
     for order in triggered:
         state.clob.pop_untriggered(order.order_id)
@@ -72,9 +107,14 @@ def collect_triggered_orders(state: State) -> list[Order]:
 
 
 def process_clob_end_block(state: State, next_block_time: int) -> list[Order]:
-    """End-of-block work: record volume (FEE-4) and collect triggered conditional orders (COND-1)."""
+    """
+    End-of-block work: record volume (FEE-4), collect triggered conditional orders (COND-1,
+    COND-3), then forget the block's trade prices (COND-3).
+    """
     process_volume_end_block(state.volume, state.block_time, next_block_time)
-    return collect_triggered_orders(state)
+    triggered = collect_triggered_orders(state)
+    state.clob.trade_prices = {}
+    return triggered
 
 
 def expire_short_term(state: State, ended_height: int, events: list[dict]) -> None:

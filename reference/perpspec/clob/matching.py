@@ -248,6 +248,7 @@ def match_order(state: State, pair: ClobPair, taker: Order, remaining: int, even
         # Apply the fill
         apply_fill(state, settled, taker_fee + maker_fee)
         record_fill_volume(state.volume, taker_owner, maker_id.subaccount_id.owner, quote)
+        clob.record_trade_price(perpetual_id, maker.subticks)
         remaining -= fill
         taker_filled = clob.fill_amounts.get(taker_id, 0) + fill
         record_fill_amount(state, taker, taker_filled)

@@ -932,6 +932,44 @@ def conditional_orders() -> Scenario:
     return s
 
 
+def trade_price_triggers() -> Scenario:
+    # BTC's oracle is $28,688.19524 and its minimum price change 1,000 ppm: trade prices count for
+    # triggers clamped to the oracle price +/- 0.5%, about [$28,544.75, $28,831.64].
+    s = Scenario(
+        "trade-price-triggers",
+        "The block's lowest and highest trade prices, clamped to the oracle price plus or minus five minimum price changes, trigger conditional orders as the oracle price does; the trade prices are in the state until the end of the block.",
+        ["COND-3", "COND-1", "COND-2", "CLOB-3"],
+        [],
+        make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY)),
+    )
+    t = s.time
+    conditional = dict(flags=CONDITIONAL, gtbt=t + 3_600)
+    s.step("CAROL's take-profit buy at $28,600 waits for a price at or below $28,600", place(CAROL, order(CAROL, 1, BUY, CENTI_BTC, usd(28_600), condition=TAKE_PROFIT, trigger=usd(28_600), **conditional)), OK, ["COND-1"])
+    s.step("DAVE's take-profit buy at $28,400 waits for $28,400: beyond the clamp", place(DAVE, order(DAVE, 1, BUY, CENTI_BTC, usd(28_400), condition=TAKE_PROFIT, trigger=usd(28_400), **conditional)), OK, ["COND-1"])
+    s.step("MALLORY's stop-loss buy at $28,700 waits for a price at or above $28,800", place(MALLORY, order(MALLORY, 1, BUY, CENTI_BTC, usd(28_700), condition=STOP_LOSS, trigger=usd(28_800), **conditional)), OK, ["COND-1"])
+    s.step("ALICE bids 0.01 BTC at $28,000", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC, usd(28_000), gtb=s.height + 5)), OK)
+    events = s.step("BOB sells into it: a trade at $28,000, the block's lowest price", place(BOB, order(BOB, 1, SELL, CENTI_BTC, usd(28_000), gtb=s.height + 5, tif=IOC)), OK, ["COND-3", "CLOB-3"])
+    assert len(fills(events)) == 1 and s.state.clob.trade_prices == {BTC: (usd(28_000), usd(28_000))}
+    s.step("ALICE asks 0.01 BTC at $28,900", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(28_900), gtb=s.height + 5)), OK)
+    events = s.step("BOB buys it: a trade at $28,900, the block's highest price", place(BOB, order(BOB, 2, BUY, CENTI_BTC, usd(28_900), gtb=s.height + 5, tif=IOC)), OK, ["COND-3", "CLOB-3"])
+    assert len(fills(events)) == 1 and s.state.clob.trade_prices == {BTC: (usd(28_000), usd(28_900))}
+    # Clamped: $28,000 -> $28,544.75... (at or below CAROL's $28,600, above DAVE's $28,400);
+    # $28,900 -> $28,831.64... (at or above MALLORY's $28,800).  The oracle triggers none of them.
+    events = s.step(
+        "the next block: CAROL's and MALLORY's orders trigger on the clamped trade prices and rest; DAVE's waits",
+        s.next_block(),
+        OK,
+        ["COND-3", "COND-2"],
+    )
+    triggered = [(e["orderId"]["subaccountId"]["owner"], e["orderId"]["clientId"]) for e in events if e["type"] == "ConditionalOrderTriggered"]
+    assert sorted(triggered) == sorted([(CAROL, 1), (MALLORY, 1)])
+    assert sorted(on_book(events)) == sorted([(CAROL, 1, CENTI_BTC), (MALLORY, 1, CENTI_BTC)])
+    assert s.state.clob.trade_prices == {} and len(s.state.clob.untriggered) == 1
+    events = s.step("a block without trades: DAVE's order still waits", s.next_block(), OK, ["COND-3"])
+    assert "ConditionalOrderTriggered" not in types(events)
+    return s
+
+
 def fee_tiers_by_volume() -> Scenario:
     # ALICE and BOB hold $1,000,000 each.  Tier 2 of the standard tiers needs $1,000,000 of 30-day notional.
     million = 1_000_000_000_000
@@ -1273,6 +1311,7 @@ SCENARIOS = [
     cancels,
     expiry,
     conditional_orders,
+    trade_price_triggers,
     fee_tiers_by_volume,
     fee_rebate,
     no_fee_tiers,

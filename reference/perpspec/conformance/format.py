@@ -14,7 +14,7 @@ from typing import Any
 
 from perpspec.catalogue import decimal_string
 
-FORMAT_VERSION = "perpspec conformance format 2"
+FORMAT_VERSION = "perpspec conformance format 3"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
 SUITES = ("functions", "ledger", "traces")
