@@ -930,3 +930,14 @@ def test_genesis_rejects_bad_trade_prices(trade_prices):
     genesis["clob"]["tradePrices"] = trade_prices
     with pytest.raises(errors.InvalidGenesis):
         decode_state(genesis)
+
+
+def test_invariants_catch_bad_trade_prices():
+    """INV-10, COND-3: a trade price record of an unknown perpetual or with min > max is reported."""
+    state = funded(ALICE, BOB)
+    _trade(state, BID, 1)
+    assert check_clob_invariants(state) == []
+    state.clob.trade_prices[0] = (BID, BID - 1)
+    assert any("trade prices" in v for v in check_clob_invariants(state))
+    state.clob.trade_prices = {99: (1, 1)}
+    assert any("trade prices" in v for v in check_clob_invariants(state))

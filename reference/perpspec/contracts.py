@@ -236,4 +236,7 @@ def check_clob_invariants(state: State) -> list[str]:
         violations.append(f"INV-10: {len(clob.resting)} resting orders indexed, {seen} on the books")
     if state.fee_collector_balance < 0:
         violations.append("INV-10: the fee collector's balance is negative")
+    for perpetual_id, (low, high) in clob.trade_prices.items():
+        if perpetual_id not in state.perpetuals or not 1 <= low <= high:
+            violations.append(f"INV-10: the trade prices of perpetual {perpetual_id} are not 1 <= min <= max")
     return violations
