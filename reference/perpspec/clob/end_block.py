@@ -3,9 +3,9 @@ The clob's work between blocks: triggers, expiry and volume (spec/clob.md, COND-
 
 ``process_clob_end_block`` runs inside ``AdvanceBlock`` at the end of the current block,
 before the height moves: conditional orders trigger on the oracle price and the block's
-clamped trade prices, and the block's volume is recorded.  ``process_clob_begin_block`` runs once the new height and time are
-set: expired orders, cancels and fill amounts lapse, then the orders triggered at the end
-of the previous block are placed, in trigger order.
+clamped trade prices, and the block's volume is recorded.  ``process_clob_begin_block``
+runs once the new height and time are set: expired orders, cancels and fill amounts lapse,
+then the orders triggered at the end of the previous block are placed, in trigger order.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def get_trigger_prices(state: State, pair: ClobPair) -> list[Fraction]:
     """
     The prices in subticks a pair's conditional orders are checked against at the end of a
     block: the oracle price (COND-1), then, if its perpetual traded in the block, the
-    block's lowest and highest trade prices, each clamped (COND-3).  None while the oracle
-    price is 0 (no price yet, PRICE-7): then nothing triggers.
+    block's lowest and highest trade prices, each clamped (COND-3).  No price while the
+    oracle price is 0 (no price yet, PRICE-7): then nothing triggers.
     """
     oracle = get_oracle_price_subticks(state, pair)
     if oracle <= 0:
