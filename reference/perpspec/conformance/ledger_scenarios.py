@@ -920,6 +920,57 @@ def quote_exponent_boundaries() -> Scenario:
     return s
 
 
+def add_to_book_fast_path() -> Scenario:
+    """
+    The add-to-book check (MATCH-7) of a subaccount that holds a perpetual other than the
+    order's, at its boundary; a fill leaving a long of one base quantum (SUB-6); enum
+    numbers at the ends of int32 (ORDER-1).  Orders are built with ``clob_scenarios``'s
+    helpers, imported here because that module imports this one.
+    """
+    from perpspec.conformance.clob_scenarios import IOC, SELL, BUY, STEP, CENTI_BTC, order, place, usd
+
+    # ALICE holds 1 ETH (1e9 quantums at 1_811_985_252e-6: NC 1_811_985_252, IMR 2% = ceil(36_239_705.04) = 36_239_706)
+    # and rests a sell of 0.01 BTC at $40,000: quote 400_000_000, maker fee 100 ppm = 40_000.  After it:
+    #   BTC short 1e8: NC -trunc(286_881_952.4) = -286_881_952, IMR ceil(5_737_639.048) = 5_737_640.
+    # NC - IMR = usdc + 399_960_000 + 1_811_985_252 - 286_881_952 - 36_239_706 - 5_737_640 = usdc + 1_883_085_954.
+    # The sell's delta belongs to BTC only: counting it against the ETH she holds instead would leave
+    # NC - IMR = usdc + 399_960_000 + 1_630_786_726 - 32_615_735, 115_045_037 quantums looser.
+    slack = 399_960_000 + 1_811_985_252 - 286_881_952 - 36_239_706 - 5_737_640
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, -slack - 1, [(ETH, 10**9)]),
+            subaccount_entry(BOB, 0, 10**11, [(ETH, -(10**9))]),
+            subaccount_entry(CAROL, 0, 10**11, [(BTC, STEP + 1)]),
+            subaccount_entry(DAVE, 0, 10**11, [(BTC, -(STEP + 1))]),
+        ]
+    )
+    s = Scenario(
+        "add-to-book-other-perpetual",
+        "The add-to-book check of a subaccount holding another perpetual than the order's, one quantum either side of its boundary; a fill that leaves a long of one base quantum in the open interest; side numbers at and beyond the ends of int32.",
+        ["MATCH-7", "SUB-6", "SUB-7", "MARGIN-5", "MARGIN-6", "ORDER-1", "ORDER-2"],
+        ["SOLV-1", "CONS-1"],
+        genesis,
+    )
+    gtb = s.height + 10
+    s.step("ALICE (long ETH) rests a BTC sell that leaves NC one quantum under IMR: removed, UNDERCOLLATERALIZED", place(ALICE, order(ALICE, 1, SELL, CENTI_BTC, usd(40_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert s.state.clob.resting == {}
+    s.step("she deposits one quantum", deposit(ALICE, sub(ALICE), 1), OK)
+    s.step("the same sell now leaves NC = IMR: it rests", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(40_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert len(s.state.clob.resting) == 1
+    s.step("DAVE bids one step of BTC at $28,000", place(DAVE, order(DAVE, 1, BUY, STEP, usd(28_000), gtb=gtb)), OK)
+    assert s.state.perpetuals[BTC].open_interest == STEP + 1
+    s.step("CAROL (long one step and one quantum) sells one step IOC to DAVE (short as much): a long of one quantum is left, open interest 1", place(CAROL, order(CAROL, 1, SELL, STEP, usd(28_000), gtb=gtb, tif=IOC)), OK, ["SUB-6"])
+    assert s.state.perpetuals[BTC].open_interest == 1
+    assert s.state.subaccounts[SubaccountId(CAROL, 0)].positions[BTC].quantums == 1
+    for description, side, code in (
+        ("side INT32_MIN is an int32: read, then not a side", INT32_MIN, errors.InvalidOrderSide.code),
+        ("side INT32_MAX likewise", INT32_MAX, errors.InvalidOrderSide.code),
+        ("side INT32_MAX + 1 is not an int32", INT32_MAX + 1, errors.InvalidField.code),
+    ):
+        s.step(description, place(BOB, order(BOB, 1, side, STEP, usd(28_000), gtb=gtb)), code, ["ORDER-1"])
+    return s
+
+
 SCENARIOS = [
     deposits,
     withdrawals,
@@ -942,6 +993,7 @@ SCENARIOS = [
     genesis_last_block,
     genesis_first_block,
     quote_exponent_boundaries,
+    add_to_book_fast_path,
 ]
 
 
