@@ -993,14 +993,18 @@ SCENARIOS = [
     genesis_last_block,
     genesis_first_block,
     quote_exponent_boundaries,
+]
+
+ORDER_SCENARIOS = [
     add_to_book_fast_path,
 ]
+"""Scenarios of this module that place orders (the order book's own are in ``clob_scenarios``); they join the ledger suite."""
 
 
 def build_ledger_documents() -> dict[str, dict]:
     """Every hand-written scenario's document, keyed by file stem."""
     documents: dict[str, dict] = {}
-    for build in SCENARIOS:
+    for build in SCENARIOS + ORDER_SCENARIOS:
         scenario = build()
         if scenario.name in documents:
             raise AssertionError(f"two scenarios are named {scenario.name!r}")
@@ -1008,4 +1012,4 @@ def build_ledger_documents() -> dict[str, dict]:
     return documents
 
 
-__all__ = ["build_ledger_documents", "touched_subaccounts", "Scenario", "SCENARIOS"]
+__all__ = ["build_ledger_documents", "touched_subaccounts", "Scenario", "SCENARIOS", "ORDER_SCENARIOS"]
