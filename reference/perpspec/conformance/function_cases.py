@@ -345,6 +345,10 @@ def base_to_quote_cases(fc: FunctionCases) -> None:
     fc.add("output-of-4000-digits-negative", "a 1,000-digit amount times 10^3000: 4,000 digits, exact (CAT-3)", ("CAT-3",), -(10**1000 - 1) * 10**3000, base_quantums=-(10**1000 - 1), atomic_resolution=2994, price_value=1, price_exponent=0)
     fc.add("output-of-4000-digits-positive", "(10^999 + 7) * 3 * 10^3000: the zeros inside the digits are kept (CAT-3)", ("CAT-3",), (10**999 + 7) * 3 * 10**3000, base_quantums=10**999 + 7, atomic_resolution=2994, price_value=3, price_exponent=0)
     fc.add("output-of-5000-digits", "(10^999 + 7) * 10^4000: 5,000 digits, beyond what some parsers read by default (CAT-3)", ("CAT-3",), (10**999 + 7) * 10**4000, base_quantums=10**999 + 7, atomic_resolution=3994, price_value=1, price_exponent=0)
+    # Lengths at which a reader that splits long decimals into 1,000-digit chunks must place its chunks exactly:
+    # 4,400 digits (a head of 400, then four whole chunks) and 5,116 (a head of 116, then five).
+    fc.add("output-of-4400-digits", "(10^999 + 7) * 10^3400: 4,400 digits (CAT-3)", ("CAT-3",), (10**999 + 7) * 10**3400, base_quantums=10**999 + 7, atomic_resolution=3394, price_value=1, price_exponent=0)
+    fc.add("output-of-5116-digits", "(10^1000 - 1) * (2^64 - 1) * 10^4096: 5,116 digits, the longest output of this function (CAT-3, CAT-4)", ("CAT-3", "CAT-4"), (10**1000 - 1) * UINT64_MAX * 10**4096, base_quantums=10**1000 - 1, atomic_resolution=4090, price_value=UINT64_MAX, price_exponent=0)
     fc.add("zero-amount-huge-exponent", "0 times any power is 0, even 10^(2^31) (CAT-4, ROUND-7)", ("CAT-4", "ROUND-7"), 0, base_quantums=0, atomic_resolution=2_147_483_647, price_value=5, price_exponent=-7)
     fc.add("power-over-limit-zero-amount", "e = 4097 with a zero amount needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=0, atomic_resolution=4091, price_value=1, price_exponent=0)
     fc.add("power-over-limit-zero-price", "e = 4097 with a zero price needs no power: 0 (CAT-4)", ("CAT-4",), 0, base_quantums=5, atomic_resolution=4091, price_value=0, price_exponent=0)

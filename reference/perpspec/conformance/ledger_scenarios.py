@@ -845,6 +845,132 @@ def genesis_first_block() -> Scenario:
     return s
 
 
+# --- quote exponents and open-interest caps -------------------------------------------------
+
+
+def quote_exponent_markets(genesis: dict) -> dict:
+    """
+    Add two liquidity tiers, four markets and four perpetuals whose quote exponent
+    e = price exponent + atomic resolution + 6 (UNITS-4) is 2, -1, 0 and 1: positions
+    worth a whole multiple of a quote quantum (e >= 0) beside the default perpetuals'
+    truncating ones (e < 0), with open interest between and above the caps (MARGIN-1).
+    """
+    genesis["liquidityTiers"] += [
+        {"id": 8, "name": "Narrow", "initialMarginPpm": 100_000, "maintenanceFractionPpm": 500_000, "impactNotional": "1000000", "openInterestLowerCap": "100000007", "openInterestUpperCap": "500000000"},
+        {"id": 9, "name": "Tiny", "initialMarginPpm": 50_000, "maintenanceFractionPpm": 500_000, "impactNotional": "1000000", "openInterestLowerCap": "1000", "openInterestUpperCap": "20000"},
+    ]
+    cross = "PERPETUAL_MARKET_TYPE_CROSS"
+    # (perpetual and market id, price exponent, price, atomic resolution, liquidity tier)
+    for pid, exponent, price, resolution, tier in ((8, 2, 3, -6, 8), (9, 0, 1, -7, 3), (10, 0, 77, -6, 9), (11, 1, 7, -6, 8)):
+        genesis["marketParams"].append({"id": pid, "pair": f"E{pid}-USD", "exponent": exponent, "minExchanges": 1, "minPriceChangePpm": 1_000, "maxSourceAgeSeconds": 30})
+        genesis["marketPrices"].append({"id": pid, "exponent": exponent, "price": str(price)})
+        genesis["perpetuals"].append(
+            {"params": {"id": pid, "ticker": f"E{pid}-USD", "marketId": pid, "atomicResolution": resolution, "defaultFundingPpm": 0, "liquidityTier": tier, "marketType": cross}, "fundingIndex": "0"}
+        )
+    return genesis
+
+
+def quote_exponent_boundaries() -> Scenario:
+    # Perpetual 8: e = 2 + (-6) + 6 = 2, so 1_000_002 base quantums at price 3 are 300_000_600 quote quantums,
+    #   exactly (no truncation); open interest the same, between the Narrow caps 100_000_007 and 500_000_000:
+    #   adjusted imf = 100_000 + floor(900_000 * 200_000_593 / 399_999_993) = 550_001,
+    #   IMR = ceil(300_000_600 * 0.550001) = ceil(165_000_630.000600) = 165_000_631.
+    # Perpetual 11: e = 1: 5_000_001 * 7 * 10 = 350_000_070; adjusted imf 662_500,
+    #   IMR = ceil(231_875_046.375) = 231_875_047.  The two IMRs' fractions sum to 0.3756 < 1, so the
+    #   sum of the ceilings is one quantum above the ceiling of the sum: each position rounds up on its own.
+    # Perpetual 9: e = 0 + (-7) + 6 = -1: 15 quantums at price 1 are 1.5 -> 1 quote quantum (truncated);
+    #   Safety tier (imf 100%): IMR 1.
+    # Perpetual 10: e = 0: 300 * 77 = 23_100, open interest above the Tiny tier's upper cap 20_000: imf 100%, IMR 23_100.
+    erin = account("erin")
+    genesis = quote_exponent_markets(
+        make_genesis(
+            [
+                subaccount_entry(ALICE, 0, 0, [(8, 1_000_002), (11, 5_000_001)]),
+                subaccount_entry(BOB, 0, 10**12, [(8, -1_000_002), (11, -5_000_001)]),
+                subaccount_entry(CAROL, 0, 5, [(9, 15)]),
+                subaccount_entry(DAVE, 0, 10**12, [(9, -15), (10, -300)]),
+                subaccount_entry(erin, 0, 10, [(10, 300)]),
+            ]
+        )
+    )
+    s = Scenario(
+        "quote-exponent-margin-boundaries",
+        "Withdrawal boundaries on perpetuals whose quote exponent is positive, zero and -1 (values exact or truncated), with open interest between the caps (scaled imf, each position's IMR rounded up on its own) and above the upper cap (imf 100%).",
+        ["UNITS-4", "MARGIN-1", "MARGIN-2", "MARGIN-4", "MARGIN-5", "MARGIN-6", "SUB-6", "SUB-7", "SUB-12", "SUB-13"],
+        ["SOLV-1", "ATOM-1"],
+        genesis,
+    )
+    risk = s.risk(ALICE)
+    assert (risk.nc, risk.imr) == (300_000_600 + 350_000_070, 165_000_631 + 231_875_047)
+    boundary = risk.nc - risk.imr
+    s.step("ALICE (long on e = 2 and e = 1, open interest between the caps) withdraws one past her boundary", withdraw(ALICE, sub(ALICE), boundary + 1), errors.NewlyUndercollateralized.code)
+    s.step("exactly to it: NC = IMR, the sum of the two rounded-up IMRs", withdraw(ALICE, sub(ALICE), boundary), OK)
+    s.step("one quantum more, though NC would still cover the unrounded sum", withdraw(ALICE, sub(ALICE), 1), errors.NewlyUndercollateralized.code)
+    risk = s.risk(BOB)
+    s.step("BOB, short the same, sends one past his boundary", transfer(BOB, sub(BOB), sub(CAROL, 1), risk.nc - risk.imr + 1), errors.NewlyUndercollateralized.code, show=[sub(BOB), sub(CAROL, 1)])
+    s.step("exactly to it", transfer(BOB, sub(BOB), sub(CAROL, 1), risk.nc - risk.imr), OK, show=[sub(BOB), sub(CAROL, 1)])
+    risk = s.risk(CAROL)
+    assert (risk.nc, risk.imr) == (5 + 1, 1)
+    s.step("CAROL (15 quantums at e = -1, worth 1.5 -> 1) withdraws 6: NEWLY_UNDERCOLLATERALIZED", withdraw(CAROL, sub(CAROL), 6), errors.NewlyUndercollateralized.code)
+    s.step("5 leaves NC 1 = IMR 1: accepted", withdraw(CAROL, sub(CAROL), 5), OK)
+    risk = s.risk(erin)
+    assert (risk.nc, risk.imr) == (10 + 23_100, 23_100)
+    s.step("ERIN (open interest above the upper cap: imf 100%) withdraws 11", withdraw(erin, sub(erin), 11), errors.NewlyUndercollateralized.code)
+    s.step("10 leaves NC = IMR: accepted", withdraw(erin, sub(erin), 10), OK)
+    return s
+
+
+def add_to_book_fast_path() -> Scenario:
+    """
+    The add-to-book check (MATCH-7) of a subaccount that holds a perpetual other than the
+    order's, at its boundary; a fill leaving a long of one base quantum (SUB-6); enum
+    numbers at the ends of int32 (ORDER-1).  Orders are built with ``clob_scenarios``'s
+    helpers, imported here because that module imports this one.
+    """
+    from perpspec.conformance.clob_scenarios import IOC, SELL, BUY, STEP, CENTI_BTC, order, place, usd
+
+    # ALICE holds 1 ETH (1e9 quantums at 1_811_985_252e-6: NC 1_811_985_252, IMR 2% = ceil(36_239_705.04) = 36_239_706)
+    # and rests a sell of 0.01 BTC at $40,000: quote 400_000_000, maker fee 100 ppm = 40_000.  After it:
+    #   BTC short 1e8: NC -trunc(286_881_952.4) = -286_881_952, IMR ceil(5_737_639.048) = 5_737_640.
+    # NC - IMR = usdc + 399_960_000 + 1_811_985_252 - 286_881_952 - 36_239_706 - 5_737_640 = usdc + 1_883_085_954.
+    # The sell's delta belongs to BTC only: counting it against the ETH she holds instead would leave
+    # NC - IMR = usdc + 399_960_000 + 1_630_786_726 - 32_615_735, 115_045_037 quantums looser.
+    slack = 399_960_000 + 1_811_985_252 - 286_881_952 - 36_239_706 - 5_737_640
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, -slack - 1, [(ETH, 10**9)]),
+            subaccount_entry(BOB, 0, 10**11, [(ETH, -(10**9))]),
+            subaccount_entry(CAROL, 0, 10**11, [(BTC, STEP + 1)]),
+            subaccount_entry(DAVE, 0, 10**11, [(BTC, -(STEP + 1))]),
+        ]
+    )
+    s = Scenario(
+        "add-to-book-other-perpetual",
+        "The add-to-book check of a subaccount holding another perpetual than the order's, one quantum either side of its boundary; a fill that leaves a long of one base quantum in the open interest; side numbers at and beyond the ends of int32.",
+        ["MATCH-7", "SUB-6", "SUB-7", "MARGIN-5", "MARGIN-6", "ORDER-1", "ORDER-2"],
+        ["SOLV-1", "CONS-1"],
+        genesis,
+    )
+    gtb = s.height + 10
+    s.step("ALICE (long ETH) rests a BTC sell that leaves NC one quantum under IMR: removed, UNDERCOLLATERALIZED", place(ALICE, order(ALICE, 1, SELL, CENTI_BTC, usd(40_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert s.state.clob.resting == {}
+    s.step("she deposits one quantum", deposit(ALICE, sub(ALICE), 1), OK)
+    s.step("the same sell now leaves NC = IMR: it rests", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(40_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert len(s.state.clob.resting) == 1
+    s.step("DAVE bids one step of BTC at $28,000", place(DAVE, order(DAVE, 1, BUY, STEP, usd(28_000), gtb=gtb)), OK)
+    assert s.state.perpetuals[BTC].open_interest == STEP + 1
+    s.step("CAROL (long one step and one quantum) sells one step IOC to DAVE (short as much): a long of one quantum is left, open interest 1", place(CAROL, order(CAROL, 1, SELL, STEP, usd(28_000), gtb=gtb, tif=IOC)), OK, ["SUB-6"])
+    assert s.state.perpetuals[BTC].open_interest == 1
+    assert s.state.subaccounts[SubaccountId(CAROL, 0)].positions[BTC].quantums == 1
+    for description, side, code in (
+        ("side INT32_MIN is an int32: read, then not a side", INT32_MIN, errors.InvalidOrderSide.code),
+        ("side INT32_MAX likewise", INT32_MAX, errors.InvalidOrderSide.code),
+        ("side INT32_MAX + 1 is not an int32", INT32_MAX + 1, errors.InvalidField.code),
+    ):
+        s.step(description, place(BOB, order(BOB, 1, side, STEP, usd(28_000), gtb=gtb)), code, ["ORDER-1"])
+    return s
+
+
 SCENARIOS = [
     deposits,
     withdrawals,
@@ -866,13 +992,19 @@ SCENARIOS = [
     genesis_extremes,
     genesis_last_block,
     genesis_first_block,
+    quote_exponent_boundaries,
 ]
+
+ORDER_SCENARIOS = [
+    add_to_book_fast_path,
+]
+"""Scenarios of this module that place orders (the order book's own are in ``clob_scenarios``); they join the ledger suite."""
 
 
 def build_ledger_documents() -> dict[str, dict]:
     """Every hand-written scenario's document, keyed by file stem."""
     documents: dict[str, dict] = {}
-    for build in SCENARIOS:
+    for build in SCENARIOS + ORDER_SCENARIOS:
         scenario = build()
         if scenario.name in documents:
             raise AssertionError(f"two scenarios are named {scenario.name!r}")
@@ -880,4 +1012,4 @@ def build_ledger_documents() -> dict[str, dict]:
     return documents
 
 
-__all__ = ["build_ledger_documents", "touched_subaccounts", "Scenario", "SCENARIOS"]
+__all__ = ["build_ledger_documents", "touched_subaccounts", "Scenario", "SCENARIOS", "ORDER_SCENARIOS"]
