@@ -1301,6 +1301,11 @@ def _rich_clob_state() -> Scenario:
             pair["status"] = "STATUS_INITIALIZING"
             pair["quantumConversionExponent"] = -8
             pair["subticksPerTick"] = 1
+        if pair["id"] == SOL:
+            # quote = subticks * quantums * 10: prices of a few subticks (quote-exponents-near-zero)
+            pair["quantumConversionExponent"] = 1
+            pair["subticksPerTick"] = 1
+            pair["stepBaseQuantums"] = "1"
     lived = Scenario("clob-state", "", [], [], genesis)
     h, t = lived.height, lived.time
     floor = 181_198_525  # ETH-USD's oracle price in subticks, rounded down (clob-pair-initializing-oracle-floor)
@@ -1314,6 +1319,9 @@ def _rich_clob_state() -> Scenario:
     lived.step("", place(BOB, order(BOB, 3, SELL, CENTI_BTC, usd(30_500), flags=LONG_TERM, gtbt=t + 600)), OK)
     lived.step("", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(20_000), flags=CONDITIONAL, gtbt=t + 600, condition=STOP_LOSS, trigger=usd(20_000))), OK)
     lived.step("", cancel(ALICE, order_id(ALICE, 3), gtb=h + 3), OK)
+    lived.step("", place(BOB, order(BOB, 4, BUY, 10, 2, clob=SOL, gtb=h + 10)), OK)
+    lived.step("", place(DAVE, order(DAVE, 3, BUY, 10, 2, clob=SOL, gtb=h + 10)), OK)
+    lived.step("", place(CAROL, order(CAROL, 3, BUY, 10, 1, clob=SOL, gtb=h + 10)), OK)
     return lived
 
 
@@ -1324,15 +1332,16 @@ def clob_state_genesis() -> Scenario:
     clob = genesis["clob"]
     # Every part is there: BTC-USD with asks only (CAROL's short-term ask good til this very block, partly
     # filled, its filled amount prunable at this block; BOB's long-term ask), ETH-USD INITIALIZING with
-    # ALICE's post-only bid at the floored oracle price and BOB's two post-only asks above it, ALICE's
-    # untriggered stop-loss, DAVE's and CAROL's filled amounts, ALICE's short-term cancel, pending volume.
-    assert [(b["clobPairId"], len(b["bids"]), len(b["asks"])) for b in clob["books"]] == [(BTC, 0, 2), (ETH, 1, 2)]
+    # ALICE's post-only bid at the floored oracle price and BOB's two post-only asks above it, SOL-USD with
+    # three bids at 2, 2 and 1 subticks, ALICE's untriggered stop-loss, DAVE's and CAROL's filled amounts,
+    # ALICE's short-term cancel, pending volume.
+    assert [(b["clobPairId"], len(b["bids"]), len(b["asks"])) for b in clob["books"]] == [(BTC, 0, 2), (ETH, 1, 2), (SOL, 3, 0)]
     assert clob["books"][0]["asks"][0]["goodTilBlock"] == h and len(clob["untriggeredOrders"]) == 1
     assert [f["prunableAtBlock"] for f in clob["fillAmounts"]] == [h, h + 5] and len(clob["shortTermCancels"]) == 1
     assert genesis["volume"]["pending"] and genesis["blockHeight"] == h
     s = Scenario(
         "clob-state-genesis",
-        "A genesis holding every part of the clob state (CLOB-3), as the state JSON written after messages: a book with asks only, among them a partly filled short-term order good til the genesis block (its filled amount prunable at it) and a long-term order; a book of an INITIALIZING pair with post-only orders on both sides; an untriggered conditional order; a short-term cancel; pending volume. Loaded, it matches, cancels, blocks and expires exactly as the state it was written from.",
+        "A genesis holding every part of the clob state (CLOB-3), as the state JSON written after messages: a book with asks only, among them a partly filled short-term order good til the genesis block (its filled amount prunable at it) and a long-term order; a book of an INITIALIZING pair with post-only orders on both sides; a book with bids only, two of them at one price of 2 subticks and one at 1; an untriggered conditional order; a short-term cancel; pending volume. Loaded, it matches, cancels, blocks and expires exactly as the state it was written from.",
         ["CLOB-3", "CODEC-1", "GEN-2", "CLOB-2", "ORDER-7", "ORDER-8", "ORDER-9", "ORDER-11", "MATCH-1", "MATCH-5", "FEE-4"],
         ["DET-1", "CROSS-1"],
         genesis,
@@ -1356,6 +1365,14 @@ def clob_state_genesis() -> Scenario:
     )
     assert [(f[0], f[1], f[2]) for f in fills(events)] == [(CAROL, 15 * CENTI_BTC // 10, usd(30_000)), (BOB, CENTI_BTC, usd(30_500))]
     assert removals(events) == [(CAROL, 1, "FULLY_FILLED"), (BOB, 3, "FULLY_FILLED"), (DAVE, 2, "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK")]
+    events = s.step(
+        "ALICE sells 25 SOL quantums IOC at 1 subtick: BOB's and DAVE's bids at 2 subticks, oldest first, then 5 of CAROL's at 1",
+        place(ALICE, order(ALICE, 4, SELL, 25, 1, clob=SOL, gtb=h + 5, tif=IOC)),
+        OK,
+        ["MATCH-1", "BOOK-1"],
+        show=subs(ALICE, BOB, DAVE, CAROL),
+    )
+    assert [(f[0], f[1], f[2]) for f in fills(events)] == [(BOB, 10, 2), (DAVE, 10, 2), (CAROL, 5, 1)]
     s.step("ALICE's cancelled id 3 cannot be placed up to the cancel's block", place(ALICE, order(ALICE, 3, BUY, CENTI_BTC, usd(20_000), gtb=h + 3)), errors.OrderIsCanceled.code, ["ORDER-7"])
     s.step("DAVE's partly filled IOC id cannot be sent again", place(DAVE, order(DAVE, 1, BUY, CENTI_BTC, usd(30_000), gtb=h + 5, tif=IOC)), errors.ImmediateExecutionOrderAlreadyFilled.code, ["ORDER-11"])
     events = s.step("a stateful cancel removes ALICE's waiting stop-loss", cancel(ALICE, order_id(ALICE, 2, CONDITIONAL), gtbt=t + 600), OK, ["ORDER-8"])
@@ -1367,20 +1384,16 @@ def clob_state_genesis() -> Scenario:
     return s
 
 
-def quote_exponent_not_negative() -> Scenario:
-    genesis = make_genesis(funded(ALICE, BOB, CAROL))
+def quote_exponents_near_zero() -> Scenario:
+    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
     for pair in genesis["clobPairs"]:
-        if pair["id"] == ETH:
-            pair["quantumConversionExponent"] = 0
-        if pair["id"] == SOL:
-            pair["quantumConversionExponent"] = 1
-        if pair["id"] in (ETH, SOL):
-            pair["subticksPerTick"] = 1
-            pair["stepBaseQuantums"] = "1"
+        pair["quantumConversionExponent"] = {BTC: -1, ETH: 0, SOL: 1}[pair["id"]]
+        pair["subticksPerTick"] = 1
+        pair["stepBaseQuantums"] = "1"
     s = Scenario(
-        "quote-exponent-not-negative",
-        "Clob pairs whose quantum conversion exponent is 0 (ETH-USD here) and 1 (SOL-USD): a fill's quote is subticks * quantums * 10^exponent, a whole number (MATCH-2, UNITS-6); a one-quantum fill at one subtick has a quote of 1, which is the taker's whole notional in its epoch.",
-        ["MATCH-2", "UNITS-6", "MATCH-7", "FEE-2", "FEE-4"],
+        "quote-exponents-near-zero",
+        "Clob pairs whose quantum conversion exponent is -1 (BTC-USD here), 0 (ETH-USD) and 1 (SOL-USD): a fill's quote is floor(subticks * quantums * 10^exponent), a whole number (MATCH-2, UNITS-6); a one-quantum fill at one subtick has a quote of 1, which is the taker's whole notional in its epoch, and on BTC-USD a quote of floor(0.1) = 0, which leaves its parties out of the epoch's users; on SOL-USD the oracle price is 0.235 subticks, and a take-profit buy triggering at 1 subtick triggers (COND-1).",
+        ["MATCH-2", "UNITS-6", "UNITS-7", "MATCH-7", "FEE-2", "FEE-4", "COND-1", "COND-2"],
         ["CONS-3"],
         genesis,
     )
@@ -1391,12 +1404,43 @@ def quote_exponent_not_negative() -> Scenario:
     s.step("BOB asks 10 SOL quantums at 3 subticks", place(BOB, order(BOB, 2, SELL, 10, 3, clob=SOL, gtb=gtb)), OK, ["MATCH-7"])
     events = s.step("ALICE takes 7: quote 3 * 7 * 10^1 = 210", place(ALICE, order(ALICE, 2, BUY, 7, 3, clob=SOL, gtb=gtb, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(ALICE, BOB))
     assert fills(events) == [(BOB, 7, 3, 210, 1, 1)]
+    # BTC-USD with exponent -1: the oracle price is 28.688 subticks
+    s.step("BOB asks 10 BTC quantums at 30 subticks", place(BOB, order(BOB, 4, SELL, 10, 30, clob=BTC, gtb=gtb)), OK, ["MATCH-7"])
+    events = s.step("ALICE takes 7: quote floor(30 * 7 / 10) = 21", place(ALICE, order(ALICE, 3, BUY, 7, 30, clob=BTC, gtb=gtb, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, 7, 30, 21, 1, 1)]
+    s.step(
+        "ALICE's take-profit buy of one SOL quantum at 1 subtick, triggering at 1 subtick: the oracle's 0.235 subticks, rounded up, is at the trigger",
+        place(ALICE, order(ALICE, 4, BUY, 1, 1, clob=SOL, flags=CONDITIONAL, gtbt=s.time + 3_600, condition=TAKE_PROFIT, trigger=1)),
+        OK,
+        ["COND-1"],
+    )
     s.step("BOB asks one ETH quantum at 1 subtick", place(BOB, order(BOB, 3, SELL, 1, 1, clob=ETH, gtb=gtb)), OK)
     events = s.step("CAROL takes it: quote 1, her only fill", place(CAROL, order(CAROL, 1, BUY, 1, 1, clob=ETH, gtb=gtb, tif=IOC)), OK, ["MATCH-2"], show=subs(CAROL, BOB))
     assert fills(events) == [(BOB, 1, 1, 1, 1, 1)]
-    s.step("the block ends: CAROL's epoch volume is a taker notional of 1 and a maker notional of 0", s.next_block(), OK, ["FEE-4"])
+    events = s.step("the block ends: CAROL's epoch volume is a taker notional of 1 and a maker notional of 0; ALICE's take-profit order triggers and rests", s.next_block(), OK, ["FEE-4", "COND-1", "COND-2"])
+    assert types(events)[-2:] == ["ConditionalOrderTriggered", "OrderOnBook"]
     users = {u["address"]: u for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
     assert users[CAROL] == {"address": CAROL, "takerNotional": "1", "makerNotional": "0"}
+    # A fill whose quote rounds down to 0: floor(1 * 1 / 10) on BTC-USD (exponent -1)
+    s.step("DAVE asks one BTC quantum at 1 subtick", place(DAVE, order(DAVE, 1, SELL, 1, 1, clob=BTC, gtb=s.height + 10)), OK, ["MATCH-7"])
+    events = s.step("MALLORY takes it: quote floor(0.1) = 0, no fees", place(MALLORY, order(MALLORY, 1, BUY, 1, 1, clob=BTC, gtb=s.height + 10, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(MALLORY, DAVE))
+    assert fills(events) == [(DAVE, 1, 1, 0, 0, 0)]
+    s.step("the block ends: a fill of no notional leaves DAVE and MALLORY out of the epoch's users (both notionals zero)", s.next_block(), OK, ["FEE-4"])
+    users = {u["address"] for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
+    assert DAVE not in users and MALLORY not in users
+    # Reduce-only with a step of one quantum: ALICE is long 999 ETH quantums.
+    gtb = s.height + 10
+    s.step("CAROL bids 600 ETH quantums at 1 subtick", place(CAROL, order(CAROL, 2, BUY, 600, 1, clob=ETH, gtb=gtb)), OK)
+    s.step("BOB bids 1,000 at 1 subtick", place(BOB, order(BOB, 5, BUY, 1_000, 1, clob=ETH, gtb=gtb)), OK)
+    events = s.step(
+        "ALICE's reduce-only sell of 1,500: CAROL's 600, then 399 of BOB's close her long of 999; with no position left the next fill is cut to nothing",
+        place(ALICE, order(ALICE, 5, SELL, 1_500, 1, clob=ETH, gtb=gtb, tif=IOC, reduce_only=True)),
+        OK,
+        ["MATCH-8", "ORDER-10"],
+        show=subs(ALICE, CAROL, BOB),
+    )
+    assert [(f[0], f[1]) for f in fills(events)] == [(CAROL, 600), (BOB, 399)] and position(s, ALICE, ETH) == 0
+    assert removals(events)[-1] == (ALICE, 5, "REDUCE_ONLY_RESIZED")
     return s
 
 
@@ -1404,24 +1448,32 @@ def fee_tier_shares() -> Scenario:
     epoch = GENESIS_TIME // 3_600  # 471_744, the genesis block's epoch
     oldest = epoch - 719  # the oldest epoch still counted at the genesis time
     big = 10**13  # $10,000,000
-    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE))
+    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
     genesis["feeTiers"] = [
         {"name": "1", "absoluteVolumeRequirement": "0", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 100, "takerFeePpm": 500},
         {"name": "2", "absoluteVolumeRequirement": "1000000", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 90, "takerFeePpm": 400},
         {"name": "3", "absoluteVolumeRequirement": "1000000", "totalVolumeShareRequirementPpm": 1_000, "makerVolumeShareRequirementPpm": 2, "makerFeePpm": 50, "takerFeePpm": 300},
     ]
-    def user(address: str, taker: int, maker: int) -> dict:
-        return {"address": address, "takerNotional": str(taker), "makerNotional": str(maker)}
+
+    def users(*rows: tuple[str, int, int]) -> list[dict]:
+        return [{"address": a, "takerNotional": str(t), "makerNotional": str(m)} for a, t, m in sorted(rows)]
+
+    # Each epoch's takers and makers both sum to its notional.
     genesis["volume"] = {
         "epochs": [
-            {"epoch": oldest, "notional": "5000", "users": sorted([user(ALICE, 5_000, 0), user(BOB, 0, 5_000)], key=lambda u: u["address"])},
-            {"epoch": epoch, "notional": str(big + 1_000_000), "users": sorted([user(ALICE, 1_000_000, 0), user(BOB, big, 1_000_000), user(CAROL, 0, big)], key=lambda u: u["address"])},
+            {"epoch": oldest, "notional": str(10**7), "users": users((ALICE, 5_000, 0), (BOB, 10**7 - 5_000, 0), (MALLORY, 0, 10**7))},
+            {"epoch": oldest + 1, "notional": "7", "users": users((BOB, 7, 0), (CAROL, 0, 7))},
+            {
+                "epoch": epoch,
+                "notional": str(big + 2 * 10**10 + 10**6),
+                "users": users((ALICE, 10**6, 0), (BOB, big, 10**6), (CAROL, 0, big + 2 * 10**10 - 10**7), (MALLORY, 2 * 10**10, 10**7)),
+            },
         ],
         "pending": [],
     }
     s = Scenario(
         "fee-tier-shares",
-        "Fee tiers with volume-share requirements, from a genesis holding 30 days of volume: an absolute requirement met exactly with no share required (ALICE), a maker share of 2 ppm of the global notional met (CAROL), and an epoch that stops counting when the next block's epoch is 720 later, an odd epoch number: ALICE's old taker volume then leaves her exactly at the absolute requirement.",
+        "Fee tiers with volume-share requirements, from a genesis holding 30 days of volume: an absolute requirement met exactly with no share required (ALICE), a maker share of 2 ppm of the global notional met (CAROL), and an epoch that stops counting when the next block's epoch is 720 later, an odd epoch number, while the epoch after it still counts: ALICE's old taker volume then leaves her exactly at the absolute requirement, and MALLORY's old maker volume leaves her maker share below 2 ppm.",
         ["FEE-1", "FEE-2", "FEE-4", "FEE-5", "GEN-2"],
         ["CONS-3"],
         genesis,
@@ -1430,19 +1482,67 @@ def fee_tier_shares() -> Scenario:
     t = s.time
     s.step("CAROL asks 0.01 BTC at $30,000 (long-term)", place(CAROL, order(CAROL, 1, SELL, CENTI_BTC, usd(30_000), flags=LONG_TERM, gtbt=t + DAY)), OK)
     # 0.001 BTC at $30,000: quote 30_000_000; DAVE (no volume, tier 1) pays 500 ppm = 15_000; CAROL
-    # (maker notional 10^13 >= 2 ppm of the global 10^13 + 10^6 + 5_000, tier 3) pays 50 ppm = 1_500.
+    # (maker notional about 10^13, far above 2 ppm of the global notional, tier 3) pays 50 ppm = 1_500.
     events = s.step("DAVE (no volume) takes 0.001 BTC: taker tier 1; CAROL, maker share met, maker tier 3", place(DAVE, order(DAVE, 1, BUY, 10 * STEP, usd(30_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-2"], show=subs(DAVE, CAROL))
     assert fills(events) == [(CAROL, 10 * STEP, usd(30_000), 30_000_000, 15_000, 1_500)]
     s.step(
-        f"a block an hour later: the next block's epoch is {epoch + 1}, so epoch {oldest} (720 earlier) stops counting, with ALICE's 5,000 of taker volume",
+        f"a block an hour later: the next block's epoch is {epoch + 1}, so epoch {oldest} (720 earlier) stops counting, with ALICE's 5,000 of taker volume and MALLORY's 10^7 of maker volume; epoch {oldest + 1} still counts",
         s.next_block(3_600),
         OK,
         ["FEE-4"],
     )
-    assert [e["epoch"] for e in encode_state(s.state)["volume"]["epochs"]] == [epoch]
+    assert [e["epoch"] for e in encode_state(s.state)["volume"]["epochs"]] == [oldest + 1, epoch]
     # ALICE: 1_000_000 of taker notional, exactly tier 2's absolute requirement; tier 3 needs 0.1% of the global notional.
     events = s.step("ALICE takes 0.001 BTC: her 30-day notional is exactly $1, tier 2 (taker 400 ppm)", place(ALICE, order(ALICE, 1, BUY, 10 * STEP, usd(30_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(ALICE, CAROL))
     assert fills(events) == [(CAROL, 10 * STEP, usd(30_000), 30_000_000, 12_000, 1_500)]
+    # MALLORY: 2 * 10^10 + 10^7 in all (>= 0.1% of the global notional), but a maker notional of 10^7 now,
+    # below 2 ppm of the global notional (about 2.004 * 10^7): maker tier 2 (90 ppm) on 29_000_000 is 2_610.
+    s.step("MALLORY bids 0.001 BTC at $29,000", place(MALLORY, order(MALLORY, 1, BUY, 10 * STEP, usd(29_000), gtb=s.height + 5)), OK)
+    events = s.step("DAVE sells into it: MALLORY's maker share is below 2 ppm once her old maker volume stopped counting, maker tier 2", place(DAVE, order(DAVE, 2, SELL, 10 * STEP, usd(29_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(DAVE, MALLORY))
+    assert [f[5] for f in fills(events)] == [2_610]
+    return s
+
+
+def fee_taker_rebate() -> Scenario:
+    genesis = make_genesis(funded(ALICE, BOB))
+    genesis["feeTiers"] = [
+        {"name": "1", "absoluteVolumeRequirement": "0", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 101, "takerFeePpm": -100},
+    ]
+    s = Scenario(
+        "fee-taker-rebate",
+        "A single fee tier whose taker rate is a rebate (-100 ppm) and whose maker rate is 101 ppm: valid, as the lowest maker rate plus the lowest taker rate is not negative (FEE-5); the taker's rebate rounds toward zero and the fee collector keeps the difference (FEE-2, FEE-3).",
+        ["FEE-5", "FEE-2", "FEE-3", "GEN-2"],
+        ["CONS-1", "CONS-3"],
+        genesis,
+    )
+    gtb = s.height + 5
+    s.step("BOB asks 0.0101 BTC at $30,001", place(BOB, order(BOB, 1, SELL, CENTI_BTC + STEP, usd(30_001), gtb=gtb)), OK)
+    # quote 3_000_100_000 * 101_000_000 / 10^9 = 303_010_100; taker: ceil(-30_301.01) = -30_301; maker: ceil(30_604.0201) = 30_605
+    events = s.step("ALICE takes it: a rebate of 30,301 (rounded toward zero), a maker fee of 30,605 (rounded up)", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC + STEP, usd(30_001), gtb=gtb, tif=IOC)), OK, ["FEE-2", "FEE-3"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, CENTI_BTC + STEP, usd(30_001), 303_010_100, -30_301, 30_605)]
+    assert s.state.fee_collector_balance == 304
+    return s
+
+
+def volume_epoch_zero() -> Scenario:
+    # A genesis 1.5 hours after time 0: epochs 0 and 1 both count (FEE-4).
+    genesis = make_genesis(funded(ALICE, BOB, CAROL), blockTime="5400")
+    million = 10**12
+    genesis["volume"] = {
+        "epochs": [{"epoch": 0, "notional": str(million), "users": [{"address": a, "takerNotional": t, "makerNotional": m} for a, t, m in sorted([(ALICE, str(million), "0"), (CAROL, "0", str(million))])]}],
+        "pending": [],
+    }
+    s = Scenario(
+        "volume-epoch-zero",
+        "A genesis at time 5,400 whose volume holds epoch 0 (the first hour): ALICE's $1,000,000 of taker notional there counts, so she pays the standard tier 2's 450 ppm as a taker.",
+        ["FEE-4", "FEE-1", "GEN-2", "CLOB-3"],
+        ["DET-1"],
+        genesis,
+    )
+    gtb = s.height + 5
+    s.step("BOB asks 0.01 BTC at $30,000", place(BOB, order(BOB, 1, SELL, CENTI_BTC, usd(30_000), gtb=gtb)), OK)
+    events = s.step("ALICE takes it: tier 2 (taker 450 ppm) from her epoch-0 volume", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC, usd(30_000), gtb=gtb, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, CENTI_BTC, usd(30_000), 300_000_000, 135_000, 30_000)]
     return s
 
 
@@ -1501,10 +1601,10 @@ def add_to_book_boundary() -> Scenario:
 def fill_amount_prune_block_latest() -> Scenario:
     s = Scenario(
         "fill-amount-prune-block-latest",
-        "A short-term filled amount is kept until the latest goodTilBlock its id has had: an id filled while good til h+10, removed by a self-trade, placed again good til h+2 (no replacement: it is not live) and filled again keeps its filled amount, prunable at h+10, after the order expires at h+2.",
+        "A short-term filled amount is kept until the latest goodTilBlock its id has had: an id filled while good til h+10, removed by a self-trade, placed again good til h+2 (no replacement: it is not live) and filled again keeps its filled amount, prunable at h+10, after the order expires at h+2; it lapses when block h+10 ends. From a genesis at height 1,000.",
         ["ORDER-11", "ORDER-9", "CLOB-3", "MATCH-3"],
         ["ATOM-1"],
-        make_genesis(funded(ALICE, BOB)),
+        make_genesis(funded(ALICE, BOB), blockHeight=1_000),
     )
     h = s.height
     s.step("ALICE bids 0.02 BTC at $29,000 (id 1), good til h+10", place(ALICE, order(ALICE, 1, BUY, 2 * CENTI_BTC, usd(29_000), gtb=h + 10)), OK)
@@ -1521,6 +1621,39 @@ def fill_amount_prune_block_latest() -> Scenario:
     events = s.step("block h+3: ALICE's order, good til h+2, expires; its filled amount stays", s.next_block(), OK, ["ORDER-9", "ORDER-11"])
     assert removals(events) == [(ALICE, 1, "EXPIRED")] and prunable_at(s, ALICE, 1) == h + 10
     s.step("id 1 again, 0.015 BTC good til h+5: nothing left to fill", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 5)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    s.step("id 1 again, 0.01 BTC: less than is already filled", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC, usd(29_000), gtb=h + 5)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    for height in range(h + 4, h + 11):
+        s.step(f"block {height}", s.next_block(), OK)
+    s.step("in block h+10 the filled amount still holds", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 12)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    s.step("block h+11: block h+10 has ended and the filled amount lapses", s.next_block(), OK, ["ORDER-9", "ORDER-11"])
+    assert filled(s, ALICE, 1) == 0
+    events = s.step("id 1 again, 0.015 BTC: accepted with nothing filled, all of it rests", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 12)), OK, ["ORDER-11"])
+    assert on_book(events) == [(ALICE, 1, 15 * CENTI_BTC // 10)]
+    return s
+
+
+def reduce_only_other_perpetual() -> Scenario:
+    # ALICE long 0.01 BTC and 0.1 ETH, DAVE short as much; DAVE makes both markets.
+    s = Scenario(
+        "reduce-only-other-perpetual",
+        "Closing a position removes the subaccount's waiting reduce-only orders on that perpetual only: ALICE's reduce-only stop-loss on ETH-USD stays when she closes her BTC position, and goes when she closes her ETH position.",
+        ["MATCH-8", "ORDER-10", "COND-1"],
+        ["RO-1"],
+        make_genesis(funded(ALICE, DAVE, positions={ALICE: [(BTC, CENTI_BTC), (ETH, 100_000_000)], DAVE: [(BTC, -CENTI_BTC), (ETH, -100_000_000)]})),
+    )
+    h, t = s.height, s.time
+    gtb = h + 10
+    reduce = dict(flags=CONDITIONAL, gtbt=t + 3_600, tif=IOC, reduce_only=True)
+    eth_price = 1_800_000_000  # $1,800 on ETH-USD (exponent -9, atomic resolution -9): a multiple of its tick
+    s.step("DAVE bids 0.05 BTC at $28,000", place(DAVE, order(DAVE, 1, BUY, 5 * CENTI_BTC, usd(28_000), gtb=gtb)), OK)
+    s.step("DAVE bids 1 ETH at $1,800", place(DAVE, order(DAVE, 2, BUY, 1_000_000_000, eth_price, clob=ETH, gtb=gtb)), OK)
+    s.step("ALICE's reduce-only stop-loss sell on BTC-USD, triggering at $25,000", place(ALICE, order(ALICE, 1, SELL, CENTI_BTC, usd(24_000), condition=STOP_LOSS, trigger=usd(25_000), **reduce)), OK, ["ORDER-10", "COND-1"])
+    s.step("and one on ETH-USD, triggering at $1,500", place(ALICE, order(ALICE, 2, SELL, 100_000_000, 1_400_000_000, clob=ETH, condition=STOP_LOSS, trigger=1_500_000_000, **reduce)), OK, ["ORDER-10", "COND-1"])
+    events = s.step("ALICE sells her 0.01 BTC: her BTC reduce-only order goes, her ETH one stays", place(ALICE, order(ALICE, 3, SELL, CENTI_BTC, usd(28_000), gtb=gtb, tif=IOC)), OK, ["MATCH-8"], show=subs(ALICE, DAVE))
+    assert removals(events) == [(ALICE, 1, "REDUCE_ONLY_RESIZED"), (ALICE, 3, "FULLY_FILLED")]
+    assert [oid.client_id for oid in s.state.clob.untriggered] == [2]
+    events = s.step("ALICE sells her 0.1 ETH: her ETH reduce-only order goes", place(ALICE, order(ALICE, 4, SELL, 100_000_000, eth_price, clob=ETH, gtb=gtb, tif=IOC)), OK, ["MATCH-8"], show=subs(ALICE, DAVE))
+    assert removals(events) == [(ALICE, 2, "REDUCE_ONLY_RESIZED"), (ALICE, 4, "FULLY_FILLED")] and not s.state.clob.untriggered
     return s
 
 
@@ -1546,11 +1679,14 @@ SCENARIOS = [
     reduce_only_flip,
     level_queue,
     clob_state_genesis,
-    quote_exponent_not_negative,
+    quote_exponents_near_zero,
     fee_tier_shares,
     order_without_oracle_price,
     add_to_book_boundary,
     fill_amount_prune_block_latest,
+    fee_taker_rebate,
+    volume_epoch_zero,
+    reduce_only_other_perpetual,
 ]
 """The order-book scenarios, in the order they are appended to the ledger suite."""
 
