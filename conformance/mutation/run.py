@@ -17,6 +17,8 @@ adjusted score (killed / (mutants - equivalent)).
 
     python conformance/mutation/run.py                          # every mutant, 1 worker
     python conformance/mutation/run.py --sample 600 --seed 1    # a deterministic sample
+    python conformance/mutation/run.py --set clob               # the order book's modules instead
+    python conformance/mutation/run.py --set all                # the ledger's and the order book's
     python conformance/mutation/run.py --out report.json        # also write the full report
     python conformance/mutation/run.py --only-survivors report.json   # retest a report's survivors
     python conformance/mutation/run.py --retest-survivors report.json # carry its kills, test the rest
@@ -61,6 +63,18 @@ LEDGER_MODULES = [
     "catalogue.py",
 ]
 """The ledger's modules; contracts, simulation, verification and the CLI are not the protocol."""
+
+CLOB_MODULES = [
+    "clob/book.py",
+    "clob/orders.py",
+    "clob/matching.py",
+    "clob/fees.py",
+    "clob/end_block.py",
+    "clob/codec.py",
+]
+"""The order book's modules (spec/clob.md); measured with ``--set clob`` or ``--set all``."""
+
+MODULE_SETS = {"ledger": LEDGER_MODULES, "clob": CLOB_MODULES, "all": LEDGER_MODULES + CLOB_MODULES}
 
 CONTRACT_DECORATORS = ("icontract.", "ledger_contracts")
 """Decorators whose arguments only run with contracts on; the measurement runs with them off."""
@@ -382,7 +396,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     parser.add_argument("--workers", type=int, default=1, help="parallel conformance runs (default 1)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per conformance run")
-    parser.add_argument("--modules", nargs="*", default=LEDGER_MODULES, help="module files under reference/perpspec/")
+    parser.add_argument(
+        "--set",
+        choices=sorted(MODULE_SETS),
+        default="ledger",
+        help="which modules to mutate: the ledger's (default), the order book's (clob/), or both",
+    )
+    parser.add_argument("--modules", nargs="*", help="module files under reference/perpspec/ (overrides --set)")
     parser.add_argument("--vectors", type=Path, default=REPOSITORY / "conformance" / "vectors")
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, help="the equivalent mutants (JSON)")
     parser.add_argument("--keys", type=Path, help="test only the mutants whose keys this file lists, one a line")
@@ -400,6 +420,8 @@ def main() -> int:
     parser.add_argument("--skip-equivalent", action="store_true", help="do not test mutants marked equivalent")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")
     args = parser.parse_args()
+    if not args.modules:
+        args.modules = MODULE_SETS[args.set]
 
     equivalents = load_equivalents(args.equivalent)
     with tempfile.TemporaryDirectory(prefix="perpspec-mutation-") as scratch:

@@ -25,6 +25,7 @@ from typing import Any, Iterable
 
 from perpspec import errors
 from perpspec.codec import encode_state, state_hash
+from perpspec.default_genesis import GENESIS_TIME
 from perpspec.conformance.ledger_scenarios import (
     ALICE,
     AUTHORITY,
@@ -1298,6 +1299,402 @@ def reduce_only_flip() -> Scenario:
     return s
 
 
+# --- book, decoding and fee edges (pinned for the mutation measurement, conformance/mutation) ---
+
+
+def level_queue() -> Scenario:
+    s = Scenario(
+        "book-level-queue",
+        "Twelve asks of one step at one price fill oldest first, past cancelled orders at the front of the level and past the point where the level drops the entries it has passed over: the ninth, tenth and eleventh fills name BOB's orders 10, 11 and 12, in that order.",
+        ["BOOK-1", "BOOK-3", "MATCH-1", "MATCH-2", "ORDER-7"],
+        ["PRIO-1", "CONS-1"],
+        make_genesis(funded(ALICE, BOB)),
+    )
+    gtb = s.height + 10
+    for client_id in range(1, 13):
+        s.step(f"BOB asks 0.0001 BTC at $30,000 (id {client_id})", place(BOB, order(BOB, client_id, SELL, STEP, usd(30_000), gtb=gtb)), OK, ["BOOK-1"])
+    for client_id in (1, 2):
+        events = s.step(f"BOB cancels id {client_id}, at the front of the level", cancel(BOB, order_id(BOB, client_id), gtb=gtb), OK, ["ORDER-7"])
+        assert removals(events) == [(BOB, client_id, "CANCELED")]
+    events = s.step(
+        "ALICE buys 0.0009 BTC IOC at $30,000: BOB's ids 3 to 11 fill, oldest first",
+        place(ALICE, order(ALICE, 1, BUY, 9 * STEP, usd(30_000), gtb=gtb, tif=IOC)),
+        OK,
+        ["BOOK-1", "MATCH-1"],
+        show=subs(ALICE, BOB),
+    )
+    makers = [e["makerOrderId"]["clientId"] for e in events or [] if e["type"] == "OrderFill"]
+    assert makers == list(range(3, 12)), makers
+    events = s.step("ALICE buys one step more: BOB's id 12, the last of the level", place(ALICE, order(ALICE, 2, BUY, 2 * STEP, usd(30_000), gtb=gtb, tif=IOC)), OK, ["BOOK-1", "MATCH-6"], show=subs(ALICE, BOB))
+    assert [e["makerOrderId"]["clientId"] for e in events or [] if e["type"] == "OrderFill"] == [12]
+    assert removals(events)[-1] == (ALICE, 2, "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK") and not s.state.clob.resting
+    return s
+
+
+def _rich_clob_state() -> Scenario:
+    """A state holding every part of the clob JSON (CLOB-3), reached by messages: see ``clob_state_genesis``."""
+    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE))
+    for pair in genesis["clobPairs"]:
+        if pair["id"] == ETH:
+            pair["status"] = "STATUS_INITIALIZING"
+            pair["quantumConversionExponent"] = -8
+            pair["subticksPerTick"] = 1
+        if pair["id"] == SOL:
+            # quote = subticks * quantums * 10: prices of a few subticks (quote-exponents-near-zero)
+            pair["quantumConversionExponent"] = 1
+            pair["subticksPerTick"] = 1
+            pair["stepBaseQuantums"] = "1"
+    lived = Scenario("clob-state", "", [], [], genesis)
+    h, t = lived.height, lived.time
+    floor = 181_198_525  # ETH-USD's oracle price in subticks, rounded down (clob-pair-initializing-oracle-floor)
+    tenth_eth = 100_000_000
+    eth = dict(clob=ETH, gtb=h + 10, tif=POST_ONLY)
+    lived.step("", place(ALICE, order(ALICE, 1, BUY, tenth_eth, floor, **eth)), OK)
+    lived.step("", place(BOB, order(BOB, 1, SELL, tenth_eth, floor + 2, **eth)), OK)
+    lived.step("", place(BOB, order(BOB, 2, SELL, tenth_eth, floor + 1, **eth)), OK)
+    lived.step("", place(CAROL, order(CAROL, 1, SELL, 2 * CENTI_BTC, usd(30_000), gtb=h)), OK)
+    lived.step("", place(DAVE, order(DAVE, 1, BUY, CENTI_BTC // 2, usd(30_000), gtb=h + 5, tif=IOC)), OK)
+    lived.step("", place(BOB, order(BOB, 3, SELL, CENTI_BTC, usd(30_500), flags=LONG_TERM, gtbt=t + 600)), OK)
+    lived.step("", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(20_000), flags=CONDITIONAL, gtbt=t + 600, condition=STOP_LOSS, trigger=usd(20_000))), OK)
+    lived.step("", cancel(ALICE, order_id(ALICE, 3), gtb=h + 3), OK)
+    lived.step("", place(BOB, order(BOB, 4, BUY, 10, 2, clob=SOL, gtb=h + 10)), OK)
+    lived.step("", place(DAVE, order(DAVE, 3, BUY, 10, 2, clob=SOL, gtb=h + 10)), OK)
+    lived.step("", place(CAROL, order(CAROL, 3, BUY, 10, 1, clob=SOL, gtb=h + 10)), OK)
+    return lived
+
+
+def clob_state_genesis() -> Scenario:
+    lived = _rich_clob_state()
+    h, t = lived.height, lived.time
+    genesis = encode_state(lived.state)
+    clob = genesis["clob"]
+    # Every part is there: BTC-USD with asks only (CAROL's short-term ask good til this very block, partly
+    # filled, its filled amount prunable at this block; BOB's long-term ask), ETH-USD INITIALIZING with
+    # ALICE's post-only bid at the floored oracle price and BOB's two post-only asks above it, SOL-USD with
+    # three bids at 2, 2 and 1 subticks, ALICE's untriggered stop-loss, DAVE's and CAROL's filled amounts,
+    # ALICE's short-term cancel, pending volume.
+    assert [(b["clobPairId"], len(b["bids"]), len(b["asks"])) for b in clob["books"]] == [(BTC, 0, 2), (ETH, 1, 2), (SOL, 3, 0)]
+    assert clob["books"][0]["asks"][0]["goodTilBlock"] == h and len(clob["untriggeredOrders"]) == 1
+    assert [f["prunableAtBlock"] for f in clob["fillAmounts"]] == [h, h + 5] and len(clob["shortTermCancels"]) == 1
+    assert genesis["volume"]["pending"] and genesis["blockHeight"] == h
+    s = Scenario(
+        "clob-state-genesis",
+        "A genesis holding every part of the clob state (CLOB-3), as the state JSON written after messages: a book with asks only, among them a partly filled short-term order good til the genesis block (its filled amount prunable at it) and a long-term order; a book of an INITIALIZING pair with post-only orders on both sides; a book with bids only, two of them at one price of 2 subticks and one at 1; an untriggered conditional order; a short-term cancel; pending volume. Loaded, it matches, cancels, blocks and expires exactly as the state it was written from.",
+        ["CLOB-3", "CODEC-1", "GEN-2", "CLOB-2", "ORDER-7", "ORDER-8", "ORDER-9", "ORDER-11", "MATCH-1", "MATCH-5", "FEE-4"],
+        ["DET-1", "CROSS-1"],
+        genesis,
+    )
+    assert s.genesis == genesis
+    floor = 181_198_525
+    tenth_eth = 100_000_000
+    events = s.step(
+        "CAROL's post-only sell at the floored oracle price on ETH-USD would fill ALICE's bid: removed, nothing filled",
+        place(CAROL, order(CAROL, 2, SELL, tenth_eth, floor, clob=ETH, gtb=h + 10, tif=POST_ONLY)),
+        OK,
+        ["MATCH-5", "CLOB-2"],
+    )
+    assert removals(events) == [(CAROL, 2, "POST_ONLY_WOULD_CROSS_MAKER_ORDER")]
+    events = s.step(
+        "DAVE buys 0.03 BTC IOC at $31,000: the 0.015 left of CAROL's ask at $30,000, then BOB's long-term 0.01 at $30,500",
+        place(DAVE, order(DAVE, 2, BUY, 3 * CENTI_BTC, usd(31_000), gtb=h + 5, tif=IOC)),
+        OK,
+        ["MATCH-1", "ORDER-11"],
+        show=subs(DAVE, CAROL, BOB),
+    )
+    assert [(f[0], f[1], f[2]) for f in fills(events)] == [(CAROL, 15 * CENTI_BTC // 10, usd(30_000)), (BOB, CENTI_BTC, usd(30_500))]
+    assert removals(events) == [(CAROL, 1, "FULLY_FILLED"), (BOB, 3, "FULLY_FILLED"), (DAVE, 2, "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK")]
+    events = s.step(
+        "ALICE sells 25 SOL quantums IOC at 1 subtick: BOB's and DAVE's bids at 2 subticks, oldest first, then 5 of CAROL's at 1",
+        place(ALICE, order(ALICE, 4, SELL, 25, 1, clob=SOL, gtb=h + 5, tif=IOC)),
+        OK,
+        ["MATCH-1", "BOOK-1"],
+        show=subs(ALICE, BOB, DAVE, CAROL),
+    )
+    assert [(f[0], f[1], f[2]) for f in fills(events)] == [(BOB, 10, 2), (DAVE, 10, 2), (CAROL, 5, 1)]
+    s.step("ALICE's cancelled id 3 cannot be placed up to the cancel's block", place(ALICE, order(ALICE, 3, BUY, CENTI_BTC, usd(20_000), gtb=h + 3)), errors.OrderIsCanceled.code, ["ORDER-7"])
+    s.step("DAVE's partly filled IOC id cannot be sent again", place(DAVE, order(DAVE, 1, BUY, CENTI_BTC, usd(30_000), gtb=h + 5, tif=IOC)), errors.ImmediateExecutionOrderAlreadyFilled.code, ["ORDER-11"])
+    events = s.step("a stateful cancel removes ALICE's waiting stop-loss", cancel(ALICE, order_id(ALICE, 2, CONDITIONAL), gtbt=t + 600), OK, ["ORDER-8"])
+    assert removals(events) == [(ALICE, 2, "CANCELED")]
+    s.step("the next block: the block's volume joins its epoch; CAROL's filled amount lapses", s.next_block(), OK, ["ORDER-9", "FEE-4"])
+    assert filled(s, CAROL, 1) == 0 and filled(s, DAVE, 1) == CENTI_BTC // 2
+    events = s.step("a block 601 seconds on: nothing stateful is left to expire; ETH-USD's orders wait until block h+10", s.next_block(600), OK, ["ORDER-9"])
+    assert removals(events) == []
+    return s
+
+
+def quote_exponents_near_zero() -> Scenario:
+    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
+    for pair in genesis["clobPairs"]:
+        pair["quantumConversionExponent"] = {BTC: -1, ETH: 0, SOL: 1}[pair["id"]]
+        pair["subticksPerTick"] = 1
+        pair["stepBaseQuantums"] = "1"
+    s = Scenario(
+        "quote-exponents-near-zero",
+        "Clob pairs whose quantum conversion exponent is -1 (BTC-USD here), 0 (ETH-USD) and 1 (SOL-USD): a fill's quote is floor(subticks * quantums * 10^exponent), a whole number (MATCH-2, UNITS-6); a one-quantum fill at one subtick has a quote of 1, which is the taker's whole notional in its epoch, and on BTC-USD a quote of floor(0.1) = 0, which leaves its parties out of the epoch's users; on SOL-USD the oracle price is 0.235 subticks, and a take-profit buy triggering at 1 subtick triggers (COND-1).",
+        ["MATCH-2", "UNITS-6", "UNITS-7", "MATCH-7", "FEE-2", "FEE-4", "COND-1", "COND-2"],
+        ["CONS-3"],
+        genesis,
+    )
+    gtb = s.height + 10
+    s.step("BOB asks 1,000 ETH quantums at 2 subticks", place(BOB, order(BOB, 1, SELL, 1_000, 2, clob=ETH, gtb=gtb)), OK, ["MATCH-7"])
+    events = s.step("ALICE takes 999 of them: quote 1,998 (exponent 0); fees 500 and 100 ppm round up to 1 each", place(ALICE, order(ALICE, 1, BUY, 999, 2, clob=ETH, gtb=gtb, tif=IOC)), OK, ["MATCH-2", "UNITS-6", "FEE-2"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, 999, 2, 1_998, 1, 1)]
+    s.step("BOB asks 10 SOL quantums at 3 subticks", place(BOB, order(BOB, 2, SELL, 10, 3, clob=SOL, gtb=gtb)), OK, ["MATCH-7"])
+    events = s.step("ALICE takes 7: quote 3 * 7 * 10^1 = 210", place(ALICE, order(ALICE, 2, BUY, 7, 3, clob=SOL, gtb=gtb, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, 7, 3, 210, 1, 1)]
+    # BTC-USD with exponent -1: the oracle price is 28.688 subticks
+    s.step("BOB asks 10 BTC quantums at 30 subticks", place(BOB, order(BOB, 4, SELL, 10, 30, clob=BTC, gtb=gtb)), OK, ["MATCH-7"])
+    events = s.step("ALICE takes 7: quote floor(30 * 7 / 10) = 21", place(ALICE, order(ALICE, 3, BUY, 7, 30, clob=BTC, gtb=gtb, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, 7, 30, 21, 1, 1)]
+    s.step(
+        "ALICE's take-profit buy of one SOL quantum at 1 subtick, triggering at 1 subtick: the oracle's 0.235 subticks, rounded up, is at the trigger",
+        place(ALICE, order(ALICE, 4, BUY, 1, 1, clob=SOL, flags=CONDITIONAL, gtbt=s.time + 3_600, condition=TAKE_PROFIT, trigger=1)),
+        OK,
+        ["COND-1"],
+    )
+    s.step("BOB asks one ETH quantum at 1 subtick", place(BOB, order(BOB, 3, SELL, 1, 1, clob=ETH, gtb=gtb)), OK)
+    events = s.step("CAROL takes it: quote 1, her only fill", place(CAROL, order(CAROL, 1, BUY, 1, 1, clob=ETH, gtb=gtb, tif=IOC)), OK, ["MATCH-2"], show=subs(CAROL, BOB))
+    assert fills(events) == [(BOB, 1, 1, 1, 1, 1)]
+    events = s.step("the block ends: CAROL's epoch volume is a taker notional of 1 and a maker notional of 0; ALICE's take-profit order triggers and rests", s.next_block(), OK, ["FEE-4", "COND-1", "COND-2"])
+    assert types(events)[-2:] == ["ConditionalOrderTriggered", "OrderOnBook"]
+    users = {u["address"]: u for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
+    assert users[CAROL] == {"address": CAROL, "takerNotional": "1", "makerNotional": "0"}
+    # A fill whose quote rounds down to 0: floor(1 * 1 / 10) on BTC-USD (exponent -1)
+    s.step("DAVE asks one BTC quantum at 1 subtick", place(DAVE, order(DAVE, 1, SELL, 1, 1, clob=BTC, gtb=s.height + 10)), OK, ["MATCH-7"])
+    events = s.step("MALLORY takes it: quote floor(0.1) = 0, no fees", place(MALLORY, order(MALLORY, 1, BUY, 1, 1, clob=BTC, gtb=s.height + 10, tif=IOC)), OK, ["MATCH-2", "UNITS-6"], show=subs(MALLORY, DAVE))
+    assert fills(events) == [(DAVE, 1, 1, 0, 0, 0)]
+    s.step("the block ends: a fill of no notional leaves DAVE and MALLORY out of the epoch's users (both notionals zero)", s.next_block(), OK, ["FEE-4"])
+    users = {u["address"] for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
+    assert DAVE not in users and MALLORY not in users
+    # Reduce-only with a step of one quantum: ALICE is long 999 ETH quantums.
+    gtb = s.height + 10
+    s.step("CAROL bids 600 ETH quantums at 1 subtick", place(CAROL, order(CAROL, 2, BUY, 600, 1, clob=ETH, gtb=gtb)), OK)
+    s.step("BOB bids 1,000 at 1 subtick", place(BOB, order(BOB, 5, BUY, 1_000, 1, clob=ETH, gtb=gtb)), OK)
+    events = s.step(
+        "ALICE's reduce-only sell of 1,500: CAROL's 600, then 399 of BOB's close her long of 999; with no position left the next fill is cut to nothing",
+        place(ALICE, order(ALICE, 5, SELL, 1_500, 1, clob=ETH, gtb=gtb, tif=IOC, reduce_only=True)),
+        OK,
+        ["MATCH-8", "ORDER-10"],
+        show=subs(ALICE, CAROL, BOB),
+    )
+    assert [(f[0], f[1]) for f in fills(events)] == [(CAROL, 600), (BOB, 399)] and position(s, ALICE, ETH) == 0
+    assert removals(events)[-1] == (ALICE, 5, "REDUCE_ONLY_RESIZED")
+    return s
+
+
+def fee_tier_shares() -> Scenario:
+    epoch = GENESIS_TIME // 3_600  # 471_744, the genesis block's epoch
+    oldest = epoch - 719  # the oldest epoch still counted at the genesis time
+    big = 10**13  # $10,000,000
+    genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
+    genesis["feeTiers"] = [
+        {"name": "1", "absoluteVolumeRequirement": "0", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 100, "takerFeePpm": 500},
+        {"name": "2", "absoluteVolumeRequirement": "1000000", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 90, "takerFeePpm": 400},
+        {"name": "3", "absoluteVolumeRequirement": "1000000", "totalVolumeShareRequirementPpm": 1_000, "makerVolumeShareRequirementPpm": 2, "makerFeePpm": 50, "takerFeePpm": 300},
+    ]
+
+    def users(*rows: tuple[str, int, int]) -> list[dict]:
+        return [{"address": a, "takerNotional": str(t), "makerNotional": str(m)} for a, t, m in sorted(rows)]
+
+    # Each epoch's takers and makers both sum to its notional.
+    genesis["volume"] = {
+        "epochs": [
+            {"epoch": oldest, "notional": str(10**7), "users": users((ALICE, 5_000, 0), (BOB, 10**7 - 5_000, 0), (MALLORY, 0, 10**7))},
+            {"epoch": oldest + 1, "notional": "7", "users": users((BOB, 7, 0), (CAROL, 0, 7))},
+            {
+                "epoch": epoch,
+                "notional": str(big + 2 * 10**10 + 10**6),
+                "users": users((ALICE, 10**6, 0), (BOB, big, 10**6), (CAROL, 0, big + 2 * 10**10 - 10**7), (MALLORY, 2 * 10**10, 10**7)),
+            },
+        ],
+        "pending": [],
+    }
+    s = Scenario(
+        "fee-tier-shares",
+        "Fee tiers with volume-share requirements, from a genesis holding 30 days of volume: an absolute requirement met exactly with no share required (ALICE), a maker share of 2 ppm of the global notional met (CAROL), and an epoch that stops counting when the next block's epoch is 720 later, an odd epoch number, while the epoch after it still counts: ALICE's old taker volume then leaves her exactly at the absolute requirement, and MALLORY's old maker volume leaves her maker share below 2 ppm.",
+        ["FEE-1", "FEE-2", "FEE-4", "FEE-5", "GEN-2"],
+        ["CONS-3"],
+        genesis,
+    )
+    assert oldest % 2 == 1
+    t = s.time
+    s.step("CAROL asks 0.01 BTC at $30,000 (long-term)", place(CAROL, order(CAROL, 1, SELL, CENTI_BTC, usd(30_000), flags=LONG_TERM, gtbt=t + DAY)), OK)
+    # 0.001 BTC at $30,000: quote 30_000_000; DAVE (no volume, tier 1) pays 500 ppm = 15_000; CAROL
+    # (maker notional about 10^13, far above 2 ppm of the global notional, tier 3) pays 50 ppm = 1_500.
+    events = s.step("DAVE (no volume) takes 0.001 BTC: taker tier 1; CAROL, maker share met, maker tier 3", place(DAVE, order(DAVE, 1, BUY, 10 * STEP, usd(30_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-2"], show=subs(DAVE, CAROL))
+    assert fills(events) == [(CAROL, 10 * STEP, usd(30_000), 30_000_000, 15_000, 1_500)]
+    s.step(
+        f"a block an hour later: the next block's epoch is {epoch + 1}, so epoch {oldest} (720 earlier) stops counting, with ALICE's 5,000 of taker volume and MALLORY's 10^7 of maker volume; epoch {oldest + 1} still counts",
+        s.next_block(3_600),
+        OK,
+        ["FEE-4"],
+    )
+    assert [e["epoch"] for e in encode_state(s.state)["volume"]["epochs"]] == [oldest + 1, epoch]
+    # ALICE: 1_000_000 of taker notional, exactly tier 2's absolute requirement; tier 3 needs 0.1% of the global notional.
+    events = s.step("ALICE takes 0.001 BTC: her 30-day notional is exactly $1, tier 2 (taker 400 ppm)", place(ALICE, order(ALICE, 1, BUY, 10 * STEP, usd(30_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(ALICE, CAROL))
+    assert fills(events) == [(CAROL, 10 * STEP, usd(30_000), 30_000_000, 12_000, 1_500)]
+    # MALLORY: 2 * 10^10 + 10^7 in all (>= 0.1% of the global notional), but a maker notional of 10^7 now,
+    # below 2 ppm of the global notional (about 2.004 * 10^7): maker tier 2 (90 ppm) on 29_000_000 is 2_610.
+    s.step("MALLORY bids 0.001 BTC at $29,000", place(MALLORY, order(MALLORY, 1, BUY, 10 * STEP, usd(29_000), gtb=s.height + 5)), OK)
+    events = s.step("DAVE sells into it: MALLORY's maker share is below 2 ppm once her old maker volume stopped counting, maker tier 2", place(DAVE, order(DAVE, 2, SELL, 10 * STEP, usd(29_000), gtb=s.height + 5, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(DAVE, MALLORY))
+    assert [f[5] for f in fills(events)] == [2_610]
+    return s
+
+
+def fee_taker_rebate() -> Scenario:
+    genesis = make_genesis(funded(ALICE, BOB))
+    genesis["feeTiers"] = [
+        {"name": "1", "absoluteVolumeRequirement": "0", "totalVolumeShareRequirementPpm": 0, "makerVolumeShareRequirementPpm": 0, "makerFeePpm": 101, "takerFeePpm": -100},
+    ]
+    s = Scenario(
+        "fee-taker-rebate",
+        "A single fee tier whose taker rate is a rebate (-100 ppm) and whose maker rate is 101 ppm: valid, as the lowest maker rate plus the lowest taker rate is not negative (FEE-5); the taker's rebate rounds toward zero and the fee collector keeps the difference (FEE-2, FEE-3).",
+        ["FEE-5", "FEE-2", "FEE-3", "GEN-2"],
+        ["CONS-1", "CONS-3"],
+        genesis,
+    )
+    gtb = s.height + 5
+    s.step("BOB asks 0.0101 BTC at $30,001", place(BOB, order(BOB, 1, SELL, CENTI_BTC + STEP, usd(30_001), gtb=gtb)), OK)
+    # quote 3_000_100_000 * 101_000_000 / 10^9 = 303_010_100; taker: ceil(-30_301.01) = -30_301; maker: ceil(30_604.0201) = 30_605
+    events = s.step("ALICE takes it: a rebate of 30,301 (rounded toward zero), a maker fee of 30,605 (rounded up)", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC + STEP, usd(30_001), gtb=gtb, tif=IOC)), OK, ["FEE-2", "FEE-3"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, CENTI_BTC + STEP, usd(30_001), 303_010_100, -30_301, 30_605)]
+    assert s.state.fee_collector_balance == 304
+    return s
+
+
+def volume_epoch_zero() -> Scenario:
+    # A genesis 1.5 hours after time 0: epochs 0 and 1 both count (FEE-4).
+    genesis = make_genesis(funded(ALICE, BOB, CAROL), blockTime="5400")
+    million = 10**12
+    genesis["volume"] = {
+        "epochs": [{"epoch": 0, "notional": str(million), "users": [{"address": a, "takerNotional": t, "makerNotional": m} for a, t, m in sorted([(ALICE, str(million), "0"), (CAROL, "0", str(million))])]}],
+        "pending": [],
+    }
+    s = Scenario(
+        "volume-epoch-zero",
+        "A genesis at time 5,400 whose volume holds epoch 0 (the first hour): ALICE's $1,000,000 of taker notional there counts, so she pays the standard tier 2's 450 ppm as a taker.",
+        ["FEE-4", "FEE-1", "GEN-2", "CLOB-3"],
+        ["DET-1"],
+        genesis,
+    )
+    gtb = s.height + 5
+    s.step("BOB asks 0.01 BTC at $30,000", place(BOB, order(BOB, 1, SELL, CENTI_BTC, usd(30_000), gtb=gtb)), OK)
+    events = s.step("ALICE takes it: tier 2 (taker 450 ppm) from her epoch-0 volume", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC, usd(30_000), gtb=gtb, tif=IOC)), OK, ["FEE-1", "FEE-4"], show=subs(ALICE, BOB))
+    assert fills(events) == [(BOB, CENTI_BTC, usd(30_000), 300_000_000, 135_000, 30_000)]
+    return s
+
+
+def order_without_oracle_price() -> Scenario:
+    genesis = make_genesis(funded(ALICE, BOB))
+    next(p for p in genesis["marketPrices"] if p["id"] == SOL)["price"] = "0"
+    s = Scenario(
+        "order-without-oracle-price",
+        "An order on a pair whose market has no oracle price yet is refused whatever would follow: an IOC order on an empty book (which would neither fill nor rest), a post-only order, a long-term order and a conditional order (which would only wait).",
+        ["PRICE-7", "ORDER-3", "TX-2"],
+        ["ATOM-1"],
+        genesis,
+    )
+    h, t = s.height, s.time
+    sol = 2_000_000_000  # $20 on SOL-USD, a multiple of its tick
+    E = errors
+    s.step("an IOC buy on SOL-USD's empty book", place(BOB, order(BOB, 1, BUY, 1_000_000, sol, clob=SOL, gtb=h + 5, tif=IOC)), E.PositionNotUpdatable.code, ["PRICE-7"])
+    s.step("a post-only buy", place(BOB, order(BOB, 1, BUY, 1_000_000, sol, clob=SOL, gtb=h + 5, tif=POST_ONLY)), E.PositionNotUpdatable.code, ["PRICE-7"])
+    s.step("a long-term buy", place(BOB, order(BOB, 1, BUY, 1_000_000, sol, clob=SOL, flags=LONG_TERM, gtbt=t + 60)), E.PositionNotUpdatable.code, ["PRICE-7"])
+    s.step("a take-profit buy, which would wait for its trigger", place(BOB, order(BOB, 1, BUY, 1_000_000, sol, clob=SOL, flags=CONDITIONAL, gtbt=t + 60, condition=TAKE_PROFIT, trigger=sol)), E.PositionNotUpdatable.code, ["PRICE-7"])
+    return s
+
+
+def add_to_book_boundary() -> Scenario:
+    # 0.01 BTC at $29,000: quote 290_000_000, maker fee 29_000.  The add-to-book check (MATCH-7) of a sell
+    # passes with 2_648_592 USDC quantums and fails with one less; of a buy, 8_884_688 and one less.
+    sell_usdc, buy_usdc = 2_648_592, 8_884_688
+    s = Scenario(
+        "add-to-book-boundary",
+        "The add-to-book collateral check (MATCH-7) at its exact boundary: a sell of 0.01 BTC at $29,000 rests with 2,648,592 USDC quantums and is removed with one quantum less; once the ask is cancelled, a buy of 0.01 BTC at $29,000 rests with 8,884,688 and is removed with one less.",
+        ["MATCH-7", "SUB-7", "FEE-2"],
+        ["SOLV-1"],
+        make_genesis(
+            [
+                subaccount_entry(ALICE, 0, sell_usdc),
+                subaccount_entry(BOB, 0, sell_usdc - 1),
+                subaccount_entry(CAROL, 0, buy_usdc),
+                subaccount_entry(DAVE, 0, buy_usdc - 1),
+            ]
+        ),
+    )
+    gtb = s.height + 10
+    events = s.step("ALICE (2,648,592) asks 0.01 BTC at $29,000: it rests", place(ALICE, order(ALICE, 1, SELL, CENTI_BTC, usd(29_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert on_book(events) == [(ALICE, 1, CENTI_BTC)]
+    events = s.step("BOB (one quantum less) asks the same: removed", place(BOB, order(BOB, 1, SELL, CENTI_BTC, usd(29_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert removals(events) == [(BOB, 1, "UNDERCOLLATERALIZED")]
+    events = s.step("ALICE cancels her ask, leaving the book empty", cancel(ALICE, order_id(ALICE, 1), gtb=gtb), OK, ["ORDER-7"])
+    assert removals(events) == [(ALICE, 1, "CANCELED")]
+    events = s.step("CAROL (8,884,688) bids 0.01 BTC at $29,000: it rests", place(CAROL, order(CAROL, 1, BUY, CENTI_BTC, usd(29_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert on_book(events) == [(CAROL, 1, CENTI_BTC)]
+    events = s.step("DAVE (one quantum less) bids the same: removed", place(DAVE, order(DAVE, 1, BUY, CENTI_BTC, usd(29_000), gtb=gtb)), OK, ["MATCH-7"])
+    assert removals(events) == [(DAVE, 1, "UNDERCOLLATERALIZED")]
+    return s
+
+
+def fill_amount_prune_block_latest() -> Scenario:
+    s = Scenario(
+        "fill-amount-prune-block-latest",
+        "A short-term filled amount is kept until the latest goodTilBlock its id has had: an id filled while good til h+10, removed by a self-trade, placed again good til h+2 (no replacement: it is not live) and filled again keeps its filled amount, prunable at h+10, after the order expires at h+2; it lapses when block h+10 ends. From a genesis at height 1,000.",
+        ["ORDER-11", "ORDER-9", "CLOB-3", "MATCH-3"],
+        ["ATOM-1"],
+        make_genesis(funded(ALICE, BOB), blockHeight=1_000),
+    )
+    h = s.height
+    s.step("ALICE bids 0.02 BTC at $29,000 (id 1), good til h+10", place(ALICE, order(ALICE, 1, BUY, 2 * CENTI_BTC, usd(29_000), gtb=h + 10)), OK)
+    events = s.step("BOB sells 0.01 BTC IOC into it", place(BOB, order(BOB, 1, SELL, CENTI_BTC, usd(29_000), gtb=h + 10, tif=IOC)), OK, ["ORDER-11"], show=subs(BOB, ALICE))
+    assert [(f[0], f[1]) for f in fills(events)] == [(ALICE, CENTI_BTC)] and prunable_at(s, ALICE, 1) == h + 10
+    events = s.step("ALICE's IOC sell meets only her own bid: the bid is removed (self-trade), its filled amount stays", place(ALICE, order(ALICE, 2, SELL, CENTI_BTC, usd(29_000), gtb=h + 10, tif=IOC)), OK, ["MATCH-3", "ORDER-11"])
+    assert removals(events)[0] == (ALICE, 1, "SELF_TRADE") and filled(s, ALICE, 1) == CENTI_BTC
+    events = s.step("ALICE places id 1 again, 0.02 BTC good til h+2: 0.01 left to fill, which rests", place(ALICE, order(ALICE, 1, BUY, 2 * CENTI_BTC, usd(29_000), gtb=h + 2)), OK, ["ORDER-11", "ORDER-6"])
+    assert events[0]["replaces"] is False and on_book(events) == [(ALICE, 1, CENTI_BTC)] and prunable_at(s, ALICE, 1) == h + 10
+    events = s.step("BOB sells 0.005 BTC IOC into it: the filled amount, now 0.015, stays prunable at h+10", place(BOB, order(BOB, 2, SELL, CENTI_BTC // 2, usd(29_000), gtb=h + 10, tif=IOC)), OK, ["ORDER-11", "CLOB-3"], show=subs(BOB, ALICE))
+    assert filled(s, ALICE, 1) == 15 * CENTI_BTC // 10 and prunable_at(s, ALICE, 1) == h + 10
+    s.step("block h+1", s.next_block(), OK)
+    s.step("block h+2", s.next_block(), OK)
+    events = s.step("block h+3: ALICE's order, good til h+2, expires; its filled amount stays", s.next_block(), OK, ["ORDER-9", "ORDER-11"])
+    assert removals(events) == [(ALICE, 1, "EXPIRED")] and prunable_at(s, ALICE, 1) == h + 10
+    s.step("id 1 again, 0.015 BTC good til h+5: nothing left to fill", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 5)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    s.step("id 1 again, 0.01 BTC: less than is already filled", place(ALICE, order(ALICE, 1, BUY, CENTI_BTC, usd(29_000), gtb=h + 5)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    for height in range(h + 4, h + 11):
+        s.step(f"block {height}", s.next_block(), OK)
+    s.step("in block h+10 the filled amount still holds", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 12)), errors.OrderFullyFilled.code, ["ORDER-11"])
+    s.step("block h+11: block h+10 has ended and the filled amount lapses", s.next_block(), OK, ["ORDER-9", "ORDER-11"])
+    assert filled(s, ALICE, 1) == 0
+    events = s.step("id 1 again, 0.015 BTC: accepted with nothing filled, all of it rests", place(ALICE, order(ALICE, 1, BUY, 15 * CENTI_BTC // 10, usd(29_000), gtb=h + 12)), OK, ["ORDER-11"])
+    assert on_book(events) == [(ALICE, 1, 15 * CENTI_BTC // 10)]
+    return s
+
+
+def reduce_only_other_perpetual() -> Scenario:
+    # ALICE long 0.01 BTC and 0.1 ETH, DAVE short as much; DAVE makes both markets.
+    s = Scenario(
+        "reduce-only-other-perpetual",
+        "Closing a position removes the subaccount's waiting reduce-only orders on that perpetual only: ALICE's reduce-only stop-loss on ETH-USD stays when she closes her BTC position, and goes when she closes her ETH position.",
+        ["MATCH-8", "ORDER-10", "COND-1"],
+        ["RO-1"],
+        make_genesis(funded(ALICE, DAVE, positions={ALICE: [(BTC, CENTI_BTC), (ETH, 100_000_000)], DAVE: [(BTC, -CENTI_BTC), (ETH, -100_000_000)]})),
+    )
+    h, t = s.height, s.time
+    gtb = h + 10
+    reduce = dict(flags=CONDITIONAL, gtbt=t + 3_600, tif=IOC, reduce_only=True)
+    eth_price = 1_800_000_000  # $1,800 on ETH-USD (exponent -9, atomic resolution -9): a multiple of its tick
+    s.step("DAVE bids 0.05 BTC at $28,000", place(DAVE, order(DAVE, 1, BUY, 5 * CENTI_BTC, usd(28_000), gtb=gtb)), OK)
+    s.step("DAVE bids 1 ETH at $1,800", place(DAVE, order(DAVE, 2, BUY, 1_000_000_000, eth_price, clob=ETH, gtb=gtb)), OK)
+    s.step("ALICE's reduce-only stop-loss sell on BTC-USD, triggering at $25,000", place(ALICE, order(ALICE, 1, SELL, CENTI_BTC, usd(24_000), condition=STOP_LOSS, trigger=usd(25_000), **reduce)), OK, ["ORDER-10", "COND-1"])
+    s.step("and one on ETH-USD, triggering at $1,500", place(ALICE, order(ALICE, 2, SELL, 100_000_000, 1_400_000_000, clob=ETH, condition=STOP_LOSS, trigger=1_500_000_000, **reduce)), OK, ["ORDER-10", "COND-1"])
+    events = s.step("ALICE sells her 0.01 BTC: her BTC reduce-only order goes, her ETH one stays", place(ALICE, order(ALICE, 3, SELL, CENTI_BTC, usd(28_000), gtb=gtb, tif=IOC)), OK, ["MATCH-8"], show=subs(ALICE, DAVE))
+    assert removals(events) == [(ALICE, 1, "REDUCE_ONLY_RESIZED"), (ALICE, 3, "FULLY_FILLED")]
+    assert [oid.client_id for oid in s.state.clob.untriggered] == [2]
+    events = s.step("ALICE sells her 0.1 ETH: her ETH reduce-only order goes", place(ALICE, order(ALICE, 4, SELL, 100_000_000, eth_price, clob=ETH, gtb=gtb, tif=IOC)), OK, ["MATCH-8"], show=subs(ALICE, DAVE))
+    assert removals(events) == [(ALICE, 2, "REDUCE_ONLY_RESIZED"), (ALICE, 4, "FULLY_FILLED")] and not s.state.clob.untriggered
+    return s
+
+
 SCENARIOS = [
     order_decoding,
     order_stateful_validation,
@@ -1319,6 +1716,16 @@ SCENARIOS = [
     fill_amount_prune_block_decoded,
     initializing_oracle_floor,
     reduce_only_flip,
+    level_queue,
+    clob_state_genesis,
+    quote_exponents_near_zero,
+    fee_tier_shares,
+    order_without_oracle_price,
+    add_to_book_boundary,
+    fill_amount_prune_block_latest,
+    fee_taker_rebate,
+    volume_epoch_zero,
+    reduce_only_other_perpetual,
 ]
 """The order-book scenarios, in the order they are appended to the ledger suite."""
 
