@@ -941,3 +941,18 @@ def test_invariants_catch_bad_trade_prices():
     assert any("trade prices" in v for v in check_clob_invariants(state))
     state.clob.trade_prices = {99: (1, 1)}
     assert any("trade prices" in v for v in check_clob_invariants(state))
+
+
+@pytest.mark.parametrize(
+    "book",
+    [
+        {"clobPairId": 99, "bids": [], "asks": []},  # an unknown clob pair
+        {"clobPairId": 0, "bids": [], "asks": []},  # a listed book with no order: never written (CLOB-3)
+    ],
+)
+def test_genesis_rejects_empty_or_unknown_books(book):
+    """GEN-2, CLOB-3: a book entry names a known clob pair and holds at least one resting order."""
+    genesis = encode_state(default_genesis())
+    genesis["clob"]["books"] = [book]
+    with pytest.raises(errors.InvalidGenesis):
+        decode_state(genesis)

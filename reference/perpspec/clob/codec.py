@@ -243,6 +243,10 @@ def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
         pair_id = _integer(b["clobPairId"], at, 0, UINT32_MAX)
         if pair_id in clob.books:
             raise errors.InvalidGenesis(f"{at}: clob pair {pair_id} appears twice")
+        if pair_id not in state.clob_pairs:
+            raise errors.InvalidGenesis(f"{at}: unknown clob pair {pair_id}")
+        if not _list(b["bids"], f"{at}.bids") and not _list(b["asks"], f"{at}.asks"):
+            raise errors.InvalidGenesis(f"{at}: a book is listed only when it has a resting order")
         book = clob.book(pair_id)
         for side_name, is_buy in (("bids", True), ("asks", False)):
             previous = None
