@@ -920,6 +920,67 @@ def quote_exponent_boundaries() -> Scenario:
     return s
 
 
+def position_risk_roundings() -> Scenario:
+    """
+    Roundings of one position's risk that decide a withdrawal (MARGIN-1, UNITS-4, ROUND-5):
+    open interest whose notional is not a whole number of quote quantums, truncated before it
+    scales the initial margin fraction; a perpetual of atomic resolution -5, outside the range
+    of the default markets; a short of one base quantum at a price of one, worth less than a
+    quote quantum.
+    """
+    # SOL (Small-Cap: imf 10%, caps 20e12..50e12): 8_508_192_514_615 base quantums at 2_350_695_125e-8
+    # are 20_000_166_666_666.97 quote quantums, truncated to 20_000_166_666_666 for the open interest
+    # (and ALICE's notional): adjusted imf 100_000 + floor(900_000 * 166_666_666 / 30e12) = 100_004;
+    # the untruncated value (or its ceiling) would give 100_005, 20_000_167 quote quantums more IMR.
+    sol_size = 8_508_192_514_615
+    genesis = quote_exponent_markets(
+        make_genesis(
+            [
+                subaccount_entry(ALICE, 0, 0, [(SOL, sol_size)]),
+                subaccount_entry(BOB, 0, 10**14, [(SOL, -sol_size)]),
+                subaccount_entry(CAROL, 0, 0, [(12, 7_000_001)]),
+                subaccount_entry(DAVE, 0, 10**12, [(12, -7_000_001)]),
+                subaccount_entry(CAROL, 1, 0, [(9, 1)]),
+                subaccount_entry(DAVE, 1, 5, [(9, -1)]),
+            ]
+        )
+    )
+    # Perpetual 12: atomic resolution -5, price 123_457e-3 (exponent -3), Large-Cap (imf 2%, no caps):
+    # quote exponent -3 + (-5) + 6 = -2, so 7_000_001 base quantums are trunc(7_000_001 * 123_457 / 100)
+    # = 8_641_991_234 quote quantums.
+    genesis["marketParams"].append({"id": 12, "pair": "R12-USD", "exponent": -3, "minExchanges": 1, "minPriceChangePpm": 1_000, "maxSourceAgeSeconds": 30})
+    genesis["marketPrices"].append({"id": 12, "exponent": -3, "price": "123457"})
+    genesis["perpetuals"].append(
+        {"params": {"id": 12, "ticker": "R12-USD", "marketId": 12, "atomicResolution": -5, "defaultFundingPpm": 0, "liquidityTier": 0, "marketType": "PERPETUAL_MARKET_TYPE_CROSS"}, "fundingIndex": "0"}
+    )
+    s = Scenario(
+        "position-risk-roundings",
+        "Withdrawal boundaries decided by the roundings of a position's risk: open interest worth a fraction of a quote quantum above a whole one, truncated before it scales the initial margin fraction; a perpetual of atomic resolution -5; a short of one base quantum at price one, worth nothing.",
+        ["MARGIN-1", "MARGIN-2", "MARGIN-4", "MARGIN-5", "UNITS-4", "ROUND-5", "SUB-7", "SUB-8", "SUB-12"],
+        ["SOLV-1", "CONS-1"],
+        genesis,
+    )
+    risk = s.risk(ALICE)
+    notional = 20_000_166_666_666
+    assert risk.nc == notional and s.state.perpetuals[SOL].open_interest == sol_size
+    assert risk.imr == -(-notional * 100_004 // 10**6)
+    boundary = risk.nc - risk.imr
+    s.step("ALICE (long SOL, open interest just past a step of the scaled imf) withdraws one quantum past her boundary", withdraw(ALICE, sub(ALICE), boundary + 1), errors.NewlyUndercollateralized.code, ["MARGIN-1"])
+    s.step("exactly to it: accepted", withdraw(ALICE, sub(ALICE), boundary), OK, ["MARGIN-1"])
+    risk = s.risk(CAROL)
+    assert risk.nc == 8_641_991_234 and risk.imr == 172_839_825
+    boundary = risk.nc - risk.imr
+    s.step("CAROL (long perpetual 12, atomic resolution -5) withdraws one quantum past her boundary", withdraw(CAROL, sub(CAROL), boundary + 1), errors.NewlyUndercollateralized.code, ["UNITS-4"])
+    s.step("exactly to it: accepted", withdraw(CAROL, sub(CAROL), boundary), OK, ["UNITS-4"])
+    # Perpetual 9: price 1, exponent 0, atomic resolution -7: quote exponent -1.  A short of one base
+    # quantum is -trunc(1 * 1 / 10) = 0 quote quantums of NC, IMR and MMR 0: DAVE's NC is his 5 USDC quantums.
+    risk = s.risk(DAVE, 1)
+    assert (risk.nc, risk.imr, risk.mmr) == (5, 0, 0)
+    s.step("DAVE/1 (short one base quantum at price 1) withdraws 6: his NC would be -1", withdraw(DAVE, sub(DAVE, 1), 6), errors.NewlyUndercollateralized.code, ["ROUND-5"])
+    s.step("he withdraws 5: NC 0 = IMR 0, accepted", withdraw(DAVE, sub(DAVE, 1), 5), OK, ["ROUND-5"])
+    return s
+
+
 def add_to_book_fast_path() -> Scenario:
     """
     The add-to-book check (MATCH-7) of a subaccount that holds a perpetual other than the
@@ -993,6 +1054,7 @@ SCENARIOS = [
     genesis_last_block,
     genesis_first_block,
     quote_exponent_boundaries,
+    position_risk_roundings,
 ]
 
 ORDER_SCENARIOS = [
