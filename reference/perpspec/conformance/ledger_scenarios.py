@@ -942,8 +942,19 @@ def position_risk_roundings() -> Scenario:
                 subaccount_entry(DAVE, 0, 10**12, [(12, -7_000_001)]),
                 subaccount_entry(CAROL, 1, 0, [(9, 1)]),
                 subaccount_entry(DAVE, 1, 5, [(9, -1)]),
+                subaccount_entry(MALLORY, 0, 0, [(13, 100)]),
+                subaccount_entry(LOW, 0, 10**9, [(13, -100)]),
             ]
         )
+    )
+    # Perpetual 13 on market 12, in a tier whose open-interest caps are equal: 100 base quantums
+    # are 123_457 quote quantums of open interest, exactly at both caps.  At the lower cap the
+    # tier's own imf applies (2%: IMR ceil(2_469.14) = 2_470), not the 100% above the upper cap.
+    genesis["liquidityTiers"].append(
+        {"id": 10, "name": "Pinned", "initialMarginPpm": 20_000, "maintenanceFractionPpm": 500_000, "impactNotional": "1000000", "openInterestLowerCap": "123457", "openInterestUpperCap": "123457"}
+    )
+    genesis["perpetuals"].append(
+        {"params": {"id": 13, "ticker": "P13-USD", "marketId": 12, "atomicResolution": -5, "defaultFundingPpm": 0, "liquidityTier": 10, "marketType": "PERPETUAL_MARKET_TYPE_CROSS"}, "fundingIndex": "0"}
     )
     # Perpetual 12: atomic resolution -5, price 123_457e-3 (exponent -3), Large-Cap (imf 2%, no caps):
     # quote exponent -3 + (-5) + 6 = -2, so 7_000_001 base quantums are trunc(7_000_001 * 123_457 / 100)
@@ -955,7 +966,7 @@ def position_risk_roundings() -> Scenario:
     )
     s = Scenario(
         "position-risk-roundings",
-        "Withdrawal boundaries decided by the roundings of a position's risk: open interest worth a fraction of a quote quantum above a whole one, truncated before it scales the initial margin fraction; a perpetual of atomic resolution -5; a short of one base quantum at price one, worth nothing.",
+        "Withdrawal boundaries decided by the roundings of a position's risk: open interest worth a fraction of a quote quantum above a whole one, truncated before it scales the initial margin fraction; a perpetual of atomic resolution -5; a short of one base quantum at price one, worth nothing; open interest exactly at a tier's equal caps.",
         ["MARGIN-1", "MARGIN-2", "MARGIN-4", "MARGIN-5", "UNITS-4", "ROUND-5", "SUB-7", "SUB-8", "SUB-12"],
         ["SOLV-1", "CONS-1"],
         genesis,
@@ -978,6 +989,10 @@ def position_risk_roundings() -> Scenario:
     assert (risk.nc, risk.imr, risk.mmr) == (5, 0, 0)
     s.step("DAVE/1 (short one base quantum at price 1) withdraws 6: his NC would be -1", withdraw(DAVE, sub(DAVE, 1), 6), errors.NewlyUndercollateralized.code, ["ROUND-5"])
     s.step("he withdraws 5: NC 0 = IMR 0, accepted", withdraw(DAVE, sub(DAVE, 1), 5), OK, ["ROUND-5"])
+    risk = s.risk(MALLORY)
+    assert (risk.nc, risk.imr) == (123_457, 2_470)
+    s.step("MALLORY (long perpetual 13, open interest exactly at its equal caps) withdraws one quantum past her boundary", withdraw(MALLORY, sub(MALLORY), 123_457 - 2_470 + 1), errors.NewlyUndercollateralized.code, ["MARGIN-1"])
+    s.step("exactly to it: accepted (at the lower cap, the tier's imf)", withdraw(MALLORY, sub(MALLORY), 123_457 - 2_470), OK, ["MARGIN-1"])
     return s
 
 
