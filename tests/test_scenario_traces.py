@@ -58,7 +58,7 @@ def test_every_ledger_scenario_is_a_behaviour_of_the_full_model(results):
     result names (and which fail loudly on export, never pass silently).
     """
     documents = st.vector_documents(VECTORS, "ledger")
-    assert len(documents) == 21
+    assert len(documents) == 22
     assert {d["name"] for d in documents} == {build().name for build in SCENARIOS}
     for name in BEYOND_TLC:
         with pytest.raises(st.TooLargeForTlc):
