@@ -1086,6 +1086,50 @@ def add_to_book_lower_held() -> Scenario:
     return s
 
 
+def match_open_interest_crosses_cap() -> Scenario:
+    """
+    A fill whose open-interest increase carries SOL past its lower cap: the taker's initial
+    margin is taken at the post-trade open interest (SUB-6, MARGIN-1), and decides the fill.
+    """
+    from perpspec.conformance.clob_scenarios import BUY, IOC, SELL, order, place
+
+    # SOL (Small-Cap: imf 10%, caps 20e12..50e12).  8.508e12 base quantums held are
+    # 19_999_714_123_500 quote quantums of open interest, just under the lower cap.  A fill of
+    # 1e12 base quantums (100,000 SOL) at $23.50 (2_350_000_000 subticks) between two new
+    # positions raises it to 22_350_409_248_500: adjusted imf 100_000 + floor(900_000 *
+    # 2_350_409_248_500 / 30e12) = 170_512, against 100_000 at the open interest before the fill.
+    held, size, subticks = 8_508 * 10**9, 10**12, 2_350_000_000
+    notional = size * 2_350_695_125 // 10**9
+    assert notional == 2_350_695_125_000
+    # ALICE's NC after the fill: her USDC - quote 2_350_000_000_000 - taker fee 500 ppm (1_175_000_000)
+    # + her notional; 1e9 quote quantums above the IMR at the old open interest, far below the new one.
+    usdc = 2_350_000_000_000 + 1_175_000_000 - notional + -(-notional * 100_000 // 10**6) + 10**9
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, usdc),
+            subaccount_entry(BOB, 0, 10**13),
+            subaccount_entry(CAROL, 0, 10**13, [(SOL, held)]),
+            subaccount_entry(DAVE, 0, 10**14, [(SOL, -held)]),
+        ]
+    )
+    s = Scenario(
+        "match-open-interest-crosses-cap",
+        "A fill that carries a market's open interest past its lower cap: the taker's initial margin is taken at the open interest after the fill, and refuses it; with more collateral the same fill goes through.",
+        ["SUB-6", "SUB-7", "MARGIN-1", "MATCH-4"],
+        ["SOLV-1", "CONS-1"],
+        genesis,
+    )
+    gtb = s.height + 10
+    s.step("BOB asks 100,000 SOL at $23.50", place(BOB, order(BOB, 1, SELL, size, subticks, clob=SOL, gtb=gtb)), OK)
+    s.step("ALICE takes it IOC: enough margin at the open interest before the fill, not after it: no fill", place(ALICE, order(ALICE, 1, BUY, size, subticks, clob=SOL, gtb=gtb, tif=IOC)), OK, ["SUB-6"])
+    assert s.state.perpetuals[SOL].open_interest == held
+    assert SubaccountId(ALICE, 0) not in s.state.subaccounts or not s.state.subaccounts[SubaccountId(ALICE, 0)].positions
+    s.step("she deposits 2e11 quote quantums", deposit(ALICE, sub(ALICE), 2 * 10**11), OK)
+    s.step("the same IOC now fills: open interest past the lower cap", place(ALICE, order(ALICE, 2, BUY, size, subticks, clob=SOL, gtb=gtb, tif=IOC)), OK, ["SUB-6"])
+    assert s.state.perpetuals[SOL].open_interest == held + size
+    return s
+
+
 SCENARIOS = [
     deposits,
     withdrawals,
@@ -1114,6 +1158,7 @@ SCENARIOS = [
 ORDER_SCENARIOS = [
     add_to_book_fast_path,
     add_to_book_lower_held,
+    match_open_interest_crosses_cap,
 ]
 """Scenarios of this module that place orders (the order book's own are in ``clob_scenarios``); they join the ledger suite."""
 
