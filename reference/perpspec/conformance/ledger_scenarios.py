@@ -1130,6 +1130,43 @@ def match_open_interest_crosses_cap() -> Scenario:
     return s
 
 
+def close_leaving_negative_collateral() -> Scenario:
+    """
+    A fill that closes an under-collateralized subaccount's only position but leaves its net
+    collateral negative: with no maintenance margin after and some before, the under-collateralized
+    rule refuses it (SUB-8), however much the NC improves.
+    """
+    from perpspec.conformance.clob_scenarios import BUY, IOC, SELL, STEP, order, place, usd
+
+    # ALICE: USDC -3_000_000, long one step of BTC (1e6 base quantums): notional 2_868_819, NC -131_181,
+    # IMR 57_377, MMR ceil(57_377 * 0.6) = 34_427.  Selling the step at $30,015 to BOB's bid: quote
+    # 3_001_500, taker fee ceil(1_500.75) = 1_501, NC after -1 with no position: MMR 0 after, 34_427 before.
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, -3_000_000, [(BTC, STEP)]),
+            subaccount_entry(BOB, 0, 10**11),
+            subaccount_entry(CAROL, 0, 10**11, [(BTC, -STEP)]),
+        ]
+    )
+    s = Scenario(
+        "close-leaving-negative-collateral",
+        "An under-collateralized subaccount's fill that would close its only position and leave its net collateral negative (from -131,181 to -1 quote quantums): refused, since with no maintenance margin after it and some before, no improvement of NC is enough.",
+        ["SUB-8", "SUB-7", "MARGIN-5", "MATCH-4"],
+        ["SOLV-1", "CONS-1"],
+        genesis,
+    )
+    risk = s.risk(ALICE)
+    assert (risk.nc, risk.imr, risk.mmr) == (-131_181, 57_377, 34_427)
+    gtb = s.height + 10
+    s.step("BOB bids one step of BTC at $30,015", place(BOB, order(BOB, 1, BUY, STEP, usd(30_015), gtb=gtb)), OK)
+    s.step("ALICE sells her step IOC into it: NC -1 and no position after: refused, no fill", place(ALICE, order(ALICE, 1, SELL, STEP, usd(30_015), gtb=gtb, tif=IOC)), OK, ["SUB-8"])
+    assert s.state.subaccounts[SubaccountId(ALICE, 0)].positions[BTC].quantums == STEP
+    s.step("she deposits one quantum", deposit(ALICE, sub(ALICE), 1), OK)
+    s.step("the same IOC sell now fills: NC 0 = IMR 0 after it, initially collateralized", place(ALICE, order(ALICE, 2, SELL, STEP, usd(30_015), gtb=gtb, tif=IOC)), OK, ["SUB-7"])
+    assert SubaccountId(ALICE, 0) not in s.state.subaccounts  # USDC 0 and no position: an empty subaccount is not stored
+    return s
+
+
 SCENARIOS = [
     deposits,
     withdrawals,
@@ -1159,6 +1196,7 @@ ORDER_SCENARIOS = [
     add_to_book_fast_path,
     add_to_book_lower_held,
     match_open_interest_crosses_cap,
+    close_leaving_negative_collateral,
 ]
 """Scenarios of this module that place orders (the order book's own are in ``clob_scenarios``); they join the ledger suite."""
 
