@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from perpspec.catalogue import BIGINT, CATALOGUE, INT32, MAX_DIGITS, MAX_LIST_LENGTH, UINT32, UINT64, IntegerListType, evaluate_line
+from perpspec.catalogue import BIGINT, CATALOGUE, INT32, MAX_DIGITS, UINT32, UINT64, IntegerListType, evaluate_line
 from perpspec.conformance.format import encode_int
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, UINT32_MAX, UINT64_MAX
 
@@ -762,7 +762,6 @@ def median_cases(fc: FunctionCases) -> None:
     fc.add("element-null", "null in the list: INVALID_TYPE (CAT-2)", ("CAT-2",), "!INVALID_TYPE", values=[1, Raw(None)])
     fc.add("element-decimal-strings", "decimal strings in the list (CAT-2)", ("CAT-2",), 6, values=[Raw("5"), Raw("7")])
     fc.add("element-1001-digits", "a 1001-digit value: OUT_OF_RANGE (CAT-4)", ("CAT-4",), "!OUT_OF_RANGE", values=[Raw("1" + "0" * MAX_DIGITS)])
-    fc.add("list-of-100000", f"a list of exactly {MAX_LIST_LENGTH:,} values is accepted (CAT-4's implementation limit): sorted, 0 x 50,000 and 1 x 50,000, (0 + 1) / 2 = 0.5 -> 1", ("CAT-4", "ROUND-9"), 1, values=[0, 1] * (MAX_LIST_LENGTH // 2))
     fc.add_raw("missing-values", "the input values is absent: MISSING_INPUT (CAT-5)", ("CAT-5",), {}, "!MISSING_INPUT")
     fc.add_raw("unexpected-input", "an input the function does not take: UNEXPECTED_INPUT (CAT-5)", ("CAT-5",), {"values": [1], "extra": 1}, "!UNEXPECTED_INPUT")
 
