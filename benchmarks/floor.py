@@ -72,7 +72,7 @@ def main() -> None:
     pair = state.clob_pairs[perpspec_flow.CLOB_PAIR_ID]
     perpetual_id = pair.perpetual_id
     quantums = perpspec_flow.STEP_BASE_QUANTUMS
-    results, settled = check_updates(
+    _, settled = check_updates(
         state,
         [Update(buyer, -10**8, ((perpetual_id, quantums),)), Update(seller, 10**8, ((perpetual_id, -quantums),))],
         UpdateType.MATCH,

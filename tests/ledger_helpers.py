@@ -38,6 +38,7 @@ from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
     MALLORY,
     SOL,
     make_genesis,
+    market_price_json,
     perpetual_json,
     update_prices,
     subaccount_entry,
@@ -59,10 +60,6 @@ def sub(owner: str, number: int = 0) -> dict:
 
 def sid(owner: str, number: int = 0) -> SubaccountId:
     return SubaccountId(owner, number)
-
-
-def market_price_json(genesis: dict, market_id: int) -> dict:
-    return next(m for m in genesis["marketPrices"] if m["id"] == market_id)
 
 
 def make_state(genesis: dict | None = None) -> State:

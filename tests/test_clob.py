@@ -571,7 +571,7 @@ def test_stateful_validation():
 def test_order_on_a_market_without_price_is_not_updatable():
     """ORDER-3, PRICE-7: an order on a perpetual whose market has no price yet is POSITION_NOT_UPDATABLE."""
     genesis = default_genesis_json()
-    next(m for m in genesis["marketPrices"] if m["id"] == 0)["price"] = "0"
+    h.market_price_json(genesis, 0)["price"] = "0"
     state = funded(ALICE, genesis=genesis)
     apply_rejected(state, place(ALICE, 1, BUY, STEP, BID), "POSITION_NOT_UPDATABLE")
     apply_rejected(state, place(ALICE, 1, BUY, STEP, BID, gtb=100), "GOOD_TIL_BLOCK_EXCEEDS_SHORT_BLOCK_WINDOW")

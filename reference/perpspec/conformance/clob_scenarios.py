@@ -40,6 +40,7 @@ from perpspec.conformance.ledger_scenarios import (
     SOL,
     Scenario,
     make_genesis,
+    market_price_json,
     sub,
     subaccount_entry,
     update_prices,
@@ -299,7 +300,7 @@ def order_decoding() -> Scenario:
 
 def order_stateful_validation() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    next(p for p in genesis["marketPrices"] if p["id"] == SOL)["price"] = "0"
+    market_price_json(genesis, SOL)["price"] = "0"
     s = Scenario(
         "order-stateful-validation",
         "Stateful validation of orders and cancels: the signer, an unknown clob pair, step and tick multiples, the short-term and stateful expiry windows at their boundaries, and a market without a price; in the order ORDER-3 checks them.",
@@ -1586,7 +1587,7 @@ def volume_epoch_zero() -> Scenario:
 
 def order_without_oracle_price() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    next(p for p in genesis["marketPrices"] if p["id"] == SOL)["price"] = "0"
+    market_price_json(genesis, SOL)["price"] = "0"
     s = Scenario(
         "order-without-oracle-price",
         "An order on a pair whose market has no oracle price yet is refused whatever would follow: an IOC order on an empty book (which would neither fill nor rest), a post-only order, a long-term order and a conditional order (which would only wait).",

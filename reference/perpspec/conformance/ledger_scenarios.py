@@ -81,6 +81,10 @@ def perpetual_json(genesis: dict, perpetual_id: int) -> dict:
     return next(p for p in genesis["perpetuals"] if p["params"]["id"] == perpetual_id)
 
 
+def market_price_json(genesis: dict, market_id: int) -> dict:
+    return next(m for m in genesis["marketPrices"] if m["id"] == market_id)
+
+
 def deposit(signer: str, recipient: dict, quantums: Any, sender: str | None = None) -> dict:
     return {
         "@type": DEPOSIT_TYPE,
