@@ -191,7 +191,7 @@ class Runner:
         fills = rejected = 0
         for op in ops:
             kind = op[0]
-            if kind == PLACE or kind == REPLACE:
+            if kind in (PLACE, REPLACE):
                 _, owner, cid, market, is_buy, price, lots, gtbt = op
                 order = Order(
                     OrderId(subaccounts[owner], cid, 64, market),
@@ -322,21 +322,27 @@ def main() -> None:
         return
 
     common = ["--seed", str(a.seed), "--accounts", str(a.accounts), "--block-every", str(a.block_every)]
-    print(f"# bench_clob {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  python {platform.python_version()}  "
-          f"cpus={os.cpu_count()}  accounts={a.accounts}  markets={len(MARKETS)}  seed={a.seed}")
+    print(
+        f"# bench_clob {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  python {platform.python_version()}  "
+        f"cpus={os.cpu_count()}  accounts={a.accounts}  markets={len(MARKETS)}  seed={a.seed}"
+    )
     print("\n## contracts off vs on (ops/s, best of reps; each setting in its own process)")
     print(f"{'resting':>9s} {'ops':>6s} {'off ops/s':>10s} {'on ops/s':>10s} {'on/off slowdown':>16s}")
     for depth in [int(x) for x in a.onoff_depths.split(",") if x]:
         args = ["--child", "measure", "--depth", str(depth), "--ops", str(a.onoff_ops), "--reps", str(a.reps), *common]
         off = child(args, False)
         on = child(args, True)
-        print(f"{depth:9,d} {a.onoff_ops:6d} {off['ops_per_s']:10,.0f} {on['ops_per_s']:10,.0f} "
-              f"{off['ops_per_s'] / on['ops_per_s']:15.2f}x")
+        print(
+            f"{depth:9,d} {a.onoff_ops:6d} {off['ops_per_s']:10,.0f} {on['ops_per_s']:10,.0f} "
+            f"{off['ops_per_s'] / on['ops_per_s']:15.2f}x"
+        )
     for compiled in ["", a.compiled] if a.compiled else [""]:
         engine = f"compiled (mypyc, {compiled})" if compiled else "interpreted"
         print(f"\n## cost per op by resting orders (contracts off, {engine})")
-        print(f"{'resting':>9s} {'ops':>6s} {'ops/s':>10s} {'us/op':>7s} {'vs first':>9s} {'fills':>6s} {'rejected':>8s} "
-              f"{'resting end':>11s} {'build s':>8s}  runs")
+        print(
+            f"{'resting':>9s} {'ops':>6s} {'ops/s':>10s} {'us/op':>7s} {'vs first':>9s} {'fills':>6s} {'rejected':>8s} "
+            f"{'resting end':>11s} {'build s':>8s}  runs"
+        )
         first = None
         for depth in [int(x) for x in a.depths.split(",") if x]:
             args = ["--child", "measure", "--depth", str(depth), "--ops", str(a.ops), "--reps", str(a.reps), *common]
@@ -345,12 +351,16 @@ def main() -> None:
                 raise SystemExit(f"expected the {engine} engine, the child imported the other one")
             us = 1e6 / r["ops_per_s"]
             first = first or us
-            print(f"{depth:9,d} {a.ops:6d} {r['ops_per_s']:10,.0f} {us:7.2f} {us / first:8.2f}x {r['fills']:6d} "
-                  f"{r['rejected']:8d} {r['resting_end']:11,d} {r['build_s']:8.1f}  {r['rates']}")
+            print(
+                f"{depth:9,d} {a.ops:6d} {r['ops_per_s']:10,.0f} {us:7.2f} {us / first:8.2f}x {r['fills']:6d} "
+                f"{r['rejected']:8d} {r['resting_end']:11,d} {r['build_s']:8.1f}  {r['rates']}"
+            )
     print("\n## memory (tracemalloc, contracts off)")
     m = child(["--child", "memory", "--depth", str(a.mem_depth), *common], False)
-    print(f"{m['resting']:,} resting orders: {m['bytes']:,} bytes traced, "
-          f"{m['bytes_per_order']:.0f} bytes per resting order")
+    print(
+        f"{m['resting']:,} resting orders: {m['bytes']:,} bytes traced, "
+        f"{m['bytes_per_order']:.0f} bytes per resting order"
+    )
 
 
 if __name__ == "__main__":

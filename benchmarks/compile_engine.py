@@ -86,8 +86,12 @@ def check_conformance(out: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "compiled", help="where to write (default build/compiled)")
-    parser.add_argument("--check", action="store_true", help="then run every conformance vector against the compiled package")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "build" / "compiled", help="where to write (default build/compiled)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="then run every conformance vector against the compiled package"
+    )
     args = parser.parse_args()
     compile_engine(args.out)
     if args.check:

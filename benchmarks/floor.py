@@ -29,7 +29,7 @@ import argparse
 import statistics
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def per_call_us(function: Callable[[], object], calls: int) -> float:
@@ -74,7 +74,7 @@ def main() -> None:
     quantums = perpspec_flow.STEP_BASE_QUANTUMS
     _, settled = check_updates(
         state,
-        [Update(buyer, -10**8, ((perpetual_id, quantums),)), Update(seller, 10**8, ((perpetual_id, -quantums),))],
+        [Update(buyer, -(10**8), ((perpetual_id, quantums),)), Update(seller, 10**8, ((perpetual_id, -quantums),))],
         UpdateType.MATCH,
     )
 
@@ -127,7 +127,9 @@ def main() -> None:
 
     engine_kind = "interpreted" if matching.__file__.endswith(".py") else "compiled (mypyc)"
     print(f"# floor.py  depth={args.depth:,}  ops={ops:,}  perpspec {engine_kind}")
-    print(f"flow per op: {places / ops:.3f} places, {cancels / ops:.3f} cancels, {iocs / ops:.3f} IOC, {fills / ops:.3f} fills")
+    print(
+        f"flow per op: {places / ops:.3f} places, {cancels / ops:.3f} cancels, {iocs / ops:.3f} IOC, {fills / ops:.3f} fills"
+    )
     print(f"{'part':44s} {'us/call':>8s} {'calls/op':>9s} {'us/op':>7s}")
     for name, us, per_op in [
         ("build a place or IOC message", place_message, (places + iocs) / ops),

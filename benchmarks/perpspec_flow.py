@@ -102,7 +102,7 @@ def genesis_json(owners: int, markets: int = 1) -> dict:
 class Engine:
     """The state plus the per-owner ids the messages need (built once, untimed)."""
 
-    __slots__ = ("state", "signers", "subaccounts", "good_til_block")
+    __slots__ = ("good_til_block", "signers", "state", "subaccounts")
 
     def __init__(self, owners: int) -> None:
         self.state = decode_state(genesis_json(owners))

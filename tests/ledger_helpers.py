@@ -11,23 +11,17 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 _REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reference")
 try:  # the tests are normally run with PYTHONPATH=reference; fall back to this checkout's copy
-    import perpspec  # noqa: F401
+    import perpspec
 except ImportError:
     sys.path.insert(0, _REFERENCE)
 
 from perpspec.codec import decode_state, state_hash  # noqa: E402
-from perpspec.default_genesis import GOVERNANCE_AUTHORITY, GENESIS_TIME, default_genesis_json  # noqa: E402
-from perpspec.messages import (  # noqa: E402
-    ADVANCE_BLOCK_TYPE,
-    DEPOSIT_TYPE,
-    TRANSFER_TYPE,
-    WITHDRAW_TYPE,
-)
-from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
+from perpspec.conformance.ledger_scenarios import (  # noqa: E402
     ALICE,
     AUTHORITY,
     BOB,
@@ -40,8 +34,15 @@ from perpspec.conformance.ledger_scenarios import (  # noqa: E402, F401
     make_genesis,
     market_price_json,
     perpetual_json,
-    update_prices,
     subaccount_entry,
+    update_prices,
+)
+from perpspec.default_genesis import GENESIS_TIME, GOVERNANCE_AUTHORITY, default_genesis_json  # noqa: E402
+from perpspec.messages import (  # noqa: E402
+    ADVANCE_BLOCK_TYPE,
+    DEPOSIT_TYPE,
+    TRANSFER_TYPE,
+    WITHDRAW_TYPE,
 )
 from perpspec.simulation import account  # noqa: E402
 from perpspec.state import State, SubaccountId  # noqa: E402
@@ -140,33 +141,33 @@ def usdc(state: State, owner: str, number: int = 0) -> int:
 
 
 __all__ = [
-    "AUTHORITY",
     "ALICE",
+    "AUTHORITY",
     "BOB",
+    "BTC",
     "CAROL",
     "DAVE",
-    "MALLORY",
-    "BTC",
     "ETH",
-    "SOL",
+    "GENESIS_TIME",
+    "MALLORY",
     "ONE_BTC",
     "ONE_ETH",
     "ONE_SOL",
-    "GENESIS_TIME",
-    "sub",
-    "sid",
-    "subaccount_entry",
-    "make_genesis",
-    "perpetual_json",
-    "market_price_json",
-    "make_state",
-    "deposit",
-    "withdraw",
-    "transfer",
-    "update_prices",
+    "SOL",
     "advance_block",
-    "next_block",
     "apply_ok",
     "apply_rejected",
+    "deposit",
+    "make_genesis",
+    "make_state",
+    "market_price_json",
+    "next_block",
+    "perpetual_json",
+    "sid",
+    "sub",
+    "subaccount_entry",
+    "transfer",
+    "update_prices",
     "usdc",
+    "withdraw",
 ]

@@ -44,7 +44,9 @@ def test_apply_reports_events_errors_and_hashes():
     genesis_hash = answers[0]["genesisStateHash"]
     assert answers[1]["events"][1]["usdcBalance"] == "5" and answers[1]["stateHash"] != genesis_hash
     assert answers[2]["error"]["code"] == "MALFORMED_MESSAGE"
-    assert answers[3]["error"]["code"] == "INVALID_TRANSFER_AMOUNT" and answers[3]["stateHash"] == answers[1]["stateHash"]
+    assert (
+        answers[3]["error"]["code"] == "INVALID_TRANSFER_AMOUNT" and answers[3]["stateHash"] == answers[1]["stateHash"]
+    )
     assert answers[4]["events"][1]["usdcBalance"] == "12"
     again = run("apply", stdin="\n".join(lines) + "\n")
     assert again.stdout == completed.stdout

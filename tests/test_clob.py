@@ -26,9 +26,8 @@ import copy
 import dataclasses
 from typing import Any
 
-import pytest
-
 import ledger_helpers as h
+import pytest
 from ledger_helpers import (
     ALICE,
     AUTHORITY,
@@ -44,6 +43,7 @@ from ledger_helpers import (
     subaccount_entry,
     update_prices,
 )
+
 from perpspec import errors
 from perpspec.codec import decode_state, encode_state
 from perpspec.contracts import check_clob_invariants, check_state_invariants
@@ -77,7 +77,12 @@ TAKER_PPM, MAKER_PPM = 500, 100  # tier 1 of the standard fee tiers
 
 
 def oid(owner: str, client_id: int, flags: int = SHORT, pair: int = BTC_PAIR, number: int = 0) -> dict:
-    return {"subaccountId": {"owner": owner, "number": number}, "clientId": client_id, "orderFlags": flags, "clobPairId": pair}
+    return {
+        "subaccountId": {"owner": owner, "number": number},
+        "clientId": client_id,
+        "orderFlags": flags,
+        "clobPairId": pair,
+    }
 
 
 def order(
@@ -124,7 +129,9 @@ def order(
     return body
 
 
-def place(owner: str, client_id: int, side: Any, quantums: Any, subticks: Any, signer: str | None = None, **kw: Any) -> dict:
+def place(
+    owner: str, client_id: int, side: Any, quantums: Any, subticks: Any, signer: str | None = None, **kw: Any
+) -> dict:
     return {
         "@type": PLACE_ORDER_TYPE,
         "signer": owner if signer is None else signer,
@@ -133,7 +140,11 @@ def place(owner: str, client_id: int, side: Any, quantums: Any, subticks: Any, s
 
 
 def place_order(body: dict, signer: str | None = None) -> dict:
-    return {"@type": PLACE_ORDER_TYPE, "signer": body["orderId"]["subaccountId"]["owner"] if signer is None else signer, "order": body}
+    return {
+        "@type": PLACE_ORDER_TYPE,
+        "signer": body["orderId"]["subaccountId"]["owner"] if signer is None else signer,
+        "order": body,
+    }
 
 
 def cancel(
@@ -205,7 +216,8 @@ def of_type(events: list[dict], kind: str) -> list[dict]:
 def removals(events: list[dict]) -> list[tuple[str, int, str]]:
     """(owner, client id, reason) of every OrderRemoved event, in order."""
     return [
-        (e["orderId"]["subaccountId"]["owner"], e["orderId"]["clientId"], e["reason"]) for e in of_type(events, "OrderRemoved")
+        (e["orderId"]["subaccountId"]["owner"], e["orderId"]["clientId"], e["reason"])
+        for e in of_type(events, "OrderRemoved")
     ]
 
 
@@ -238,7 +250,10 @@ def book(state: State, pair: int = BTC_PAIR) -> dict[str, list[tuple[str, int, i
     for entry in encode_state(state)["clob"]["books"]:
         if entry["clobPairId"] == pair:
             return {
-                side: [(o["orderId"]["subaccountId"]["owner"], o["orderId"]["clientId"], int(o["subticks"])) for o in entry[side]]
+                side: [
+                    (o["orderId"]["subaccountId"]["owner"], o["orderId"]["clientId"], int(o["subticks"]))
+                    for o in entry[side]
+                ]
                 for side in ("bids", "asks")
             }
     return {"bids": [], "asks": []}
@@ -247,7 +262,12 @@ def book(state: State, pair: int = BTC_PAIR) -> dict[str, list[tuple[str, int, i
 def remaining(state: State, owner: str, client_id: int, flags: int = SHORT, pair: int = BTC_PAIR) -> int | None:
     """An order's remaining size on the book (ORDER-11), or None when it is not resting."""
     for entry_id, entry in state.clob.resting.items():
-        if entry_id.subaccount_id.owner == owner and entry_id.client_id == client_id and entry_id.order_flags == flags and entry_id.clob_pair_id == pair:
+        if (
+            entry_id.subaccount_id.owner == owner
+            and entry_id.client_id == client_id
+            and entry_id.order_flags == flags
+            and entry_id.clob_pair_id == pair
+        ):
             return entry.order.quantums - state.clob.fill_amounts.get(entry_id, 0)
     return None
 
@@ -308,7 +328,9 @@ def test_initializing_pair_takes_only_short_term_post_only_orders():
     apply_rejected(state, place(BOB, 1, SELL, STEP, oracle + TICK, tif=IOC), code)
     apply_rejected(state, place(BOB, 1, SELL, STEP, oracle + TICK, flags=LONG, tif=POST_ONLY), code)
     apply_rejected(
-        state, place(BOB, 1, SELL, STEP, oracle + TICK, flags=CONDITIONAL, tif=POST_ONLY, condition=STOP_LOSS, trigger=BID), code
+        state,
+        place(BOB, 1, SELL, STEP, oracle + TICK, flags=CONDITIONAL, tif=POST_ONLY, condition=STOP_LOSS, trigger=BID),
+        code,
     )
     # Post-only buys at or below the oracle, sells at or above it
     apply_rejected(state, place(ALICE, 1, BUY, STEP, oracle + TICK, tif=POST_ONLY), code)
@@ -362,7 +384,15 @@ def _genesis_with_triggering_conditional(status: str) -> dict:
     genesis = make_genesis([subaccount_entry(ALICE, usdc=10_000 * USD)])
     next(p for p in genesis["clobPairs"] if p["id"] == SOL_PAIR)["status"] = status
     waiting = order(
-        ALICE, 7, BUY, STEP, 2_351_000_000, flags=CONDITIONAL, pair=SOL_PAIR, condition=TAKE_PROFIT, trigger=2_351_000_000
+        ALICE,
+        7,
+        BUY,
+        STEP,
+        2_351_000_000,
+        flags=CONDITIONAL,
+        pair=SOL_PAIR,
+        condition=TAKE_PROFIT,
+        trigger=2_351_000_000,
     )
     genesis["clob"] = {"books": [], "untriggeredOrders": [waiting], "fillAmounts": [], "shortTermCancels": []}
     return genesis
@@ -487,7 +517,10 @@ STATELESS_CASES = [
     (_with(STATEFUL, goodTilBlockTime=None, goodTilBlock=20), "INVALID_STATEFUL_ORDER_GOOD_TIL_BLOCK_TIME"),
     (_with(COND, goodTilBlockTime=0), "INVALID_STATEFUL_ORDER_GOOD_TIL_BLOCK_TIME"),
     (_with(STATEFUL, timeInForce=IOC), "LONG_TERM_ORDERS_CANNOT_REQUIRE_IMMEDIATE_EXECUTION"),
-    (_with(STATEFUL, timeInForce=IOC, reduceOnly=True, subticks="0"), "LONG_TERM_ORDERS_CANNOT_REQUIRE_IMMEDIATE_EXECUTION"),
+    (
+        _with(STATEFUL, timeInForce=IOC, reduceOnly=True, subticks="0"),
+        "LONG_TERM_ORDERS_CANNOT_REQUIRE_IMMEDIATE_EXECUTION",
+    ),
     (_with(BASE, reduceOnly=True), "REDUCE_ONLY_DISABLED"),
     (_with(BASE, reduceOnly=True, timeInForce=POST_ONLY, subticks="0"), "REDUCE_ONLY_DISABLED"),
     (_with(STATEFUL, reduceOnly=True), "REDUCE_ONLY_DISABLED"),
@@ -600,7 +633,9 @@ def test_stateful_window():
     t = state.block_time
     window = 95 * 24 * 3_600
     for flags, extra in ((LONG, {}), (CONDITIONAL, {"condition": STOP_LOSS, "trigger": BID})):
-        apply_rejected(state, place(ALICE, 1, BUY, STEP, BID, flags=flags, gtbt=t, **extra), "TIME_EXCEEDS_GOOD_TIL_BLOCK_TIME")
+        apply_rejected(
+            state, place(ALICE, 1, BUY, STEP, BID, flags=flags, gtbt=t, **extra), "TIME_EXCEEDS_GOOD_TIL_BLOCK_TIME"
+        )
         apply_rejected(
             state,
             place(ALICE, 1, BUY, STEP, BID, flags=flags, gtbt=t + window + 1, **extra),
@@ -610,7 +645,9 @@ def test_stateful_window():
         ok(state, place(ALICE, 2, BUY, STEP, BID, flags=flags, gtbt=t + 1, **extra))
     apply_rejected(state, cancel(ALICE, 1, flags=LONG, gtbt=t), "TIME_EXCEEDS_GOOD_TIL_BLOCK_TIME")
     apply_rejected(
-        state, cancel(ALICE, 1, flags=LONG, gtbt=t + window + 1), "GOOD_TIL_BLOCK_TIME_EXCEEDS_STATEFUL_ORDER_TIME_WINDOW"
+        state,
+        cancel(ALICE, 1, flags=LONG, gtbt=t + window + 1),
+        "GOOD_TIL_BLOCK_TIME_EXCEEDS_STATEFUL_ORDER_TIME_WINDOW",
     )
     ok(state, cancel(ALICE, 1, flags=LONG, gtbt=t + window))
 
@@ -655,8 +692,12 @@ def test_replacement():
     assert book(state)["bids"][0] == (ALICE, 1, BID + TICK)
     # Stateful: a later goodTilBlockTime replaces
     ok(state, place(BOB, 5, SELL, STEP, ASK + TICK, flags=LONG, gtbt=GENESIS_TIME + 100))
-    apply_rejected(state, place(BOB, 5, SELL, STEP, ASK + 2 * TICK, flags=LONG, gtbt=GENESIS_TIME + 100), "ORDER_ALREADY_EXISTS")
-    apply_rejected(state, place(BOB, 5, SELL, STEP, ASK + 2 * TICK, flags=LONG, gtbt=GENESIS_TIME + 99), "INVALID_REPLACEMENT")
+    apply_rejected(
+        state, place(BOB, 5, SELL, STEP, ASK + 2 * TICK, flags=LONG, gtbt=GENESIS_TIME + 100), "ORDER_ALREADY_EXISTS"
+    )
+    apply_rejected(
+        state, place(BOB, 5, SELL, STEP, ASK + 2 * TICK, flags=LONG, gtbt=GENESIS_TIME + 99), "INVALID_REPLACEMENT"
+    )
     events = ok(state, place(BOB, 5, SELL, 2 * STEP, ASK + 2 * TICK, flags=LONG, gtbt=GENESIS_TIME + 101))
     assert removals(events) == [(BOB, 5, "REPLACED")]
     assert remaining(state, BOB, 5, LONG) == 2 * STEP
@@ -740,7 +781,10 @@ def test_stateful_cancel():
     events = ok(state, place(ALICE, 2, BUY, 5 * STEP, BID, flags=LONG, gtbt=t + 100))
     assert of_type(events, "OrderOnBook")[0]["remainingQuantums"] == str(5 * STEP)
     # An untriggered conditional order is cancelled the same way, with a later cancel time
-    ok(state, place(ALICE, 3, SELL, STEP, BID, flags=CONDITIONAL, condition=STOP_LOSS, trigger=BID - 100 * TICK, gtbt=t + 50))
+    ok(
+        state,
+        place(ALICE, 3, SELL, STEP, BID, flags=CONDITIONAL, condition=STOP_LOSS, trigger=BID - 100 * TICK, gtbt=t + 50),
+    )
     events = ok(state, cancel(ALICE, 3, flags=CONDITIONAL, gtbt=t + 60))
     assert removals(events) == [(ALICE, 3, "CANCELED")] and state.clob.untriggered == {}
 
@@ -774,7 +818,10 @@ def test_stateful_expiry():
     state = funded(ALICE)
     t = GENESIS_TIME
     ok(state, place(ALICE, 1, BUY, STEP, BID, flags=LONG, gtbt=t + 10))
-    ok(state, place(ALICE, 2, SELL, STEP, ASK, flags=CONDITIONAL, condition=STOP_LOSS, trigger=BID - 100 * TICK, gtbt=t + 10))
+    ok(
+        state,
+        place(ALICE, 2, SELL, STEP, ASK, flags=CONDITIONAL, condition=STOP_LOSS, trigger=BID - 100 * TICK, gtbt=t + 10),
+    )
     ok(state, place(ALICE, 3, BUY, STEP, BID - TICK, flags=LONG, gtbt=t + 11))
     events = ok(state, next_block(state, 9))
     assert removals(events) == []
@@ -811,7 +858,18 @@ def test_reduce_only_placement():
     # A conditional reduce-only order is not checked when placed (ORDER-10): Carol has no position
     events = ok(
         state,
-        place(CAROL, 2, SELL, STEP, BID, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=STOP_LOSS, trigger=BID - TICK),
+        place(
+            CAROL,
+            2,
+            SELL,
+            STEP,
+            BID,
+            flags=CONDITIONAL,
+            tif=IOC,
+            reduce_only=True,
+            condition=STOP_LOSS,
+            trigger=BID - TICK,
+        ),
     )
     assert [e["type"] for e in events] == ["OrderPlaced"]
 
@@ -820,7 +878,12 @@ def test_conditional_reduce_only_is_checked_when_it_triggers():
     """ORDER-10, COND-2: a triggered reduce-only order that would not reduce is removed with REDUCE_ONLY_WOULD_INCREASE_POSITION."""
     state = funded(CAROL, DAVE)
     # Take-profit buy: triggers when the price is at or below the trigger; the oracle is below ASK
-    ok(state, place(CAROL, 2, BUY, STEP, ASK, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=TAKE_PROFIT, trigger=ASK))
+    ok(
+        state,
+        place(
+            CAROL, 2, BUY, STEP, ASK, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=TAKE_PROFIT, trigger=ASK
+        ),
+    )
     events = ok(state, next_block(state))
     assert [e["type"] for e in events] == ["BlockStarted", "ConditionalOrderTriggered", "OrderRemoved"]
     assert removals(events) == [(CAROL, 2, "REDUCE_ONLY_WOULD_INCREASE_POSITION")]
@@ -833,7 +896,9 @@ def test_ioc_cannot_reuse_a_filled_id_and_fully_filled_ids_are_refused():
     ok(state, place(ALICE, 1, BUY, 10 * STEP, BID, gtb=10))
     events = ok(state, place(BOB, 1, SELL, 4 * STEP, BID, tif=IOC, gtb=10))
     assert removals(events) == [(BOB, 1, "FULLY_FILLED")]
-    apply_rejected(state, place(BOB, 1, SELL, 8 * STEP, BID, tif=IOC, gtb=11), "IMMEDIATE_EXECUTION_ORDER_ALREADY_FILLED")
+    apply_rejected(
+        state, place(BOB, 1, SELL, 8 * STEP, BID, tif=IOC, gtb=11), "IMMEDIATE_EXECUTION_ORDER_ALREADY_FILLED"
+    )
     # The same id as a good-til-time order: 4 steps filled, 4 asked -> nothing left
     apply_rejected(state, place(BOB, 1, SELL, 4 * STEP, ASK, gtb=11), "ORDER_FULLY_FILLED")
     events = ok(state, place(BOB, 1, SELL, 6 * STEP, ASK, gtb=11))
@@ -920,7 +985,10 @@ def test_a_trade_price_above_triggers_stop_loss_buys():
         [{"perpetualId": 99, "minSubticks": "1", "maxSubticks": "1"}],
         [{"perpetualId": 0, "minSubticks": "0", "maxSubticks": "1"}],
         [{"perpetualId": 0, "minSubticks": "5", "maxSubticks": "4"}],
-        [{"perpetualId": 0, "minSubticks": "1", "maxSubticks": "2"}, {"perpetualId": 0, "minSubticks": "1", "maxSubticks": "2"}],
+        [
+            {"perpetualId": 0, "minSubticks": "1", "maxSubticks": "2"},
+            {"perpetualId": 0, "minSubticks": "1", "maxSubticks": "2"},
+        ],
         [{"perpetualId": 0, "minSubticks": "1"}],
     ],
 )

@@ -13,18 +13,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-
 from ledger_helpers import GENESIS_TIME, deposit, make_genesis, subaccount_entry, withdraw
-from perpspec import errors
-from perpspec.clob import book as book_module
-from perpspec.clob.book import BookOrder
-from perpspec.codec import decode_state, encode_state, state_hash
-from perpspec.contracts import check_clob_invariants, check_state_invariants, is_book_uncrossed
-from perpspec.default_genesis import default_genesis_json
-from perpspec.simulation import account
-from perpspec.state import Order, OrderId, Subaccount, PerpetualPosition, SubaccountId
-from perpspec import subaccounts as subaccounts_module
-from perpspec.transition import apply_json, full_state_bytes
 from test_clob import (
     ALICE,
     ASK,
@@ -46,10 +35,11 @@ from test_clob import (
     SHORT,
     STEP,
     STOP_LOSS,
-    TAKER_PPM,
     TAKE_PROFIT,
+    TAKER_PPM,
     TICK,
     USD,
+    _reduce_only_state,
     book,
     cancel,
     fee_of,
@@ -58,8 +48,8 @@ from test_clob import (
     genesis_variant,
     next_block,
     of_type,
-    ok,
     oid,
+    ok,
     order,
     place,
     position,
@@ -68,8 +58,18 @@ from test_clob import (
     removals,
     set_price,
     usdc,
-    _reduce_only_state,
 )
+
+from perpspec import errors
+from perpspec import subaccounts as subaccounts_module
+from perpspec.clob import book as book_module
+from perpspec.clob.book import BookOrder
+from perpspec.codec import decode_state, encode_state, state_hash
+from perpspec.contracts import check_clob_invariants, check_state_invariants, is_book_uncrossed
+from perpspec.default_genesis import default_genesis_json
+from perpspec.simulation import account
+from perpspec.state import Order, OrderId, PerpetualPosition, Subaccount, SubaccountId
+from perpspec.transition import apply_json, full_state_bytes
 
 START = 10_000 * USD
 
@@ -94,7 +94,13 @@ def test_one_fill_exact_numbers_and_events():
     assert quote == quote_of(BID, 3 * STEP) == BID * 3 * STEP // 10**9
     taker_fee, maker_fee = 4_304, 861
     assert (taker_fee, maker_fee) == (fee_of(quote, TAKER_PPM), fee_of(quote, MAKER_PPM))
-    assert [e["type"] for e in events] == ["OrderPlaced", "OrderFill", "SubaccountUpdate", "SubaccountUpdate", "OrderRemoved"]
+    assert [e["type"] for e in events] == [
+        "OrderPlaced",
+        "OrderFill",
+        "SubaccountUpdate",
+        "SubaccountUpdate",
+        "OrderRemoved",
+    ]
     assert events[1] == {
         "type": "OrderFill",
         "clobPairId": BTC_PAIR,
@@ -230,7 +236,11 @@ def test_undercollateralized_maker_is_removed_and_matching_goes_on():
     _poor_maker(state, MALLORY, 1, BUY, BID)
     ok(state, place(CAROL, 1, BUY, 10 * STEP, BID - TICK))
     events = ok(state, place(BOB, 1, SELL, 10 * STEP, BID - TICK, tif=IOC))
-    assert removals(events) == [(MALLORY, 1, "UNDERCOLLATERALIZED"), (CAROL, 1, "FULLY_FILLED"), (BOB, 1, "FULLY_FILLED")]
+    assert removals(events) == [
+        (MALLORY, 1, "UNDERCOLLATERALIZED"),
+        (CAROL, 1, "FULLY_FILLED"),
+        (BOB, 1, "FULLY_FILLED"),
+    ]
     assert fills(events) == [(BOB, CAROL, 10 * STEP, BID - TICK)]
     assert usdc(state, MALLORY) == 100_000 and position(state, MALLORY) == 0
 
@@ -368,10 +378,56 @@ def test_closing_a_position_removes_waiting_reduce_only_orders():
     """MATCH-8: when a fill closes a position, the subaccount's untriggered reduce-only orders on it are removed."""
     state = _reduce_only_state()  # Alice long 3 steps, Bob short 3 steps
     far_below, far_above = BID - 1_000 * TICK, ASK + 1_000 * TICK
-    ok(state, place(ALICE, 7, SELL, 3 * STEP, far_below, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=STOP_LOSS, trigger=far_below))
-    ok(state, place(ALICE, 8, SELL, 3 * STEP, far_below, flags=CONDITIONAL, tif=IOC, condition=STOP_LOSS, trigger=far_below))
-    ok(state, place(BOB, 7, BUY, 3 * STEP, far_above, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=STOP_LOSS, trigger=far_above))
-    ok(state, place(ALICE, 9, SELL, STEP, far_below, flags=CONDITIONAL, tif=IOC, reduce_only=True, condition=STOP_LOSS, trigger=far_below, pair=ETH_PAIR))
+    ok(
+        state,
+        place(
+            ALICE,
+            7,
+            SELL,
+            3 * STEP,
+            far_below,
+            flags=CONDITIONAL,
+            tif=IOC,
+            reduce_only=True,
+            condition=STOP_LOSS,
+            trigger=far_below,
+        ),
+    )
+    ok(
+        state,
+        place(ALICE, 8, SELL, 3 * STEP, far_below, flags=CONDITIONAL, tif=IOC, condition=STOP_LOSS, trigger=far_below),
+    )
+    ok(
+        state,
+        place(
+            BOB,
+            7,
+            BUY,
+            3 * STEP,
+            far_above,
+            flags=CONDITIONAL,
+            tif=IOC,
+            reduce_only=True,
+            condition=STOP_LOSS,
+            trigger=far_above,
+        ),
+    )
+    ok(
+        state,
+        place(
+            ALICE,
+            9,
+            SELL,
+            STEP,
+            far_below,
+            flags=CONDITIONAL,
+            tif=IOC,
+            reduce_only=True,
+            condition=STOP_LOSS,
+            trigger=far_below,
+            pair=ETH_PAIR,
+        ),
+    )
     # A partial reduction removes nothing
     ok(state, place(BOB, 1, BUY, STEP, BID))
     events = ok(state, place(ALICE, 1, SELL, STEP, BID, tif=IOC))
@@ -449,7 +505,8 @@ def volume_json(epoch: int, notional: int, users: dict[str, tuple[int, int]]) ->
                 "epoch": epoch,
                 "notional": str(notional),
                 "users": [
-                    {"address": a, "takerNotional": str(t), "makerNotional": str(m)} for a, (t, m) in sorted(users.items())
+                    {"address": a, "takerNotional": str(t), "makerNotional": str(m)}
+                    for a, (t, m) in sorted(users.items())
                 ],
             }
         ],
@@ -496,7 +553,9 @@ def test_negative_maker_fee_is_a_rebate_rounded_toward_zero():
     assert state.fee_collector_balance == 4_304 - 860 >= 0
     assert check_clob_invariants(state) == []
     # On a quote of 20 the rebate rounds to 0
-    state = funded(ALICE, BOB, genesis=genesis_variant(stepBaseQuantums="1", subticksPerTick=1) | {"feeTiers": genesis["feeTiers"]})
+    state = funded(
+        ALICE, BOB, genesis=genesis_variant(stepBaseQuantums="1", subticksPerTick=1) | {"feeTiers": genesis["feeTiers"]}
+    )
     ok(state, place(ALICE, 1, BUY, 7, ORACLE - 1))
     fill = of_type(ok(state, place(BOB, 1, SELL, 7, ORACLE - 1, tif=IOC)), "OrderFill")[0]
     assert (fill["quoteQuantums"], fill["takerFee"], fill["makerFee"]) == ("20", "1", "0")
@@ -543,7 +602,9 @@ def test_volume_counts_from_the_end_of_the_block_and_for_thirty_days():
     ok(state, next_block(state, (epoch + 719) * 3_600 - state.block_time))
     assert state.volume.users[ALICE].taker_notional == 3 * quote
     ok(state, next_block(state, (epoch + 720) * 3_600 - state.block_time))
-    assert state.volume.users == {} and state.volume.global_notional == 0 and encode_state(state)["volume"]["epochs"] == []
+    assert (
+        state.volume.users == {} and state.volume.global_notional == 0 and encode_state(state)["volume"]["epochs"] == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -620,7 +681,12 @@ def test_triggered_orders_are_placed_after_expiry_by_pair_then_id():
     state = funded(ALICE, BOB, CAROL)
     c = dict(flags=CONDITIONAL, tif=IOC)
     eth_price = 1_800_000_000
-    ok(state, place(ALICE, 0, BUY, STEP, eth_price, pair=ETH_PAIR, condition=TAKE_PROFIT, trigger=eth_price + 200 * TICK, **c))
+    ok(
+        state,
+        place(
+            ALICE, 0, BUY, STEP, eth_price, pair=ETH_PAIR, condition=TAKE_PROFIT, trigger=eth_price + 200 * TICK, **c
+        ),
+    )
     ok(state, place(CAROL, 3, BUY, STEP, ASK, condition=TAKE_PROFIT, trigger=ASK, **c))
     ok(state, place(ALICE, 5, BUY, STEP, ASK, condition=TAKE_PROFIT, trigger=ASK, **c))
     ok(state, place(ALICE, 4, BUY, STEP, ASK, condition=TAKE_PROFIT, trigger=ASK, **c))
@@ -628,9 +694,15 @@ def test_triggered_orders_are_placed_after_expiry_by_pair_then_id():
     ok(state, place(BOB, 1, SELL, STEP, ASK - TICK, gtb=state.block_height))
     ok(state, place(BOB, 2, SELL, 2 * STEP, ASK, flags=LONG))
     events = ok(state, next_block(state))
-    kinds = [(e["type"], e.get("reason"), e.get("orderId", {}).get("clientId")) for e in events if e["type"] != "SubaccountUpdate"]
+    kinds = [
+        (e["type"], e.get("reason"), e.get("orderId", {}).get("clientId"))
+        for e in events
+        if e["type"] != "SubaccountUpdate"
+    ]
     expected_order = sorted([(ALICE, 4), (ALICE, 5), (CAROL, 3)])
-    assert [e["orderId"]["clientId"] for e in of_type(events, "ConditionalOrderTriggered")] == [cid for _, cid in expected_order] + [0]
+    assert [e["orderId"]["clientId"] for e in of_type(events, "ConditionalOrderTriggered")] == [
+        cid for _, cid in expected_order
+    ] + [0]
     assert kinds[:2] == [("BlockStarted", None, None), ("OrderRemoved", "EXPIRED", 1)]
     # The first two triggered BTC buys fill Bob's long-term ask; the third finds nothing and is removed
     assert [(f[0], f[1], f[3]) for f in fills(events)] == [(o, BOB, ASK) for o, _ in expected_order[:2]]
@@ -641,7 +713,21 @@ def test_triggered_order_expiring_at_the_new_block_is_not_placed():
     """COND-2, ORDER-9: a triggered order whose goodTilBlockTime is reached by the new block expires instead."""
     state = funded(ALICE, BOB)
     ok(state, place(BOB, 1, SELL, STEP, ASK, flags=LONG))
-    ok(state, place(ALICE, 1, BUY, STEP, ASK, flags=CONDITIONAL, tif=IOC, condition=TAKE_PROFIT, trigger=ASK, gtbt=GENESIS_TIME + 5))
+    ok(
+        state,
+        place(
+            ALICE,
+            1,
+            BUY,
+            STEP,
+            ASK,
+            flags=CONDITIONAL,
+            tif=IOC,
+            condition=TAKE_PROFIT,
+            trigger=ASK,
+            gtbt=GENESIS_TIME + 5,
+        ),
+    )
     events = ok(state, next_block(state, 5))
     assert removals(events) == [(ALICE, 1, "EXPIRED")] and fills(events) == []
     assert state.clob.untriggered == {} and remaining(state, BOB, 1, LONG) == STEP
@@ -680,7 +766,9 @@ def _big_book_genesis(orders: int, traders: int, bystanders: int) -> dict:
     makers = [account(f"maker-{i}") for i in range(traders)]
     others = [account(f"bystander-{i}") for i in range(bystanders)]
     entries = [subaccount_entry(m, usdc=10**12) for m in makers]
-    entries += [subaccount_entry(o, usdc=10**9, positions=[(1, STEP if i % 2 else -STEP)]) for i, o in enumerate(others)]
+    entries += [
+        subaccount_entry(o, usdc=10**9, positions=[(1, STEP if i % 2 else -STEP)]) for i, o in enumerate(others)
+    ]
     entries += [subaccount_entry(ALICE, usdc=START)]
     genesis = make_genesis(entries)
     bids = []
@@ -689,7 +777,12 @@ def _big_book_genesis(orders: int, traders: int, bystanders: int) -> dict:
             n = level * (orders // 100) + k
             bids.append(order(makers[n % traders], n, BUY, STEP, BID - level * TICK, gtb=20))
     asks = [order(makers[0], orders + 1, SELL, STEP, ASK, gtb=20)]
-    genesis["clob"] = {"books": [{"clobPairId": 0, "bids": bids, "asks": asks}], "untriggeredOrders": [], "fillAmounts": [], "shortTermCancels": []}
+    genesis["clob"] = {
+        "books": [{"clobPairId": 0, "bids": bids, "asks": asks}],
+        "untriggeredOrders": [],
+        "fillAmounts": [],
+        "shortTermCancels": [],
+    }
     return genesis
 
 
@@ -743,7 +836,9 @@ def test_matching_and_resting_cost_does_not_grow_with_the_book_or_the_accounts(m
     per_book = []
     for genesis in books:
         state = decode_state(copy.deepcopy(genesis))
-        fill_calls, fill_changed = _measure(monkeypatch, state, place(ALICE, 1, SELL, STEP, BID - 1_000 * TICK, tif=IOC))
+        fill_calls, fill_changed = _measure(
+            monkeypatch, state, place(ALICE, 1, SELL, STEP, BID - 1_000 * TICK, tif=IOC)
+        )
         assert fill_changed == [BID]  # only the best level
         assert "Level.orders" not in fill_calls and "Side.levels_best_first" not in fill_calls
         # the collateral checks read the two parties' positions only, never the 1,000 bystanders'
@@ -770,7 +865,20 @@ def _busy_state():
     ok(state, place(DAVE, 1, BUY, 3 * STEP, BID - TICK, flags=LONG))
     ok(state, place(DAVE, 2, SELL, 4 * STEP, ASK, flags=LONG))
     ok(state, place(CAROL, 2, BUY, STEP, 1_800_000_000, flags=LONG, pair=ETH_PAIR))
-    ok(state, place(ALICE, 3, SELL, STEP, BID - 900 * TICK, flags=CONDITIONAL, tif=IOC, condition=STOP_LOSS, trigger=BID - 900 * TICK))
+    ok(
+        state,
+        place(
+            ALICE,
+            3,
+            SELL,
+            STEP,
+            BID - 900 * TICK,
+            flags=CONDITIONAL,
+            tif=IOC,
+            condition=STOP_LOSS,
+            trigger=BID - 900 * TICK,
+        ),
+    )
     ok(state, cancel(BOB, 77, gtb=4))
     ok(state, next_block(state))
     ok(state, place(BOB, 2, BUY, STEP, ASK, tif=IOC, gtb=6))  # pending volume in the current block
@@ -783,7 +891,10 @@ def test_clob_state_round_trips_and_is_in_the_hash():
     clob_json = encode_state(state)["clob"]
     assert [(b["clobPairId"], len(b["bids"]), len(b["asks"])) for b in clob_json["books"]] == [(0, 3, 1), (1, 1, 0)]
     assert len(clob_json["untriggeredOrders"]) == 1 and clob_json["shortTermCancels"][0]["goodTilBlock"] == 4
-    prunable = {(f["orderId"]["subaccountId"]["owner"], f["orderId"]["clientId"]): f["prunableAtBlock"] for f in clob_json["fillAmounts"]}
+    prunable = {
+        (f["orderId"]["subaccountId"]["owner"], f["orderId"]["clientId"]): f["prunableAtBlock"]
+        for f in clob_json["fillAmounts"]
+    }
     assert prunable[(ALICE, 1)] == 6 and prunable[(DAVE, 2)] == 0  # short-term: a block; stateful: 0
     copy_state = decode_state(encode_state(state))
     assert full_state_bytes(copy_state) == full_state_bytes(state)
@@ -830,15 +941,61 @@ def _clob_genesis(books=(), untriggered=(), fill_amounts=(), cancels=(), **top) 
 
 
 BAD_CLOBS = [
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, ASK)], "asks": [order(BOB, 1, SELL, STEP, ASK)]}]}, "crossed"),
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, ASK + TICK)], "asks": [order(BOB, 1, SELL, STEP, ASK)]}]}, "crossed"),
+    (
+        {
+            "books": [
+                {"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, ASK)], "asks": [order(BOB, 1, SELL, STEP, ASK)]}
+            ]
+        },
+        "crossed",
+    ),
+    (
+        {
+            "books": [
+                {
+                    "clobPairId": 0,
+                    "bids": [order(ALICE, 1, BUY, STEP, ASK + TICK)],
+                    "asks": [order(BOB, 1, SELL, STEP, ASK)],
+                }
+            ]
+        },
+        "crossed",
+    ),
     ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, SELL, STEP, ASK)], "asks": []}]}, "wrong book or side"),
     ({"books": [{"clobPairId": 1, "bids": [order(ALICE, 1, BUY, STEP, BID)], "asks": []}]}, "wrong book or side"),
     ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, tif=IOC)], "asks": []}]}, "never rest"),
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID - TICK), order(ALICE, 2, BUY, STEP, BID)], "asks": []}]}, "best price first"),
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID), order(ALICE, 1, BUY, STEP, BID - TICK)], "asks": []}]}, "appears twice"),
-    ({"books": [{"clobPairId": 7, "bids": [order(ALICE, 1, BUY, STEP, BID, pair=7)], "asks": []}]}, "unknown clob pair"),
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, reduce_only=True)], "asks": []}]}, "reduce only"),
+    (
+        {
+            "books": [
+                {
+                    "clobPairId": 0,
+                    "bids": [order(ALICE, 1, BUY, STEP, BID - TICK), order(ALICE, 2, BUY, STEP, BID)],
+                    "asks": [],
+                }
+            ]
+        },
+        "best price first",
+    ),
+    (
+        {
+            "books": [
+                {
+                    "clobPairId": 0,
+                    "bids": [order(ALICE, 1, BUY, STEP, BID), order(ALICE, 1, BUY, STEP, BID - TICK)],
+                    "asks": [],
+                }
+            ]
+        },
+        "appears twice",
+    ),
+    (
+        {"books": [{"clobPairId": 7, "bids": [order(ALICE, 1, BUY, STEP, BID, pair=7)], "asks": []}]},
+        "unknown clob pair",
+    ),
+    (
+        {"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, reduce_only=True)], "asks": []}]},
+        "reduce only",
+    ),
     ({"untriggered": [order(ALICE, 1, BUY, STEP, BID, flags=LONG)]}, "not a conditional order"),
     (
         {
@@ -848,11 +1005,24 @@ BAD_CLOBS = [
         "fully filled",
     ),
     ({"fill_amounts": [{"orderId": oid(ALICE, 1), "quantums": str(STEP), "prunableAtBlock": 0}]}, "prunableAtBlock"),
-    ({"fill_amounts": [{"orderId": oid(ALICE, 1, LONG), "quantums": str(STEP), "prunableAtBlock": 3}]}, "prunableAtBlock"),
+    (
+        {"fill_amounts": [{"orderId": oid(ALICE, 1, LONG), "quantums": str(STEP), "prunableAtBlock": 3}]},
+        "prunableAtBlock",
+    ),
     ({"fill_amounts": [{"orderId": oid(ALICE, 1), "quantums": "0", "prunableAtBlock": 3}]}, "integer"),
     ({"cancels": [{"orderId": oid(ALICE, 1, LONG), "goodTilBlock": 5}]}, "stateful cancel"),
-    ({"cancels": [{"orderId": oid(ALICE, 1), "goodTilBlock": 5}, {"orderId": oid(ALICE, 1), "goodTilBlock": 6}]}, "duplicate"),
-    ({"books": [{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, flags=LONG, gtbt=GENESIS_TIME)], "asks": []}]}, "already passed"),
+    (
+        {"cancels": [{"orderId": oid(ALICE, 1), "goodTilBlock": 5}, {"orderId": oid(ALICE, 1), "goodTilBlock": 6}]},
+        "duplicate",
+    ),
+    (
+        {
+            "books": [
+                {"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, flags=LONG, gtbt=GENESIS_TIME)], "asks": []}
+            ]
+        },
+        "already passed",
+    ),
 ]
 
 
@@ -868,7 +1038,9 @@ def test_genesis_rejects_inconsistent_clob_state(parts, match):
 
 def test_genesis_rejects_expired_short_term_order():
     """CLOB-3, ORDER-9: a resting short-term order whose goodTilBlock is below the genesis height is rejected."""
-    genesis = _clob_genesis(books=[{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, gtb=4)], "asks": []}], blockHeight=5)
+    genesis = _clob_genesis(
+        books=[{"clobPairId": 0, "bids": [order(ALICE, 1, BUY, STEP, BID, gtb=4)], "asks": []}], blockHeight=5
+    )
     with pytest.raises(errors.InvalidGenesis, match="already passed"):
         decode_state(genesis)
 

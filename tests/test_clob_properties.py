@@ -37,8 +37,9 @@ from collections import Counter
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-
 from ledger_helpers import AUTHORITY, advance_block, deposit, update_prices
+from test_clob import ALICE, BOB, CAROL, MALLORY, TICK, fee_of
+
 from perpspec.codec import decode_state, encode_state
 from perpspec.contracts import check_state_invariants
 from perpspec.default_genesis import default_genesis
@@ -47,7 +48,6 @@ from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE, encode_order
 from perpspec.state import PerpetualPosition, Subaccount, SubaccountId
 from perpspec.subaccounts import get_subaccount_risk
 from perpspec.transition import apply_json, full_state_bytes
-from test_clob import ALICE, BOB, CAROL, MALLORY, TICK, fee_of
 
 STATS: Counter = Counter()
 """Steps, outcomes, fills and removal reasons over all runs (printed by the test, checked for coverage)."""
@@ -65,7 +65,19 @@ OWNERS = [ALICE, BOB, CAROL, MALLORY]
 FUNDS = {ALICE: 2_000 * 10**6, BOB: 2_000 * 10**6, CAROL: 2_000 * 10**6, MALLORY: 30 * 10**6}
 PAIRS = {0: 0, 1: 1}  # clob pair -> perpetual (BTC, ETH); both have step 1e6, tick 1e5, qce -9
 STEP = 1_000_000
-KINDS = ["gtt", "gtt", "ioc", "ioc", "post_only", "long_term", "long_term_post_only", "conditional", "reduce_only", "reduce_only", "bad"]
+KINDS = [
+    "gtt",
+    "gtt",
+    "ioc",
+    "ioc",
+    "post_only",
+    "long_term",
+    "long_term_post_only",
+    "conditional",
+    "reduce_only",
+    "reduce_only",
+    "bad",
+]
 TAKER_PPM, MAKER_PPM = 500, 100  # tier 1 of the standard tiers; the runs trade far less than tier 2's volume
 
 
@@ -144,7 +156,12 @@ class ClobMachine(RuleBasedStateMachine):
     def place(self, owner, pair, buy, steps, offset, kind, client_id, expiry, trigger_offset, signer_ok) -> None:
         center = self.center(pair)
         body = {
-            "orderId": {"subaccountId": {"owner": owner, "number": 0}, "clientId": client_id, "orderFlags": 0, "clobPairId": pair},
+            "orderId": {
+                "subaccountId": {"owner": owner, "number": 0},
+                "clientId": client_id,
+                "orderFlags": 0,
+                "clobPairId": pair,
+            },
             "side": "SIDE_BUY" if buy else "SIDE_SELL",
             "quantums": str(steps * STEP),
             "subticks": str(center + offset * TICK),
@@ -173,7 +190,9 @@ class ClobMachine(RuleBasedStateMachine):
         if kind == "conditional":  # IOC, good-til-time or post-only once triggered; reduce-only ones are IOC
             body["conditionType"] = "CONDITION_TYPE_STOP_LOSS" if trigger_offset % 2 else "CONDITION_TYPE_TAKE_PROFIT"
             body["conditionalOrderTriggerSubticks"] = str(center + trigger_offset * TICK)
-            body["timeInForce"] = ["TIME_IN_FORCE_IOC", "TIME_IN_FORCE_UNSPECIFIED", "TIME_IN_FORCE_POST_ONLY"][steps % 3]
+            body["timeInForce"] = ["TIME_IN_FORCE_IOC", "TIME_IN_FORCE_UNSPECIFIED", "TIME_IN_FORCE_POST_ONLY"][
+                steps % 3
+            ]
             body["reduceOnly"] = body["timeInForce"] == "TIME_IN_FORCE_IOC" and trigger_offset % 3 == 0
         if kind == "bad":  # invalid on purpose: off-tick, off-step, out of window or a reduce-only good-til-time
             variant = trigger_offset % 4
@@ -199,7 +218,12 @@ class ClobMachine(RuleBasedStateMachine):
         message = {
             "@type": CANCEL_ORDER_TYPE,
             "signer": owner,
-            "orderId": {"subaccountId": {"owner": owner, "number": 0}, "clientId": client_id, "orderFlags": flags, "clobPairId": pair},
+            "orderId": {
+                "subaccountId": {"owner": owner, "number": 0},
+                "clientId": client_id,
+                "orderFlags": flags,
+                "clobPairId": pair,
+            },
         }
         if flags == 0:
             message["goodTilBlock"] = self.state.block_height + min(expiry, 40)
@@ -262,7 +286,9 @@ class ClobMachine(RuleBasedStateMachine):
     def advance(self, seconds) -> None:
         self.apply(advance_block(AUTHORITY, self.state.block_height + 1, self.state.block_time + seconds), "block")
 
-    @rule(pair=st.sampled_from(sorted(PAIRS)), move_ppm=st.sampled_from([-30_000, -10_000, -2_000, 2_000, 10_000, 30_000]))
+    @rule(
+        pair=st.sampled_from(sorted(PAIRS)), move_ppm=st.sampled_from([-30_000, -10_000, -2_000, 2_000, 10_000, 30_000])
+    )
     def move_price(self, pair, move_ppm) -> None:
         market = self.state.perpetuals[PAIRS[pair]].market_id
         price = self.state.market_prices[market].price
@@ -298,7 +324,9 @@ class ClobMachine(RuleBasedStateMachine):
             STATS["decoded copies"] += 1
             shadow_outcome = apply_json(shadow, copy.deepcopy(message))
             assert shadow_outcome.to_json() == outcome.to_json(), "CLOB-3: a decoded copy gave another outcome"
-            assert full_state_bytes(shadow) == full_state_bytes(self.state), "CLOB-3: a decoded copy reached another state"
+            assert full_state_bytes(shadow) == full_state_bytes(self.state), (
+                "CLOB-3: a decoded copy reached another state"
+            )
         STATS["steps"] += 1
         if not outcome.accepted:
             STATS[f"rejected {outcome.error.code}"] += 1
@@ -315,7 +343,9 @@ class ClobMachine(RuleBasedStateMachine):
             was_q = was.quantums if was else 0
             now = self.state.subaccounts.get(sid)
             now_q = now.positions[pid].quantums if now and pid in now.positions else 0
-            assert abs(now_q) <= abs(was_q) and now_q * was_q >= 0, "RO-1: a reduce-only order grew or flipped a position"
+            assert abs(now_q) <= abs(was_q) and now_q * was_q >= 0, (
+                "RO-1: a reduce-only order grew or flipped a position"
+            )
 
     def check_events(self, events: list[dict], parties: dict[SubaccountId, Subaccount]) -> int:
         """Walk the events with the model book and the parties' balances; the fees of the fills."""
@@ -333,7 +363,13 @@ class ClobMachine(RuleBasedStateMachine):
                 order = self.orders[key(event["orderId"])]
                 pair = event["orderId"]["clobPairId"]
                 assert model.find(pair, key(event["orderId"])) is None
-                model.add(pair, key(event["orderId"]), order["side"] == "SIDE_BUY", int(order["subticks"]), int(event["remainingQuantums"]))
+                model.add(
+                    pair,
+                    key(event["orderId"]),
+                    order["side"] == "SIDE_BUY",
+                    int(order["subticks"]),
+                    int(event["remainingQuantums"]),
+                )
             elif kind == "OrderRemoved":
                 STATS[f"removed {event['reason']}"] += 1
                 pair = event["orderId"]["clobPairId"]
@@ -353,7 +389,9 @@ class ClobMachine(RuleBasedStateMachine):
         self.check_model_agrees()
         return fees
 
-    def check_fill(self, fill: dict, taker_update: dict, maker_update: dict, parties: dict[SubaccountId, Subaccount]) -> int:
+    def check_fill(
+        self, fill: dict, taker_update: dict, maker_update: dict, parties: dict[SubaccountId, Subaccount]
+    ) -> int:
         STATS["fills"] += 1
         pair = fill["clobPairId"]
         taker = self.orders[key(fill["takerOrderId"])]
@@ -364,7 +402,9 @@ class ClobMachine(RuleBasedStateMachine):
         best = self.model.priority(pair, not is_buy)
         assert best, "PRIO-1: a fill with no resting maker in the model"
         head = best[0]
-        assert head["key"] == key(fill["makerOrderId"]), f"PRIO-1: filled {key(fill['makerOrderId'])}, model's best is {head['key']}"
+        assert head["key"] == key(fill["makerOrderId"]), (
+            f"PRIO-1: filled {key(fill['makerOrderId'])}, model's best is {head['key']}"
+        )
         assert subticks == head["subticks"], "MATCH-2: a fill is at the maker's price"
         limit = int(taker["subticks"])
         assert (subticks <= limit) if is_buy else (subticks >= limit), "MATCH-1: a fill within the taker's limit"
@@ -387,7 +427,9 @@ class ClobMachine(RuleBasedStateMachine):
             old = parties[sid]
             new = Subaccount(sid, int(update["usdcBalance"]))
             for p in update["perpetualPositions"]:
-                new.positions[p["perpetualId"]] = PerpetualPosition(p["perpetualId"], int(p["quantums"]), int(p["fundingIndex"]))
+                new.positions[p["perpetualId"]] = PerpetualPosition(
+                    p["perpetualId"], int(p["quantums"]), int(p["fundingIndex"])
+                )
             paid = sum(int(p["payment"]) for p in update["fundingPayments"])
             old_q = old.positions[pid].quantums if pid in old.positions else 0
             new_q = new.positions[pid].quantums if pid in new.positions else 0
@@ -405,7 +447,9 @@ class ClobMachine(RuleBasedStateMachine):
         if taker["reduceOnly"]:
             STATS["reduce-only fills"] += 1
             before, after = positions[0]
-            assert before != 0 and abs(after) < abs(before) and after * before >= 0, "RO-1: a reduce-only fill grew or flipped"
+            assert before != 0 and abs(after) < abs(before) and after * before >= 0, (
+                "RO-1: a reduce-only fill grew or flipped"
+            )
         return taker_fee + maker_fee
 
     def check_model_agrees(self) -> None:
@@ -416,8 +460,16 @@ class ClobMachine(RuleBasedStateMachine):
             for side, is_buy in (("bids", True), ("asks", False)):
                 engine = []
                 for o in books.get(pair, {}).get(side, []):
-                    entry = self.state.clob.resting[next(i for i in self.state.clob.resting if key_of(i) == key(o["orderId"]))]
-                    engine.append((key(o["orderId"]), int(o["subticks"]), entry.order.quantums - fill_amounts.get(entry.order_id, 0)))
+                    entry = self.state.clob.resting[
+                        next(i for i in self.state.clob.resting if key_of(i) == key(o["orderId"]))
+                    ]
+                    engine.append(
+                        (
+                            key(o["orderId"]),
+                            int(o["subticks"]),
+                            entry.order.quantums - fill_amounts.get(entry.order_id, 0),
+                        )
+                    )
                 model = [(o["key"], o["subticks"], o["remaining"]) for o in self.model.priority(pair, is_buy)]
                 assert engine == model, f"PRIO-1/BOOK-1: engine book {engine} != model {model}"
 
@@ -434,7 +486,13 @@ class ClobMachine(RuleBasedStateMachine):
 
 
 def key_of(order_id) -> tuple:
-    return (order_id.subaccount_id.owner, order_id.subaccount_id.number, order_id.client_id, order_id.order_flags, order_id.clob_pair_id)
+    return (
+        order_id.subaccount_id.owner,
+        order_id.subaccount_id.number,
+        order_id.client_id,
+        order_id.order_flags,
+        order_id.clob_pair_id,
+    )
 
 
 def test_clob_state_machine():
@@ -445,5 +503,14 @@ def test_clob_state_machine():
     # The runs reach what they are meant to check
     assert STATS["fills"] > 50 and STATS["decoded copies"] > 500
     assert STATS["reduce-only fills"] > 0 and STATS["triggered"] > 0
-    for reason in ("CANCELED", "UNDERCOLLATERALIZED", "FULLY_FILLED", "SELF_TRADE", "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK", "POST_ONLY_WOULD_CROSS_MAKER_ORDER", "EXPIRED", "REPLACED"):
+    for reason in (
+        "CANCELED",
+        "UNDERCOLLATERALIZED",
+        "FULLY_FILLED",
+        "SELF_TRADE",
+        "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK",
+        "POST_ONLY_WOULD_CROSS_MAKER_ORDER",
+        "EXPIRED",
+        "REPLACED",
+    ):
         assert STATS[f"removed {reason}"] > 0, reason

@@ -48,7 +48,10 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 VECTORS = REPOSITORY / "conformance" / "vectors"
 NODE_ADAPTER = REPOSITORY / "conformance" / "adapters" / "node" / "adapter.js"
 REFERENCE = str(REPOSITORY / "reference")
-ENV = {**os.environ, "PYTHONPATH": REFERENCE + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")}
+ENV = {
+    **os.environ,
+    "PYTHONPATH": REFERENCE + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""),
+}
 ONLY_FUNCTIONS = [r"^ledger/", r"^traces/"]
 ONLY_LEDGER = [r"^functions/", r"^traces/"]
 
@@ -187,7 +190,9 @@ def test_vector_files_match_the_json_schema():
 
 def test_unread_checker_fails_when_a_vector_file_is_skipped():
     """TX-2: a harness that silently skips a file fails the run, naming the file (every vector file read)."""
-    report = run_vectors(VECTORS, exclude=[r"^traces/", r"^functions/"], skip=lambda path: path == "ledger/deposit.json")
+    report = run_vectors(
+        VECTORS, exclude=[r"^traces/", r"^functions/"], skip=lambda path: path == "ledger/deposit.json"
+    )
     assert report.failures == []
     assert report.unread == ["ledger/deposit.json"]
     assert not report.passed()
@@ -207,7 +212,9 @@ def test_unread_checker_catches_stray_files_and_tampered_ones(tmp_path):
     target.write_bytes(target.read_bytes().replace(b'"output": true', b'"output": false', 1))
     report = run_vectors(copy, exclude=[r"^traces/", r"^ledger/", r"^functions/(?!is_liquidatable)"])
     assert report.unread == []
-    assert report.problems == ["functions/is_liquidatable.json: SHA-256 differs from the manifest's (edited or corrupted)"]
+    assert report.problems == [
+        "functions/is_liquidatable.json: SHA-256 differs from the manifest's (edited or corrupted)"
+    ]
     assert not report.passed()
 
 
@@ -228,7 +235,7 @@ def test_wrong_format_version_is_refused(tmp_path):
 
 # --- wrong adapters are caught ---------------------------------------------------------------------
 
-FLOORING_ADAPTER = '''
+FLOORING_ADAPTER = """
     def eval(self, request):
         # a deliberate bug: base_to_quote_quantums rounds toward -inf instead of toward zero (UNITS-4)
         from perpspec.catalogue import encode_integer
@@ -239,7 +246,7 @@ FLOORING_ADAPTER = '''
             if -60 < e < 0:
                 return {"output": encode_integer(b * p // 10 ** -e)}
         return super().eval(request)
-'''
+"""
 
 
 def test_wrong_rounding_adapter_is_caught_with_its_first_divergence(tmp_path):
@@ -248,8 +255,16 @@ def test_wrong_rounding_adapter_is_caught_with_its_first_divergence(tmp_path):
     failed = {o.name: o for o in report.failures}
     assert failed and all(o.file == "functions/base_to_quote_quantums.json" for o in failed.values())
     outcome = failed["negative-truncates-toward-zero"]
-    assert (outcome.divergence.step, outcome.divergence.path, outcome.divergence.expected, outcome.divergence.actual) == (None, "output", -1, -2)
-    assert outcome.describe() == 'functions/base_to_quote_quantums.json case "negative-truncates-toward-zero": output: expected -1, got -2'
+    assert (
+        outcome.divergence.step,
+        outcome.divergence.path,
+        outcome.divergence.expected,
+        outcome.divergence.actual,
+    ) == (None, "output", -1, -2)
+    assert (
+        outcome.describe()
+        == 'functions/base_to_quote_quantums.json case "negative-truncates-toward-zero": output: expected -1, got -2'
+    )
     assert failed["below-one-quantum-negative"].divergence.actual == -1
     # positive amounts floor and truncate alike: those cases pass
     assert "one-btc-at-genesis-price" not in failed and "eth-step-truncates" not in failed
@@ -260,8 +275,23 @@ def test_wrong_rounding_adapter_fails_the_command_line(tmp_path):
     """CAT-3: `perpspec conformance run --adapter CMD` prints the table and each failing vector's first divergence, and exits 1."""
     command = " ".join(python_adapter(tmp_path, "flooring", FLOORING_ADAPTER))
     completed = subprocess.run(
-        [sys.executable, "-m", "perpspec", "conformance", "run", "--adapter", command, "--exclude", "^ledger/", "--exclude", "^traces/"],
-        capture_output=True, text=True, env=ENV, cwd=REPOSITORY,
+        [
+            sys.executable,
+            "-m",
+            "perpspec",
+            "conformance",
+            "run",
+            "--adapter",
+            command,
+            "--exclude",
+            "^ledger/",
+            "--exclude",
+            "^traces/",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=REPOSITORY,
     )
     assert completed.returncode == 1, completed.stderr
     lines = completed.stdout.splitlines()
@@ -269,16 +299,19 @@ def test_wrong_rounding_adapter_fails_the_command_line(tmp_path):
     assert lines[header].split() == ["suite", "vectors", "passed", "failed", "unsupported", "time"]
     functions_row = lines[header + 2].split()
     assert functions_row[0] == "functions" and int(functions_row[3]) > 0
-    assert '  FAIL functions/base_to_quote_quantums.json case "negative-truncates-toward-zero": output: expected -1, got -2' in lines
+    assert (
+        '  FAIL functions/base_to_quote_quantums.json case "negative-truncates-toward-zero": output: expected -1, got -2'
+        in lines
+    )
     assert lines[-1].startswith("perpspec conformance run: FAIL")
 
 
-WRONG_HASH_ADAPTER = '''
+WRONG_HASH_ADAPTER = """
     def state_hash(self, request):
         # a deliberate bug: a wrong hash from block 3 on (CODEC-3)
         real = super().state_hash(request)["stateHash"]
         return {"stateHash": real if self.state.block_height < 3 else "0" * 64}
-'''
+"""
 
 
 def test_wrong_state_hash_is_caught_at_the_right_message(tmp_path):
@@ -288,12 +321,17 @@ def test_wrong_state_hash_is_caught_at_the_right_message(tmp_path):
     outcome = failed["ledger/gating-after-outage.json"]
     expected_hash = json.loads((VECTORS / "ledger" / "gating-after-outage.json").read_text())["steps"][2]["stateHash"]
     divergence = outcome.divergence
-    assert (divergence.step, divergence.path, divergence.expected, divergence.actual) == (2, "stateHash", expected_hash, "0" * 64)
+    assert (divergence.step, divergence.path, divergence.expected, divergence.actual) == (
+        2,
+        "stateHash",
+        expected_hash,
+        "0" * 64,
+    )
     assert "300 s" in divergence.note  # the step's description
     assert "ledger/deposit.json" not in failed  # never reaches block 3
 
 
-NUMBER_TIME_ADAPTER = '''
+NUMBER_TIME_ADAPTER = """
     def _json(self):
         from perpspec.codec import encode_state
         state = encode_state(self.state)
@@ -307,7 +345,7 @@ NUMBER_TIME_ADAPTER = '''
 
     def export_state(self, request):
         return {"state": self._json()}
-'''
+"""
 
 
 def test_genesis_hash_mismatch_names_the_first_differing_state_field(tmp_path):
@@ -319,13 +357,13 @@ def test_genesis_hash_mismatch_names_the_first_differing_state_field(tmp_path):
     assert divergence.note.startswith('first state difference state.blockTime: expected "1698278400", got 1698278400')
 
 
-NATIVE_CODES_ADAPTER = '''
+NATIVE_CODES_ADAPTER = """
     def apply(self, request):
         answer = super().apply(request)
         if answer.get("error", {}).get("code") == "NEWLY_UNDERCOLLATERALIZED":
             return {"error": {"code": "ErrInsufficientCollateral"}}  # the implementation's own name
         return answer
-'''
+"""
 
 
 def test_error_map_translates_native_codes(tmp_path):
@@ -333,7 +371,12 @@ def test_error_map_translates_native_codes(tmp_path):
     adapter = python_adapter(tmp_path, "native", NATIVE_CODES_ADAPTER)
     report = run_vectors(VECTORS, adapter, exclude=ONLY_LEDGER)
     divergence = next(o for o in report.failures if o.file == "ledger/withdraw.json").divergence
-    assert (divergence.step, divergence.path, divergence.expected, divergence.actual) == (2, "error.code", "NEWLY_UNDERCOLLATERALIZED", "ErrInsufficientCollateral")
+    assert (divergence.step, divergence.path, divergence.expected, divergence.actual) == (
+        2,
+        "error.code",
+        "NEWLY_UNDERCOLLATERALIZED",
+        "ErrInsufficientCollateral",
+    )
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"ErrInsufficientCollateral": "NEWLY_UNDERCOLLATERALIZED"}))
     report = run_vectors(VECTORS, adapter, exclude=ONLY_LEDGER, mapper=ErrorMapper.from_file(mapping))
@@ -345,11 +388,13 @@ def test_error_map_translates_native_codes(tmp_path):
 
 def test_function_only_adapter_is_unsupported_not_failed(tmp_path):
     """TX-1: an adapter answering UNSUPPORTED_OP for the ledger ops passes the function suite; its ledger vectors are unsupported, and fail only with --strict."""
-    body = '''
+    body = """
     def reset(self, request):
         return {"error": {"code": "UNSUPPORTED_OP"}}
-'''
-    report = run_vectors(VECTORS, python_adapter(tmp_path, "functions_only", body), exclude=[r"^traces/", r"^functions/(?!risk_compare)"])
+"""
+    report = run_vectors(
+        VECTORS, python_adapter(tmp_path, "functions_only", body), exclude=[r"^traces/", r"^functions/(?!risk_compare)"]
+    )
     assert report.suites["ledger"].unsupported == report.suites["ledger"].vectors > 0
     assert report.suites["functions"].passed == report.suites["functions"].vectors > 0
     assert report.passed() and not report.passed(strict=True)
@@ -358,10 +403,10 @@ def test_function_only_adapter_is_unsupported_not_failed(tmp_path):
 
 def test_crashing_adapter_fails_the_rest_with_its_stderr(tmp_path):
     """TX-1: an adapter that dies fails every vector after it and the run names the failure."""
-    body = '''
+    body = """
     def apply(self, request):
         raise SystemExit("boom: cannot apply")
-'''
+"""
     report = run_vectors(VECTORS, python_adapter(tmp_path, "crashing", body), exclude=ONLY_LEDGER, timeout=20)
     assert report.suites["ledger"].failed == report.suites["ledger"].vectors
     assert any("boom: cannot apply" in problem for problem in report.problems)
@@ -395,10 +440,15 @@ def test_node_adapter_protocol_edges():
         "not json",
         '{"id":5}',
     ]
-    completed = subprocess.run([node, str(NODE_ADAPTER)], input="\n".join(requests) + "\n", capture_output=True, text=True, timeout=30)
+    completed = subprocess.run(
+        [node, str(NODE_ADAPTER)], input="\n".join(requests) + "\n", capture_output=True, text=True, timeout=30
+    )
     answers = [json.loads(line) for line in completed.stdout.splitlines()]
     assert answers[0] == {"id": 1, "error": {"code": "INVALID_TYPE", "message": answers[0]["error"]["message"]}}
-    assert answers[1]["output"] == {"net_settlement_ppm": "300000000000000000000", "new_funding_index": "100000000000000000000"}
+    assert answers[1]["output"] == {
+        "net_settlement_ppm": "300000000000000000000",
+        "new_funding_index": "100000000000000000000",
+    }
     assert answers[2]["error"]["code"] == "UNSUPPORTED_OP"
     assert answers[3]["id"] is None and answers[3]["error"]["code"] == "MALFORMED_JSON"
     assert answers[4]["id"] == 5 and answers[4]["error"]["code"] == "MALFORMED_REQUEST"
@@ -419,14 +469,27 @@ def test_reference_adapter_ops():
     assert refused["error"]["code"] == "INVALID_GENESIS"
     assert adapter.answer('{"id": 4, "op": "state_hash"}')["stateHash"] == first_hash  # the old state is kept
     owner = "dydx10d07y265gmmuvt4z0w9aw880jnsr700jnmapky"
-    empty = adapter.answer(json.dumps({"id": 5, "op": "query_subaccount", "subaccountId": {"owner": owner, "number": 9}}))
-    assert empty == {"id": 5, "subaccount": {"id": {"owner": owner, "number": 9}, "assetPositions": [], "perpetualPositions": []}}
+    empty = adapter.answer(
+        json.dumps({"id": 5, "op": "query_subaccount", "subaccountId": {"owner": owner, "number": 9}})
+    )
+    assert empty == {
+        "id": 5,
+        "subaccount": {"id": {"owner": owner, "number": 9}, "assetPositions": [], "perpetualPositions": []},
+    }
     assert adapter.answer('{"id": 6, "op": "fly"}')["error"]["code"] == "UNSUPPORTED_OP"
     assert adapter.answer("{oops")["error"]["code"] == "MALFORMED_JSON"
     assert adapter.answer('{"id": 8}')["error"]["code"] == "MALFORMED_REQUEST"
-    fraction = adapter.answer('{"id": 9, "op": "eval", "function": "is_liquidatable", "inputs": {"net_collateral": 1.0, "maintenance_margin_requirement": 1}}')
+    fraction = adapter.answer(
+        '{"id": 9, "op": "eval", "function": "is_liquidatable", "inputs": {"net_collateral": 1.0, "maintenance_margin_requirement": 1}}'
+    )
     assert fraction["error"]["code"] == "INVALID_TYPE"
-    assert set(adapter.answer('{"id": 10, "op": "hello"}')["ops"]) >= {"reset", "apply", "query_subaccount", "state_hash", "eval"}
+    assert set(adapter.answer('{"id": 10, "op": "hello"}')["ops"]) >= {
+        "reset",
+        "apply",
+        "query_subaccount",
+        "state_hash",
+        "eval",
+    }
 
 
 def test_first_difference_compares_integers_by_value_and_everything_else_exactly():

@@ -56,7 +56,7 @@ from perpspec.units import fill_quote_quantums_from_subticks
 
 BIG = 10**20
 quantums = st.one_of(st.integers(-BIG, BIG), st.integers(-1000, 1000))
-prices = st.one_of(st.integers(0, 10**12), st.integers(-10**6, 10**12), st.just(0), st.just(1))
+prices = st.one_of(st.integers(0, 10**12), st.integers(-(10**6), 10**12), st.just(0), st.just(1))
 exponents = st.integers(-20, 8)
 ppms = st.integers(0, 1_000_000)
 
@@ -82,7 +82,15 @@ def general_position_risk(q, ar, price, pe, imf, mf, oi, lower, upper) -> tuple[
 @settings(max_examples=3000, deadline=None)
 @example(q=10**10, ar=-10, price=2_868_819_524, pe=-5, imf=20_000, mf=600_000, oi=0, lower=0, span=0, upper_zero=True)
 @example(
-    q=-10**10, ar=-10, price=2_868_819_524, pe=-5, imf=50_000, mf=600_000, oi=10**12, lower=10**6, span=10**9,
+    q=-(10**10),
+    ar=-10,
+    price=2_868_819_524,
+    pe=-5,
+    imf=50_000,
+    mf=600_000,
+    oi=10**12,
+    lower=10**6,
+    span=10**9,
     upper_zero=False,
 )
 @example(q=-1, ar=-9, price=1, pe=-6, imf=1, mf=1, oi=0, lower=0, span=1, upper_zero=False)
@@ -124,9 +132,15 @@ def test_subaccount_risk_equals_the_sum_of_the_general_functions(seed):
                 tier = state.liquidity_tiers[perpetual.liquidity_tier]
                 oi = perpetual.open_interest if override is None else override[position.perpetual_id]
                 r = general_position_risk(
-                    position.quantums, perpetual.atomic_resolution, price.price, price.exponent,
-                    tier.initial_margin_ppm, tier.maintenance_fraction_ppm, oi,
-                    tier.open_interest_lower_cap, tier.open_interest_upper_cap,
+                    position.quantums,
+                    perpetual.atomic_resolution,
+                    price.price,
+                    price.exponent,
+                    tier.initial_margin_ppm,
+                    tier.maintenance_fraction_ppm,
+                    oi,
+                    tier.open_interest_lower_cap,
+                    tier.open_interest_upper_cap,
                 )
                 assert get_position_risk(state, position.perpetual_id, position.quantums, oi) == Risk(*r)
                 nc, imr, mmr = nc + r[0], imr + r[1], mmr + r[2]
@@ -178,19 +192,21 @@ def general_settled_subaccount(state, subaccount):
 
 @given(
     data=st.lists(
-        st.tuples(st.sampled_from([0, 1, 5]), st.integers(-10**12, 10**12).filter(bool), st.integers(-10**8, 10**8)),
+        st.tuples(
+            st.sampled_from([0, 1, 5]), st.integers(-(10**12), 10**12).filter(bool), st.integers(-(10**8), 10**8)
+        ),
         max_size=3,
         unique_by=lambda t: t[0],
     ),
-    usdc=st.integers(-10**12, 10**12),
-    indexes=st.tuples(st.integers(-10**8, 10**8), st.integers(-10**8, 10**8), st.integers(-10**8, 10**8)),
+    usdc=st.integers(-(10**12), 10**12),
+    indexes=st.tuples(st.integers(-(10**8), 10**8), st.integers(-(10**8), 10**8), st.integers(-(10**8), 10**8)),
     same=st.lists(st.booleans(), min_size=3, max_size=3),
     stored=st.booleans(),
 )
 @settings(max_examples=500, deadline=None)
 def test_settlement_fast_paths_equal_the_general_settlement(data, usdc, indexes, same, stored):
     state = decode_state(copy.deepcopy(default_genesis_json()))
-    for (pid, index) in zip((0, 1, 5), indexes):
+    for pid, index in zip((0, 1, 5), indexes):
         state.perpetuals[pid].funding_index = index
     sid = SubaccountId(account("fast-path"), 0)
     positions = {}
@@ -199,6 +215,7 @@ def test_settlement_fast_paths_equal_the_general_settlement(data, usdc, indexes,
     subaccount = Subaccount(sid, usdc, positions)
     if stored and not subaccount.is_empty():
         state.subaccounts[sid] = subaccount
+
     def shape(s):
         return json.dumps([s.usdc_balance, sorted((p, v.quantums, v.funding_index) for p, v in s.positions.items())])
 

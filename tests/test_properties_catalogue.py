@@ -194,9 +194,12 @@ def test_base_to_quote_truncates_the_exact_value(base, ar, price, pe):
     """UNITS-4: the result is the exact b * p * 10^e truncated toward zero; the catalogue agrees."""
     result = base_to_quote_quantums(base, ar, price, pe)
     assert_rounds(result, quote_value(base, ar, price, pe), TRUNC)
-    assert catalogue_output(
-        "base_to_quote_quantums", base_quantums=base, atomic_resolution=ar, price_value=price, price_exponent=pe
-    ) == result
+    assert (
+        catalogue_output(
+            "base_to_quote_quantums", base_quantums=base, atomic_resolution=ar, price_value=price, price_exponent=pe
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -224,9 +227,12 @@ def test_quote_to_base_truncates_the_exact_value(quote, ar, price, pe):
     result = quote_to_base_quantums(quote, ar, price, pe)
     exact = Fraction(quote) / (price * pow10(compute_quote_exponent(ar, pe)))
     assert_rounds(result, exact, TRUNC)
-    assert catalogue_output(
-        "quote_to_base_quantums", quote_quantums=quote, atomic_resolution=ar, price_value=price, price_exponent=pe
-    ) == result
+    assert (
+        catalogue_output(
+            "quote_to_base_quantums", quote_quantums=quote, atomic_resolution=ar, price_value=price, price_exponent=pe
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -254,9 +260,12 @@ def test_fill_quote_floors_the_exact_value(subticks, base, qce):
     result = fill_quote_quantums_from_subticks(subticks, base, qce)
     assert_rounds(result, subticks * base * pow10(qce), FLOOR)
     assert result >= 0
-    assert catalogue_output(
-        "fill_quote_quantums_from_subticks", subticks=subticks, base_quantums=base, quantum_conversion_exponent=qce
-    ) == result
+    assert (
+        catalogue_output(
+            "fill_quote_quantums_from_subticks", subticks=subticks, base_quantums=base, quantum_conversion_exponent=qce
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -278,9 +287,12 @@ def test_average_price_is_exact(quote, base, qce):
     result = average_price_subticks(quote, base, qce)
     assert isinstance(result, Fraction)
     assert result * base * pow10(qce) == quote
-    assert catalogue_output(
-        "average_price_subticks", quote_quantums=quote, base_quantums=base, quantum_conversion_exponent=qce
-    ) == result
+    assert (
+        catalogue_output(
+            "average_price_subticks", quote_quantums=quote, base_quantums=base, quantum_conversion_exponent=qce
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -303,14 +315,17 @@ def test_price_to_subticks_is_exact(price, exponents):
     pe, bar, qar, qce = exponents
     result = price_to_subticks(price, pe, bar, qar, qce)
     assert result == price * pow10(pe - qce + bar - qar)
-    assert catalogue_output(
-        "price_to_subticks",
-        price_value=price,
-        price_exponent=pe,
-        base_atomic_resolution=bar,
-        quote_atomic_resolution=qar,
-        quantum_conversion_exponent=qce,
-    ) == result
+    assert (
+        catalogue_output(
+            "price_to_subticks",
+            price_value=price,
+            price_exponent=pe,
+            base_atomic_resolution=bar,
+            quote_atomic_resolution=qar,
+            quantum_conversion_exponent=qce,
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -373,13 +388,16 @@ def test_adjusted_imf_is_within_imf_and_one_million(imf, caps, oi):
     result = adjusted_initial_margin_ppm(imf, lower, upper, oi)
     assert imf <= result <= ONE_MILLION
     assert result == exact_adjusted_imf(imf, lower, upper, oi)
-    assert catalogue_output(
-        "adjusted_initial_margin_ppm",
-        initial_margin_ppm=imf,
-        open_interest_lower_cap=lower,
-        open_interest_upper_cap=upper,
-        open_interest_notional=oi,
-    ) == result
+    assert (
+        catalogue_output(
+            "adjusted_initial_margin_ppm",
+            initial_margin_ppm=imf,
+            open_interest_lower_cap=lower,
+            open_interest_upper_cap=upper,
+            open_interest_notional=oi,
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -400,14 +418,17 @@ def test_initial_margin_rounds_up(notional, imf, caps, oi):
     lower, upper = caps
     result = initial_margin_quote_quantums(notional, imf, lower, upper, oi)
     assert_rounds(result, notional * Fraction(adjusted_initial_margin_ppm(imf, lower, upper, oi), ONE_MILLION), CEIL)
-    assert catalogue_output(
-        "initial_margin_quote_quantums",
-        notional_quote_quantums=notional,
-        initial_margin_ppm=imf,
-        open_interest_lower_cap=lower,
-        open_interest_upper_cap=upper,
-        open_interest_notional=oi,
-    ) == result
+    assert (
+        catalogue_output(
+            "initial_margin_quote_quantums",
+            notional_quote_quantums=notional,
+            initial_margin_ppm=imf,
+            open_interest_lower_cap=lower,
+            open_interest_upper_cap=upper,
+            open_interest_notional=oi,
+        )
+        == result
+    )
 
 
 @PROPERTY
@@ -514,13 +535,16 @@ def test_net_notional_is_the_signed_truncated_value(position, ar, price, pe):
     assert result == base_to_quote_quantums(position, ar, price, pe)
     assert_rounds(result, quote_value(position, ar, price, pe), TRUNC)
     assert position_net_notional_quote_quantums(-position, ar, price, pe) == -result
-    assert catalogue_output(
-        "position_net_notional_quote_quantums",
-        position_quantums=position,
-        atomic_resolution=ar,
-        price_value=price,
-        price_exponent=pe,
-    ) == result
+    assert (
+        catalogue_output(
+            "position_net_notional_quote_quantums",
+            position_quantums=position,
+            atomic_resolution=ar,
+            price_value=price,
+            price_exponent=pe,
+        )
+        == result
+    )
 
 
 # --- is_liquidatable --------------------------------------------------------------------
@@ -550,9 +574,12 @@ def test_risk_compare_is_antisymmetric(first_nc, first_mmr, second_nc, second_mm
     assert forward in (-1, 0, 1)
     assert risk_compare(second_nc, second_mmr, first_nc, first_mmr) == -forward
     assert risk_compare(first_nc, first_mmr, first_nc, first_mmr) == 0
-    assert catalogue_output(
-        "risk_compare", first_nc=first_nc, first_mmr=first_mmr, second_nc=second_nc, second_mmr=second_mmr
-    ) == forward
+    assert (
+        catalogue_output(
+            "risk_compare", first_nc=first_nc, first_mmr=first_mmr, second_nc=second_nc, second_mmr=second_mmr
+        )
+        == forward
+    )
 
 
 @PROPERTY

@@ -30,9 +30,8 @@ import subprocess
 import sys
 
 import icontract
-import pytest
-
 import ledger_helpers as h
+import pytest
 from ledger_helpers import (
     ALICE,
     AUTHORITY,
@@ -62,6 +61,7 @@ from ledger_helpers import (
     usdc,
     withdraw,
 )
+
 from perpspec import contracts, errors
 from perpspec.codec import canonical_json, decode_state, encode_state, state_hash
 from perpspec.contracts import check_state_invariants, not_newly_undercollateralized, take_snapshot
@@ -216,9 +216,7 @@ def test_sub_4_closing_a_position_removes_it_and_an_empty_subaccount_goes():
 
 def test_sub_5_update_applies_deltas_and_new_positions_start_at_funding_index():
     """SUB-5: an Update adds its USDC and perpetual deltas; a new position starts at the perpetual's funding index."""
-    genesis = make_genesis(
-        [subaccount_entry(CAROL, 0, 5_000_000_000), subaccount_entry(DAVE, 0, 5_000_000_000)]
-    )
+    genesis = make_genesis([subaccount_entry(CAROL, 0, 5_000_000_000), subaccount_entry(DAVE, 0, 5_000_000_000)])
     h.perpetual_json(genesis, BTC)["fundingIndex"] = "777"
     state = make_state(genesis)
     # CAROL buys 0.01 BTC (1e8 quantums) from DAVE for 286_881_952 quote quantums
@@ -251,9 +249,7 @@ def test_sub_5_update_applies_deltas_and_new_positions_start_at_funding_index():
 
 def test_sub_6_open_interest_follows_the_sum_of_longs():
     """SUB-6: process_updates moves open interest by the change of the sum of long positions."""
-    genesis = make_genesis(
-        [subaccount_entry(CAROL, 0, 50_000_000_000), subaccount_entry(DAVE, 0, 50_000_000_000)]
-    )
+    genesis = make_genesis([subaccount_entry(CAROL, 0, 50_000_000_000), subaccount_entry(DAVE, 0, 50_000_000_000)])
     state = make_state(genesis)
     assert state.perpetuals[BTC].open_interest == 0
 
@@ -297,7 +293,9 @@ def test_sub_7_two_updates_of_one_subaccount_are_not_lost():
     """SUB-5, SUB-7: a batch naming a subaccount twice is refused (NON_UNIQUE_UPDATES), so no update is silently lost."""
     state = make_state(make_genesis([subaccount_entry(CAROL, 0, 10**10)]))
     with pytest.raises(errors.NonUniqueUpdates):
-        process_updates(state, [Update(sid(CAROL), usdc_delta=5), Update(sid(CAROL), usdc_delta=7)], UpdateType.COLLAT_CHECK)
+        process_updates(
+            state, [Update(sid(CAROL), usdc_delta=5), Update(sid(CAROL), usdc_delta=7)], UpdateType.COLLAT_CHECK
+        )
     assert usdc(state, CAROL) == 10**10
 
 
@@ -343,7 +341,9 @@ def test_sub_7_success_iff_nc_at_least_imr_and_batch_is_all_or_nothing():
     with pytest.raises(errors.NewlyUndercollateralized):
         process_updates(still, pair[::-1], UpdateType.TRANSFER)
     # the same batch within the boundary writes both
-    process_updates(state, [Update(sid(CAROL), usdc_delta=1), Update(sid(ALICE), usdc_delta=-1)], UpdateType.COLLAT_CHECK)
+    process_updates(
+        state, [Update(sid(CAROL), usdc_delta=1), Update(sid(ALICE), usdc_delta=-1)], UpdateType.COLLAT_CHECK
+    )
     assert usdc(state, CAROL) == 1 and usdc(state, ALICE) == 999_999_999
 
 
@@ -624,7 +624,7 @@ def test_fund_2_settlement_happens_before_every_update():
     fresh = make_state(funding_genesis())
     with pytest.raises(errors.NewlyUndercollateralized):
         # settled NC is about 10_026 USDC; taking 1_000_000 USDC fails
-        process_updates(fresh, [Update(sid(ALICE), usdc_delta=-10**12)], UpdateType.WITHDRAWAL)
+        process_updates(fresh, [Update(sid(ALICE), usdc_delta=-(10**12))], UpdateType.WITHDRAWAL)
     assert fresh.subaccounts[sid(ALICE)].positions[BTC].funding_index == 1_000_000
     assert fresh.subaccounts[sid(ALICE)].usdc_balance == 10_000_000_000 and fresh.funding_pool_balance == 0
 
@@ -758,12 +758,18 @@ def test_price_7_zero_price_perpetual_is_not_updatable():
     apply_ok(state, deposit(CAROL, sub(CAROL), 1))
     process_updates(
         state,
-        [Update(sid(CAROL), perpetual_deltas=((BTC, 1_000_000),)), Update(sid(DAVE), perpetual_deltas=((BTC, -1_000_000),))],
+        [
+            Update(sid(CAROL), perpetual_deltas=((BTC, 1_000_000),)),
+            Update(sid(DAVE), perpetual_deltas=((BTC, -1_000_000),)),
+        ],
         UpdateType.MATCH,
     )
     # once a price arrives (from 0, any change is big enough), SOL is updatable
     t = state.block_time
-    apply_ok(state, update_prices(AUTHORITY, [(SOL, [("a", 2_000_000_000, t), ("b", 2_100_000_000, t), ("c", 2_200_000_000, t)])]))
+    apply_ok(
+        state,
+        update_prices(AUTHORITY, [(SOL, [("a", 2_000_000_000, t), ("b", 2_100_000_000, t), ("c", 2_200_000_000, t)])]),
+    )
     assert state.market_prices[SOL].price == 2_100_000_000
     process_updates(state, batch, UpdateType.MATCH)
     assert state.perpetuals[SOL].open_interest == ONE_SOL
@@ -894,7 +900,7 @@ def test_tx_3_error_codes_are_unique_stable_strings():
         for _, c in inspect.getmembers(errors, inspect.isclass)
         if issubclass(c, errors.ProtocolError) and c is not errors.ProtocolError
     ]
-    assert set(classes) >= set(c for c in _subclasses(errors.ProtocolError) if c.__module__ == errors.__name__)
+    assert set(classes) >= {c for c in _subclasses(errors.ProtocolError) if c.__module__ == errors.__name__}
     codes = [c.code for c in classes]
     assert len(codes) == len(set(codes)), f"duplicate codes: {sorted(codes)}"
     for cls in classes:
@@ -910,7 +916,11 @@ def test_tx_3_error_codes_are_unique_stable_strings():
 
 def test_tx_4_deposit_events_shape():
     """TX-4: a deposit reports a Deposit event and a SubaccountUpdate event; 64-bit integers are strings."""
-    state = make_state(make_genesis([subaccount_entry(ALICE, 2, 100, [(BTC, 1_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -1_000_000)])]))
+    state = make_state(
+        make_genesis(
+            [subaccount_entry(ALICE, 2, 100, [(BTC, 1_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -1_000_000)])]
+        )
+    )
     events = apply_ok(state, deposit(ALICE, sub(ALICE, 2), 25))
     assert events == [
         {"type": "Deposit", "sender": ALICE, "recipient": {"owner": ALICE, "number": 2}, "quantums": "25"},
@@ -982,7 +992,9 @@ def test_tx_6_same_genesis_and_messages_give_the_same_hash():
             deposit(owners[2], sub(owners[2]), 1),  # settles owners[2]'s funding (FUND-2)
             withdraw(owners[1], sub(owners[1]), 123_456),
             transfer(owners[2], sub(owners[2]), sub(owners[3], 5), 77),
-            update_prices(AUTHORITY, [(0, [("a", 2_900_000_000, t), ("b", 2_950_000_000, t), ("c", 2_990_000_000, t)])]),
+            update_prices(
+                AUTHORITY, [(0, [("a", 2_900_000_000, t), ("b", 2_950_000_000, t), ("c", 2_990_000_000, t)])]
+            ),
             advance_block(AUTHORITY, 2, t + 400),
             withdraw(owners[0], sub(owners[0]), 1),  # gated now
             withdraw(owners[0], sub(owners[0]), 10**15),
@@ -1016,7 +1028,14 @@ def test_codec_1_encode_decode_round_trip():
     apply_ok(busy, advance_block(AUTHORITY, 2, busy.block_time + 301))
     states.append(busy)
     states.append(make_state(funding_genesis()))
-    states.append(make_state(make_genesis([subaccount_entry(ALICE, 0, -5, [(SOL, 3)]), subaccount_entry(BOB, 1, 10, [(SOL, -3)])], negativeTncSubaccountSeenAtBlock=1)))
+    states.append(
+        make_state(
+            make_genesis(
+                [subaccount_entry(ALICE, 0, -5, [(SOL, 3)]), subaccount_entry(BOB, 1, 10, [(SOL, -3)])],
+                negativeTncSubaccountSeenAtBlock=1,
+            )
+        )
+    )
     for state in states:
         encoded = encode_state(state)
         assert decode_state(encode_state(state)) == state
@@ -1081,9 +1100,13 @@ def test_gen_1_default_genesis_markets():
 
 def test_gen_2_genesis_validation():
     """GEN-2: longs != shorts, an unknown tier, an unknown field and a wrong openInterest are each InvalidGenesis."""
-    ok = make_genesis([subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -5_000_000)])])
+    ok = make_genesis(
+        [subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -5_000_000)])]
+    )
     assert make_state(ok).perpetuals[BTC].open_interest == 5_000_000
-    unbalanced = make_genesis([subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -4_000_000)])])
+    unbalanced = make_genesis(
+        [subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -4_000_000)])]
+    )
     unknown_tier = copy.deepcopy(ok)
     h.perpetual_json(unknown_tier, ETH)["params"]["liquidityTier"] = 42
     unknown_top = {**copy.deepcopy(ok), "colour": "blue"}
@@ -1099,7 +1122,18 @@ def test_gen_2_genesis_validation():
     wrong_totals = {**copy.deepcopy(ok), "totalDeposited": "1", "totalWithdrawn": "0"}
     duplicate = copy.deepcopy(ok)
     duplicate["subaccounts"].append(copy.deepcopy(duplicate["subaccounts"][0]))
-    for bad in (unbalanced, unknown_tier, unknown_top, unknown_nested, wrong_oi, missing, wrong_totals, duplicate, [], None):
+    for bad in (
+        unbalanced,
+        unknown_tier,
+        unknown_top,
+        unknown_nested,
+        wrong_oi,
+        missing,
+        wrong_totals,
+        duplicate,
+        [],
+        None,
+    ):
         with pytest.raises(errors.InvalidGenesis):
             decode_state(bad)
 

@@ -17,11 +17,11 @@ import copy
 from collections import Counter
 
 import hypothesis.strategies as st
+import ledger_helpers as h
 from hypothesis import HealthCheck, given, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-
-import ledger_helpers as h
 from ledger_helpers import AUTHORITY, MALLORY, advance_block, deposit, sub, transfer, update_prices, withdraw
+
 from perpspec import contracts, errors
 from perpspec.codec import decode_state, encode_state, state_hash
 from perpspec.contracts import check_state_invariants
@@ -497,7 +497,9 @@ def test_run_random_two_seeds():
         assert report.accepted + report.rejected == 2000
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(message=any_messages)
 def test_any_message_is_accepted_or_rejected_without_change(message):
     """TX-1, TX-2, TX-5: apply_json never raises; a rejection leaves state_hash unchanged; an acceptance keeps INV-1..INV-6."""

@@ -69,9 +69,21 @@ def test_verify_quick_writes_reports_and_exits_zero(tmp_path):
     """CLAIM-1, META-1: `perpspec verify --quick` passes here and writes JSON and Markdown reports."""
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY / "reference")}
     completed = subprocess.run(
-        [sys.executable, "-m", "perpspec", "verify", "--quick", "--json", str(tmp_path / "r.json"),
-         "--markdown", str(tmp_path / "r.md")],
-        capture_output=True, text=True, env=env, cwd=REPOSITORY,
+        [
+            sys.executable,
+            "-m",
+            "perpspec",
+            "verify",
+            "--quick",
+            "--json",
+            str(tmp_path / "r.json"),
+            "--markdown",
+            str(tmp_path / "r.md"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPOSITORY,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = json.loads((tmp_path / "r.json").read_text())

@@ -138,7 +138,9 @@ def test_path_explorer_agrees_with_the_real_function():
         assert compute_undercollateralized_result(Risk(*ints[:3]), Risk(*ints[3:])) is path.value
         seen.add(path.value)
     assert seen == {
-        UpdateResult.SUCCESS, UpdateResult.NEWLY_UNDERCOLLATERALIZED, UpdateResult.STILL_UNDERCOLLATERALIZED
+        UpdateResult.SUCCESS,
+        UpdateResult.NEWLY_UNDERCOLLATERALIZED,
+        UpdateResult.STILL_UNDERCOLLATERALIZED,
     }
 
 

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -134,7 +134,13 @@ def excluded_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int], 
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             add(node.returns, "annotation")
             arguments = node.args
-            for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
+            for arg in [
+                *arguments.posonlyargs,
+                *arguments.args,
+                *arguments.kwonlyargs,
+                arguments.vararg,
+                arguments.kwarg,
+            ]:
                 if arg is not None:
                     add(arg.annotation, "annotation")
             for decorator in node.decorator_list:
@@ -167,8 +173,8 @@ def enumerate_mutants(workdir: Path, modules: list[str]) -> tuple[list[Mutant], 
     config.write_text(
         "[cosmic-ray]\n"
         f"module-path = [{module_paths}]\n"
-        "timeout = 60.0\nexcluded-modules = []\ntest-command = \"true\"\n\n"
-        "[cosmic-ray.distributor]\nname = \"local\"\n",
+        'timeout = 60.0\nexcluded-modules = []\ntest-command = "true"\n\n'
+        '[cosmic-ray.distributor]\nname = "local"\n',
         encoding="utf-8",
     )
     session = workdir / "session.sqlite"
@@ -224,7 +230,18 @@ the traces (the slower part) are not run.  Together the two runs read every vect
 
 
 def conformance_command(vectors: Path, stage: list[str]) -> list[str]:
-    return [sys.executable, "-m", "perpspec", "conformance", "run", "--vectors", str(vectors), "--max-failures", "0", *stage]
+    return [
+        sys.executable,
+        "-m",
+        "perpspec",
+        "conformance",
+        "run",
+        "--vectors",
+        str(vectors),
+        "--max-failures",
+        "0",
+        *stage,
+    ]
 
 
 def run_conformance(copy: Path, vectors: Path, timeout: float) -> bool:
@@ -362,9 +379,14 @@ def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int],
             f"{e['raw']:>7.1f}%{e['adjusted']:>9.1f}%"
         )
     if excluded:
-        print("\nexcluded up front (not mutated): " + ", ".join(f"{n} in {why}s" for why, n in sorted(excluded.items())))
+        print(
+            "\nexcluded up front (not mutated): " + ", ".join(f"{n} in {why}s" for why, n in sorted(excluded.items()))
+        )
     if summary["equivalentByCategory"]:
-        print("equivalent survivors by category: " + ", ".join(f"{c} {n}" for c, n in summary["equivalentByCategory"].items()))
+        print(
+            "equivalent survivors by category: "
+            + ", ".join(f"{c} {n}" for c, n in summary["equivalentByCategory"].items())
+        )
     survivors = [m for m in mutants if not m.killed and not m.equivalent]
     print(f"\nsurvivors not marked equivalent ({len(survivors)}):")
     for m in survivors:
@@ -376,7 +398,9 @@ def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int],
             print(f"  {m.key}")
 
 
-def write_report(path: Path, mutants: list[Mutant], excluded: dict[str, int], full_set: bool, args, partial: bool = False) -> None:
+def write_report(
+    path: Path, mutants: list[Mutant], excluded: dict[str, int], full_set: bool, args, partial: bool = False
+) -> None:
     tested = [m for m in mutants if m.killed is not None]
     document = {
         "summary": summarise(tested),
@@ -407,7 +431,10 @@ def main() -> int:
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, help="the equivalent mutants (JSON)")
     parser.add_argument("--keys", type=Path, help="test only the mutants whose keys this file lists, one a line")
     parser.add_argument(
-        "--only-survivors", type=Path, metavar="REPORT", help="test only the mutants that survived in an earlier --out report"
+        "--only-survivors",
+        type=Path,
+        metavar="REPORT",
+        help="test only the mutants that survived in an earlier --out report",
     )
     parser.add_argument(
         "--retest-survivors",
@@ -416,7 +443,12 @@ def main() -> int:
         help="mutants an earlier report (even a partial one) found killed count as killed without a run (valid only "
         "when vectors were added since, none changed); every other mutant is tested",
     )
-    parser.add_argument("--shuffle", type=int, metavar="SEED", help="test in a seeded random order (a partial report then samples every module)")
+    parser.add_argument(
+        "--shuffle",
+        type=int,
+        metavar="SEED",
+        help="test in a seeded random order (a partial report then samples every module)",
+    )
     parser.add_argument("--skip-equivalent", action="store_true", help="do not test mutants marked equivalent")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")
     args = parser.parse_args()
@@ -428,7 +460,9 @@ def main() -> int:
         scratch_path = Path(scratch)
         enumeration = scratch_path / "enumerate"
         enumeration.mkdir()
-        shutil.copytree(REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__")
+        )
         mutants, excluded = enumerate_mutants(enumeration, args.modules)
         full_set = True
         for m in mutants:

@@ -52,7 +52,9 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
     events: list[dict] = []
     if is_chain_outage(state.block_time, message.time):
         state.last_chain_outage_at_block = message.height
-        events.append({"type": "ChainOutage", "height": message.height, "seconds": str(message.time - state.block_time)})
+        events.append(
+            {"type": "ChainOutage", "height": message.height, "seconds": str(message.time - state.block_time)}
+        )
     state.block_height = message.height
     state.block_time = message.time
     events.append({"type": "BlockStarted", "height": message.height, "time": str(message.time)})

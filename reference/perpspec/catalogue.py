@@ -9,9 +9,10 @@ uses, and encodes the result.  Names and input names are normative (CAT-1).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from perpspec import errors
 from perpspec.funding import funding_settlement_ppm
@@ -85,7 +86,7 @@ INTEGER_LIST = IntegerListType()
 
 def read_integer(value: Any, name: str, kind: IntegerType) -> int:
     """An integer from a JSON number or a decimal string, in the type's range (CAT-2, CAT-4)."""
-    if isinstance(value, bool) or isinstance(value, _JsonFloat):
+    if isinstance(value, (bool, _JsonFloat)):
         raise errors.InvalidType(f"{name}: expected an integer, got {_describe(value)}")
     if isinstance(value, str):
         digits = value[1:] if value.startswith("-") else value
@@ -301,7 +302,9 @@ def _subticks_to_price(
 def _adjusted_imf(
     initial_margin_ppm: int, open_interest_lower_cap: int, open_interest_upper_cap: int, open_interest_notional: int
 ) -> Any:
-    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
+    require_scalable_margin(
+        initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
+    )
     return encode_integer(
         adjusted_initial_margin_ppm(
             initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
@@ -316,7 +319,9 @@ def _initial_margin(
     open_interest_upper_cap: int,
     open_interest_notional: int,
 ) -> Any:
-    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
+    require_scalable_margin(
+        initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
+    )
     return encode_integer(
         initial_margin_quote_quantums(
             notional_quote_quantums,
@@ -345,9 +350,15 @@ def _margin_requirements(
     open_interest_upper_cap: int,
 ) -> Any:
     exponent = compute_quote_exponent(atomic_resolution, price_exponent)
-    require_pow10_within_limit(exponent, price_value == 0 or (position_quantums == 0 and open_interest_base_quantums == 0))
-    open_interest_notional = base_to_quote_quantums(open_interest_base_quantums, atomic_resolution, price_value, price_exponent)
-    require_scalable_margin(initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional)
+    require_pow10_within_limit(
+        exponent, price_value == 0 or (position_quantums == 0 and open_interest_base_quantums == 0)
+    )
+    open_interest_notional = base_to_quote_quantums(
+        open_interest_base_quantums, atomic_resolution, price_value, price_exponent
+    )
+    require_scalable_margin(
+        initial_margin_ppm, open_interest_lower_cap, open_interest_upper_cap, open_interest_notional
+    )
     imr, mmr = perpetual_margin_requirements(
         position_quantums,
         atomic_resolution,
@@ -399,13 +410,23 @@ CATALOGUE: dict[str, CatalogueFunction] = {
     for f in [
         CatalogueFunction(
             "base_to_quote_quantums",
-            (("base_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            (
+                ("base_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+            ),
             _base_to_quote,
             ("UNITS-4",),
         ),
         CatalogueFunction(
             "quote_to_base_quantums",
-            (("quote_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            (
+                ("quote_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+            ),
             _quote_to_base,
             ("UNITS-5",),
         ),
@@ -492,7 +513,12 @@ CATALOGUE: dict[str, CatalogueFunction] = {
         ),
         CatalogueFunction(
             "position_net_notional_quote_quantums",
-            (("position_quantums", BIGINT), ("atomic_resolution", INT32), ("price_value", UINT64), ("price_exponent", INT32)),
+            (
+                ("position_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+            ),
             _net_notional,
             ("MARGIN-4",),
         ),

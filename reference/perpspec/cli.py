@@ -85,7 +85,9 @@ def command_conformance(args: argparse.Namespace) -> int:
         return command_generate(args.out)
     from perpspec.conformance.runner import command_run
 
-    return command_run(args.adapter, args.vectors, args.error_map, args.exclude, args.strict, args.timeout, args.max_failures)
+    return command_run(
+        args.adapter, args.vectors, args.error_map, args.exclude, args.strict, args.timeout, args.max_failures
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,10 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     generate = conformance_commands.add_parser("generate", help="write the vectors (deterministic)")
     generate.add_argument("--out", type=Path, help="the vectors folder (default: conformance/vectors of the checkout)")
     run = conformance_commands.add_parser("run", help="run the vectors against an adapter")
-    run.add_argument("--adapter", help='the adapter command, e.g. "node conformance/adapters/node/adapter.js" (default: the reference)')
+    run.add_argument(
+        "--adapter",
+        help='the adapter command, e.g. "node conformance/adapters/node/adapter.js" (default: the reference)',
+    )
     run.add_argument("--vectors", type=Path, help="the vectors folder (default: conformance/vectors of the checkout)")
     run.add_argument("--error-map", type=Path, help="a JSON object mapping the adapter's error codes to canonical ones")
-    run.add_argument("--exclude", action="append", default=[], metavar="REGEX", help="skip vector files whose path matches (repeatable)")
+    run.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="skip vector files whose path matches (repeatable)",
+    )
     run.add_argument("--strict", action="store_true", help="count unsupported vectors as failures")
     run.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default 60)")
     run.add_argument("--max-failures", type=int, default=50, help="failing vectors to list (default 50)")

@@ -14,16 +14,22 @@ from typing import Any
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
-from perpspec.clob.codec import decode_clob, decode_fee_tiers, decode_volume, encode_clob, encode_fee_tier, encode_volume
+from perpspec.clob.codec import (
+    decode_clob,
+    decode_fee_tiers,
+    decode_volume,
+    encode_clob,
+    encode_fee_tier,
+    encode_volume,
+)
 from perpspec.messages import encode_subaccount_id
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import (
     MAX_SUBACCOUNT_NUMBER,
     SUPPORTED_CLOB_PAIR_STATUSES,
-    FeeTier,
-    VolumeStats,
     ClobPair,
     ClobPairStatus,
+    FeeTier,
     LiquidityTier,
     MarketParam,
     MarketPrice,
@@ -33,6 +39,7 @@ from perpspec.state import (
     State,
     Subaccount,
     SubaccountId,
+    VolumeStats,
 )
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
 
@@ -466,8 +473,8 @@ def _check_open_interest(state: State) -> None:
 
     A genesis may omit a perpetual's open interest; it is then computed here.
     """
-    longs = {pid: 0 for pid in state.perpetuals}
-    shorts = {pid: 0 for pid in state.perpetuals}
+    longs = dict.fromkeys(state.perpetuals, 0)
+    shorts = dict.fromkeys(state.perpetuals, 0)
     for subaccount in state.subaccounts.values():
         for position in subaccount.positions.values():
             if position.quantums > 0:

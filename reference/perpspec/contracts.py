@@ -12,8 +12,9 @@ Contracts are on unless the environment variable ``PERPSPEC_CONTRACTS`` is ``0``
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import icontract
 
@@ -45,7 +46,7 @@ def _touched_perpetuals(state: State, ids: Iterable[SubaccountId]) -> set[int]:
 
 
 def _longs(state: State, ids: Iterable[SubaccountId], perpetual_ids: Iterable[int]) -> dict[int, int]:
-    totals = {pid: 0 for pid in perpetual_ids}
+    totals = dict.fromkeys(perpetual_ids, 0)
     for sid in ids:
         for pid, position in _stored_or_empty(state, sid).positions.items():
             if pid in totals:
@@ -165,8 +166,8 @@ def check_state_invariants(state: State) -> list[str]:
     held += protocol_balances(state)
     if held != state.total_deposited - state.total_withdrawn:
         violations.append(f"INV-1: USDC held {held} != deposits - withdrawals")
-    longs = {pid: 0 for pid in state.perpetuals}
-    shorts = {pid: 0 for pid in state.perpetuals}
+    longs = dict.fromkeys(state.perpetuals, 0)
+    shorts = dict.fromkeys(state.perpetuals, 0)
     for sid, subaccount in state.subaccounts.items():
         if sid != subaccount.id or not 0 <= sid.number <= MAX_SUBACCOUNT_NUMBER:
             violations.append(f"INV-6: subaccount id {sid} is malformed")

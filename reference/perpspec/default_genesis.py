@@ -119,8 +119,7 @@ def default_genesis_json() -> dict:
             for mid, pair, _, _, exponent, min_change, *_ in MARKETS
         ],
         "marketPrices": [
-            {"id": mid, "exponent": exponent, "price": str(price)}
-            for mid, _, _, _, exponent, _, price, *_ in MARKETS
+            {"id": mid, "exponent": exponent, "price": str(price)} for mid, _, _, _, exponent, _, price, *_ in MARKETS
         ],
         "clobPairs": [
             {

@@ -24,9 +24,7 @@ def subaccount_update_event(settled_update: SettledUpdate) -> dict:
         "perpetualPositions": [
             encode_position(positions[pid]) for pid in (sorted(positions) if len(positions) > 1 else positions)
         ],
-        "fundingPayments": [
-            {"perpetualId": pid, "payment": str(payment)} for pid, payment in sorted(payments.items())
-        ]
+        "fundingPayments": [{"perpetualId": pid, "payment": str(payment)} for pid, payment in sorted(payments.items())]
         if payments
         else [],
     }

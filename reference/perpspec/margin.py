@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from perpspec.rounding import ONE_MILLION, is_concrete, both, either, floor_div, mul_ppm_ceil, mul_ppm_floor, select
+from perpspec.rounding import ONE_MILLION, both, either, floor_div, is_concrete, mul_ppm_ceil, mul_ppm_floor, select
 from perpspec.units import QUOTE_ATOMIC_RESOLUTION, base_to_quote_quantums
 
 
@@ -164,9 +164,9 @@ def position_risk_of_integers(
     if open_interest_notional >= open_interest_upper_cap:
         adjusted_ppm = ONE_MILLION
     else:
-        adjusted_ppm = initial_margin_ppm + ((ONE_MILLION - initial_margin_ppm) * (
-            open_interest_notional - open_interest_lower_cap
-        )) // (open_interest_upper_cap - open_interest_lower_cap)
+        adjusted_ppm = initial_margin_ppm + (
+            (ONE_MILLION - initial_margin_ppm) * (open_interest_notional - open_interest_lower_cap)
+        ) // (open_interest_upper_cap - open_interest_lower_cap)
     return net_collateral, -((-notional * adjusted_ppm) // ONE_MILLION), mmr
 
 

@@ -10,8 +10,9 @@ and out-of-range integers are each rejected with a stable code, and stateless ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
@@ -279,9 +280,7 @@ def _decode_update_prices(obj: dict) -> UpdatePrices:
     _fields(obj, "update prices", {"@type", "signer", "marketUpdates"})
     if not isinstance(obj["marketUpdates"], list):
         raise errors.InvalidField("marketUpdates: expected a list")
-    updates = tuple(
-        _decode_market_update(item, f"marketUpdates[{i}]") for i, item in enumerate(obj["marketUpdates"])
-    )
+    updates = tuple(_decode_market_update(item, f"marketUpdates[{i}]") for i, item in enumerate(obj["marketUpdates"]))
     market_ids = [u.market_id for u in updates]
     if len(set(market_ids)) != len(market_ids):
         raise errors.DuplicateMarketUpdate("marketUpdates: a market appears twice")
@@ -503,8 +502,6 @@ def encode_order_id(order_id: OrderId) -> dict:
         "orderFlags": order_id.order_flags,
         "clobPairId": order_id.clob_pair_id,
     }
-
-
 
 
 def encode_order(order: Order) -> dict:

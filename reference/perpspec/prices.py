@@ -9,9 +9,10 @@ whether it replaces the current price.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import icontract
 
@@ -108,14 +109,20 @@ def compute_market_price_result(
 # --- the transition ---------------------------------------------------------------------
 
 
-def _touched_prices(state: "State", message: "UpdatePrices") -> dict[int, int]:
-    return {u.market_id: state.market_prices[u.market_id].price for u in message.market_updates if u.market_id in state.market_prices}
+def _touched_prices(state: State, message: UpdatePrices) -> dict[int, int]:
+    return {
+        u.market_id: state.market_prices[u.market_id].price
+        for u in message.market_updates
+        if u.market_id in state.market_prices
+    }
 
 
-def _moves_are_sufficient(state: "State", before: dict[int, int]) -> bool:
+def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
     return all(
         state.market_prices[mid].price == old
-        or is_price_change_sufficient(old, state.market_prices[mid].price, state.market_params[mid].min_price_change_ppm)
+        or is_price_change_sufficient(
+            old, state.market_prices[mid].price, state.market_params[mid].min_price_change_ppm
+        )
         for mid, old in before.items()
     )
 
@@ -131,7 +138,7 @@ def _moves_are_sufficient(state: "State", before: dict[int, int]) -> bool:
     "PRICE-4: an aggregated price is positive",
     enabled=ENABLED,
 )
-def process_update_prices(state: "State", message: "UpdatePrices") -> list[dict]:
+def process_update_prices(state: State, message: UpdatePrices) -> list[dict]:
     """
     Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5).
 

@@ -21,8 +21,9 @@ from perpspec.subaccounts import Update, UpdateType, process_updates
 @icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=ENABLED)
 @ledger_contracts(lambda message: [message.recipient])
 @icontract.ensure(
-    lambda state, message, OLD: state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn
-    + message.quantums,
+    lambda state, message, OLD: (
+        state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn + message.quantums
+    ),
     "SUB-11: total deposited grows by the amount",
     enabled=ENABLED,
 )

@@ -19,10 +19,10 @@ from typing import Any
 import icontract
 
 from perpspec.bech32 import encode_address
+from perpspec.clob.orders import get_oracle_price_subticks
 from perpspec.codec import decode_state, encode_state
 from perpspec.contracts import check_state_invariants
 from perpspec.default_genesis import default_genesis_json
-from perpspec.clob.orders import get_oracle_price_subticks
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
     CANCEL_ORDER_TYPE,
@@ -78,13 +78,13 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
                 positions = subaccounts[(owner, 0)]["positions"]
                 positions[pid] = positions.get(pid, 0) + signed
     for perpetual in genesis["perpetuals"]:
-        perpetual["fundingIndex"] = str(rng.randrange(-10**7, 10**7))
+        perpetual["fundingIndex"] = str(rng.randrange(-(10**7), 10**7))
     genesis["subaccounts"] = [
         {
             "id": subaccount_json(owner, number),
             "assetPositions": [{"assetId": 0, "quantums": str(data["usdc"])}],
             "perpetualPositions": [
-                {"perpetualId": pid, "quantums": str(q), "fundingIndex": str(rng.randrange(-10**7, 10**7))}
+                {"perpetualId": pid, "quantums": str(q), "fundingIndex": str(rng.randrange(-(10**7), 10**7))}
                 for pid, q in sorted(data["positions"].items())
                 if q != 0
             ],
@@ -181,7 +181,6 @@ class MessageGenerator:
             updates.append({"marketId": market_id, "sourcePrices": sources})
         return {"@type": UPDATE_PRICES_TYPE, "signer": self.state.authority, "marketUpdates": updates}
 
-
     # --- orders (spec/clob.md) -----------------------------------------------------------
 
     ORDER_KINDS = (
@@ -258,7 +257,12 @@ class MessageGenerator:
         is_buy = self.rng.randrange(2) == 0
         offset = self.rng.randint(-5, 5)
         order: dict[str, Any] = {
-            "orderId": {"subaccountId": subaccount, "clientId": self.rng.randrange(4), "orderFlags": 0, "clobPairId": pair_id},
+            "orderId": {
+                "subaccountId": subaccount,
+                "clientId": self.rng.randrange(4),
+                "orderFlags": 0,
+                "clobPairId": pair_id,
+            },
             "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
             "quantums": str(self._order_size(pair_id)),
             "subticks": str(self._order_price(pair_id, offset)),

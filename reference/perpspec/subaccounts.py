@@ -8,9 +8,10 @@ collateral check on every update of the batch, and writes all of them or none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import icontract
 
@@ -99,8 +100,7 @@ def get_subaccount(state: State, subaccount_id: SubaccountId) -> Subaccount:
 
 def copy_subaccount(subaccount: Subaccount) -> Subaccount:
     positions = {
-        pid: PerpetualPosition(p.perpetual_id, p.quantums, p.funding_index)
-        for pid, p in subaccount.positions.items()
+        pid: PerpetualPosition(p.perpetual_id, p.quantums, p.funding_index) for pid, p in subaccount.positions.items()
     }
     return Subaccount(subaccount.id, subaccount.usdc_balance, positions)
 
@@ -138,9 +138,7 @@ def get_settled_subaccount(state: State, subaccount: Subaccount) -> tuple[Subacc
     return settled, payments
 
 
-def get_position_risk(
-    state: State, perpetual_id: int, quantums: int, open_interest: int | None = None
-) -> Risk:
+def get_position_risk(state: State, perpetual_id: int, quantums: int, open_interest: int | None = None) -> Risk:
     """
     NC, IMR and MMR of one position at the oracle price (MARGIN-4, MARGIN-2, MARGIN-3).
 
@@ -166,9 +164,7 @@ def get_position_risk(
     )
 
 
-def get_subaccount_risk(
-    state: State, subaccount: Subaccount, open_interest: dict[int, int] | None = None
-) -> Risk:
+def get_subaccount_risk(state: State, subaccount: Subaccount, open_interest: dict[int, int] | None = None) -> Risk:
     """
     Total NC, IMR and MMR of a subaccount (MARGIN-5).
 
@@ -228,9 +224,11 @@ def compute_updated_subaccount(state: State, settled: Subaccount, update: Update
     enabled=ENABLED,
 )
 @icontract.ensure(
-    lambda risk_current, risk_new, result: result is not UpdateResult.SUCCESS
-    or (risk_new.mmr == 0 and risk_current.mmr == 0 and risk_new.nc > risk_current.nc)
-    or risk_compare(risk_new.nc, risk_new.mmr, risk_current.nc, risk_current.mmr) <= 0,
+    lambda risk_current, risk_new, result: (
+        result is not UpdateResult.SUCCESS
+        or (risk_new.mmr == 0 and risk_current.mmr == 0 and risk_new.nc > risk_current.nc)
+        or risk_compare(risk_new.nc, risk_new.mmr, risk_current.nc, risk_current.mmr) <= 0
+    ),
     "SUB-8: an under-collateralized update never makes the account riskier",
     enabled=ENABLED,
 )
@@ -433,4 +431,3 @@ def write_settled_updates(state: State, settled_updates: list[SettledUpdate]) ->
     for settled_update in settled_updates:
         state.funding_pool_balance -= settled_update.settlement
         write_subaccount(state, settled_update.updated)
-

@@ -14,14 +14,15 @@ and every iteration over a table is in key order where order can show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from perpspec import errors
 from perpspec.blocks import process_advance_block
+from perpspec.clob.orders import process_cancel_order, process_place_order
 from perpspec.codec import canonical_json, encode_state, encode_subaccount
 from perpspec.contracts import ENABLED
-from perpspec.clob.orders import process_cancel_order, process_place_order
 from perpspec.messages import (
     AdvanceBlock,
     CancelOrder,

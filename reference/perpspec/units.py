@@ -35,9 +35,7 @@ def compute_quote_exponent(atomic_resolution: int, price_exponent: int) -> int:
     return price_exponent + atomic_resolution - QUOTE_ATOMIC_RESOLUTION
 
 
-def base_to_quote_quantums(
-    base_quantums: Any, atomic_resolution: int, price_value: Any, price_exponent: int
-) -> Any:
+def base_to_quote_quantums(base_quantums: Any, atomic_resolution: int, price_value: Any, price_exponent: int) -> Any:
     """
     Quote value of a signed amount of base quantums at an oracle price (UNITS-4).
 
@@ -48,9 +46,7 @@ def base_to_quote_quantums(
     return mul_pow10(base_quantums * price_value, exponent, Rounding.TRUNC)
 
 
-def quote_to_base_quantums(
-    quote_quantums: Any, atomic_resolution: int, price_value: Any, price_exponent: int
-) -> Any:
+def quote_to_base_quantums(quote_quantums: Any, atomic_resolution: int, price_value: Any, price_exponent: int) -> Any:
     """
     Base quantums worth a signed amount of quote quantums at an oracle price (UNITS-5).
 
@@ -62,9 +58,7 @@ def quote_to_base_quantums(
     return trunc_div(scaled, price_value)
 
 
-def fill_quote_quantums_from_subticks(
-    subticks: Any, base_quantums: Any, quantum_conversion_exponent: int
-) -> Any:
+def fill_quote_quantums_from_subticks(subticks: Any, base_quantums: Any, quantum_conversion_exponent: int) -> Any:
     """
     Quote quantums of a fill of ``base_quantums`` at ``subticks`` (UNITS-6).
 
@@ -73,9 +67,7 @@ def fill_quote_quantums_from_subticks(
     return mul_pow10(subticks * base_quantums, quantum_conversion_exponent, Rounding.FLOOR)
 
 
-def average_price_subticks(
-    quote_quantums: int, base_quantums: int, quantum_conversion_exponent: int
-) -> Fraction:
+def average_price_subticks(quote_quantums: int, base_quantums: int, quantum_conversion_exponent: int) -> Fraction:
     """
     The exact average price, in subticks, of ``quote_quantums`` paid for ``base_quantums`` (UNITS-7).
 

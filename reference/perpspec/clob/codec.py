@@ -10,11 +10,20 @@ numbers) are not written; decoding rebuilds them.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import itertools
+from collections.abc import Callable
+from typing import Any
 
 from perpspec import errors
 from perpspec.clob.book import BookOrder, ClobState
-from perpspec.messages import encode_order, encode_order_id, is_stateful_order_id, read_order, read_order_id, validate_order_basic
+from perpspec.messages import (
+    encode_order,
+    encode_order_id,
+    is_stateful_order_id,
+    read_order,
+    read_order_id,
+    validate_order_basic,
+)
 from perpspec.state import ClobPairStatus, FeeTier, Order, OrderId, State, UserVolume, VolumeStats
 from perpspec.units import INT32_MAX, INT32_MIN, UINT32_MAX, UINT64_MAX
 
@@ -49,7 +58,11 @@ def _encode_users(users: dict[str, UserVolume]) -> list[dict]:
 def encode_volume(volume: VolumeStats) -> dict:
     return {
         "epochs": [
-            {"epoch": epoch, "notional": str(volume.epoch_notional[epoch]), "users": _encode_users(volume.epochs[epoch])}
+            {
+                "epoch": epoch,
+                "notional": str(volume.epoch_notional[epoch]),
+                "users": _encode_users(volume.epochs[epoch]),
+            }
             for epoch in sorted(volume.epochs)
         ],
         "pending": _encode_users(volume.pending),
@@ -164,9 +177,13 @@ def validate_fee_tiers(tiers: tuple[FeeTier, ...]) -> None:
     if not tiers:
         raise errors.InvalidGenesis("feeTiers: at least one tier is needed (FEE-5)")
     first = tiers[0]
-    if first.absolute_volume_requirement or first.total_volume_share_requirement_ppm or first.maker_volume_share_requirement_ppm:
+    if (
+        first.absolute_volume_requirement
+        or first.total_volume_share_requirement_ppm
+        or first.maker_volume_share_requirement_ppm
+    ):
         raise errors.InvalidGenesis("feeTiers: the first tier has no requirements (FEE-5)")
-    for previous, current in zip(tiers, tiers[1:]):
+    for previous, current in itertools.pairwise(tiers):
         if (
             previous.absolute_volume_requirement > current.absolute_volume_requirement
             or previous.total_volume_share_requirement_ppm > current.total_volume_share_requirement_ppm
@@ -184,7 +201,8 @@ def _decode_users(items: Any, where: str) -> dict[str, UserVolume]:
         if not isinstance(obj["address"], str) or obj["address"] in users:
             raise errors.InvalidGenesis(f"{where}[{i}].address: expected a new address string")
         users[obj["address"]] = UserVolume(
-            _integer(obj["takerNotional"], f"{where}[{i}]", 0, BIG), _integer(obj["makerNotional"], f"{where}[{i}]", 0, BIG)
+            _integer(obj["takerNotional"], f"{where}[{i}]", 0, BIG),
+            _integer(obj["makerNotional"], f"{where}[{i}]", 0, BIG),
         )
     return users
 
@@ -216,6 +234,7 @@ def decode_volume(value: Any, where: str = "volume") -> VolumeStats:
 def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
     """The clob state; every order is valid, books are not crossed, ids are unique (CLOB-3)."""
     from perpspec.clob.orders import validate_clob_pair_status
+
     # tradePrices may be omitted: a genesis usually starts a block with no fills (COND-3)
     optional = {"tradePrices"} & set(value) if isinstance(value, dict) else set()
     obj = _object(value, where, {"books", "untriggeredOrders", "fillAmounts", "shortTermCancels"} | optional)

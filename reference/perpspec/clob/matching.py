@@ -17,10 +17,10 @@ from typing import Any
 import icontract
 
 from perpspec.clob.book import BookOrder, Side
-from perpspec.contracts import ENABLED
-from perpspec.margin import is_initially_collateralized
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
+from perpspec.contracts import ENABLED
 from perpspec.events import subaccount_update_event
+from perpspec.margin import is_initially_collateralized
 from perpspec.messages import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, encode_order_id
 from perpspec.rounding import floor_div
 from perpspec.state import ClobPair, Order, OrderId, State
@@ -181,7 +181,9 @@ def crosses(is_buy: bool, limit_subticks: int, level_subticks: int) -> bool:
 # --- matching --------------------------------------------------------------------------
 
 
-def match_order(state: State, pair: ClobPair, taker: Order, remaining: int, events: list[dict]) -> tuple[MatchStatus, int]:
+def match_order(
+    state: State, pair: ClobPair, taker: Order, remaining: int, events: list[dict]
+) -> tuple[MatchStatus, int]:
     """
     Match ``remaining`` base quantums of ``taker`` against the book (MATCH-1..8).
 
@@ -254,9 +256,7 @@ def match_order(state: State, pair: ClobPair, taker: Order, remaining: int, even
         record_fill_amount(state, taker, taker_filled)
         maker_filled += fill
         record_fill_amount(state, maker, maker_filled)
-        events.append(
-            fill_event(pair, taker, maker, fill, quote, taker_fee, maker_fee, taker_filled, maker_filled)
-        )
+        events.append(fill_event(pair, taker, maker, fill, quote, taker_fee, maker_fee, taker_filled, maker_filled))
         events.append(subaccount_update_event(settled[0]))
         events.append(subaccount_update_event(settled[1]))
         if maker_filled == maker.quantums:
@@ -287,7 +287,12 @@ def _stored_balances(state: State, settled: list[SettledUpdate], perpetual_id: i
             usdc += stored.usdc_balance
             position = stored.positions.get(perpetual_id)
             base += position.quantums if position is not None else 0
-    return usdc, state.fee_collector_balance + state.funding_pool_balance, base, state.perpetuals[perpetual_id].open_interest
+    return (
+        usdc,
+        state.fee_collector_balance + state.funding_pool_balance,
+        base,
+        state.perpetuals[perpetual_id].open_interest,
+    )
 
 
 def _fill_conserves_value(state: State, settled: list[SettledUpdate], OLD: Any) -> bool:
@@ -309,7 +314,9 @@ def _fill_perpetual(settled: list[SettledUpdate]) -> int:
     return settled[0].update.perpetual_deltas[0][0]
 
 
-@icontract.snapshot(lambda state, settled: _stored_balances(state, settled, _fill_perpetual(settled)), "fill", enabled=ENABLED)
+@icontract.snapshot(
+    lambda state, settled: _stored_balances(state, settled, _fill_perpetual(settled)), "fill", enabled=ENABLED
+)
 @icontract.ensure(
     _fill_conserves_value,
     "CONS-3 (FEE-3): a fill moves USDC only between its parties, the fee collector and the funding pool, "
@@ -355,4 +362,3 @@ def cancel_reduce_only_orders_if_closed(
             clob.pop_untriggered(order_id)
             clob.fill_amounts.pop(order_id, None)
             events.append(order_removed_event(order_id, RemovalReason.REDUCE_ONLY_RESIZED))
-

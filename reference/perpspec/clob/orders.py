@@ -26,6 +26,7 @@ from perpspec.clob.matching import (
     order_removed_event,
     remove_resting_order,
 )
+from perpspec.contracts import ENABLED, is_book_uncrossed
 from perpspec.messages import (
     ORDER_FLAGS_CONDITIONAL,
     ORDER_FLAGS_SHORT_TERM,
@@ -37,7 +38,6 @@ from perpspec.messages import (
     encode_order,
     encode_order_id,
 )
-from perpspec.contracts import ENABLED, is_book_uncrossed
 from perpspec.state import ClobPair, ClobPairStatus, Order, OrderId, State
 from perpspec.subaccounts import Update, UpdateType, check_update_succeeds
 from perpspec.units import QUOTE_ATOMIC_RESOLUTION, price_to_subticks
@@ -64,7 +64,11 @@ def get_oracle_price_subticks(state: State, pair: ClobPair) -> Fraction:
     perpetual = state.perpetuals[pair.perpetual_id]
     price = state.market_prices[perpetual.market_id]
     return price_to_subticks(
-        price.price, price.exponent, perpetual.atomic_resolution, QUOTE_ATOMIC_RESOLUTION, pair.quantum_conversion_exponent
+        price.price,
+        price.exponent,
+        perpetual.atomic_resolution,
+        QUOTE_ATOMIC_RESOLUTION,
+        pair.quantum_conversion_exponent,
     )
 
 
@@ -84,12 +88,18 @@ def validate_clob_pair_status(state: State, pair: ClobPair, order: Order) -> Non
         return
     if status is ClobPairStatus.INITIALIZING:
         if order.order_id.order_flags != ORDER_FLAGS_SHORT_TERM or order.time_in_force != TIME_IN_FORCE_POST_ONLY:
-            raise errors.OrderConflictsWithClobPairStatus("an initializing clob pair takes only short-term post-only orders")
+            raise errors.OrderConflictsWithClobPairStatus(
+                "an initializing clob pair takes only short-term post-only orders"
+            )
         oracle_subticks = math.floor(get_oracle_price_subticks(state, pair))
         if order.side == SIDE_BUY and order.subticks > oracle_subticks:
-            raise errors.OrderConflictsWithClobPairStatus("an initializing pair takes buys at or below the oracle price")
+            raise errors.OrderConflictsWithClobPairStatus(
+                "an initializing pair takes buys at or below the oracle price"
+            )
         if order.side != SIDE_BUY and order.subticks < oracle_subticks:
-            raise errors.OrderConflictsWithClobPairStatus("an initializing pair takes sells at or above the oracle price")
+            raise errors.OrderConflictsWithClobPairStatus(
+                "an initializing pair takes sells at or above the oracle price"
+            )
     else:
         raise errors.OrderConflictsWithClobPairStatus(f"clob pair {pair.id} is {pair.status.name}")
 
@@ -222,7 +232,9 @@ def reduce_only_never_grows(state: State, message: PlaceOrder, OLD: object) -> b
     "CROSS-1 (INV-9): the book is not crossed after a placement",
     enabled=ENABLED,
 )
-@icontract.ensure(reduce_only_never_grows, "RO-1 (MATCH-8): a reduce-only order never increases or flips a position", enabled=ENABLED)
+@icontract.ensure(
+    reduce_only_never_grows, "RO-1 (MATCH-8): a reduce-only order never increases or flips a position", enabled=ENABLED
+)
 def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     """
     Place an order, or replace the live order with its id (ORDER-5, ORDER-6, ORDER-7,
@@ -247,9 +259,7 @@ def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     if order.reduce_only and order_id.order_flags != ORDER_FLAGS_CONDITIONAL:
         validate_reduce_only(state, pair, order)
     # Accepted: from here on the order's fate is told by events, never by an error
-    events: list[dict] = [
-        {"type": "OrderPlaced", "order": encode_order(order), "replaces": existing is not None}
-    ]
+    events: list[dict] = [{"type": "OrderPlaced", "order": encode_order(order), "replaces": existing is not None}]
     if existing is not None:
         remove_live_order(state, order_id, RemovalReason.REPLACED, events)
     if order.good_til_block:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import perpspec
 from perpspec import errors
@@ -55,7 +56,12 @@ class ReferenceAdapter:
         }
 
     def hello(self, request: dict) -> dict:
-        return {"name": self.name, "version": perpspec.__version__, "format": FORMAT_VERSION, "ops": sorted(self.handlers)}
+        return {
+            "name": self.name,
+            "version": perpspec.__version__,
+            "format": FORMAT_VERSION,
+            "ops": sorted(self.handlers),
+        }
 
     def reset(self, request: dict) -> dict:
         """Replace the state by the decoded genesis (GEN-2); an invalid one is INVALID_GENESIS and keeps the old state."""

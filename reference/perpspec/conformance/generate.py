@@ -30,10 +30,10 @@ from pathlib import Path
 import perpspec
 from perpspec import errors
 from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
-from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.clob_scenarios import SCENARIOS as CLOB_SCENARIOS
+from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.function_cases import build_function_documents
-from perpspec.conformance.ledger_scenarios import touched_subaccounts, build_ledger_documents
+from perpspec.conformance.ledger_scenarios import build_ledger_documents, touched_subaccounts
 from perpspec.contracts import check_state_invariants
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount
@@ -42,7 +42,23 @@ from perpspec.transition import apply_json, full_state_bytes
 TRACE_SEEDS = tuple(range(10))
 TRACE_STEPS = 100
 
-TRACE_RULES = ["TX-1", "TX-2", "TX-6", "FUND-2", "FUND-3", "SUB-7", "SUB-8", "SUB-9", "SUB-11", "SUB-12", "SUB-13", "PRICE-6", "BLOCK-1", "BLOCK-2", "CODEC-3"]
+TRACE_RULES = [
+    "TX-1",
+    "TX-2",
+    "TX-6",
+    "FUND-2",
+    "FUND-3",
+    "SUB-7",
+    "SUB-8",
+    "SUB-9",
+    "SUB-11",
+    "SUB-12",
+    "SUB-13",
+    "PRICE-6",
+    "BLOCK-1",
+    "BLOCK-2",
+    "CODEC-3",
+]
 TRACE_CLAIMS = ["CONS-1", "ATOM-1", "DET-1", "SOLV-1"]
 
 MESSAGE_UNREACHABLE: dict[str, str] = {
@@ -282,10 +298,10 @@ def command_generate(out: Path | None) -> int:
 
 
 __all__ = [
+    "MESSAGE_UNREACHABLE",
     "build_suite",
-    "write_suite",
     "command_generate",
     "default_vectors_dir",
     "protocol_error_codes",
-    "MESSAGE_UNREACHABLE",
+    "write_suite",
 ]

@@ -34,9 +34,10 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from perpspec.catalogue import integer_from_decimal
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
@@ -78,7 +79,9 @@ class JsonFraction(str):
 class AdapterProcess:
     """One adapter process, started once; requests are pipelined and answered in order."""
 
-    def __init__(self, command: list[str], env: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    ) -> None:
         self.command = command
         self.timeout = timeout
         self.next_id = 0
@@ -115,7 +118,10 @@ class AdapterProcess:
         for request in requests:
             self.next_id += 1
             ids.append(self.next_id)
-            payload += json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
+            payload += (
+                json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+                + b"\n"
+            )
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(bytes(payload))
@@ -127,16 +133,22 @@ class AdapterProcess:
             try:
                 line = self.lines.get(timeout=self.timeout)
             except queue.Empty:
-                raise AdapterFailure(f"the adapter did not answer request {request_id} within {self.timeout:g} s") from None
+                raise AdapterFailure(
+                    f"the adapter did not answer request {request_id} within {self.timeout:g} s"
+                ) from None
             if line is None:
                 self.lines.put(None)
-                raise self._died(f"the adapter exited (code {self.process.poll()}) before answering request {request_id}")
+                raise self._died(
+                    f"the adapter exited (code {self.process.poll()}) before answering request {request_id}"
+                )
             try:
                 answer = json.loads(
                     line, parse_int=integer_from_decimal, parse_float=JsonFraction, parse_constant=JsonFraction
                 )
             except ValueError:
-                raise AdapterFailure(f"the adapter's answer to request {request_id} is not JSON: {line[:200]!r}") from None
+                raise AdapterFailure(
+                    f"the adapter's answer to request {request_id} is not JSON: {line[:200]!r}"
+                ) from None
             if not isinstance(answer, dict) or answer.get("id") != request_id:
                 got = answer.get("id") if isinstance(answer, dict) else answer
                 raise AdapterFailure(f"protocol error: expected the answer to request {request_id}, got id {got!r}")
@@ -166,7 +178,7 @@ _DECIMAL = re.compile(r"-?[0-9]+\Z")
 
 def _as_integer(value: Any) -> int | None:
     """An integer written as a JSON number or a decimal string; None for anything else."""
-    if isinstance(value, bool) or isinstance(value, JsonFraction):
+    if isinstance(value, (bool, JsonFraction)):
         return None
     if isinstance(value, int):
         return value
@@ -235,7 +247,11 @@ class Divergence:
 def _show(value: Any) -> str:
     if value == ABSENT and isinstance(value, str):
         return ABSENT
-    text = json.dumps(value, sort_keys=True, ensure_ascii=True, default=str) if not isinstance(value, JsonFraction) else str(value)
+    text = (
+        json.dumps(value, sort_keys=True, ensure_ascii=True, default=str)
+        if not isinstance(value, JsonFraction)
+        else str(value)
+    )
     return text if len(text) <= 200 else text[:197] + "..."
 
 
@@ -300,14 +316,20 @@ class ErrorMapper:
         self.mapping = dict(mapping or {})
 
     @classmethod
-    def from_file(cls, path: Path) -> "ErrorMapper":
-        from perpspec.conformance.generate import protocol_error_codes
+    def from_file(cls, path: Path) -> ErrorMapper:
         from perpspec import errors
+        from perpspec.conformance.generate import protocol_error_codes
 
         mapping = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
             raise VectorsUnusable(f"{path}: an error map is a JSON object of strings (native code -> canonical code)")
-        known = set(protocol_error_codes()) | {cls_.code for cls_ in _catalogue_error_classes(errors)} | {"INVALID_GENESIS", UNSUPPORTED_OP}
+        known = (
+            set(protocol_error_codes())
+            | {cls_.code for cls_ in _catalogue_error_classes(errors)}
+            | {"INVALID_GENESIS", UNSUPPORTED_OP}
+        )
         unknown = sorted(set(mapping.values()) - known)
         if unknown:
             raise VectorsUnusable(f"{path}: maps to codes perpspec does not define: {', '.join(unknown)}")
@@ -320,7 +342,11 @@ class ErrorMapper:
 
 
 def _catalogue_error_classes(errors_module: Any) -> list[type]:
-    return [c for c in vars(errors_module).values() if isinstance(c, type) and issubclass(c, errors_module.CatalogueError) and "code" in c.__dict__]
+    return [
+        c
+        for c in vars(errors_module).values()
+        if isinstance(c, type) and issubclass(c, errors_module.CatalogueError) and "code" in c.__dict__
+    ]
 
 
 def _is_unsupported(answer: dict, mapper: ErrorMapper) -> bool:
@@ -335,13 +361,17 @@ def check_function_case(case: dict, answer: dict, mapper: ErrorMapper) -> tuple[
     if "error" in expected:
         want = expected["error"]["code"]
         if "error" not in answer:
-            return FAILED, Divergence(None, "error.code", want, ABSENT, f"answered output {_show(answer.get('output', ABSENT))}")
+            return FAILED, Divergence(
+                None, "error.code", want, ABSENT, f"answered output {_show(answer.get('output', ABSENT))}"
+            )
         got = mapper.code(answer)
         if got != want:
             return FAILED, Divergence(None, "error.code", want, got)
         return PASSED, None
     if "error" in answer:
-        return FAILED, Divergence(None, "output", expected["output"], ABSENT, f"answered error {_show(mapper.code(answer))}")
+        return FAILED, Divergence(
+            None, "output", expected["output"], ABSENT, f"answered error {_show(mapper.code(answer))}"
+        )
     if "output" not in answer:
         return FAILED, Divergence(None, "output", expected["output"], ABSENT)
     found = first_difference(expected["output"], answer["output"], "output")
@@ -373,7 +403,9 @@ def check_sequence(document: dict, answers: list[dict], mapper: ErrorMapper) -> 
     if _is_unsupported(genesis_hash, mapper):
         return UNSUPPORTED, None
     if genesis_hash.get("stateHash") != document["genesisStateHash"]:
-        return FAILED, Divergence("genesis", "stateHash", document["genesisStateHash"], genesis_hash.get("stateHash", ABSENT))
+        return FAILED, Divergence(
+            "genesis", "stateHash", document["genesisStateHash"], genesis_hash.get("stateHash", ABSENT)
+        )
     for index, step in enumerate(document["steps"]):
         applied = next(iterator)
         queries = [next(iterator) for _ in step.get("subaccounts", [])]
@@ -390,7 +422,9 @@ def check_sequence(document: dict, answers: list[dict], mapper: ErrorMapper) -> 
                 return FAILED, Divergence(index, "error.code", want, mapper.code(applied))
         else:
             if "error" in applied:
-                return FAILED, Divergence(index, "events", "<accepted>", ABSENT, f"the adapter rejected it with {_show(mapper.code(applied))}")
+                return FAILED, Divergence(
+                    index, "events", "<accepted>", ABSENT, f"the adapter rejected it with {_show(mapper.code(applied))}"
+                )
             found = first_difference(expected["events"], applied.get("events", ABSENT), "events")
             if found:
                 return FAILED, Divergence(index, *found)
@@ -406,13 +440,17 @@ def check_sequence(document: dict, answers: list[dict], mapper: ErrorMapper) -> 
 def explain_genesis_hash(adapter: AdapterProcess, document: dict) -> str:
     """After a genesis hash mismatch, the first field where the adapter's state JSON differs (op ``state``)."""
     try:
-        reset, exported = adapter.request_many([{"op": "reset", "genesis": document["genesis"]}, {"op": "state"}])
+        _reset, exported = adapter.request_many([{"op": "reset", "genesis": document["genesis"]}, {"op": "state"}])
     except AdapterFailure:
         return ""
     if "state" not in exported:
         return ""
     found = first_difference(document["genesis"], exported["state"], "state", strict=True)
-    return f"first state difference {found[0]}: expected {_show(found[1])}, got {_show(found[2])}" if found else "the state JSON agrees; check the canonical bytes (CODEC-2)"
+    return (
+        f"first state difference {found[0]}: expected {_show(found[1])}, got {_show(found[2])}"
+        if found
+        else "the state JSON agrees; check the canonical bytes (CODEC-2)"
+    )
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -461,7 +499,9 @@ def run_vectors(
         raise VectorsUnusable(f"{vectors} has no {MANIFEST}: not a conformance vectors folder")
     manifest = json.loads(store.read_bytes(MANIFEST))
     if manifest.get("format") != FORMAT_VERSION:
-        raise VectorsUnusable(f"{vectors}/{MANIFEST} is {manifest.get('format')!r}; this runner reads {FORMAT_VERSION!r}")
+        raise VectorsUnusable(
+            f"{vectors}/{MANIFEST} is {manifest.get('format')!r}; this runner reads {FORMAT_VERSION!r}"
+        )
     adapter = AdapterProcess(command, env=_reference_env() if adapter_command is None else None, timeout=timeout)
     try:
         hello = adapter.request({"op": "hello"})
@@ -515,7 +555,16 @@ def run_vectors(
 
 def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcome]:
     names = [c["name"] for c in document["cases"]] if document["suite"] == "functions" else [document["name"]]
-    return [VectorOutcome(document["suite"], relative, n, FAILED, Divergence(None, "adapter", "an answer", ABSENT, reason.splitlines()[0])) for n in names]
+    return [
+        VectorOutcome(
+            document["suite"],
+            relative,
+            n,
+            FAILED,
+            Divergence(None, "adapter", "an answer", ABSENT, reason.splitlines()[0]),
+        )
+        for n in names
+    ]
 
 
 def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper: ErrorMapper) -> list[VectorOutcome]:
@@ -532,13 +581,17 @@ def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper
         outcomes = []
         for case, answer in zip(cases, answers):
             status, divergence = check_function_case(case, answer, mapper)
-            outcomes.append(VectorOutcome(suite, relative, case["name"], status, divergence, case.get("description", "")))
+            outcomes.append(
+                VectorOutcome(suite, relative, case["name"], status, divergence, case.get("description", ""))
+            )
         return outcomes
     answers = adapter.request_many(sequence_requests(document))
     status, divergence = check_sequence(document, answers, mapper)
     if divergence is not None:
         if isinstance(divergence.step, int):
-            divergence.note = (divergence.note + "; " if divergence.note else "") + document["steps"][divergence.step]["description"]
+            divergence.note = (divergence.note + "; " if divergence.note else "") + document["steps"][divergence.step][
+                "description"
+            ]
         elif divergence.step == "genesis" and divergence.path == "stateHash":
             divergence.note = explain_genesis_hash(adapter, document)
     return [VectorOutcome(suite, relative, document["name"], status, divergence, document.get("description", ""))]
@@ -548,7 +601,11 @@ def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper
 
 
 def format_report(report: RunReport, max_failures: int = 50, strict: bool = False) -> str:
-    lines = [f"adapter: {report.adapter}" + (f" ({report.adapter_name})" if report.adapter_name else ""), f"vectors: {report.vectors_dir} ({FORMAT_VERSION})", ""]
+    lines = [
+        f"adapter: {report.adapter}" + (f" ({report.adapter_name})" if report.adapter_name else ""),
+        f"vectors: {report.vectors_dir} ({FORMAT_VERSION})",
+        "",
+    ]
     headers = ("suite", "vectors", "passed", "failed", "unsupported", "time")
     rows = [
         (s.suite, str(s.vectors), str(s.passed), str(s.failed), str(s.unsupported), f"{s.milliseconds / 1000:.2f}s")
@@ -570,7 +627,10 @@ def format_report(report: RunReport, max_failures: int = 50, strict: bool = Fals
         lines.append(f"  PROBLEM {problem}")
     lines.append("")
     read = len(report.read)
-    lines.append(f"vector files read: {read} of {report.files_total}" + (f", {len(report.excluded)} excluded" if report.excluded else ""))
+    lines.append(
+        f"vector files read: {read} of {report.files_total}"
+        + (f", {len(report.excluded)} excluded" if report.excluded else "")
+    )
     for unread in report.unread:
         lines.append(f"  UNREAD {unread}")
     verdict = "PASS" if report.passed(strict) else "FAIL"
@@ -601,7 +661,9 @@ def command_run(
         return 2
     try:
         mapper = ErrorMapper.from_file(error_map) if error_map else ErrorMapper()
-        report = run_vectors(target, shlex.split(adapter) if adapter else None, mapper=mapper, exclude=exclude, timeout=timeout)
+        report = run_vectors(
+            target, shlex.split(adapter) if adapter else None, mapper=mapper, exclude=exclude, timeout=timeout
+        )
     except (VectorsUnusable, AdapterFailure, OSError, ValueError) as error:
         print(f"perpspec conformance run: {error}", file=sys.stderr)
         return 2
@@ -611,7 +673,11 @@ def command_run(
 
 # --- for perpspec verify -----------------------------------------------------------------------------
 
-SUITE_CLAIMS = {"functions": ("CONV-1",), "ledger": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"), "traces": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1")}
+SUITE_CLAIMS = {
+    "functions": ("CONV-1",),
+    "ledger": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
+    "traces": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
+}
 """Claims each suite's results are reported under when its files name none."""
 
 
@@ -627,7 +693,11 @@ def check_regeneration(vectors: Path) -> tuple[bool, str]:
     differing = sorted(path for path in ours if path in theirs and ours[path] != theirs[path])
     missing = sorted(set(ours) - set(theirs))
     extra = sorted(set(theirs) - set(ours))
-    problems = [f"differs: {p}" for p in differing] + [f"not in {vectors}: {p}" for p in missing] + [f"not generated: {p}" for p in extra]
+    problems = (
+        [f"differs: {p}" for p in differing]
+        + [f"not in {vectors}: {p}" for p in missing]
+        + [f"not generated: {p}" for p in extra]
+    )
     if problems:
         return False, "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
     return True, f"{len(ours)} files regenerated byte-identical"
@@ -646,12 +716,23 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
 
     target = vectors or default_vectors_dir()
     if target is None:
-        return [MethodResult(("DET-1",), "conformance", "conformance vectors", False, "no conformance/vectors folder found")]
+        return [
+            MethodResult(("DET-1",), "conformance", "conformance vectors", False, "no conformance/vectors folder found")
+        ]
     start = time.perf_counter_ns()
     try:
         report = run_vectors(target, shlex.split(adapter) if adapter else None)
     except (VectorsUnusable, AdapterFailure, OSError, ValueError) as error:
-        return [MethodResult(("DET-1",), "conformance", "conformance vectors", False, str(error), (time.perf_counter_ns() - start) // 1_000_000)]
+        return [
+            MethodResult(
+                ("DET-1",),
+                "conformance",
+                "conformance vectors",
+                False,
+                str(error),
+                (time.perf_counter_ns() - start) // 1_000_000,
+            )
+        ]
     who = "reference adapter" if adapter is None else f"adapter {adapter}"
     results = []
     all_claims: set[str] = set()
@@ -668,7 +749,13 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
                 f"{summary.vectors} vectors: {summary.passed} passed, {summary.failed} failed, {summary.unsupported} unsupported",
                 summary.milliseconds,
                 first.describe() if first else None,
-                {"suite": suite, "vectors": summary.vectors, "passed": summary.passed, "failed": summary.failed, "unsupported": summary.unsupported},
+                {
+                    "suite": suite,
+                    "vectors": summary.vectors,
+                    "passed": summary.passed,
+                    "failed": summary.failed,
+                    "unsupported": summary.unsupported,
+                },
             )
         )
     file_problems = [f"never read: {f}" for f in report.unread] + report.problems
@@ -678,23 +765,34 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
             "conformance",
             "every vector file read",
             not file_problems,
-            "; ".join(file_problems[:5]) if file_problems else f"{len(report.read)} of {report.files_total} files read, hashes match the manifest",
+            "; ".join(file_problems[:5])
+            if file_problems
+            else f"{len(report.read)} of {report.files_total} files read, hashes match the manifest",
         )
     )
     start = time.perf_counter_ns()
     same, detail = check_regeneration(target)
-    results.append(MethodResult(("DET-1",), "conformance", "vectors regenerate byte-identical", same, detail, (time.perf_counter_ns() - start) // 1_000_000))
+    results.append(
+        MethodResult(
+            ("DET-1",),
+            "conformance",
+            "vectors regenerate byte-identical",
+            same,
+            detail,
+            (time.perf_counter_ns() - start) // 1_000_000,
+        )
+    )
     return results
 
 
 __all__ = [
-    "run_vectors",
-    "run_conformance",
-    "command_run",
-    "format_report",
-    "first_difference",
-    "check_regeneration",
+    "AdapterProcess",
     "ErrorMapper",
     "RunReport",
-    "AdapterProcess",
+    "check_regeneration",
+    "command_run",
+    "first_difference",
+    "format_report",
+    "run_conformance",
+    "run_vectors",
 ]

@@ -70,27 +70,48 @@ CLAIMS: dict[str, Claim] = {
         ),
         Claim(
             "CONS-3",
-            ('FEE-2', 'FEE-3', 'MATCH-2', 'MATCH-4',),
+            (
+                "FEE-2",
+                "FEE-3",
+                "MATCH-2",
+                "MATCH-4",
+            ),
             "Every fill is zero-sum: the base quantums the buyer gains are those the seller loses, and taker USDC change + maker USDC change + taker fee + maker fee = 0; the fees of a fill are never negative in total.",
         ),
         Claim(
             "SOLV-2",
-            ('MATCH-4', 'MATCH-7', 'SUB-7', 'SUB-8',),
+            (
+                "MATCH-4",
+                "MATCH-7",
+                "SUB-7",
+                "SUB-8",
+            ),
             "A fill never leaves a party that met its initial margin under it; a maker or taker that fails its collateral check gets no fill.",
         ),
         Claim(
             "CROSS-1",
-            ('BOOK-2', 'INV-9', 'MATCH-1',),
+            (
+                "BOOK-2",
+                "INV-9",
+                "MATCH-1",
+            ),
             "After every message, on every clob pair, the best bid is strictly below the best ask.",
         ),
         Claim(
             "RO-1",
-            ('ORDER-10', 'MATCH-8',),
+            (
+                "ORDER-10",
+                "MATCH-8",
+            ),
             "A reduce-only order never increases a position and never flips its side.",
         ),
         Claim(
             "PRIO-1",
-            ('BOOK-1', 'MATCH-1', 'MATCH-2',),
+            (
+                "BOOK-1",
+                "MATCH-1",
+                "MATCH-2",
+            ),
             "Fills follow price-time priority: no maker at a worse price fills before one at a better price, and no later order at the same price fills before an earlier one; every fill is at the maker's price.",
         ),
     ]

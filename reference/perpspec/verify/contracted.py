@@ -113,9 +113,9 @@ def mul_pow10_plus3(v: int) -> int:
 
 
 @icontract.ensure(
-    lambda x, y, result: 2 * result == x + y
-    if (x + y) % 2 == 0
-    else 2 * result == (x + y + 1 if x + y > 0 else x + y - 1),
+    lambda x, y, result: (
+        2 * result == x + y if (x + y) % 2 == 0 else 2 * result == (x + y + 1 if x + y > 0 else x + y - 1)
+    ),
     "CONV-1: ROUND-9 mean of two, nearest, exact halves away from zero",
 )
 @icontract.ensure(
@@ -150,7 +150,7 @@ def base_to_quote_e2(b: int, p: int) -> int:
 
 @icontract.require(lambda b1, b2: b1 <= b2)
 @icontract.require(lambda p: 0 < p < UINT64, "UNITS-3: a set price is a positive uint64")
-@icontract.require(lambda b1, b2: -INT64 <= b1 and b2 < INT64, "UNITS-2: positions are int64")
+@icontract.require(lambda b1, b2: b1 >= -INT64 and b2 < INT64, "UNITS-2: positions are int64")
 @icontract.ensure(
     lambda result: result[0] <= result[1],
     "CONV-1: UNITS-4 base_to_quote (e = -9) is monotone in the amount",
@@ -257,14 +257,17 @@ def _not_worse(nc_new: int, mmr_new: int, nc_cur: int, mmr_cur: int) -> bool:
 @icontract.require(lambda mmr_cur, mmr_new: mmr_cur >= 0 and mmr_new >= 0, "RISK-1: MMRs are non-negative")
 @icontract.require(lambda nc_new, imr_new: nc_new < imr_new, "SUB-7: the rule applies below initial margin")
 @icontract.ensure(
-    lambda nc_cur, mmr_cur, nc_new, mmr_new, result: (result is UpdateResult.SUCCESS)
-    == _not_worse(nc_new, mmr_new, nc_cur, mmr_cur),
+    lambda nc_cur, mmr_cur, nc_new, mmr_new, result: (
+        (result is UpdateResult.SUCCESS) == _not_worse(nc_new, mmr_new, nc_cur, mmr_cur)
+    ),
     "SOLV-1: SUB-8 accepts exactly when MMR does not rise and NC/MMR does not worsen",
 )
 @icontract.ensure(
-    lambda nc_cur, imr_cur, result: result is UpdateResult.SUCCESS
-    or result
-    is (UpdateResult.NEWLY_UNDERCOLLATERALIZED if nc_cur >= imr_cur else UpdateResult.STILL_UNDERCOLLATERALIZED),
+    lambda nc_cur, imr_cur, result: (
+        result is UpdateResult.SUCCESS
+        or result
+        is (UpdateResult.NEWLY_UNDERCOLLATERALIZED if nc_cur >= imr_cur else UpdateResult.STILL_UNDERCOLLATERALIZED)
+    ),
     "SOLV-1: SUB-8 the failure is Newly exactly when the account met initial margin before",
 )
 def undercollateralized_result(
@@ -358,7 +361,9 @@ def settle_three_summing_to_zero(s1: int, s2: int) -> int:
 
 
 @icontract.require(lambda quote: 0 <= quote < UINT64, "UNITS-6: a fill's quote is non-negative")
-@icontract.require(lambda taker_ppm, maker_ppm: taker_ppm + maker_ppm >= 0, "FEE-5: fees of a fill are not negative in total")
+@icontract.require(
+    lambda taker_ppm, maker_ppm: taker_ppm + maker_ppm >= 0, "FEE-5: fees of a fill are not negative in total"
+)
 @icontract.ensure(
     lambda result: result[0] + result[1] + result[2] + result[3] == 0 and result[2] + result[3] >= 0,
     "CONS-3: FEE-3 taker change + maker change + fees = 0, and the fees are not negative in total",
@@ -370,10 +375,12 @@ def match_quote_deltas(taker_is_buy: bool, quote: int, taker_ppm: int, maker_ppm
 @icontract.require(lambda step: step > 0, "CLOB-1: the step is positive")
 @icontract.require(lambda fill, step: fill > 0 and fill % step == 0, "MATCH-2: fills are whole steps")
 @icontract.ensure(
-    lambda is_buy, position, fill, step, result: 0 <= result <= fill
-    and result % step == 0
-    and abs(position + (result if is_buy else -result)) <= abs(position)
-    and (position + (result if is_buy else -result)) * position >= 0,
+    lambda is_buy, position, fill, step, result: (
+        0 <= result <= fill
+        and result % step == 0
+        and abs(position + (result if is_buy else -result)) <= abs(position)
+        and (position + (result if is_buy else -result)) * position >= 0
+    ),
     "RO-1: MATCH-8 a reduce-only fill is whole steps and never grows or flips the position",
 )
 def reduce_only_fill(is_buy: bool, position: int, fill: int, step: int) -> int:

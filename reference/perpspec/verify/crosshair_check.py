@@ -152,7 +152,10 @@ def check_function(
 ) -> list[ConditionRecord]:
     """Run CrossHair on one function in a subprocess, and parse its report."""
     command = [
-        sys.executable, "-m", "crosshair", "check",
+        sys.executable,
+        "-m",
+        "crosshair",
+        "check",
         "--analysis_kind=icontract",
         "--report_all",
         f"--per_condition_timeout={per_condition_timeout:g}",
@@ -165,14 +168,21 @@ def check_function(
         completed = subprocess.run(command, capture_output=True, text=True, env=_environment(), timeout=limit)
     except subprocess.TimeoutExpired:
         elapsed = int((time.perf_counter() - start) * 1000)
-        return [ConditionRecord(c, "timeout", f"crosshair process killed after {limit:g} s", elapsed)
-                for c in conditions if c.kind == "ensure"]
+        return [
+            ConditionRecord(c, "timeout", f"crosshair process killed after {limit:g} s", elapsed)
+            for c in conditions
+            if c.kind == "ensure"
+        ]
     elapsed = int((time.perf_counter() - start) * 1000)
     records = parse_report(completed.stdout + "\n" + completed.stderr, conditions, elapsed)
     if completed.returncode not in (0, 1) and not any(r.status == "counterexample" for r in records):
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
-        records = [ConditionRecord(r.condition, "error", f"crosshair exited {completed.returncode}: {tail[0]}", elapsed)
-                   if r.status == "unreported" else r for r in records]
+        records = [
+            ConditionRecord(r.condition, "error", f"crosshair exited {completed.returncode}: {tail[0]}", elapsed)
+            if r.status == "unreported"
+            else r
+            for r in records
+        ]
     return records
 
 

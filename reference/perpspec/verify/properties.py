@@ -20,8 +20,8 @@ import io
 import random
 import re
 import time
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
 import icontract
 from hypothesis import HealthCheck, given, settings
@@ -214,7 +214,9 @@ def _median_ignores_a_minority(honest: list[int], data: st.DataObject) -> None:
     assert min(honest) <= median <= max(honest), "ORACLE-1: median within the honest range"
 
 
-@given(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.lists(st.integers(1, 2**64), min_size=1, max_size=4))
+@given(
+    st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.lists(st.integers(1, 2**64), min_size=1, max_size=4)
+)
 def _funding_creates_no_value(perpetual_index: int, position_index: int, longs: list[int]) -> None:
     shorts_total = sum(longs)
     received = sum(
@@ -247,7 +249,11 @@ def _book_genesis() -> tuple[dict, list[str]]:
     genesis = default_genesis_json()
     owners = [account(f"book-{i}") for i in range(4)]
     genesis["subaccounts"] = [
-        {"id": subaccount_json(owner, 0), "assetPositions": [{"assetId": 0, "quantums": str(10**14)}], "perpetualPositions": []}
+        {
+            "id": subaccount_json(owner, 0),
+            "assetPositions": [{"assetId": 0, "quantums": str(10**14)}],
+            "perpetualPositions": [],
+        }
         for owner in owners
     ]
     return genesis, owners
@@ -263,7 +269,12 @@ def _short_term_order(
         "@type": PLACE_ORDER_TYPE,
         "signer": owner,
         "order": {
-            "orderId": {"subaccountId": {"owner": owner, "number": 0}, "clientId": client_id, "orderFlags": 0, "clobPairId": 0},
+            "orderId": {
+                "subaccountId": {"owner": owner, "number": 0},
+                "clientId": client_id,
+                "orderFlags": 0,
+                "clobPairId": 0,
+            },
             "side": "SIDE_BUY" if is_buy else "SIDE_SELL",
             "quantums": str(quantums),
             "subticks": str(subticks),
@@ -273,7 +284,9 @@ def _short_term_order(
     }
 
 
-def _model_match(book: list[list], is_buy: bool, limit: int, size: int, owner: int, post_only: bool) -> tuple[list, int, bool]:
+def _model_match(
+    book: list[list], is_buy: bool, limit: int, size: int, owner: int, post_only: bool
+) -> tuple[list, int, bool]:
     """
     A naive book: a list of [price, arrival, order index, remaining, owner, is_buy].  Returns the
     fills (maker index, size, price) by price-time priority, the remainder, and whether a

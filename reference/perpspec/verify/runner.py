@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from perpspec import contracts
 from perpspec.rules import compute_coverage, find_repository
@@ -103,7 +104,9 @@ def step_conformance(budget: Budget, repository: Path | None) -> list[MethodResu
 def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodResult]:
     start = time.perf_counter_ns()
     if repository is None:
-        return [MethodResult((), "coverage", "rule coverage", False, "no checkout found (run from one, or pass --repo)")]
+        return [
+            MethodResult((), "coverage", "rule coverage", False, "no checkout found (run from one, or pass --repo)")
+        ]
     coverage = compute_coverage(repository)
     problems = [] if coverage.rules else ["spec/ defines no rules"]
     if coverage.missing_code():
@@ -183,9 +186,7 @@ def compute_claim_matrix(results: list[MethodResult]) -> list[ClaimRow]:
                 methods[method] = "FAIL" if any(not r.passed for r in mine) else f"pass {len(mine)}"
         checked = bool(relevant)
         passed = checked and all(r.passed for r in relevant)
-        rows.append(
-            ClaimRow(claim.id, ", ".join(claim.rules), methods, passed, sum(r.milliseconds for r in relevant))
-        )
+        rows.append(ClaimRow(claim.id, ", ".join(claim.rules), methods, passed, sum(r.milliseconds for r in relevant)))
     return rows
 
 
@@ -202,7 +203,14 @@ SUMMARISE_ABOVE = 8
 
 
 def _check_row(r: MethodResult) -> list[str]:
-    return [r.method, r.check, ",".join(r.claims) or "-", "PASS" if r.passed else "FAIL", format_ms(r.milliseconds), r.detail]
+    return [
+        r.method,
+        r.check,
+        ",".join(r.claims) or "-",
+        "PASS" if r.passed else "FAIL",
+        format_ms(r.milliseconds),
+        r.detail,
+    ]
 
 
 def _summary_rows(results: list[MethodResult]) -> list[list[str]]:
@@ -215,8 +223,16 @@ def _summary_rows(results: list[MethodResult]) -> list[list[str]]:
         failed = [r for r in mine if not r.passed]
         claims = ",".join(dict.fromkeys(c for r in mine for c in r.claims))
         total_ms = sum(r.milliseconds for r in mine)
-        rows.append([method, f"{len(mine)} checks", claims, "FAIL" if failed else "PASS", format_ms(total_ms),
-                     f"{len(mine) - len(failed)} passed, {len(failed)} failed"])
+        rows.append(
+            [
+                method,
+                f"{len(mine)} checks",
+                claims,
+                "FAIL" if failed else "PASS",
+                format_ms(total_ms),
+                f"{len(mine) - len(failed)} passed, {len(failed)} failed",
+            ]
+        )
         rows += [_check_row(r) for r in failed]
         notes = [r for r in mine if r.passed and r.extra.get("status") == "timeout"]
         rows += [_check_row(r) for r in notes]
@@ -228,13 +244,22 @@ def render_text(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
     lines = ["Checks", ""] + _table(["method", "check", "claims", "result", "time", "detail"], checks)
     used = [m for m in METHODS if m != "coverage"]
     rows = [
-        [row.claim, *(row.methods.get(m, "-") for m in used), "PASS" if row.passed else "FAIL", format_ms(row.milliseconds)]
+        [
+            row.claim,
+            *(row.methods.get(m, "-") for m in used),
+            "PASS" if row.passed else "FAIL",
+            format_ms(row.milliseconds),
+        ]
         for row in matrix
     ]
     lines += ["", "Claims", ""] + _table(["claim", *used, "result", "time"], rows)
     failures = [r for r in results if not r.passed and r.counterexample]
     for failure in failures:
-        lines += ["", f"Counterexample for {failure.check} ({', '.join(failure.claims)}):", failure.counterexample or ""]
+        lines += [
+            "",
+            f"Counterexample for {failure.check} ({', '.join(failure.claims)}):",
+            failure.counterexample or "",
+        ]
     return "\n".join(lines)
 
 
@@ -245,7 +270,9 @@ def render_markdown(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
     for row in matrix:
         cells = [row.methods.get(m, "–") for m in used]
         result = "PASS" if row.passed else "**FAIL**"
-        lines.append(f"| `{row.claim}` | {row.rules} | " + " | ".join(cells) + f" | {result} | {format_ms(row.milliseconds)} |")
+        lines.append(
+            f"| `{row.claim}` | {row.rules} | " + " | ".join(cells) + f" | {result} | {format_ms(row.milliseconds)} |"
+        )
     lines += ["", "## Checks", "", "| method | check | claims | result | time | detail |", "|---|---|---|---|---|---|"]
     for r in results:
         detail = r.detail.replace("|", "\\|")
@@ -256,9 +283,7 @@ def render_markdown(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(
-    results: list[MethodResult], matrix: list[ClaimRow], budget: Budget, wall_ms: int, passed: bool
-) -> str:
+def render_json(results: list[MethodResult], matrix: list[ClaimRow], budget: Budget, wall_ms: int, passed: bool) -> str:
     return json.dumps(
         {
             "budget": asdict(budget),

@@ -480,8 +480,10 @@ ORDER_MESSAGE_TYPES = frozenset({PLACE_ORDER_TYPE, CANCEL_ORDER_TYPE})
 
 def has_order_messages(document: dict[str, Any]) -> bool:
     """Whether a vector places or cancels orders, which LedgerFull does not model (the book model does)."""
-    return any(isinstance(step["message"], dict) and step["message"].get("@type") in ORDER_MESSAGE_TYPES
-               for step in document["steps"])
+    return any(
+        isinstance(step["message"], dict) and step["message"].get("@type") in ORDER_MESSAGE_TYPES
+        for step in document["steps"]
+    )
 
 
 def vector_documents(vectors: Path, suite: str) -> list[dict[str, Any]]:

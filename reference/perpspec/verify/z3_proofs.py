@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import z3
 
@@ -171,7 +172,7 @@ def run_proof(proof: Proof, timeout_ms: int) -> MethodResult:
 
     try:
         obligation = proof.build()
-    except Exception as error:  # noqa: BLE001 - a proof that cannot be built fails
+    except Exception as error:
         return result(False, f"error building the proof: {type(error).__name__}: {error}")
     extra["build_ms"] = _ms(start)
     if obligation.note:
@@ -547,7 +548,7 @@ def prove_quote_round_trip(exponent: int) -> Obligation:
     back = units.base_to_quote_quantums(base, ar, p, pe)
     return Obligation(
         premise=p > 0,
-        prop=z3.And(z3.If(q >= 0, z3.And(0 <= back, back <= q), z3.And(q <= back, back <= 0))),
+        prop=z3.And(z3.If(q >= 0, z3.And(back >= 0, back <= q), z3.And(q <= back, back <= 0))),
         inputs={"quote": q, "price": p},
         observe={"base": base, "back": back},
         witness=z3.And(p > 1, q < 0, base != 0),
@@ -572,7 +573,7 @@ def prove_fill_monotone(exponent: int) -> Obligation:
     s1, s2, b1, b2 = _ints("s1 s2 b1 b2")
     f = units.fill_quote_quantums_from_subticks
     return Obligation(
-        premise=z3.And(0 <= s1, s1 <= s2, 0 <= b1, b1 <= b2),
+        premise=z3.And(s1 >= 0, s1 <= s2, b1 >= 0, b1 <= b2),
         prop=z3.And(f(s1, b1, exponent) <= f(s1, b2, exponent), f(s1, b1, exponent) <= f(s2, b1, exponent)),
         inputs={"subticks1": s1, "subticks2": s2, "base1": b1, "base2": b2},
         witness=z3.And(s1 < s2, b1 < b2, s1 > 0, b1 > 0),
@@ -604,7 +605,7 @@ def prove_subticks_to_price(price_exponent: int, base_ar: int, qce: int) -> Obli
 
 
 def _tier(imf: Any, mf: Any, lower: Any, upper: Any) -> Any:
-    return z3.And(0 <= imf, imf <= ONE_MILLION, 0 <= mf, mf <= ONE_MILLION, 0 <= lower, lower <= upper)
+    return z3.And(imf >= 0, imf <= ONE_MILLION, mf >= 0, mf <= ONE_MILLION, lower >= 0, lower <= upper)
 
 
 def prove_adjusted_range(function: Callable[..., Any] = margin.adjusted_initial_margin_ppm) -> Callable[[], Obligation]:
@@ -631,7 +632,7 @@ def prove_adjusted_monotone() -> Obligation:
     f = margin.adjusted_initial_margin_ppm
     a1, a2 = f(imf, lower, upper, oi1), f(imf, lower, upper, oi2)
     return Obligation(
-        premise=z3.And(_tier(imf, mf, lower, upper), 0 <= oi1, oi1 <= oi2),
+        premise=z3.And(_tier(imf, mf, lower, upper), oi1 >= 0, oi1 <= oi2),
         prop=a1 <= a2,
         inputs={"imf": imf, "lower": lower, "upper": upper, "oi1": oi1, "oi2": oi2},
         observe={"adjusted1": a1, "adjusted2": a2},
@@ -645,10 +646,10 @@ def prove_adjusted_off() -> Obligation:
     zero = z3.IntVal(0)
     a = margin.adjusted_initial_margin_ppm(imf, zero, zero, oi)
     return Obligation(
-        premise=z3.And(0 <= imf, imf <= ONE_MILLION),
+        premise=z3.And(imf >= 0, imf <= ONE_MILLION),
         prop=a == imf,
         inputs={"imf": imf, "oi": oi},
-        witness=z3.And(0 < imf, oi > 0),
+        witness=z3.And(imf > 0, oi > 0),
     )
 
 
@@ -657,11 +658,11 @@ def prove_maintenance_ppm() -> Obligation:
     imf, mf = _ints("imf mf")
     m = margin.maintenance_margin_ppm(imf, mf)
     return Obligation(
-        premise=z3.And(0 <= imf, imf <= ONE_MILLION, 0 <= mf, mf <= ONE_MILLION),
-        prop=z3.And(0 <= m, m <= imf),
+        premise=z3.And(imf >= 0, imf <= ONE_MILLION, mf >= 0, mf <= ONE_MILLION),
+        prop=z3.And(m >= 0, m <= imf),
         inputs={"imf": imf, "mf": mf},
         observe={"mmf": m},
-        witness=z3.And(0 < imf, 0 < mf, mf < ONE_MILLION),
+        witness=z3.And(imf > 0, mf > 0, mf < ONE_MILLION),
     )
 
 
@@ -672,11 +673,11 @@ def prove_initial_margin() -> Obligation:
     i11, i21, i12 = f(n1, imf, lower, upper, oi1), f(n2, imf, lower, upper, oi1), f(n1, imf, lower, upper, oi2)
     a = margin.adjusted_initial_margin_ppm(imf, lower, upper, oi1)
     return Obligation(
-        premise=z3.And(_tier(imf, mf, lower, upper), 0 <= n1, n1 <= n2, 0 <= oi1, oi1 <= oi2),
-        prop=z3.And(ceil_ok(i11, n1 * a, ONE_MILLION), 0 <= i11, i11 <= i21, i11 <= i12),
+        premise=z3.And(_tier(imf, mf, lower, upper), n1 >= 0, n1 <= n2, oi1 >= 0, oi1 <= oi2),
+        prop=z3.And(ceil_ok(i11, n1 * a, ONE_MILLION), i11 >= 0, i11 <= i21, i11 <= i12),
         inputs={"n1": n1, "n2": n2, "imf": imf, "lower": lower, "upper": upper, "oi1": oi1, "oi2": oi2},
         observe={"imr(n1,oi1)": i11, "imr(n2,oi1)": i21, "imr(n1,oi2)": i12},
-        witness=z3.And(_tier(imf, mf, lower, upper), 0 < n1, n1 < n2, lower < oi1, oi1 < oi2, oi2 < upper),
+        witness=z3.And(_tier(imf, mf, lower, upper), n1 > 0, n1 < n2, lower < oi1, oi1 < oi2, oi2 < upper),
     )
 
 
@@ -781,7 +782,12 @@ def prove_sub8(
                 still == z3.And(z3.Not(success), nc_c < imr_c),
             ),
             inputs={
-                "nc_cur": nc_c, "imr_cur": imr_c, "mmr_cur": mmr_c, "nc_new": nc_n, "imr_new": imr_n, "mmr_new": mmr_n
+                "nc_cur": nc_c,
+                "imr_cur": imr_c,
+                "mmr_cur": mmr_c,
+                "nc_new": nc_n,
+                "imr_new": imr_n,
+                "mmr_new": mmr_n,
             },
             observe={"success": success, "newly": newly},
             witness=z3.And(premise, success, mmr_n > 0),
@@ -792,8 +798,9 @@ def prove_sub8(
     return build
 
 
-def _withdrawal_paths(premise: Any, nc: Any, imr: Any, mmr: Any, amount: Any,
-                      function: Callable[[Risk, Risk], Any]) -> Paths:
+def _withdrawal_paths(
+    premise: Any, nc: Any, imr: Any, mmr: Any, amount: Any, function: Callable[[Risk, Risk], Any]
+) -> Paths:
     explorer = Explorer(premise)
     s_nc, s_imr, s_mmr, s_amount = (explorer.wrap(v) for v in (nc, imr, mmr, amount))
 
@@ -999,48 +1006,128 @@ def prove_positions_sum_zero(k: int) -> Obligation:
 
 def _conv_rounding() -> list[Proof]:
     proofs = [
-        Proof("ROUND-3 floor_div bound", ("CONV-1",), ("ROUND-2", "ROUND-3"),
-              "d > 0 => d*q <= n < d*q + d", prove_division_bound(rounding.floor_div, Rounding.FLOOR)),
-        Proof("ROUND-3 floor_div monotone", ("CONV-1",), ("ROUND-3",),
-              "d > 0, n1 <= n2 => q1 <= q2", prove_division_monotone(rounding.floor_div)),
-        Proof("ROUND-4 ceil_div bound", ("CONV-1",), ("ROUND-2", "ROUND-4"),
-              "d > 0 => d*q - d < n <= d*q", prove_division_bound(rounding.ceil_div, Rounding.CEIL)),
-        Proof("ROUND-4 ceil_div monotone", ("CONV-1",), ("ROUND-4",),
-              "d > 0, n1 <= n2 => q1 <= q2", prove_division_monotone(rounding.ceil_div)),
-        Proof("ROUND-5 trunc_div bound", ("CONV-1",), ("ROUND-2", "ROUND-5"),
-              "d > 0 => q is n/d rounded toward zero", prove_division_bound(rounding.trunc_div, Rounding.TRUNC)),
-        Proof("ROUND-5 trunc_div monotone", ("CONV-1",), ("ROUND-5",),
-              "d > 0, n1 <= n2 => q1 <= q2", prove_division_monotone(rounding.trunc_div)),
-        Proof("ROUND-5 trunc_div odd", ("CONV-1",), ("ROUND-5",),
-              "d > 0 => trunc(-n/d) = -trunc(n/d)", prove_trunc_odd),
-        Proof("ROUND-6 mul_ppm_floor bound", ("CONV-1",), ("ROUND-6",),
-              "1e6*r <= v*p < 1e6*r + 1e6", prove_ppm(rounding.mul_ppm_floor, Rounding.FLOOR)),
-        Proof("ROUND-6 mul_ppm_ceil bound", ("CONV-1",), ("ROUND-6",),
-              "1e6*r - 1e6 < v*p <= 1e6*r", prove_ppm(rounding.mul_ppm_ceil, Rounding.CEIL)),
-        Proof("ROUND-6 mul_ppm_floor monotone", ("CONV-1",), ("ROUND-6",),
-              "p >= 0, v1 <= v2 => r1 <= r2", prove_ppm_monotone(rounding.mul_ppm_floor)),
-        Proof("ROUND-6 mul_ppm_ceil monotone", ("CONV-1",), ("ROUND-6",),
-              "p >= 0, v1 <= v2 => r1 <= r2", prove_ppm_monotone(rounding.mul_ppm_ceil)),
+        Proof(
+            "ROUND-3 floor_div bound",
+            ("CONV-1",),
+            ("ROUND-2", "ROUND-3"),
+            "d > 0 => d*q <= n < d*q + d",
+            prove_division_bound(rounding.floor_div, Rounding.FLOOR),
+        ),
+        Proof(
+            "ROUND-3 floor_div monotone",
+            ("CONV-1",),
+            ("ROUND-3",),
+            "d > 0, n1 <= n2 => q1 <= q2",
+            prove_division_monotone(rounding.floor_div),
+        ),
+        Proof(
+            "ROUND-4 ceil_div bound",
+            ("CONV-1",),
+            ("ROUND-2", "ROUND-4"),
+            "d > 0 => d*q - d < n <= d*q",
+            prove_division_bound(rounding.ceil_div, Rounding.CEIL),
+        ),
+        Proof(
+            "ROUND-4 ceil_div monotone",
+            ("CONV-1",),
+            ("ROUND-4",),
+            "d > 0, n1 <= n2 => q1 <= q2",
+            prove_division_monotone(rounding.ceil_div),
+        ),
+        Proof(
+            "ROUND-5 trunc_div bound",
+            ("CONV-1",),
+            ("ROUND-2", "ROUND-5"),
+            "d > 0 => q is n/d rounded toward zero",
+            prove_division_bound(rounding.trunc_div, Rounding.TRUNC),
+        ),
+        Proof(
+            "ROUND-5 trunc_div monotone",
+            ("CONV-1",),
+            ("ROUND-5",),
+            "d > 0, n1 <= n2 => q1 <= q2",
+            prove_division_monotone(rounding.trunc_div),
+        ),
+        Proof(
+            "ROUND-5 trunc_div odd", ("CONV-1",), ("ROUND-5",), "d > 0 => trunc(-n/d) = -trunc(n/d)", prove_trunc_odd
+        ),
+        Proof(
+            "ROUND-6 mul_ppm_floor bound",
+            ("CONV-1",),
+            ("ROUND-6",),
+            "1e6*r <= v*p < 1e6*r + 1e6",
+            prove_ppm(rounding.mul_ppm_floor, Rounding.FLOOR),
+        ),
+        Proof(
+            "ROUND-6 mul_ppm_ceil bound",
+            ("CONV-1",),
+            ("ROUND-6",),
+            "1e6*r - 1e6 < v*p <= 1e6*r",
+            prove_ppm(rounding.mul_ppm_ceil, Rounding.CEIL),
+        ),
+        Proof(
+            "ROUND-6 mul_ppm_floor monotone",
+            ("CONV-1",),
+            ("ROUND-6",),
+            "p >= 0, v1 <= v2 => r1 <= r2",
+            prove_ppm_monotone(rounding.mul_ppm_floor),
+        ),
+        Proof(
+            "ROUND-6 mul_ppm_ceil monotone",
+            ("CONV-1",),
+            ("ROUND-6",),
+            "p >= 0, v1 <= v2 => r1 <= r2",
+            prove_ppm_monotone(rounding.mul_ppm_ceil),
+        ),
     ]
     for exponent in POW10_EXPONENTS:
         for kind in Rounding:
-            proofs.append(Proof(
-                f"ROUND-7 mul_pow10 e={exponent} {kind.value} bound", ("CONV-1",), ("ROUND-7",),
-                f"v*10^{exponent} rounded {kind.value} by less than one", prove_pow10(exponent, kind)))
-            proofs.append(Proof(
-                f"ROUND-7 mul_pow10 e={exponent} {kind.value} monotone", ("CONV-1",), ("ROUND-7",),
-                "v1 <= v2 => r1 <= r2", prove_pow10_monotone(exponent, kind)))
+            proofs.append(
+                Proof(
+                    f"ROUND-7 mul_pow10 e={exponent} {kind.value} bound",
+                    ("CONV-1",),
+                    ("ROUND-7",),
+                    f"v*10^{exponent} rounded {kind.value} by less than one",
+                    prove_pow10(exponent, kind),
+                )
+            )
+            proofs.append(
+                Proof(
+                    f"ROUND-7 mul_pow10 e={exponent} {kind.value} monotone",
+                    ("CONV-1",),
+                    ("ROUND-7",),
+                    "v1 <= v2 => r1 <= r2",
+                    prove_pow10_monotone(exponent, kind),
+                )
+            )
     for exponent in (-1, -6, -12):
-        proofs.append(Proof(
-            f"ROUND-7 shortcut lemma e={exponent}", ("CONV-1",), ("ROUND-7",),
-            "|v| < 10^s => divide gives -1/0/1 by direction", lambda e=exponent: prove_pow10_shortcut(e)))
+        proofs.append(
+            Proof(
+                f"ROUND-7 shortcut lemma e={exponent}",
+                ("CONV-1",),
+                ("ROUND-7",),
+                "|v| < 10^s => divide gives -1/0/1 by direction",
+                lambda e=exponent: prove_pow10_shortcut(e),
+            )
+        )
     proofs += [
-        Proof("ROUND-9 mean half away from zero", ("CONV-1",), ("ROUND-9",),
-              "2m = s for even s; 2m = s+1 (s > 0) or s-1 (s < 0) for odd s", prove_mean()),
-        Proof("ROUND-9 mean symmetric", ("CONV-1",), ("ROUND-9",),
-              "m(-x,-y) = -m(x,y), m(x,y) = m(y,x)", prove_mean_symmetric),
-        Proof("ROUND-9 mean monotone", ("CONV-1",), ("ROUND-9",),
-              "x1 <= x2 => m(x1,y) <= m(x2,y)", prove_mean_monotone),
+        Proof(
+            "ROUND-9 mean half away from zero",
+            ("CONV-1",),
+            ("ROUND-9",),
+            "2m = s for even s; 2m = s+1 (s > 0) or s-1 (s < 0) for odd s",
+            prove_mean(),
+        ),
+        Proof(
+            "ROUND-9 mean symmetric",
+            ("CONV-1",),
+            ("ROUND-9",),
+            "m(-x,-y) = -m(x,y), m(x,y) = m(y,x)",
+            prove_mean_symmetric,
+        ),
+        Proof(
+            "ROUND-9 mean monotone", ("CONV-1",), ("ROUND-9",), "x1 <= x2 => m(x1,y) <= m(x2,y)", prove_mean_monotone
+        ),
     ]
     return proofs
 
@@ -1049,93 +1136,223 @@ def _conv_units(exponents: tuple[int, ...]) -> list[Proof]:
     proofs = []
     for e in exponents:
         proofs += [
-            Proof(f"UNITS-4 base_to_quote e={e} bound", ("CONV-1",), ("UNITS-4", "ROUND-5", "ROUND-7"),
-                  "p > 0 => r = b*p*10^e truncated toward zero", prove_base_to_quote(e)),
-            Proof(f"UNITS-4 base_to_quote e={e} odd", ("CONV-1",), ("UNITS-4",),
-                  "p > 0 => f(-b) = -f(b)", lambda e=e: prove_base_to_quote_odd(e)),
-            Proof(f"UNITS-4 base_to_quote e={e} monotone", ("CONV-1",), ("UNITS-4",),
-                  "p > 0, b1 <= b2 => f(b1) <= f(b2)", lambda e=e: prove_base_to_quote_monotone(e)),
-            Proof(f"UNITS-5 quote_to_base e={e} bound", ("CONV-1",), ("UNITS-5", "ROUND-5"),
-                  "p > 0 => r = q/(p*10^e) truncated toward zero", lambda e=e: prove_quote_to_base(e)),
-            Proof(f"UNITS-5 quote_to_base e={e} monotone", ("CONV-1",), ("UNITS-5",),
-                  "p > 0, q1 <= q2 => f(q1) <= f(q2)", lambda e=e: prove_quote_to_base_monotone(e)),
-            Proof(f"UNITS-5 quote round trip e={e}", ("CONV-1",), ("UNITS-4", "UNITS-5"),
-                  "p > 0 => |b2q(q2b(q))| <= |q|, same sign", lambda e=e: prove_quote_round_trip(e)),
-            Proof(f"UNITS-6 fill quote qce={e} bound", ("CONV-1",), ("UNITS-6", "ROUND-7"),
-                  "s, b >= 0 => r = floor(s*b*10^qce)", lambda e=e: prove_fill(e)),
-            Proof(f"UNITS-6 fill quote qce={e} monotone", ("CONV-1",), ("UNITS-6",),
-                  "monotone in subticks and in base quantums", lambda e=e: prove_fill_monotone(e)),
+            Proof(
+                f"UNITS-4 base_to_quote e={e} bound",
+                ("CONV-1",),
+                ("UNITS-4", "ROUND-5", "ROUND-7"),
+                "p > 0 => r = b*p*10^e truncated toward zero",
+                prove_base_to_quote(e),
+            ),
+            Proof(
+                f"UNITS-4 base_to_quote e={e} odd",
+                ("CONV-1",),
+                ("UNITS-4",),
+                "p > 0 => f(-b) = -f(b)",
+                lambda e=e: prove_base_to_quote_odd(e),
+            ),
+            Proof(
+                f"UNITS-4 base_to_quote e={e} monotone",
+                ("CONV-1",),
+                ("UNITS-4",),
+                "p > 0, b1 <= b2 => f(b1) <= f(b2)",
+                lambda e=e: prove_base_to_quote_monotone(e),
+            ),
+            Proof(
+                f"UNITS-5 quote_to_base e={e} bound",
+                ("CONV-1",),
+                ("UNITS-5", "ROUND-5"),
+                "p > 0 => r = q/(p*10^e) truncated toward zero",
+                lambda e=e: prove_quote_to_base(e),
+            ),
+            Proof(
+                f"UNITS-5 quote_to_base e={e} monotone",
+                ("CONV-1",),
+                ("UNITS-5",),
+                "p > 0, q1 <= q2 => f(q1) <= f(q2)",
+                lambda e=e: prove_quote_to_base_monotone(e),
+            ),
+            Proof(
+                f"UNITS-5 quote round trip e={e}",
+                ("CONV-1",),
+                ("UNITS-4", "UNITS-5"),
+                "p > 0 => |b2q(q2b(q))| <= |q|, same sign",
+                lambda e=e: prove_quote_round_trip(e),
+            ),
+            Proof(
+                f"UNITS-6 fill quote qce={e} bound",
+                ("CONV-1",),
+                ("UNITS-6", "ROUND-7"),
+                "s, b >= 0 => r = floor(s*b*10^qce)",
+                lambda e=e: prove_fill(e),
+            ),
+            Proof(
+                f"UNITS-6 fill quote qce={e} monotone",
+                ("CONV-1",),
+                ("UNITS-6",),
+                "monotone in subticks and in base quantums",
+                lambda e=e: prove_fill_monotone(e),
+            ),
         ]
     for case in SUBTICKS_CASES:
-        proofs.append(Proof(
-            f"UNITS-7 subticks_to_price pe={case[0]} bar={case[1]} qce={case[2]}", ("CONV-1",), ("UNITS-7",),
-            "floor(s*10^-exp), monotone", lambda c=case: prove_subticks_to_price(*c)))
+        proofs.append(
+            Proof(
+                f"UNITS-7 subticks_to_price pe={case[0]} bar={case[1]} qce={case[2]}",
+                ("CONV-1",),
+                ("UNITS-7",),
+                "floor(s*10^-exp), monotone",
+                lambda c=case: prove_subticks_to_price(*c),
+            )
+        )
     return proofs
 
 
 def _risk(exponents: tuple[int, ...]) -> list[Proof]:
     proofs = [
-        Proof("MARGIN-1 adjusted imf in [imf, 1e6]", ("RISK-1",), ("MARGIN-1",),
-              "valid tier, oi >= 0 => imf <= adjusted <= 1e6", prove_adjusted_range()),
-        Proof("MARGIN-1 adjusted imf monotone in OI", ("RISK-1",), ("MARGIN-1",),
-              "valid tier, 0 <= oi1 <= oi2 => adjusted(oi1) <= adjusted(oi2)", prove_adjusted_monotone),
-        Proof("MARGIN-1 scaling off at upper cap 0", ("RISK-1",), ("MARGIN-1",),
-              "upper = lower = 0 => adjusted = imf", prove_adjusted_off),
-        Proof("MARGIN-2 initial margin rounds up, monotone", ("RISK-1",), ("MARGIN-2",),
-              "IMR = ceil(n*adjusted/1e6) >= 0, monotone in n and OI", prove_initial_margin),
-        Proof("MARGIN-3 maintenance fraction in [0, imf]", ("RISK-1",), ("MARGIN-3",),
-              "0 <= floor(imf*mf/1e6) <= imf", prove_maintenance_ppm),
+        Proof(
+            "MARGIN-1 adjusted imf in [imf, 1e6]",
+            ("RISK-1",),
+            ("MARGIN-1",),
+            "valid tier, oi >= 0 => imf <= adjusted <= 1e6",
+            prove_adjusted_range(),
+        ),
+        Proof(
+            "MARGIN-1 adjusted imf monotone in OI",
+            ("RISK-1",),
+            ("MARGIN-1",),
+            "valid tier, 0 <= oi1 <= oi2 => adjusted(oi1) <= adjusted(oi2)",
+            prove_adjusted_monotone,
+        ),
+        Proof(
+            "MARGIN-1 scaling off at upper cap 0",
+            ("RISK-1",),
+            ("MARGIN-1",),
+            "upper = lower = 0 => adjusted = imf",
+            prove_adjusted_off,
+        ),
+        Proof(
+            "MARGIN-2 initial margin rounds up, monotone",
+            ("RISK-1",),
+            ("MARGIN-2",),
+            "IMR = ceil(n*adjusted/1e6) >= 0, monotone in n and OI",
+            prove_initial_margin,
+        ),
+        Proof(
+            "MARGIN-3 maintenance fraction in [0, imf]",
+            ("RISK-1",),
+            ("MARGIN-3",),
+            "0 <= floor(imf*mf/1e6) <= imf",
+            prove_maintenance_ppm,
+        ),
     ]
     for e in exponents:
-        proofs.append(Proof(
-            f"MARGIN-2/3 IMR >= MMR >= 0 e={e}", ("RISK-1",), ("MARGIN-1", "MARGIN-2", "MARGIN-3", "UNITS-4"),
-            "valid tier, p > 0, oi >= 0 => IMR >= unscaled IMR >= MMR >= 0", prove_margin_requirements(e)))
+        proofs.append(
+            Proof(
+                f"MARGIN-2/3 IMR >= MMR >= 0 e={e}",
+                ("RISK-1",),
+                ("MARGIN-1", "MARGIN-2", "MARGIN-3", "UNITS-4"),
+                "valid tier, p > 0, oi >= 0 => IMR >= unscaled IMR >= MMR >= 0",
+                prove_margin_requirements(e),
+            )
+        )
     return proofs
 
 
 def _solvency() -> list[Proof]:
     return [
-        Proof("SUB-8 under-collateralized rule, all paths", ("SOLV-1",), ("SUB-8", "MARGIN-7"),
-              "Success <=> MMR not up and NC/MMR not worse; Newly <=> not Success and NC_cur >= IMR_cur",
-              prove_sub8()),
-        Proof("SUB-7/SUB-8 withdrawal or transfer sender", ("SOLV-1",), ("SUB-7", "SUB-8", "SUB-12", "SUB-13"),
-              "accepted => NC_new >= IMR, or (NC_cur < IMR and MMR not up and NC/MMR not worse)",
-              prove_withdrawal(strong=False)),
-        Proof("SUB-7/SUB-8 withdrawal needs initial margin", ("SOLV-1",), ("SUB-7", "SUB-8", "INV-5"),
-              "amount > 0, positions unchanged, accepted => NC_new >= IMR", prove_withdrawal(strong=True)),
+        Proof(
+            "SUB-8 under-collateralized rule, all paths",
+            ("SOLV-1",),
+            ("SUB-8", "MARGIN-7"),
+            "Success <=> MMR not up and NC/MMR not worse; Newly <=> not Success and NC_cur >= IMR_cur",
+            prove_sub8(),
+        ),
+        Proof(
+            "SUB-7/SUB-8 withdrawal or transfer sender",
+            ("SOLV-1",),
+            ("SUB-7", "SUB-8", "SUB-12", "SUB-13"),
+            "accepted => NC_new >= IMR, or (NC_cur < IMR and MMR not up and NC/MMR not worse)",
+            prove_withdrawal(strong=False),
+        ),
+        Proof(
+            "SUB-7/SUB-8 withdrawal needs initial margin",
+            ("SOLV-1",),
+            ("SUB-7", "SUB-8", "INV-5"),
+            "amount > 0, positions unchanged, accepted => NC_new >= IMR",
+            prove_withdrawal(strong=True),
+        ),
     ]
 
 
 def _oracle(quick: bool) -> list[Proof]:
     proofs = [
-        Proof("PRICE-4 mean of two lies between them", ("ORACLE-1", "CONV-1"), ("PRICE-4", "ROUND-9"),
-              "x <= y => x <= mean(x, y) <= y", prove_mean_between()),
+        Proof(
+            "PRICE-4 mean of two lies between them",
+            ("ORACLE-1", "CONV-1"),
+            ("PRICE-4", "ROUND-9"),
+            "x <= y => x <= mean(x, y) <= y",
+            prove_mean_between(),
+        ),
     ]
     for n in range(1, 7):
-        proofs.append(Proof(
-            f"PRICE-8 median of {n} sorted sources", ("ORACLE-1",), ("PRICE-4", "PRICE-8"),
-            f"sorted, at most {(n - 1) // 2} wrong, rest in [lo, hi] => median reads values in [lo, hi]",
-            lambda n=n: prove_median_sorted(n)))
+        proofs.append(
+            Proof(
+                f"PRICE-8 median of {n} sorted sources",
+                ("ORACLE-1",),
+                ("PRICE-4", "PRICE-8"),
+                f"sorted, at most {(n - 1) // 2} wrong, rest in [lo, hi] => median reads values in [lo, hi]",
+                lambda n=n: prove_median_sorted(n),
+            )
+        )
     for n in range(1, 7):
-        proofs.append(Proof(
-            f"PRICE-8 real median of {n} sources, all orderings", ("ORACLE-1",), ("PRICE-4", "PRICE-8"),
-            f"at most {(n - 1) // 2} of {n} wrong, rest in [lo, hi] => lo <= median <= hi",
-            prove_median(n), full_only=n >= 6))
+        proofs.append(
+            Proof(
+                f"PRICE-8 real median of {n} sources, all orderings",
+                ("ORACLE-1",),
+                ("PRICE-4", "PRICE-8"),
+                f"at most {(n - 1) // 2} of {n} wrong, rest in [lo, hi] => lo <= median <= hi",
+                prove_median(n),
+                full_only=n >= 6,
+            )
+        )
     return proofs
 
 
 def _conservation() -> list[Proof]:
     proofs = [
-        Proof("FUND-2 settlement rounds down", ("CONS-2",), ("FUND-2",),
-              "1e6*usdc <= s < 1e6*usdc + 1e6", prove_settlement_rounding()),
-        Proof("FUND-1/2 long and short pair", ("CONS-2",), ("FUND-1", "FUND-2", "FUND-3"),
-              "q > 0: settle(long) + settle(short) in [-1, 0]; new index = perpetual's", prove_long_short_pair()),
+        Proof(
+            "FUND-2 settlement rounds down",
+            ("CONS-2",),
+            ("FUND-2",),
+            "1e6*usdc <= s < 1e6*usdc + 1e6",
+            prove_settlement_rounding(),
+        ),
+        Proof(
+            "FUND-1/2 long and short pair",
+            ("CONS-2",),
+            ("FUND-1", "FUND-2", "FUND-3"),
+            "q > 0: settle(long) + settle(short) in [-1, 0]; new index = perpetual's",
+            prove_long_short_pair(),
+        ),
     ]
     for k in (2, 3, 4):
-        proofs.append(Proof(f"FUND-3 {k} settlements summing to 0", ("CONS-2",), ("FUND-2", "FUND-3"),
-                            f"sum s_i = 0 => -{k} < sum floor(s_i/1e6) <= 0", lambda k=k: prove_sum_zero(k)))
-        proofs.append(Proof(f"FUND-3 {k} positions summing to 0", ("CONS-2",), ("FUND-1", "FUND-2", "FUND-3", "INV-4"),
-                            f"sum q_i = 0 => -{k} < total settled <= 0", lambda k=k: prove_positions_sum_zero(k)))
+        proofs.append(
+            Proof(
+                f"FUND-3 {k} settlements summing to 0",
+                ("CONS-2",),
+                ("FUND-2", "FUND-3"),
+                f"sum s_i = 0 => -{k} < sum floor(s_i/1e6) <= 0",
+                lambda k=k: prove_sum_zero(k),
+            )
+        )
+        proofs.append(
+            Proof(
+                f"FUND-3 {k} positions summing to 0",
+                ("CONS-2",),
+                ("FUND-1", "FUND-2", "FUND-3", "INV-4"),
+                f"sum q_i = 0 => -{k} < total settled <= 0",
+                lambda k=k: prove_positions_sum_zero(k),
+            )
+        )
     return proofs
 
 
@@ -1149,7 +1366,9 @@ def prove_fill_zero_sum(taker_is_buy: bool) -> Obligation:
     from perpspec.clob.matching import compute_match_quote_deltas
 
     quote, taker_ppm, maker_ppm = _ints("quote taker_ppm maker_ppm")
-    taker_delta, maker_delta, taker_fee, maker_fee = compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
+    taker_delta, maker_delta, taker_fee, maker_fee = compute_match_quote_deltas(
+        taker_is_buy, quote, taker_ppm, maker_ppm
+    )
     premise = z3.And(quote >= 0, taker_ppm + maker_ppm >= 0)
     return Obligation(
         premise=premise,
@@ -1160,7 +1379,12 @@ def prove_fill_zero_sum(taker_is_buy: bool) -> Obligation:
             ceil_ok(maker_fee, quote * maker_ppm, ONE_MILLION),
         ),
         inputs={"quote": quote, "taker_ppm": taker_ppm, "maker_ppm": maker_ppm},
-        observe={"taker_delta": taker_delta, "maker_delta": maker_delta, "taker_fee": taker_fee, "maker_fee": maker_fee},
+        observe={
+            "taker_delta": taker_delta,
+            "maker_delta": maker_delta,
+            "taker_fee": taker_fee,
+            "maker_fee": maker_fee,
+        },
         witness=z3.And(premise, quote > 0, maker_ppm < 0),
     )
 
@@ -1193,10 +1417,10 @@ def prove_reduce_only_fill(is_buy: bool) -> Obligation:
     return Obligation(
         premise=premise,
         prop=z3.And(
-            0 <= result,
+            result >= 0,
             result <= fill,
             z3.Or(result == fill, result == (result / step) * step),
-            z3.If(position >= 0, z3.And(0 <= after, after <= position), z3.And(position <= after, after <= 0)),
+            z3.If(position >= 0, z3.And(after >= 0, after <= position), z3.And(position <= after, after <= 0)),
         ),
         inputs={"position": position, "steps": steps, "step": step},
         observe={"fill": fill, "result": result},
@@ -1243,7 +1467,8 @@ def prove_fast_position_risk(exponent: int) -> Obligation:
         inputs={"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
         observe={"nc_fast": nc_fast, "nc": nc, "imr_fast": imr_fast, "imr": imr, "mmr_fast": mmr_fast, "mmr": mmr},
         witness=z3.And(premise, q < 0, imr > 0, mmr > 0),
-        lemmas=_path_lemmas(paths, premise) + [("NC equal", premise, nc_fast == nc), ("IMR equal", premise, imr_fast == imr)],
+        lemmas=_path_lemmas(paths, premise)
+        + [("NC equal", premise, nc_fast == nc), ("IMR equal", premise, imr_fast == imr)],
         note=f"{len(paths.paths)} paths; NC, IMR and MMR proved equal one by one",
     )
 
@@ -1292,31 +1517,55 @@ def prove_fast_fee() -> Obligation:
 
 def _fast_paths(exponents: tuple[int, ...]) -> list[Proof]:
     proofs = [
-        Proof(f"MARGIN-1..4 fast position risk = general (e={e})", ("RISK-1", "CONV-1"),
-              ("MARGIN-1", "MARGIN-2", "MARGIN-3", "MARGIN-4", "UNITS-4"),
-              "position_risk_of_integers == (NC, IMR, MMR) of the general functions",
-              lambda e=e: prove_fast_position_risk(e))
+        Proof(
+            f"MARGIN-1..4 fast position risk = general (e={e})",
+            ("RISK-1", "CONV-1"),
+            ("MARGIN-1", "MARGIN-2", "MARGIN-3", "MARGIN-4", "UNITS-4"),
+            "position_risk_of_integers == (NC, IMR, MMR) of the general functions",
+            lambda e=e: prove_fast_position_risk(e),
+        )
         for e in exponents
     ]
     proofs += [
-        Proof(f"UNITS-6 fast fill quote = general (qce={e})", ("CONV-1", "CONS-3"), ("UNITS-6", "MATCH-2"),
-              "compute_fill_quote_quantums == fill_quote_quantums_from_subticks",
-              lambda e=e: prove_fast_fill_quote(e))
+        Proof(
+            f"UNITS-6 fast fill quote = general (qce={e})",
+            ("CONV-1", "CONS-3"),
+            ("UNITS-6", "MATCH-2"),
+            "compute_fill_quote_quantums == fill_quote_quantums_from_subticks",
+            lambda e=e: prove_fast_fill_quote(e),
+        )
         for e in (-12, -9, -8, -6, 0, 2)
     ]
-    proofs.append(Proof("FEE-2 fast fee = mul_ppm_ceil", ("CONS-3",), ("FEE-2", "ROUND-6"),
-                        "fee_of_integers == mul_ppm_ceil", prove_fast_fee))
+    proofs.append(
+        Proof(
+            "FEE-2 fast fee = mul_ppm_ceil",
+            ("CONS-3",),
+            ("FEE-2", "ROUND-6"),
+            "fee_of_integers == mul_ppm_ceil",
+            prove_fast_fee,
+        )
+    )
     return proofs
 
 
 def _fills() -> list[Proof]:
     return [
-        Proof(f"FEE-3 fill zero-sum, taker {'buys' if buy else 'sells'}", ("CONS-3",), ("FEE-2", "FEE-3", "FEE-5"),
-              "taker + maker changes + fees = 0; fees ceil; total fees >= 0", lambda buy=buy: prove_fill_zero_sum(buy))
+        Proof(
+            f"FEE-3 fill zero-sum, taker {'buys' if buy else 'sells'}",
+            ("CONS-3",),
+            ("FEE-2", "FEE-3", "FEE-5"),
+            "taker + maker changes + fees = 0; fees ceil; total fees >= 0",
+            lambda buy=buy: prove_fill_zero_sum(buy),
+        )
         for buy in (True, False)
     ] + [
-        Proof(f"MATCH-8 reduce-only fill, {'buy' if buy else 'sell'}", ("RO-1",), ("MATCH-8", "ORDER-10"),
-              "whole steps, <= fill, never grows or flips", lambda buy=buy: prove_reduce_only_fill(buy))
+        Proof(
+            f"MATCH-8 reduce-only fill, {'buy' if buy else 'sell'}",
+            ("RO-1",),
+            ("MATCH-8", "ORDER-10"),
+            "whole steps, <= fill, never grows or flips",
+            lambda buy=buy: prove_reduce_only_fill(buy),
+        )
         for buy in (True, False)
     ]
 
@@ -1325,8 +1574,14 @@ def proofs(quick: bool) -> list[Proof]:
     """Every proof; quick mode uses a smaller exponent grid and leaves out the slowest."""
     exponents = QUICK_EXPONENTS if quick else EXPONENTS
     everything = (
-        _conv_rounding() + _conv_units(exponents) + _risk(exponents) + _solvency() + _oracle(quick) + _conservation()
-        + _fills() + _fast_paths(exponents)
+        _conv_rounding()
+        + _conv_units(exponents)
+        + _risk(exponents)
+        + _solvency()
+        + _oracle(quick)
+        + _conservation()
+        + _fills()
+        + _fast_paths(exponents)
     )
     return [p for p in everything if not (quick and p.full_only)]
 
@@ -1340,10 +1595,16 @@ def _differential_cases(count: int, seed: int = 4) -> list[tuple[str, Callable[.
     big += [10**12 + 7, -(10**12) - 7, 2**63 - 1, -(2**63)]
 
     def amount() -> int:
-        return rng.choice(big) if rng.random() < 0.3 else rng.randint(-(10**rng.randint(0, 20)), 10**rng.randint(0, 20))
+        return (
+            rng.choice(big)
+            if rng.random() < 0.3
+            else rng.randint(-(10 ** rng.randint(0, 20)), 10 ** rng.randint(0, 20))
+        )
 
     def positive() -> int:
-        return rng.choice([1, 2, 7, 10**6, 2**64 - 1]) if rng.random() < 0.3 else rng.randint(1, 10**rng.randint(1, 19))
+        return (
+            rng.choice([1, 2, 7, 10**6, 2**64 - 1]) if rng.random() < 0.3 else rng.randint(1, 10 ** rng.randint(1, 19))
+        )
 
     cases: list[tuple[str, Callable[..., Any], tuple]] = []
     for _ in range(count):
@@ -1358,15 +1619,21 @@ def _differential_cases(count: int, seed: int = 4) -> list[tuple[str, Callable[.
             ("trunc_div", rounding.trunc_div, (amount(), positive())),
             ("mul_ppm_floor", rounding.mul_ppm_floor, (amount(), rng.randint(-(10**6), 10**6))),
             ("mul_ppm_ceil", rounding.mul_ppm_ceil, (amount(), rng.randint(-(10**6), 10**6))),
-            ("mul_pow10", rounding.mul_pow10,
-             (amount(), rng.choice(POW10_EXPONENTS + (-25, -40)), rng.choice(list(Rounding)))),
+            (
+                "mul_pow10",
+                rounding.mul_pow10,
+                (amount(), rng.choice(POW10_EXPONENTS + (-25, -40)), rng.choice(list(Rounding))),
+            ),
             ("mean", rounding.mean_round_half_away_from_zero, (amount(), amount())),
             ("base_to_quote", units.base_to_quote_quantums, (amount(), ar, positive(), pe)),
             ("quote_to_base", units.quote_to_base_quantums, (amount(), ar, positive(), pe)),
             ("fill", units.fill_quote_quantums_from_subticks, (abs(amount()), abs(amount()), e)),
             ("adjusted_imf", margin.adjusted_initial_margin_ppm, (imf, lower, upper, rng.randint(0, 3 * 10**12))),
-            ("margins", margin.perpetual_margin_requirements,
-             (amount(), ar, positive(), pe, imf, mf, abs(amount()), lower, upper)),
+            (
+                "margins",
+                margin.perpetual_margin_requirements,
+                (amount(), ar, positive(), pe, imf, mf, abs(amount()), lower, upper),
+            ),
             ("settlement", funding.settlement_quote_quantums, (amount(),)),
         ]
     return cases
@@ -1379,7 +1646,11 @@ def _as_z3(argument: Any) -> Any:
 def _concrete_z3_args(name: str, args: tuple) -> tuple:
     # exponents stay Python ints: they select the code, they are not amounts
     concrete_positions = {
-        "mul_pow10": {1, 2}, "base_to_quote": {1, 3}, "quote_to_base": {1, 3}, "fill": {2}, "margins": {1, 3}
+        "mul_pow10": {1, 2},
+        "base_to_quote": {1, 3},
+        "quote_to_base": {1, 3},
+        "fill": {2},
+        "margins": {1, 3},
     }
     keep = concrete_positions.get(name, set())
     return tuple(a if i in keep else _as_z3(a) for i, a in enumerate(args))
@@ -1405,13 +1676,21 @@ def differential_check(count: int) -> MethodResult:
         got = tuple(z3.simplify(_as_z3(s)).as_long() for s in symbolic_tuple)
         if got != tuple(expected_tuple):
             return MethodResult(
-                claims=("CONV-1", "RISK-1", "CONS-2"), method="z3", check="z3 branch equals int branch",
-                passed=False, detail=f"{name}: int branch {expected_tuple}, z3 branch {got}",
-                milliseconds=_ms(start), counterexample=f"{name}{args}",
+                claims=("CONV-1", "RISK-1", "CONS-2"),
+                method="z3",
+                check="z3 branch equals int branch",
+                passed=False,
+                detail=f"{name}: int branch {expected_tuple}, z3 branch {got}",
+                milliseconds=_ms(start),
+                counterexample=f"{name}{args}",
             )
     return MethodResult(
-        claims=("CONV-1", "RISK-1", "CONS-2"), method="z3", check="z3 branch equals int branch",
-        passed=True, detail=f"{len(cases)} concrete cases agree", milliseconds=_ms(start),
+        claims=("CONV-1", "RISK-1", "CONS-2"),
+        method="z3",
+        check="z3 branch equals int branch",
+        passed=True,
+        detail=f"{len(cases)} concrete cases agree",
+        milliseconds=_ms(start),
         extra={"cases": len(cases)},
     )
 
@@ -1496,8 +1775,10 @@ def main(argv: list[str] | None = None) -> int:
         if not result.passed:
             print(f"{'':18}{result.detail}: {result.counterexample or ''}")
     failed = [r for r in results if not r.passed]
-    print(f"{len(results) - len(failed)} of {len(results)} proved in {time.perf_counter() - start:.1f} s "
-          f"({'quick' if quick else 'full'}); slowest {max(r.milliseconds for r in results)} ms")
+    print(
+        f"{len(results) - len(failed)} of {len(results)} proved in {time.perf_counter() - start:.1f} s "
+        f"({'quick' if quick else 'full'}); slowest {max(r.milliseconds for r in results)} ms"
+    )
     mutants = mutation_sanity()
     survivors = [r.check for r in mutants if r.passed]
     print(f"mutation sanity: {len(mutants) - len(survivors)} of {len(mutants)} wrong functions refuted")
