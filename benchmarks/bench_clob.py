@@ -232,7 +232,7 @@ class Runner:
 def measure(depth: int, n_ops: int, seed: int, accounts: int, reps: int, block_every: int) -> dict:
     """One setting in this process: ops/s of the timed ops at this depth (best of reps)."""
     import perpspec.clob.matching
-    from perpspec.contracts import ENABLED
+    from perpspec.config import CONTRACTS_ENABLED
 
     rates = []
     info = {}
@@ -262,7 +262,7 @@ def measure(depth: int, n_ops: int, seed: int, accounts: int, reps: int, block_e
     return dict(
         depth=depth,
         ops=n_ops,
-        contracts=ENABLED,
+        contracts=CONTRACTS_ENABLED,
         compiled=not perpspec.clob.matching.__file__.endswith(".py"),
         ops_per_s=max(rates),
         rates=[round(r) for r in rates],

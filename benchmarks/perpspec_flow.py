@@ -64,7 +64,7 @@ DECODE = os.environ.get("PERPSPEC_FLOW_DECODE", "0") not in ("0", "", "off", "fa
 
 def version() -> str:
     import perpspec.clob.matching
-    from perpspec.contracts import ENABLED
+    from perpspec.config import CONTRACTS_ENABLED
 
     try:
         from importlib.metadata import version as _v
@@ -73,7 +73,7 @@ def version() -> str:
     except Exception:  # pragma: no cover - run from a checkout
         v = "checkout"
     engine = "interpreted" if perpspec.clob.matching.__file__.endswith(".py") else "compiled (mypyc)"
-    return f"perpspec {v}, {engine}, contracts {'on' if ENABLED else 'off'}, {'JSON decode' if DECODE else 'decoded messages'}"
+    return f"perpspec {v}, {engine}, contracts {'on' if CONTRACTS_ENABLED else 'off'}, {'JSON decode' if DECODE else 'decoded messages'}"
 
 
 def owner_address(owner: int) -> str:

@@ -46,8 +46,8 @@ from ledger_helpers import (
 
 from perpspec import errors
 from perpspec.codec import decode_state, encode_state
-from perpspec.contracts import check_clob_invariants, check_state_invariants
 from perpspec.default_genesis import default_genesis, default_genesis_json
+from perpspec.invariants import check_clob_invariants, check_state_invariants
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE
 from perpspec.state import ClobPairStatus, State, SubaccountId
 from perpspec.transition import apply_json, full_state_bytes

@@ -65,8 +65,8 @@ from perpspec import subaccounts as subaccounts_module
 from perpspec.clob import book as book_module
 from perpspec.clob.book import BookOrder
 from perpspec.codec import decode_state, encode_state, state_hash
-from perpspec.contracts import check_clob_invariants, check_state_invariants, is_book_uncrossed
 from perpspec.default_genesis import default_genesis_json
+from perpspec.invariants import check_clob_invariants, check_state_invariants, is_book_uncrossed
 from perpspec.simulation import account
 from perpspec.state import Order, OrderId, PerpetualPosition, Subaccount, SubaccountId
 from perpspec.transition import apply_json, full_state_bytes

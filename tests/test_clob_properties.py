@@ -41,8 +41,8 @@ from ledger_helpers import AUTHORITY, advance_block, deposit, update_prices
 from test_clob import ALICE, BOB, CAROL, MALLORY, TICK, fee_of
 
 from perpspec.codec import decode_state, encode_state
-from perpspec.contracts import check_state_invariants
 from perpspec.default_genesis import default_genesis
+from perpspec.invariants import check_state_invariants
 from perpspec.margin import is_initially_collateralized
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE, encode_order
 from perpspec.state import PerpetualPosition, Subaccount, SubaccountId

@@ -62,11 +62,11 @@ from ledger_helpers import (
     withdraw,
 )
 
-from perpspec import contracts, errors
+from perpspec import config, errors
 from perpspec.codec import canonical_json, decode_state, encode_state, state_hash
-from perpspec.contracts import check_state_invariants, not_newly_undercollateralized, take_snapshot
 from perpspec.default_genesis import default_genesis, default_genesis_json
 from perpspec.events import subaccount_update_event
+from perpspec.invariants import check_state_invariants, not_newly_undercollateralized, take_snapshot
 from perpspec.margin import Risk
 from perpspec.simulation import genesis_with_positions
 from perpspec.state import ClobPairStatus, MarketType, PerpetualPosition, Subaccount, SubaccountId
@@ -1300,11 +1300,11 @@ def test_inv_7_snapshot_reads_only_touched_subaccounts():
 
 def test_inv_8_contracts_switch():
     """INV-8: contracts are on in the test run; PERPSPEC_CONTRACTS=0 turns them off at import."""
-    assert contracts.ENABLED is True
+    assert config.CONTRACTS_ENABLED is True
     env = {**os.environ, "PYTHONPATH": os.path.join(REPO, "reference"), "PYTHONDONTWRITEBYTECODE": "1"}
     for value, expected in (("0", "False"), ("off", "False"), ("false", "False"), ("no", "False"), ("1", "True")):
         result = subprocess.run(
-            [sys.executable, "-c", "import perpspec.contracts; print(perpspec.contracts.ENABLED)"],
+            [sys.executable, "-c", "import perpspec.config; print(perpspec.config.CONTRACTS_ENABLED)"],
             env={**env, "PERPSPEC_CONTRACTS": value},
             capture_output=True,
             text=True,

@@ -13,7 +13,7 @@ import icontract
 
 from perpspec import errors
 from perpspec.clob.end_block import process_clob_begin_block, process_clob_end_block
-from perpspec.contracts import ENABLED
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.messages import AdvanceBlock
 from perpspec.state import CHAIN_OUTAGE_SECONDS, State
 
@@ -23,11 +23,11 @@ def is_chain_outage(previous_time: int, new_time: int) -> bool:
     return new_time - previous_time >= CHAIN_OUTAGE_SECONDS
 
 
-@icontract.snapshot(lambda state: (state.block_height, state.block_time), "block", enabled=ENABLED)
+@icontract.snapshot(lambda state: (state.block_height, state.block_time), "block", enabled=CONTRACTS_ENABLED)
 @icontract.ensure(
     lambda state, OLD: state.block_height == OLD.block[0] + 1 and state.block_time > OLD.block[1],
     "BLOCK-1: heights step by one and times strictly increase",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
     """

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import icontract
 
-from perpspec.contracts import ENABLED
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.rounding import mean_round_half_away_from_zero, mul_ppm_floor
 from perpspec.state import MarketParam, MarketPrice
 
@@ -127,16 +127,16 @@ def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
     )
 
 
-@icontract.snapshot(_touched_prices, "prices", enabled=ENABLED)
+@icontract.snapshot(_touched_prices, "prices", enabled=CONTRACTS_ENABLED)
 @icontract.ensure(
     lambda state, OLD: _moves_are_sufficient(state, OLD.prices),
     "PRICE-5: a price that moved, moved by at least the minimum change",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 @icontract.ensure(
     lambda state, OLD: all(state.market_prices[mid].price > 0 or old == 0 for mid, old in OLD.prices.items()),
     "PRICE-4: an aggregated price is positive",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_update_prices(state: State, message: UpdatePrices) -> list[dict]:
     """

@@ -11,21 +11,22 @@ from __future__ import annotations
 import icontract
 
 from perpspec import errors
-from perpspec.contracts import ENABLED, ledger_contracts, not_newly_undercollateralized
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.events import subaccount_update_event
+from perpspec.invariants import ledger_contracts, not_newly_undercollateralized
 from perpspec.messages import Deposit, Transfer, Withdraw, encode_subaccount_id
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, process_updates
 
 
-@icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=ENABLED)
+@icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=CONTRACTS_ENABLED)
 @ledger_contracts(lambda message: [message.recipient])
 @icontract.ensure(
     lambda state, message, OLD: (
         state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn + message.quantums
     ),
     "SUB-11: total deposited grows by the amount",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_deposit(state: State, message: Deposit) -> list[dict]:
     """
@@ -52,12 +53,12 @@ def process_deposit(state: State, message: Deposit) -> list[dict]:
     ]
 
 
-@icontract.require(lambda message: message.quantums > 0, "SUB-12: a withdrawal is positive", enabled=ENABLED)
+@icontract.require(lambda message: message.quantums > 0, "SUB-12: a withdrawal is positive", enabled=CONTRACTS_ENABLED)
 @ledger_contracts(lambda message: [message.sender])
 @icontract.ensure(
     lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
     "SOLV-1 (INV-5): a withdrawal never leaves its sender newly under-collateralized",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_withdraw(state: State, message: Withdraw) -> list[dict]:
     """
@@ -84,13 +85,13 @@ def process_withdraw(state: State, message: Withdraw) -> list[dict]:
     ]
 
 
-@icontract.require(lambda message: message.amount > 0, "SUB-13: a transfer is positive", enabled=ENABLED)
-@icontract.require(lambda message: message.sender != message.recipient, "SUB-13", enabled=ENABLED)
+@icontract.require(lambda message: message.amount > 0, "SUB-13: a transfer is positive", enabled=CONTRACTS_ENABLED)
+@icontract.require(lambda message: message.sender != message.recipient, "SUB-13", enabled=CONTRACTS_ENABLED)
 @ledger_contracts(lambda message: [message.sender, message.recipient])
 @icontract.ensure(
     lambda state, message, OLD: not_newly_undercollateralized(state, OLD.ledger, message.sender),
     "SOLV-1 (INV-5): a transfer never leaves its sender newly under-collateralized",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_transfer(state: State, message: Transfer) -> list[dict]:
     """

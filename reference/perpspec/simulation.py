@@ -21,8 +21,8 @@ import icontract
 from perpspec.bech32 import encode_address
 from perpspec.clob.orders import get_oracle_price_subticks
 from perpspec.codec import decode_state, encode_state
-from perpspec.contracts import check_state_invariants
 from perpspec.default_genesis import default_genesis_json
+from perpspec.invariants import check_state_invariants
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
     CANCEL_ORDER_TYPE,

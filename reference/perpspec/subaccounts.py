@@ -16,7 +16,7 @@ from typing import NamedTuple
 import icontract
 
 from perpspec import errors
-from perpspec.contracts import ENABLED
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.margin import (
     Risk,
@@ -221,7 +221,7 @@ def compute_updated_subaccount(state: State, settled: Subaccount, update: Update
 @icontract.ensure(
     lambda risk_current, risk_new, result: result is not UpdateResult.SUCCESS or risk_new.mmr <= risk_current.mmr,
     "SUB-8: an under-collateralized update never raises maintenance margin",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 @icontract.ensure(
     lambda risk_current, risk_new, result: (
@@ -230,7 +230,7 @@ def compute_updated_subaccount(state: State, settled: Subaccount, update: Update
         or risk_compare(risk_new.nc, risk_new.mmr, risk_current.nc, risk_current.mmr) <= 0
     ),
     "SUB-8: an under-collateralized update never makes the account riskier",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def compute_undercollateralized_result(risk_current: Risk, risk_new: Risk) -> UpdateResult:
     """

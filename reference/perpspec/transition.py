@@ -22,7 +22,7 @@ from perpspec import errors
 from perpspec.blocks import process_advance_block
 from perpspec.clob.orders import process_cancel_order, process_place_order
 from perpspec.codec import canonical_json, encode_state, encode_subaccount
-from perpspec.contracts import ENABLED
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.messages import (
     AdvanceBlock,
     CancelOrder,
@@ -130,7 +130,7 @@ def apply_message(state: State, message: Message) -> list[dict]:
     Apply one decoded message: its events, or a ``ProtocolError`` with the state unchanged (TX-1, TX-2).
     """
     processor = PROCESSORS[type(message)]
-    if not ENABLED:
+    if not CONTRACTS_ENABLED:
         return processor(state, message)
     before = _fingerprint(state, message)
     try:

@@ -18,7 +18,7 @@ import icontract
 
 from perpspec.clob.book import BookOrder, Side
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
-from perpspec.contracts import ENABLED
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.events import subaccount_update_event
 from perpspec.margin import is_initially_collateralized
 from perpspec.messages import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, encode_order_id
@@ -315,18 +315,18 @@ def _fill_perpetual(settled: list[SettledUpdate]) -> int:
 
 
 @icontract.snapshot(
-    lambda state, settled: _stored_balances(state, settled, _fill_perpetual(settled)), "fill", enabled=ENABLED
+    lambda state, settled: _stored_balances(state, settled, _fill_perpetual(settled)), "fill", enabled=CONTRACTS_ENABLED
 )
 @icontract.ensure(
     _fill_conserves_value,
     "CONS-3 (FEE-3): a fill moves USDC only between its parties, the fee collector and the funding pool, "
     "and base quantums only between its parties",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 @icontract.ensure(
     _fill_keeps_parties_collateralized,
     "SOLV-2 (MATCH-4): a fill never leaves a party that met its initial margin under it",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def apply_fill(state: State, settled: list[SettledUpdate], fees: int) -> None:
     """Write both sides of a fill and credit the fee collector (FEE-3)."""

@@ -26,7 +26,8 @@ from perpspec.clob.matching import (
     order_removed_event,
     remove_resting_order,
 )
-from perpspec.contracts import ENABLED, is_book_uncrossed
+from perpspec.config import CONTRACTS_ENABLED
+from perpspec.invariants import is_book_uncrossed
 from perpspec.messages import (
     ORDER_FLAGS_CONDITIONAL,
     ORDER_FLAGS_SHORT_TERM,
@@ -226,14 +227,18 @@ def reduce_only_never_grows(state: State, message: PlaceOrder, OLD: object) -> b
     return abs(after) <= abs(before) and after * before >= 0
 
 
-@icontract.snapshot(lambda state, message: get_position_quantums(state, message.order), "position", enabled=ENABLED)
+@icontract.snapshot(
+    lambda state, message: get_position_quantums(state, message.order), "position", enabled=CONTRACTS_ENABLED
+)
 @icontract.ensure(
     lambda state, message: is_book_uncrossed(state, message.order.order_id.clob_pair_id),
     "CROSS-1 (INV-9): the book is not crossed after a placement",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 @icontract.ensure(
-    reduce_only_never_grows, "RO-1 (MATCH-8): a reduce-only order never increases or flips a position", enabled=ENABLED
+    reduce_only_never_grows,
+    "RO-1 (MATCH-8): a reduce-only order never increases or flips a position",
+    enabled=CONTRACTS_ENABLED,
 )
 def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     """
@@ -353,7 +358,7 @@ def can_rest_on_book(state: State, pair: ClobPair, order: Order, remaining: int)
 @icontract.ensure(
     lambda state, message: is_book_uncrossed(state, message.order_id.clob_pair_id),
     "CROSS-1 (INV-9): the book is not crossed after a cancel",
-    enabled=ENABLED,
+    enabled=CONTRACTS_ENABLED,
 )
 def process_cancel_order(state: State, message: CancelOrder) -> list[dict]:
     """Cancel an order: short-term by a cancel that holds until its block (ORDER-7), stateful at once (ORDER-8)."""

@@ -34,7 +34,7 @@ from perpspec.conformance.clob_scenarios import SCENARIOS as CLOB_SCENARIOS
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.function_cases import build_function_documents
 from perpspec.conformance.ledger_scenarios import build_ledger_documents, touched_subaccounts
-from perpspec.contracts import check_state_invariants
+from perpspec.invariants import check_state_invariants
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount
 from perpspec.transition import apply_json, full_state_bytes

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from perpspec.codec import decode_state, state_hash
-from perpspec.contracts import check_state_invariants
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
 from perpspec.prices import median_round_half_away_from_zero
 from perpspec.rounding import ONE_MILLION
@@ -357,7 +357,7 @@ TIGHT_ORDERS = st.lists(
 
 @given(balances=st.lists(st.integers(20_000_000, 300_000_000), min_size=4, max_size=4), orders=TIGHT_ORDERS)
 def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[int, bool, int, int, str]]) -> None:
-    from perpspec.contracts import settled_risk
+    from perpspec.invariants import settled_risk
     from perpspec.margin import is_initially_collateralized
     from perpspec.state import SubaccountId
 

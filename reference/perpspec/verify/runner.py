@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from perpspec import contracts
+from perpspec import config
 from perpspec.rules import compute_coverage, find_repository
 from perpspec.verify.claims import CLAIMS
 from perpspec.verify.results import METHODS, MethodResult
@@ -307,7 +307,7 @@ def run_verify(
     only: list[str] | None = None,
 ) -> int:
     """Run every check, print the checks and the claim matrix, and return the exit code."""
-    if not contracts.ENABLED:
+    if not config.CONTRACTS_ENABLED:
         print("perpspec verify: contracts are off (PERPSPEC_CONTRACTS); verify needs them on", file=sys.stderr)
         return 2
     budget = Budget(

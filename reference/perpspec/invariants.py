@@ -1,28 +1,25 @@
 """
-Contracts: the switch and the predicates that transitions' icontract conditions use (spec/invariants.md).
+Invariants: the predicates that transitions' icontract conditions use, and the full-state scans (spec/invariants.md).
 
 Every predicate here costs O(what the transition touches) (INV-7): the subaccounts a
 message names, and the perpetuals they hold.  ``check_state_invariants`` is the one
 full scan; tests and ``perpspec verify`` call it between steps, never a transition.
 
-Contracts are on unless the environment variable ``PERPSPEC_CONTRACTS`` is ``0``,
-``off`` or ``false`` when perpspec is first imported (INV-8).
+Whether the conditions run is ``perpspec.config.CONTRACTS_ENABLED`` (INV-8).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import icontract
 
+from perpspec.config import CONTRACTS_ENABLED
 from perpspec.margin import Risk, is_initially_collateralized
-from perpspec.state import State, Subaccount, SubaccountId
-
-ENABLED: bool = os.environ.get("PERPSPEC_CONTRACTS", "on").strip().lower() not in ("0", "off", "false", "no")
-"""Whether icontract conditions are evaluated; fixed at import time, so off costs nothing."""
+from perpspec.state import MAX_SUBACCOUNT_NUMBER, State, Subaccount, SubaccountId
+from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk
 
 
 @dataclass(frozen=True)
@@ -56,8 +53,6 @@ def _longs(state: State, ids: Iterable[SubaccountId], perpetual_ids: Iterable[in
 
 def settled_risk(state: State, subaccount_id: SubaccountId) -> Risk:
     """The subaccount's risk after funding settlement, as the collateral check sees it."""
-    from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk
-
     settled, _ = get_settled_subaccount(state, get_subaccount(state, subaccount_id))
     return get_subaccount_risk(state, settled)
 
@@ -141,13 +136,19 @@ def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
     def decorate(function: Callable) -> Callable:
         # Conditions are named functions, not lambdas, so icontract can name them in a violation.
         function = icontract.ensure(
-            open_interest_follows_the_longs, "POS-1 (INV-3): open interest follows the sum of longs", enabled=ENABLED
+            open_interest_follows_the_longs,
+            "POS-1 (INV-3): open interest follows the sum of longs",
+            enabled=CONTRACTS_ENABLED,
         )(function)
         function = icontract.ensure(
-            no_zero_positions, "POS-1 (INV-2): no position of size zero, no stored empty subaccount", enabled=ENABLED
+            no_zero_positions,
+            "POS-1 (INV-2): no position of size zero, no stored empty subaccount",
+            enabled=CONTRACTS_ENABLED,
         )(function)
-        function = icontract.ensure(usdc_is_conserved, "CONS-1 (INV-1): USDC is conserved", enabled=ENABLED)(function)
-        return icontract.snapshot(snapshot_touched, "ledger", enabled=ENABLED)(function)
+        function = icontract.ensure(usdc_is_conserved, "CONS-1 (INV-1): USDC is conserved", enabled=CONTRACTS_ENABLED)(
+            function
+        )
+        return icontract.snapshot(snapshot_touched, "ledger", enabled=CONTRACTS_ENABLED)(function)
 
     return decorate
 
@@ -159,8 +160,6 @@ def check_state_invariants(state: State) -> list[str]:
     INV-1 conservation, INV-2 no zero positions or stored empty subaccounts, INV-3 open
     interest is the sum of longs, INV-4 longs equal shorts, INV-6 subaccount ids in range.
     """
-    from perpspec.state import MAX_SUBACCOUNT_NUMBER
-
     violations = []
     held = sum(s.usdc_balance for s in state.subaccounts.values())
     held += protocol_balances(state)
