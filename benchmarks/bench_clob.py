@@ -69,7 +69,7 @@ class Setup:
     def __init__(self, accounts: int) -> None:
         from perpspec.codec import decode_state
         from perpspec.default_genesis import default_genesis_json
-        from perpspec.state import SubaccountId
+        from perpspec.types import SubaccountId
         from perpspec.units import price_to_subticks
 
         genesis = copy.deepcopy(default_genesis_json())
@@ -167,9 +167,10 @@ class Runner:
     """Builds messages from op tuples and applies them through ``apply_message``."""
 
     def __init__(self, setup: Setup) -> None:
+        from perpspec.clob.state import Order
         from perpspec.messages import AdvanceBlock, CancelOrder, PlaceOrder, validate_order_basic
-        from perpspec.state import Order, OrderId
         from perpspec.transition import apply_message
+        from perpspec.types import OrderId
 
         self.setup = setup
         self.state = setup.state

@@ -34,6 +34,7 @@ import hashlib
 import os
 
 from perpspec.bech32 import encode_address
+from perpspec.clob.state import Order
 from perpspec.codec import decode_state
 from perpspec.default_genesis import default_genesis_json
 from perpspec.messages import (
@@ -44,8 +45,8 @@ from perpspec.messages import (
     decode_message,
     validate_order_basic,
 )
-from perpspec.state import Order, OrderId, SubaccountId
 from perpspec.transition import apply_message
+from perpspec.types import OrderId, SubaccountId
 
 NAME = "perpspec (margin+events)"
 

@@ -45,8 +45,9 @@ from perpspec.messages import (  # noqa: E402
     WITHDRAW_TYPE,
 )
 from perpspec.simulation import account  # noqa: E402
-from perpspec.state import State, SubaccountId  # noqa: E402
+from perpspec.state import State  # noqa: E402
 from perpspec.transition import Outcome, apply_json, full_state_bytes  # noqa: E402
+from perpspec.types import SubaccountId  # noqa: E402
 
 # Accounts and perpetual ids (BTC, ETH, SOL = 0, 1, 5) are the conformance scenarios' own.
 ONE_BTC = 10**10  # atomic resolution -10

@@ -45,12 +45,14 @@ from ledger_helpers import (
 )
 
 from perpspec import errors
+from perpspec.clob.state import ClobPairStatus
 from perpspec.codec import decode_state, encode_state
 from perpspec.default_genesis import default_genesis, default_genesis_json
 from perpspec.invariants import check_clob_invariants, check_state_invariants
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE
-from perpspec.state import ClobPairStatus, State, SubaccountId
+from perpspec.state import State
 from perpspec.transition import apply_json, full_state_bytes
+from perpspec.types import SubaccountId
 
 # --- constants --------------------------------------------------------------------------
 

@@ -64,12 +64,14 @@ from perpspec import errors
 from perpspec import subaccounts as subaccounts_module
 from perpspec.clob import book as book_module
 from perpspec.clob.book import BookOrder
+from perpspec.clob.state import Order
 from perpspec.codec import decode_state, encode_state, state_hash
 from perpspec.default_genesis import default_genesis_json
 from perpspec.invariants import check_clob_invariants, check_state_invariants, is_book_uncrossed
 from perpspec.simulation import account
-from perpspec.state import Order, OrderId, PerpetualPosition, Subaccount, SubaccountId
+from perpspec.state import PerpetualPosition, Subaccount
 from perpspec.transition import apply_json, full_state_bytes
+from perpspec.types import OrderId, SubaccountId
 
 START = 10_000 * USD
 
@@ -1071,11 +1073,7 @@ def test_invariant_scan_detects_a_crossed_or_inconsistent_book():
         return decode_state(copy.deepcopy(snapshot))
 
     def rest(state, order_value: Order) -> BookOrder:
-        entry = BookOrder(order_value, state.clob.next_sequence)
-        state.clob.next_sequence += 1
-        state.clob.book(order_value.order_id.clob_pair_id).side(entry.is_buy).add(entry)
-        state.clob.resting[order_value.order_id] = entry
-        return entry
+        return state.clob.add_resting(order_value)
 
     bob_id = SubaccountId(BOB, 0)
     # INV-9: a bid at the best ask

@@ -45,9 +45,10 @@ from perpspec.default_genesis import default_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import is_initially_collateralized
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE, encode_order
-from perpspec.state import PerpetualPosition, Subaccount, SubaccountId
+from perpspec.state import PerpetualPosition, Subaccount
 from perpspec.subaccounts import get_subaccount_risk
 from perpspec.transition import apply_json, full_state_bytes
+from perpspec.types import SubaccountId
 
 STATS: Counter = Counter()
 """Steps, outcomes, fills and removal reasons over all runs (printed by the test, checked for coverage)."""

@@ -42,7 +42,7 @@ from perpspec.margin import (
 )
 from perpspec.rounding import mul_ppm_ceil
 from perpspec.simulation import account, genesis_with_positions
-from perpspec.state import PerpetualPosition, Subaccount, SubaccountId
+from perpspec.state import PerpetualPosition, Subaccount
 from perpspec.subaccounts import (
     Update,
     compute_settled_updates,
@@ -52,6 +52,7 @@ from perpspec.subaccounts import (
     get_subaccount_risk,
     validate_unique_updates,
 )
+from perpspec.types import SubaccountId
 from perpspec.units import fill_quote_quantums_from_subticks
 
 BIG = 10**20

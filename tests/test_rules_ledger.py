@@ -63,13 +63,14 @@ from ledger_helpers import (
 )
 
 from perpspec import config, errors
+from perpspec.clob.state import ClobPairStatus
 from perpspec.codec import canonical_json, decode_state, encode_state, state_hash
 from perpspec.default_genesis import default_genesis, default_genesis_json
 from perpspec.events import subaccount_update_event
 from perpspec.invariants import check_state_invariants, not_newly_undercollateralized, take_snapshot
 from perpspec.margin import Risk
 from perpspec.simulation import genesis_with_positions
-from perpspec.state import ClobPairStatus, MarketType, PerpetualPosition, Subaccount, SubaccountId
+from perpspec.state import MarketType, PerpetualPosition, Subaccount
 from perpspec.subaccounts import (
     Update,
     UpdateResult,
@@ -81,6 +82,7 @@ from perpspec.subaccounts import (
     process_updates,
 )
 from perpspec.transition import Outcome, apply_json, full_state_bytes
+from perpspec.types import SubaccountId
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

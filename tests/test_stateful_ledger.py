@@ -28,9 +28,9 @@ from perpspec.invariants import check_state_invariants
 from perpspec.messages import ADVANCE_BLOCK_TYPE, DEPOSIT_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, WITHDRAW_TYPE
 from perpspec.rounding import mean_round_half_away_from_zero
 from perpspec.simulation import account, genesis_with_positions, run_random
-from perpspec.state import SubaccountId
 from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk, is_withdrawal_gated
 from perpspec.transition import Outcome, apply_json
+from perpspec.types import SubaccountId
 
 STATS: Counter = Counter()
 """Steps, outcomes and error codes of the state machine, summed over all its runs."""

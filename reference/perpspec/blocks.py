@@ -15,7 +15,10 @@ from perpspec import errors
 from perpspec.clob.end_block import process_clob_begin_block, process_clob_end_block
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.messages import AdvanceBlock
-from perpspec.state import CHAIN_OUTAGE_SECONDS, State
+from perpspec.state import State
+
+CHAIN_OUTAGE_SECONDS = 300
+"""A gap of at least this many seconds between blocks is a chain outage (BLOCK-2)."""
 
 
 def is_chain_outage(previous_time: int, new_time: int) -> bool:

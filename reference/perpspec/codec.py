@@ -22,14 +22,10 @@ from perpspec.clob.codec import (
     encode_fee_tier,
     encode_volume,
 )
+from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, ClobPairStatus, FeeTier, VolumeStats
 from perpspec.messages import encode_subaccount_id
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import (
-    MAX_SUBACCOUNT_NUMBER,
-    SUPPORTED_CLOB_PAIR_STATUSES,
-    ClobPair,
-    ClobPairStatus,
-    FeeTier,
     LiquidityTier,
     MarketParam,
     MarketPrice,
@@ -38,9 +34,8 @@ from perpspec.state import (
     PerpetualPosition,
     State,
     Subaccount,
-    SubaccountId,
-    VolumeStats,
 )
+from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
 
 MAX_PRICE_CHANGE_PPM = 10_000

@@ -18,8 +18,9 @@ import icontract
 
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.margin import Risk, is_initially_collateralized
-from perpspec.state import MAX_SUBACCOUNT_NUMBER, State, Subaccount, SubaccountId
+from perpspec.state import State, Subaccount
 from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk
+from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,23 @@ from typing import Any, Union
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
+from perpspec.clob.state import (
+    CONDITION_TYPE_NAMES,
+    CONDITION_TYPE_UNSPECIFIED,
+    CONDITION_TYPES,
+    ORDER_FLAGS_CONDITIONAL,
+    ORDER_FLAGS_LONG_TERM,
+    ORDER_FLAGS_SHORT_TERM,
+    SIDE_NAMES,
+    SIDES,
+    TIME_IN_FORCE_FILL_OR_KILL,
+    TIME_IN_FORCE_IOC,
+    TIME_IN_FORCE_NAMES,
+    TIMES_IN_FORCE,
+    Order,
+)
 from perpspec.prices import SourcePrice
-from perpspec.state import MAX_SUBACCOUNT_NUMBER, Order, OrderId, SubaccountId
+from perpspec.types import MAX_SUBACCOUNT_NUMBER, OrderId, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX, USDC_ASSET_ID
 
 DEPOSIT_TYPE = "/dydxprotocol.sending.MsgDepositToSubaccount"
@@ -27,31 +42,6 @@ UPDATE_PRICES_TYPE = "/perpspec.prices.MsgUpdateOraclePrices"
 ADVANCE_BLOCK_TYPE = "/perpspec.blocks.MsgAdvanceBlock"
 PLACE_ORDER_TYPE = "/dydxprotocol.clob.MsgPlaceOrder"
 CANCEL_ORDER_TYPE = "/dydxprotocol.clob.MsgCancelOrder"
-
-# Order enums and flags (ORDER-1), as the real protos number them.
-SIDE_BUY = 1
-SIDE_SELL = 2
-SIDES = {"SIDE_UNSPECIFIED": 0, "SIDE_BUY": 1, "SIDE_SELL": 2}
-TIME_IN_FORCE_UNSPECIFIED = 0
-TIME_IN_FORCE_IOC = 1
-TIME_IN_FORCE_POST_ONLY = 2
-TIME_IN_FORCE_FILL_OR_KILL = 3
-TIMES_IN_FORCE = {
-    "TIME_IN_FORCE_UNSPECIFIED": 0,
-    "TIME_IN_FORCE_IOC": 1,
-    "TIME_IN_FORCE_POST_ONLY": 2,
-    "TIME_IN_FORCE_FILL_OR_KILL": 3,
-}
-CONDITION_TYPE_UNSPECIFIED = 0
-CONDITION_TYPE_STOP_LOSS = 1
-CONDITION_TYPE_TAKE_PROFIT = 2
-CONDITION_TYPES = {"CONDITION_TYPE_UNSPECIFIED": 0, "CONDITION_TYPE_STOP_LOSS": 1, "CONDITION_TYPE_TAKE_PROFIT": 2}
-SIDE_NAMES = {number: name for name, number in SIDES.items()}
-TIME_IN_FORCE_NAMES = {number: name for name, number in TIMES_IN_FORCE.items()}
-CONDITION_TYPE_NAMES = {number: name for name, number in CONDITION_TYPES.items()}
-ORDER_FLAGS_SHORT_TERM = 0
-ORDER_FLAGS_CONDITIONAL = 32
-ORDER_FLAGS_LONG_TERM = 64
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import icontract
 
 from perpspec.bech32 import encode_address
 from perpspec.clob.orders import get_oracle_price_subticks
+from perpspec.clob.state import Order
 from perpspec.codec import decode_state, encode_state
 from perpspec.default_genesis import default_genesis_json
 from perpspec.invariants import check_state_invariants
@@ -34,8 +35,9 @@ from perpspec.messages import (
     encode_order,
     encode_order_id,
 )
-from perpspec.state import Order, OrderId, State, SubaccountId
+from perpspec.state import State
 from perpspec.transition import apply_json, full_state_bytes
+from perpspec.types import OrderId, SubaccountId
 
 
 def account(name: str) -> str:

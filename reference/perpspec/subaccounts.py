@@ -24,14 +24,11 @@ from perpspec.margin import (
     position_risk_of_integers,
     risk_compare,
 )
-from perpspec.state import (
-    WITHDRAWAL_GATING_BLOCKS,
-    Perpetual,
-    PerpetualPosition,
-    State,
-    Subaccount,
-    SubaccountId,
-)
+from perpspec.state import Perpetual, PerpetualPosition, State, Subaccount
+from perpspec.types import SubaccountId
+
+WITHDRAWAL_GATING_BLOCKS = 50
+"""Blocks during which withdrawals and transfers stay blocked (SUB-9)."""
 
 
 class UpdateType(Enum):

@@ -37,7 +37,8 @@ from perpspec.messages import (
 )
 from perpspec.prices import process_update_prices
 from perpspec.sending import process_deposit, process_transfer, process_withdraw
-from perpspec.state import OrderId, State, SubaccountId
+from perpspec.state import State
+from perpspec.types import OrderId, SubaccountId
 
 PROCESSORS: dict[type, Callable[[State, Any], list[dict]]] = {
     Deposit: process_deposit,

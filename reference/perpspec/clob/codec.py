@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from perpspec import errors
-from perpspec.clob.book import BookOrder, ClobState
+from perpspec.clob.state import ClobPairStatus, ClobState, FeeTier, Order, UserVolume, VolumeStats
 from perpspec.messages import (
     encode_order,
     encode_order_id,
@@ -24,7 +24,8 @@ from perpspec.messages import (
     read_order_id,
     validate_order_basic,
 )
-from perpspec.state import ClobPairStatus, FeeTier, Order, OrderId, State, UserVolume, VolumeStats
+from perpspec.state import State
+from perpspec.types import OrderId
 from perpspec.units import INT32_MAX, INT32_MIN, UINT32_MAX, UINT64_MAX
 
 BIG = 10**400
@@ -278,10 +279,7 @@ def decode_clob(value: Any, state: State, where: str = "clob") -> ClobState:
                 if previous is not None and (order.subticks > previous if is_buy else order.subticks < previous):
                     raise errors.InvalidGenesis(f"{at}.{side_name}: orders are not best price first")
                 previous = order.subticks
-                entry = BookOrder(order, clob.next_sequence)
-                clob.next_sequence += 1
-                book.side(is_buy).add(entry)
-                clob.resting[order.order_id] = entry
+                clob.add_resting(order)
         pair = state.clob_pairs.get(pair_id)
         if pair is not None and pair.status is ClobPairStatus.INITIALIZING:
             for entry in list(clob.resting.values()):

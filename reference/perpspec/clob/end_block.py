@@ -23,15 +23,17 @@ from perpspec.clob.orders import (
     validate_clob_pair_status,
     validate_reduce_only,
 )
-from perpspec.errors import ProtocolError
-from perpspec.messages import (
+from perpspec.clob.state import (
     CONDITION_TYPE_STOP_LOSS,
     CONDITION_TYPE_TAKE_PROFIT,
     SIDE_BUY,
     SIDE_SELL,
-    encode_order_id,
+    ClobPair,
+    Order,
 )
-from perpspec.state import ClobPair, Order, State
+from perpspec.errors import ProtocolError
+from perpspec.messages import encode_order_id
+from perpspec.state import State
 
 
 def triggers_when_price_at_or_below(order: Order) -> bool:

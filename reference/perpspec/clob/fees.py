@@ -9,8 +9,9 @@ the end of the block it was traded in (FEE-4).
 
 from __future__ import annotations
 
+from perpspec.clob.state import FeeTier, UserVolume, VolumeStats
 from perpspec.rounding import ONE_MILLION, floor_div, mul_ppm_ceil
-from perpspec.state import FeeTier, State, UserVolume, VolumeStats
+from perpspec.state import State
 
 STATS_EPOCH_SECONDS = 3_600
 """Volume is kept per one-hour epoch (the real chain's stats epoch)."""

@@ -18,12 +18,13 @@ import icontract
 
 from perpspec.clob.book import BookOrder, Side
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
+from perpspec.clob.state import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, ClobPair, Order
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.events import subaccount_update_event
 from perpspec.margin import is_initially_collateralized
-from perpspec.messages import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, encode_order_id
+from perpspec.messages import encode_order_id
 from perpspec.rounding import floor_div
-from perpspec.state import ClobPair, Order, OrderId, State
+from perpspec.state import State
 from perpspec.subaccounts import (
     SettledUpdate,
     Update,
@@ -33,6 +34,7 @@ from perpspec.subaccounts import (
     get_subaccount_risk,
     write_settled_updates,
 )
+from perpspec.types import OrderId
 
 
 class RemovalReason(Enum):

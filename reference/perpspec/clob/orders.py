@@ -16,7 +16,6 @@ from fractions import Fraction
 import icontract
 
 from perpspec import errors
-from perpspec.clob.book import BookOrder
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm
 from perpspec.clob.matching import (
     MatchStatus,
@@ -26,21 +25,22 @@ from perpspec.clob.matching import (
     order_removed_event,
     remove_resting_order,
 )
-from perpspec.config import CONTRACTS_ENABLED
-from perpspec.invariants import is_book_uncrossed
-from perpspec.messages import (
+from perpspec.clob.state import (
     ORDER_FLAGS_CONDITIONAL,
     ORDER_FLAGS_SHORT_TERM,
     SIDE_BUY,
     TIME_IN_FORCE_IOC,
     TIME_IN_FORCE_POST_ONLY,
-    CancelOrder,
-    PlaceOrder,
-    encode_order,
-    encode_order_id,
+    ClobPair,
+    ClobPairStatus,
+    Order,
 )
-from perpspec.state import ClobPair, ClobPairStatus, Order, OrderId, State
+from perpspec.config import CONTRACTS_ENABLED
+from perpspec.invariants import is_book_uncrossed
+from perpspec.messages import CancelOrder, PlaceOrder, encode_order, encode_order_id
+from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_update_succeeds
+from perpspec.types import OrderId
 from perpspec.units import QUOTE_ATOMIC_RESOLUTION, price_to_subticks
 
 SHORT_BLOCK_WINDOW = 40
@@ -324,10 +324,7 @@ def place_on_book(state: State, pair: ClobPair, order: Order, events: list[dict]
             clob.fill_amounts.pop(order_id, None)
         events.append(order_removed_event(order_id, reason))
         return
-    entry = BookOrder(order, clob.next_sequence)
-    clob.next_sequence += 1
-    clob.book(pair.id).side(entry.is_buy).add(entry)
-    clob.resting[order_id] = entry
+    clob.add_resting(order)
     events.append({"type": "OrderOnBook", "orderId": encode_order_id(order_id), "remainingQuantums": str(remaining)})
 
 

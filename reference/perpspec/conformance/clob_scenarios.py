@@ -48,7 +48,7 @@ from perpspec.conformance.ledger_scenarios import (
 )
 from perpspec.default_genesis import GENESIS_TIME
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE
-from perpspec.state import OrderId, SubaccountId
+from perpspec.types import OrderId, SubaccountId
 from perpspec.units import UINT32_MAX, UINT64_MAX
 
 SHORT_TERM, CONDITIONAL, LONG_TERM = 0, 32, 64

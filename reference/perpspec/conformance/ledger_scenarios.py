@@ -32,9 +32,9 @@ from perpspec.messages import (
     decode_message,
 )
 from perpspec.simulation import account
-from perpspec.state import SubaccountId
 from perpspec.subaccounts import get_subaccount, get_subaccount_risk
 from perpspec.transition import apply_json, full_state_bytes, get_touched_subaccounts
+from perpspec.types import SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
 
 AUTHORITY = GOVERNANCE_AUTHORITY

@@ -52,8 +52,9 @@ from typing import Any
 from perpspec.default_genesis import default_genesis
 from perpspec.messages import CANCEL_ORDER_TYPE, DEPOSIT_TYPE, PLACE_ORDER_TYPE
 from perpspec.simulation import account, subaccount_json
-from perpspec.state import OrderId, State, SubaccountId
+from perpspec.state import State
 from perpspec.transition import apply_json
+from perpspec.types import OrderId, SubaccountId
 from perpspec.verify import tlc
 from perpspec.verify.results import MethodResult
 from perpspec.verify.traces import TraceCheck, TraceMappingError, judge_trace_run, tla_value

@@ -359,7 +359,7 @@ TIGHT_ORDERS = st.lists(
 def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[int, bool, int, int, str]]) -> None:
     from perpspec.invariants import settled_risk
     from perpspec.margin import is_initially_collateralized
-    from perpspec.state import SubaccountId
+    from perpspec.types import SubaccountId
 
     genesis, owners = _book_genesis()
     for entry, balance in zip(genesis["subaccounts"], balances):

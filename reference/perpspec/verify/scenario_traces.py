@@ -55,9 +55,10 @@ from perpspec.messages import (
     Withdraw,
     decode_message,
 )
-from perpspec.state import State, SubaccountId
+from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccount, get_subaccount_risk
 from perpspec.transition import apply_json, get_touched_subaccounts
+from perpspec.types import SubaccountId
 from perpspec.verify import tlc
 from perpspec.verify.results import MethodResult
 
