@@ -32,7 +32,7 @@ from perpspec.margin import (
     position_net_notional_quote_quantums,
     risk_compare,
 )
-from perpspec.prices import is_price_change_sufficient, median_round_half_away_from_zero, min_price_change_amount
+from perpspec.oracle import is_price_change_sufficient, median_round_half_away_from_zero, min_price_change_amount
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.units import (
     INT64_MAX,

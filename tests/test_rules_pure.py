@@ -25,15 +25,14 @@ from perpspec.margin import (
     position_net_notional_quote_quantums,
     risk_compare,
 )
-from perpspec.prices import (
-    PriceOutcome,
-    SourcePrice,
-    compute_market_price_result,
+from perpspec.messages import SourcePrice
+from perpspec.oracle import (
     is_price_change_sufficient,
     is_source_fresh,
     median_round_half_away_from_zero,
     min_price_change_amount,
 )
+from perpspec.prices import PriceOutcome, compute_market_price_result
 from perpspec.rounding import (
     ONE_MILLION,
     Rounding,
@@ -772,7 +771,7 @@ MAX_AGE = 30
 )
 def test_price_2_is_source_fresh(timestamp, max_age, expected):
     """PRICE-2: a source counts iff 0 <= block_time - timestamp <= max age."""
-    assert is_source_fresh(SourcePrice("s", 100, timestamp), BLOCK_TIME, max_age) is expected
+    assert is_source_fresh(timestamp, BLOCK_TIME, max_age) is expected
 
 
 def market(min_exchanges=3, min_price_change_ppm=1_000):

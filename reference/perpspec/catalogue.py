@@ -25,7 +25,7 @@ from perpspec.margin import (
     position_net_notional_quote_quantums,
     risk_compare,
 )
-from perpspec.prices import median_round_half_away_from_zero, min_price_change_amount
+from perpspec.oracle import median_round_half_away_from_zero, min_price_change_amount
 from perpspec.rounding import ONE_MILLION
 from perpspec.units import (
     INT32_MAX,

@@ -31,7 +31,6 @@ from perpspec.clob.state import (
     TIMES_IN_FORCE,
     Order,
 )
-from perpspec.prices import SourcePrice
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, OrderId, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX, USDC_ASSET_ID
 
@@ -75,6 +74,15 @@ class Transfer:
     recipient: SubaccountId
     asset_id: int
     amount: int
+
+
+@dataclass(frozen=True)
+class SourcePrice:
+    """One source's report: its name, a price value in the market's exponent, and unix seconds."""
+
+    source: str
+    price: int
+    timestamp: int
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """
-Oracle prices (spec/prices.md).
+Oracle price updates: the transition (spec/prices.md, PRICE-2..7).
 
 An update carries, per market, the prices its sources report with their
 timestamps.  Stale sources are dropped, too few sources leave the price as it is,
@@ -12,17 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
 
 import icontract
 
+from perpspec import errors
 from perpspec.config import CONTRACTS_ENABLED
-from perpspec.rounding import mean_round_half_away_from_zero, mul_ppm_floor
-from perpspec.state import MarketParam, MarketPrice
-
-if TYPE_CHECKING:
-    from perpspec.messages import UpdatePrices
-    from perpspec.state import State
+from perpspec.messages import SourcePrice, UpdatePrices
+from perpspec.oracle import is_price_change_sufficient, is_source_fresh, median_round_half_away_from_zero
+from perpspec.state import MarketParam, MarketPrice, State
 
 
 class PriceOutcome(Enum):
@@ -31,15 +28,6 @@ class PriceOutcome(Enum):
     UPDATED = "UPDATED"
     INSUFFICIENT_SOURCES = "INSUFFICIENT_SOURCES"
     PRICE_CHANGE_TOO_SMALL = "PRICE_CHANGE_TOO_SMALL"
-
-
-@dataclass(frozen=True)
-class SourcePrice:
-    """One source's report: its name, a price value in the market's exponent, and unix seconds."""
-
-    source: str
-    price: int
-    timestamp: int
 
 
 @dataclass(frozen=True)
@@ -54,35 +42,6 @@ class MarketPriceResult:
     dropped_sources: int
 
 
-def median_round_half_away_from_zero(values: Sequence[Any]) -> Any:
-    """
-    The median of a non-empty list (PRICE-4).
-
-    Odd length: the middle value of the sorted list.  Even length: the mean of the two
-    middle values, rounded to the nearest integer with halves away from zero.
-    """
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2 == 1:
-        return ordered[middle]
-    return mean_round_half_away_from_zero(ordered[middle - 1], ordered[middle])
-
-
-def min_price_change_amount(current_price: Any, min_price_change_ppm: Any) -> Any:
-    """The smallest accepted move from the current price: floor(price * ppm / 1e6) (PRICE-5)."""
-    return mul_ppm_floor(current_price, min_price_change_ppm)
-
-
-def is_source_fresh(source: SourcePrice, block_time: int, max_age_seconds: int) -> bool:
-    """A source counts if its timestamp is not after the block and at most max age old (PRICE-2)."""
-    return 0 <= block_time - source.timestamp <= max_age_seconds
-
-
-def is_price_change_sufficient(old_price: int, new_price: int, min_price_change_ppm: int) -> bool:
-    """|new - old| >= floor(old * ppm / 1e6); always true while the old price is 0 (PRICE-5)."""
-    return abs(new_price - old_price) >= min_price_change_amount(old_price, min_price_change_ppm)
-
-
 def compute_market_price_result(
     param: MarketParam, current: MarketPrice, sources: Sequence[SourcePrice], block_time: int
 ) -> MarketPriceResult:
@@ -92,7 +51,7 @@ def compute_market_price_result(
     Fresh sources only; fewer than ``min_exchanges`` leaves the price unchanged; the
     median of the fresh prices must move the price by at least the minimum change.
     """
-    fresh = [s.price for s in sources if is_source_fresh(s, block_time, param.max_source_age_seconds)]
+    fresh = [s.price for s in sources if is_source_fresh(s.timestamp, block_time, param.max_source_age_seconds)]
     dropped = len(sources) - len(fresh)
     if len(fresh) < param.min_exchanges or not fresh:
         return MarketPriceResult(
@@ -147,8 +106,6 @@ def process_update_prices(state: State, message: UpdatePrices) -> list[dict]:
     was.  A market whose sources are too few or whose median moves too little keeps
     its price, and its event says why.
     """
-    from perpspec import errors
-
     # Verify the protocol authority signed and every market exists
     if message.signer != state.authority:
         raise errors.Unauthorized("oracle prices are set by the protocol authority")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import icontract
 
-from perpspec import funding, margin, prices, rounding, subaccounts, units
+from perpspec import funding, margin, oracle, rounding, subaccounts, units
 from perpspec.clob import matching
 from perpspec.margin import Risk
 from perpspec.rounding import ONE_MILLION, Rounding
@@ -305,7 +305,7 @@ def _within(lo: int, hi: int, *values: int) -> bool:
     "ORACLE-1: PRICE-8 one wrong source of 3 cannot move the median out",
 )
 def median_of_three_one_wrong(h1: int, h2: int, wrong: int, lo: int, hi: int) -> int:
-    return prices.median_round_half_away_from_zero([h1, wrong, h2])
+    return oracle.median_round_half_away_from_zero([h1, wrong, h2])
 
 
 @icontract.require(lambda h1, h2, h3, lo, hi: _within(lo, hi, h1, h2, h3), "PRICE-8: honest sources in [lo, hi]")
@@ -314,7 +314,7 @@ def median_of_three_one_wrong(h1: int, h2: int, wrong: int, lo: int, hi: int) ->
     "ORACLE-1: PRICE-8 one wrong source of 4 cannot move the median out",
 )
 def median_of_four_one_wrong(h1: int, h2: int, h3: int, wrong: int, lo: int, hi: int) -> int:
-    return prices.median_round_half_away_from_zero([h1, h2, wrong, h3])
+    return oracle.median_round_half_away_from_zero([h1, h2, wrong, h3])
 
 
 @icontract.require(lambda h1, h2, h3, lo, hi: _within(lo, hi, h1, h2, h3), "PRICE-8: honest sources in [lo, hi]")
@@ -323,7 +323,7 @@ def median_of_four_one_wrong(h1: int, h2: int, h3: int, wrong: int, lo: int, hi:
     "ORACLE-1: PRICE-8 two wrong sources of 5 cannot move the median out",
 )
 def median_of_five_two_wrong(h1: int, h2: int, h3: int, w1: int, w2: int, lo: int, hi: int) -> int:
-    return prices.median_round_half_away_from_zero([w1, h1, h2, w2, h3])
+    return oracle.median_round_half_away_from_zero([w1, h1, h2, w2, h3])
 
 
 # --- CONS-2: funding settlement (FUND-1..3) -------------------------------------------------------

@@ -32,7 +32,7 @@ from perpspec.codec import decode_state, state_hash
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
-from perpspec.prices import median_round_half_away_from_zero
+from perpspec.oracle import median_round_half_away_from_zero
 from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
 from perpspec.transition import apply_json, full_state_bytes

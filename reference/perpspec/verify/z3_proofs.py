@@ -47,7 +47,7 @@ from typing import Any
 
 import z3
 
-from perpspec import funding, margin, prices, rounding, subaccounts, units
+from perpspec import funding, margin, oracle, rounding, subaccounts, units
 from perpspec.margin import Risk
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.subaccounts import UpdateResult
@@ -905,7 +905,7 @@ def prove_median_sorted(n: int) -> Obligation:
 
 
 def prove_median(
-    n: int, function: Callable[[list[Any]], Any] = prices.median_round_half_away_from_zero
+    n: int, function: Callable[[list[Any]], Any] = oracle.median_round_half_away_from_zero
 ) -> Callable[[], Obligation]:
     """
     PRICE-4, PRICE-8 on the real median (which sorts), over every ordering: with at most
