@@ -19,7 +19,7 @@ import pytest
 
 from perpspec.clob import book as clob_book
 from perpspec.verify import book_model, tlc
-from perpspec.verify.results import METHODS
+from perpspec.report import METHODS
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TLA = REPOSITORY / "tla"

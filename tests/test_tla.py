@@ -17,7 +17,7 @@ import pytest
 
 from perpspec.codec import decode_state
 from perpspec.verify import tlc, traces
-from perpspec.verify.results import METHODS
+from perpspec.report import METHODS
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TLA = REPOSITORY / "tla"

@@ -712,7 +712,7 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
     byte-identical regeneration of the vectors (claim DET-1).
     """
     from perpspec.conformance.generate import default_vectors_dir
-    from perpspec.verify.results import MethodResult
+    from perpspec.report import MethodResult
 
     target = vectors or default_vectors_dir()
     if target is None:

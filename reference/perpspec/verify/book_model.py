@@ -56,7 +56,7 @@ from perpspec.state import State
 from perpspec.transition import apply_json
 from perpspec.types import OrderId, SubaccountId
 from perpspec.verify import tlc
-from perpspec.verify.results import MethodResult
+from perpspec.report import MethodResult
 from perpspec.verify.traces import TraceCheck, TraceMappingError, judge_trace_run, tla_value
 
 CLAIMS = ("CROSS-1", "PRIO-1", "CONS-3")

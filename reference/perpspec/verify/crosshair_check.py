@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from perpspec.verify.results import MethodResult
+from perpspec.report import MethodResult
 
 TARGET_MODULE = "perpspec.verify.contracted"
 MUTANT_MODULE = "perpspec.verify.contracted_mutants"

@@ -21,7 +21,7 @@ from typing import TextIO
 from perpspec import config
 from perpspec.rules import compute_coverage, find_repository
 from perpspec.verify.claims import CLAIMS
-from perpspec.verify.results import METHODS, MethodResult
+from perpspec.report import METHODS, MethodResult
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccou
 from perpspec.transition import apply_json, get_touched_subaccounts
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
-from perpspec.verify.results import MethodResult
+from perpspec.report import MethodResult
 
 CLAIMS = ("CONS-1", "CONS-2", "SOLV-1", "POS-1", "ATOM-1")
 SPEC = "LedgerFullTrace"

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from perpspec.rules import find_repository
-from perpspec.verify.results import MethodResult
+from perpspec.report import MethodResult
 
 METHOD = "tla"
 JAR_NAME = "tla2tools.jar"

@@ -51,7 +51,7 @@ from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_sub
 from perpspec.transition import apply_json
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
-from perpspec.verify.results import MethodResult
+from perpspec.report import MethodResult
 
 CLAIMS = ("CONS-1", "SOLV-1", "POS-1", "ATOM-1")
 ACCOUNTS = ("a", "b", "c")

@@ -1,4 +1,9 @@
-"""The one result shape every verification method reports (spec/claims.md, CLAIM-1)."""
+"""
+The one result shape every check reports (spec/claims.md, CLAIM-1).
+
+`perpspec verify` gathers these from every method, and the conformance runner reports its
+suite in the same shape, so neither package imports the other for it.
+"""
 
 from __future__ import annotations
 
