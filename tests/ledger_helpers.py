@@ -21,7 +21,7 @@ except ImportError:
     sys.path.insert(0, _REFERENCE)
 
 from perpspec.codec import decode_state, state_hash  # noqa: E402
-from perpspec.conformance.ledger_scenarios import (  # noqa: E402
+from perpspec.conformance.builders import (  # noqa: E402
     ALICE,
     AUTHORITY,
     BOB,
@@ -49,7 +49,7 @@ from perpspec.state import State  # noqa: E402
 from perpspec.transition import Outcome, apply_json, full_state_bytes  # noqa: E402
 from perpspec.types import SubaccountId  # noqa: E402
 
-# Accounts and perpetual ids (BTC, ETH, SOL = 0, 1, 5) are the conformance scenarios' own.
+# Accounts and perpetual ids (BTC, ETH, SOL = 0, 1, 5) are the conformance builders' own.
 ONE_BTC = 10**10  # atomic resolution -10
 ONE_ETH = 10**9  # atomic resolution -9
 ONE_SOL = 10**7  # atomic resolution -7

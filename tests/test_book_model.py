@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from perpspec.clob import book as clob_book
-from perpspec.verify import book_model, tlc
 from perpspec.report import METHODS
+from perpspec.verify import book_model, tlc
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TLA = REPOSITORY / "tla"

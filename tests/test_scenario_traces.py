@@ -22,7 +22,7 @@ import pytest
 
 from perpspec import subaccounts
 from perpspec.codec import decode_state
-from perpspec.conformance.ledger_scenarios import SCENARIOS
+from perpspec.conformance.scenarios import SCENARIOS
 from perpspec.state import Subaccount
 from perpspec.types import SubaccountId
 from perpspec.verify import scenario_traces as st

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from perpspec.codec import decode_state
-from perpspec.verify import tlc, traces
 from perpspec.report import METHODS
+from perpspec.verify import tlc, traces
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TLA = REPOSITORY / "tla"

@@ -12,9 +12,9 @@ import pytest
 
 import perpspec.sending
 import perpspec.subaccounts
+from perpspec.report import MethodResult
 from perpspec.verify import properties
 from perpspec.verify.claims import CLAIMS
-from perpspec.report import MethodResult
 from perpspec.verify.runner import Budget, compute_claim_matrix, render_markdown, step_contracts
 
 REPOSITORY = Path(__file__).resolve().parent.parent

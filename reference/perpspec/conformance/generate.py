@@ -6,8 +6,9 @@ Three suites, each a folder of JSON files under the output directory:
 - ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
   ``perpspec.conformance.function_cases``;
 - ``ledger/<scenario>.json``: hand-written scenarios of the transition function
-  (TX-1..6), from ``perpspec.conformance.ledger_scenarios`` and, for the order book
-  (spec/clob.md), ``perpspec.conformance.clob_scenarios``;
+  (TX-1..6), from the registries of ``perpspec.conformance.scenarios`` (one module per
+  spec family, built on ``perpspec.conformance.builders``), the order book's (spec/clob.md)
+  last;
 - ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``.
 
 plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
@@ -30,10 +31,10 @@ from pathlib import Path
 import perpspec
 from perpspec import errors
 from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
-from perpspec.conformance.clob_scenarios import SCENARIOS as CLOB_SCENARIOS
+from perpspec.conformance.builders import touched_subaccounts
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.function_cases import build_function_documents
-from perpspec.conformance.ledger_scenarios import build_ledger_documents, touched_subaccounts
+from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
 from perpspec.invariants import check_state_invariants
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount

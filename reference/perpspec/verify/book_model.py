@@ -51,12 +51,12 @@ from typing import Any
 
 from perpspec.default_genesis import default_genesis
 from perpspec.messages import CANCEL_ORDER_TYPE, DEPOSIT_TYPE, PLACE_ORDER_TYPE
+from perpspec.report import MethodResult
 from perpspec.simulation import account, subaccount_json
 from perpspec.state import State
 from perpspec.transition import apply_json
 from perpspec.types import OrderId, SubaccountId
 from perpspec.verify import tlc
-from perpspec.report import MethodResult
 from perpspec.verify.traces import TraceCheck, TraceMappingError, judge_trace_run, tla_value
 
 CLAIMS = ("CROSS-1", "PRIO-1", "CONS-3")

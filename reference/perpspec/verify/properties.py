@@ -33,11 +33,11 @@ from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
 from perpspec.oracle import median_round_half_away_from_zero
+from perpspec.report import MethodResult
 from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
 from perpspec.transition import apply_json, full_state_bytes
 from perpspec.units import base_to_quote_quantums, fill_quote_quantums_from_subticks, quote_to_base_quantums
-from perpspec.report import MethodResult
 
 CLAIM_ID = re.compile(
     r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+"

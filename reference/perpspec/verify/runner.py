@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TextIO
 
 from perpspec import config
+from perpspec.report import METHODS, MethodResult
 from perpspec.rules import compute_coverage, find_repository
 from perpspec.verify.claims import CLAIMS
-from perpspec.report import METHODS, MethodResult
 
 
 @dataclass(frozen=True)

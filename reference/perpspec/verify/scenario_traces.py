@@ -55,12 +55,12 @@ from perpspec.messages import (
     Withdraw,
     decode_message,
 )
+from perpspec.report import MethodResult
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccount, get_subaccount_risk
 from perpspec.transition import apply_json, get_touched_subaccounts
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
-from perpspec.report import MethodResult
 
 CLAIMS = ("CONS-1", "CONS-2", "SOLV-1", "POS-1", "ATOM-1")
 SPEC = "LedgerFullTrace"

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perpspec.rules import find_repository
 from perpspec.report import MethodResult
+from perpspec.rules import find_repository
 
 METHOD = "tla"
 JAR_NAME = "tla2tools.jar"

@@ -45,13 +45,13 @@ from typing import Any
 from perpspec.codec import decode_state
 from perpspec.default_genesis import GENESIS_TIME, GOVERNANCE_AUTHORITY
 from perpspec.messages import ADVANCE_BLOCK_TYPE, DEPOSIT_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, WITHDRAW_TYPE
+from perpspec.report import MethodResult
 from perpspec.simulation import account, subaccount_json
 from perpspec.state import State
 from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk, is_withdrawal_gated
 from perpspec.transition import apply_json
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
-from perpspec.report import MethodResult
 
 CLAIMS = ("CONS-1", "SOLV-1", "POS-1", "ATOM-1")
 ACCOUNTS = ("a", "b", "c")

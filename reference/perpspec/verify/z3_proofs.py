@@ -49,9 +49,9 @@ import z3
 
 from perpspec import funding, margin, oracle, rounding, subaccounts, units
 from perpspec.margin import Risk
+from perpspec.report import MethodResult
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.subaccounts import UpdateResult
-from perpspec.report import MethodResult
 from perpspec.verify.z3_paths import Explorer, Paths, term
 
 EXPONENTS = tuple(range(-12, 4))

@@ -1,0 +1,132 @@
+"""
+Scenarios of funding settlement on a subaccount's first touch (spec/funding.md, FUND-1..3).
+"""
+
+from __future__ import annotations
+
+from perpspec import errors
+from perpspec.conformance.builders import (
+    ALICE,
+    BOB,
+    BTC,
+    CAROL,
+    DAVE,
+    ETH,
+    OK,
+    Scenario,
+    deposit,
+    make_genesis,
+    perpetual_json,
+    sub,
+    subaccount_entry,
+    transfer,
+    withdraw,
+)
+
+
+def funding() -> Scenario:
+    # BTC index 1_234_567; ETH index -500. ALICE long 10_000_001 BTC quantums at index 1_000_000, short 3 ETH steps at 0.
+    # ALICE BTC: -(1_234_567 - 1_000_000) * 10_000_001 = -2_345_670_234_567 ppm
+    # ALICE ETH: -(-500 - 0) * -3_000_000 = -1_500_000_000 ppm
+    # ALICE total -2_347_170_234_567 ppm -> floor = -2_347_171 (payments reported per perpetual: 2_345_671 and 1_500)
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, 10_000_000_000, [(BTC, 10_000_001, 1_000_000), (ETH, -3_000_000, 0)]),
+            subaccount_entry(BOB, 0, 10_000_000_000, [(BTC, -10_000_001, 1_000_000), (ETH, 3_000_000, 0)]),
+        ]
+    )
+    perpetual_json(genesis, BTC)["fundingIndex"] = "1234567"
+    perpetual_json(genesis, ETH)["fundingIndex"] = "-500"
+    s = Scenario(
+        "funding-settlement",
+        "Funding settles on a subaccount's first touch, summed in ppm and floored once, against the funding pool; a rejected message settles nothing.",
+        ["FUND-1", "FUND-2", "FUND-3", "SUB-5", "TX-2", "TX-4", "INV-1"],
+        ["CONS-1", "CONS-2", "ATOM-1"],
+        genesis,
+    )
+    s.step(
+        "an overdraw by ALICE is rejected: her funding is not settled",
+        withdraw(ALICE, sub(ALICE), 10**12),
+        errors.NewlyUndercollateralized.code,
+    )
+    s.step("a block touches no subaccount: positions stay unsettled", s.next_block(), OK, show=[sub(ALICE), sub(BOB)])
+    events = s.step(
+        "ALICE's first touch: a 5-quantum deposit settles -2347171 against the pool", deposit(ALICE, sub(ALICE), 5), OK
+    )
+    assert events[1]["usdcBalance"] == str(10_000_000_000 + 5 - 2_347_171)
+    s.step("ALICE again: already settled, no payment", deposit(ALICE, sub(ALICE), 5), OK)
+    events = s.step(
+        "BOB is touched as a transfer sender: he receives, forgoing the fraction",
+        transfer(BOB, sub(BOB), sub(CAROL), 1),
+        OK,
+    )
+    # BOB: +2_345_670_234_567 + 1_500_000_000 = 2_347_170_234_567 ppm -> floor 2_347_170
+    assert events[1]["usdcBalance"] == str(10_000_000_000 + 2_347_170 - 1)
+    assert s.state.funding_pool_balance == 1  # FUND-3: the pool keeps the rounding
+    s.step("CAROL, new, settles nothing", withdraw(CAROL, sub(CAROL), 1), OK)
+    return s
+
+
+def funding_recipient() -> Scenario:
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, 10_000_000_000, [(BTC, 7, 0)]),
+            subaccount_entry(BOB, 0, 10_000_000_000, [(BTC, -7, 0)]),
+        ]
+    )
+    perpetual_json(genesis, BTC)["fundingIndex"] = "-1000001"
+    # ALICE long 7 at 0, index now -1_000_001: she receives 7_000_007 ppm -> floor 7
+    # BOB short: pays -7_000_007 ppm -> floor -8
+    s = Scenario(
+        "funding-settlement-recipient",
+        "A transfer settles both its sender and its recipient; receivers forgo the fraction, payers pay it, and the pool keeps the difference.",
+        ["FUND-1", "FUND-2", "FUND-3", "SUB-13"],
+        ["CONS-1", "CONS-2"],
+        genesis,
+    )
+    s.step(
+        "a transfer from CAROL's fresh subaccount to ALICE settles ALICE (receives 7)",
+        transfer(CAROL, sub(CAROL), sub(ALICE), 1),
+        errors.NewlyUndercollateralized.code,
+        show=[sub(CAROL), sub(ALICE)],
+    )
+    s.step("CAROL funds herself", deposit(CAROL, sub(CAROL), 10), OK)
+    s.step(
+        "now the transfer goes through and ALICE is settled as recipient",
+        transfer(CAROL, sub(CAROL), sub(ALICE), 1),
+        OK,
+    )
+    s.step("BOB's withdrawal settles him: he pays 8", withdraw(BOB, sub(BOB), 1), OK)
+    assert s.state.funding_pool_balance == 1
+    return s
+
+
+def funding_one_ppm() -> Scenario:
+    # BTC index 1: ALICE long 1 @0 pays 1 ppm -> floor(-1 / 1e6) = -1; BOB short 1 @0 receives 1 ppm -> floor = 0.
+    # ETH index 999_999: CAROL short 1 @0 receives 999_999 ppm -> 0; DAVE long 1 @0 pays 999_999 ppm -> -1.
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, 100, [(BTC, 1)]),
+            subaccount_entry(BOB, 0, 100, [(BTC, -1)]),
+            subaccount_entry(CAROL, 0, 100, [(ETH, -1)]),
+            subaccount_entry(DAVE, 0, 100, [(ETH, 1)]),
+        ]
+    )
+    perpetual_json(genesis, BTC)["fundingIndex"] = "1"
+    perpetual_json(genesis, ETH)["fundingIndex"] = "999999"
+    s = Scenario(
+        "funding-settlement-fractions",
+        "Settlements of 1 and 999,999 ppm of a quote quantum: a payer pays a whole quantum, a receiver gets nothing (FUND-2 floors once per subaccount).",
+        ["FUND-1", "FUND-2", "FUND-3"],
+        ["CONS-1", "CONS-2"],
+        genesis,
+    )
+    for name, owner in (
+        ("ALICE, paying 1 ppm, pays 1", ALICE),
+        ("BOB, receiving 1 ppm, gets 0", BOB),
+        ("CAROL, receiving 999999 ppm, gets 0", CAROL),
+        ("DAVE, paying 999999 ppm, pays 1", DAVE),
+    ):
+        s.step(name, deposit(owner, sub(owner), 1), OK)
+    assert s.state.funding_pool_balance == 2
+    return s
