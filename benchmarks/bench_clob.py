@@ -67,8 +67,8 @@ class Setup:
     """The genesis, the pairs' units and oracle prices in ticks."""
 
     def __init__(self, accounts: int) -> None:
-        from perpspec.codec import decode_state
         from perpspec.default_genesis import default_genesis_json
+        from perpspec.genesis import load_genesis
         from perpspec.types import SubaccountId
         from perpspec.units import price_to_subticks
 
@@ -82,7 +82,7 @@ class Setup:
             }
             for address in self.addresses
         ]
-        self.state = decode_state(genesis)
+        self.state = load_genesis(genesis)
         self.subaccounts = [SubaccountId(a, 0) for a in self.addresses]
         self.mid_ticks = {}
         self.tick = {}

@@ -35,8 +35,8 @@ import os
 
 from perpspec.bech32 import encode_address
 from perpspec.clob.state import Order
-from perpspec.codec import decode_state
 from perpspec.default_genesis import default_genesis_json
+from perpspec.genesis import load_genesis
 from perpspec.messages import (
     CANCEL_ORDER_TYPE,
     PLACE_ORDER_TYPE,
@@ -106,7 +106,7 @@ class Engine:
     __slots__ = ("good_til_block", "signers", "state", "subaccounts")
 
     def __init__(self, owners: int) -> None:
-        self.state = decode_state(genesis_json(owners))
+        self.state = load_genesis(genesis_json(owners))
         self.signers = [owner_address(i) for i in range(owners)]
         # the state's own id objects (as a node interns ids): a dict lookup then needs no __eq__
         stored = {sid: sid for sid in self.state.subaccounts}

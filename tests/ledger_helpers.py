@@ -20,7 +20,7 @@ try:  # the tests are normally run with PYTHONPATH=reference; fall back to this 
 except ImportError:
     sys.path.insert(0, _REFERENCE)
 
-from perpspec.codec import decode_state, state_hash  # noqa: E402
+from perpspec.codec import state_hash  # noqa: E402
 from perpspec.conformance.builders import (  # noqa: E402
     ALICE,
     AUTHORITY,
@@ -38,6 +38,7 @@ from perpspec.conformance.builders import (  # noqa: E402
     update_prices,
 )
 from perpspec.default_genesis import GENESIS_TIME, GOVERNANCE_AUTHORITY, default_genesis_json  # noqa: E402
+from perpspec.genesis import load_genesis  # noqa: E402
 from perpspec.messages import (  # noqa: E402
     ADVANCE_BLOCK_TYPE,
     DEPOSIT_TYPE,
@@ -65,7 +66,7 @@ def sid(owner: str, number: int = 0) -> SubaccountId:
 
 
 def make_state(genesis: dict | None = None) -> State:
-    return decode_state(copy.deepcopy(genesis if genesis is not None else make_genesis()))
+    return load_genesis(copy.deepcopy(genesis if genesis is not None else make_genesis()))
 
 
 # --- messages ---------------------------------------------------------------------------

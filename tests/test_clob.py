@@ -46,8 +46,9 @@ from ledger_helpers import (
 
 from perpspec import errors
 from perpspec.clob.state import ClobPairStatus
-from perpspec.codec import decode_state, encode_state
+from perpspec.codec import encode_state
 from perpspec.default_genesis import default_genesis, default_genesis_json
+from perpspec.genesis import load_genesis
 from perpspec.invariants import check_clob_invariants, check_state_invariants
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE
 from perpspec.state import State
@@ -194,7 +195,7 @@ def ok(state: State, message: dict) -> list[dict]:
 
 def funded(*owners: str, usdc: int = 10_000 * USD, genesis: dict | None = None) -> State:
     """The default genesis (or ``genesis``) with each owner's subaccount 0 funded by a deposit."""
-    state = decode_state(copy.deepcopy(genesis)) if genesis is not None else default_genesis()
+    state = load_genesis(copy.deepcopy(genesis)) if genesis is not None else default_genesis()
     for owner in owners:
         ok(state, deposit(owner, {"owner": owner, "number": 0}, usdc))
     return state
@@ -293,13 +294,13 @@ def fee_of(quote: int, ppm: int) -> int:
 def test_genesis_rejects_unsupported_clob_pair_status(status):
     """CLOB-1: PAUSED, CANCEL_ONLY and POST_ONLY are named by the protos but not supported."""
     with pytest.raises(errors.InvalidGenesis, match="not supported"):
-        decode_state(genesis_variant(status=status))
+        load_genesis(genesis_variant(status=status))
 
 
 @pytest.mark.parametrize("status", ["STATUS_ACTIVE", "STATUS_INITIALIZING", "STATUS_FINAL_SETTLEMENT"])
 def test_genesis_accepts_supported_clob_pair_status(status):
     """CLOB-1: ACTIVE, INITIALIZING and FINAL_SETTLEMENT are supported; the pair's fields are kept."""
-    state = decode_state(genesis_variant(status=status))
+    state = load_genesis(genesis_variant(status=status))
     pair = state.clob_pairs[BTC_PAIR]
     assert pair.status.name == status.removeprefix("STATUS_")
     assert (pair.perpetual_id, pair.step_base_quantums, pair.subticks_per_tick, pair.quantum_conversion_exponent) == (
@@ -315,9 +316,9 @@ def test_genesis_rejects_unknown_clob_pair_status_and_bad_fields():
     """CLOB-1: an unknown status, a zero step or tick, or an unknown perpetual is rejected."""
     for changes in ({"status": "STATUS_WHATEVER"}, {"stepBaseQuantums": "0"}, {"subticksPerTick": 0}):
         with pytest.raises(errors.InvalidGenesis):
-            decode_state(genesis_variant(**changes))
+            load_genesis(genesis_variant(**changes))
     with pytest.raises(errors.InvalidGenesis, match="unknown perpetual"):
-        decode_state(genesis_variant(perpetualClobMetadata={"perpetualId": 77}))
+        load_genesis(genesis_variant(perpetualClobMetadata={"perpetualId": 77}))
 
 
 def test_initializing_pair_takes_only_short_term_post_only_orders():
@@ -404,13 +405,13 @@ def _genesis_with_triggering_conditional(status: str) -> dict:
 def test_genesis_rejects_orders_the_pair_does_not_accept(status):
     """CLOB-2, CLOB-3: a genesis order (here untriggered) that its pair's status does not accept is rejected."""
     with pytest.raises(errors.InvalidGenesis, match="CLOB-2"):
-        decode_state(_genesis_with_triggering_conditional(status))
+        load_genesis(_genesis_with_triggering_conditional(status))
 
 
 @pytest.mark.parametrize("status", ["FINAL_SETTLEMENT", "INITIALIZING"])
 def test_triggered_order_on_a_pair_that_no_longer_accepts_it_is_removed(status):
     """CLOB-2: a triggered conditional order whose pair no longer accepts it is removed (reason CLOB_PAIR_STATUS)."""
-    state = decode_state(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
+    state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
     # perpspec has no message that changes a pair's status; the real chain's governance does
     pair = state.clob_pairs[SOL_PAIR]
     state.clob_pairs[SOL_PAIR] = dataclasses.replace(pair, status=ClobPairStatus[status])
@@ -422,7 +423,7 @@ def test_triggered_order_on_a_pair_that_no_longer_accepts_it_is_removed(status):
 
 def test_triggered_order_on_an_active_pair_is_placed():
     """CLOB-2, COND-2: the same conditional order on an ACTIVE pair triggers and rests on the book."""
-    state = decode_state(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
+    state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
     outcome = apply_json(state, next_block(state))
     assert outcome.accepted
     assert [e["type"] for e in outcome.events] == ["BlockStarted", "ConditionalOrderTriggered", "OrderOnBook"]
@@ -432,10 +433,10 @@ def test_triggered_order_on_an_active_pair_is_placed():
 
 def test_state_with_a_resting_triggered_order_keeps_invariants_and_round_trips():
     """INV-10, CODEC-1, CLOB-3, COND-2: a triggered conditional order may rest; the state keeps its invariants and decodes."""
-    state = decode_state(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
+    state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
     assert apply_json(state, next_block(state)).accepted
     assert check_state_invariants(state) == []
-    assert full_state_bytes(decode_state(encode_state(state))) == full_state_bytes(state)
+    assert full_state_bytes(load_genesis(encode_state(state))) == full_state_bytes(state)
 
 
 # ============================================================================================
@@ -952,7 +953,7 @@ def test_trade_prices_are_the_block_min_and_max_of_maker_prices():
     assert encoded["clob"]["tradePrices"] == [
         {"perpetualId": 0, "minSubticks": str(BID - 30 * TICK), "maxSubticks": str(BID - 5 * TICK)}
     ]
-    assert encode_state(decode_state(copy.deepcopy(encoded))) == encoded
+    assert encode_state(load_genesis(copy.deepcopy(encoded))) == encoded
 
 
 def test_a_trade_price_far_from_the_oracle_is_clamped():
@@ -999,7 +1000,7 @@ def test_genesis_rejects_bad_trade_prices(trade_prices):
     genesis = encode_state(default_genesis())
     genesis["clob"]["tradePrices"] = trade_prices
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)
+        load_genesis(genesis)
 
 
 def test_invariants_catch_bad_trade_prices():
@@ -1025,4 +1026,4 @@ def test_genesis_rejects_empty_or_unknown_books(book):
     genesis = encode_state(default_genesis())
     genesis["clob"]["books"] = [book]
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)
+        load_genesis(genesis)

@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 from perpspec import errors
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
 from perpspec.clob.matching import compute_fill_quote_quantums
-from perpspec.codec import decode_state
 from perpspec.default_genesis import default_genesis_json
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.genesis import load_genesis
 from perpspec.margin import (
     Risk,
     perpetual_margin_requirements,
@@ -118,7 +118,7 @@ def test_position_risk_of_integers_at_the_open_interest_caps(at, delta):
 
 
 def _state_with_positions(seed: int):
-    return decode_state(genesis_with_positions(seed))
+    return load_genesis(genesis_with_positions(seed))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -206,7 +206,7 @@ def general_settled_subaccount(state, subaccount):
 )
 @settings(max_examples=500, deadline=None)
 def test_settlement_fast_paths_equal_the_general_settlement(data, usdc, indexes, same, stored):
-    state = decode_state(copy.deepcopy(default_genesis_json()))
+    state = load_genesis(copy.deepcopy(default_genesis_json()))
     for pid, index in zip((0, 1, 5), indexes):
         state.perpetuals[pid].funding_index = index
     sid = SubaccountId(account("fast-path"), 0)
@@ -268,7 +268,7 @@ def test_unique_updates_short_cut_equals_the_general_rule(batch):
 def test_fill_volume_does_not_move_a_fee_rate_within_a_block():
     """FEE-4: fills count from the end of their block, so a match may read the taker's rate once."""
     genesis = copy.deepcopy(default_genesis_json())
-    state = decode_state(genesis)
+    state = load_genesis(genesis)
     taker, maker = account("taker"), account("maker")
     before = [get_fee_ppm(state, a, t) for a in (taker, maker) for t in (True, False)]
     for _ in range(3):

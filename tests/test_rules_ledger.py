@@ -67,6 +67,7 @@ from perpspec.clob.state import ClobPairStatus
 from perpspec.codec import canonical_json, decode_state, encode_state, state_hash
 from perpspec.default_genesis import default_genesis, default_genesis_json
 from perpspec.events import subaccount_update_event
+from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants, not_newly_undercollateralized, take_snapshot
 from perpspec.margin import Risk
 from perpspec.simulation import genesis_with_positions
@@ -135,9 +136,9 @@ def test_sub_1_owner_must_be_a_dydx_bech32_address():
     # and the genesis rejects such an owner too
     genesis = make_genesis([subaccount_entry(bad_checksum, 0, 5)])
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)
+        load_genesis(genesis)
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(make_genesis([subaccount_entry(ALICE, 128, 5)]))
+        load_genesis(make_genesis([subaccount_entry(ALICE, 128, 5)]))
 
 
 # =========================================================================================
@@ -182,7 +183,7 @@ def test_sub_3_emptied_subaccount_is_deleted():
     assert get_subaccount(state, sid(ALICE, 3)) == Subaccount(sid(ALICE, 3))
     # a genesis cannot list an empty subaccount
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(make_genesis([subaccount_entry(ALICE, 0, 0)]))
+        load_genesis(make_genesis([subaccount_entry(ALICE, 0, 0)]))
     assert check_state_invariants(state) == []
 
 
@@ -213,7 +214,7 @@ def test_sub_4_closing_a_position_removes_it_and_an_empty_subaccount_goes():
     assert check_state_invariants(state) == []
     # the genesis refuses a zero-size position
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(make_genesis([subaccount_entry(ALICE, 0, 5, [(BTC, 0)])]))
+        load_genesis(make_genesis([subaccount_entry(ALICE, 0, 5, [(BTC, 0)])]))
 
 
 def test_sub_5_update_applies_deltas_and_new_positions_start_at_funding_index():
@@ -455,7 +456,7 @@ def test_sub_10_isolated_perpetual_genesis_is_rejected():
     genesis = make_genesis()
     h.perpetual_json(genesis, SOL)["params"]["marketType"] = "PERPETUAL_MARKET_TYPE_ISOLATED"
     with pytest.raises(errors.InvalidGenesis) as raised:
-        decode_state(genesis)
+        load_genesis(genesis)
     assert raised.value.code == "INVALID_GENESIS"
     assert all(p.market_type is MarketType.CROSS for p in make_state().perpetuals.values())
 
@@ -657,7 +658,7 @@ def test_fund_2_fund_3_deposit_message_settles_funding():
     # a rejected withdrawal settles nothing (TX-2)
     fresh = make_state(funding_genesis())
     apply_rejected(fresh, withdraw(ALICE, sub(ALICE), 10**12), "NEWLY_UNDERCOLLATERALIZED")
-    assert decode_state(encode_state(state)) == state  # the pool round-trips (CODEC-1)
+    assert load_genesis(encode_state(state)) == state  # the pool round-trips (CODEC-1)
 
 
 # =========================================================================================
@@ -686,18 +687,18 @@ def test_price_1_genesis_market_params_and_prices():
     genesis = default_genesis_json()
     genesis["marketParams"][0]["minPriceChangePpm"] = 10_000
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)
+        load_genesis(genesis)
     genesis = default_genesis_json()
     genesis["marketPrices"][0]["exponent"] = -6
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)
+        load_genesis(genesis)
     genesis = default_genesis_json()
     del genesis["marketPrices"][2]
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(genesis)  # a param without a price
+        load_genesis(genesis)  # a param without a price
     genesis = default_genesis_json()
     genesis["marketPrices"][2]["price"] = "0"
-    assert decode_state(genesis).market_prices[5].price == 0
+    assert load_genesis(genesis).market_prices[5].price == 0
 
 
 def test_price_6_update_prices_accepts_the_median_from_the_authority():
@@ -838,7 +839,7 @@ def test_tx_1_apply_json_returns_events_or_an_error_and_never_raises_for_bad_inp
 
 def test_tx_2_rejections_leave_the_state_hash_unchanged():
     """TX-2: every kind of rejection on a populated state leaves state_hash (and every byte) unchanged."""
-    state = decode_state(genesis_with_positions(11))
+    state = load_genesis(genesis_with_positions(11))
     owner = sorted(s.owner for s in state.subaccounts)[0]
     t = state.block_time
     risk = get_subaccount_risk(state, state.subaccounts[sid(owner)])
@@ -982,12 +983,12 @@ def test_tx_5_numbers_as_json_numbers_or_decimal_strings():
 def test_tx_6_same_genesis_and_messages_give_the_same_hash():
     """TX-6: two fresh runs of the same messages from the same genesis agree on every hash; genesis hashes are stable."""
     assert state_hash(default_genesis()) == state_hash(default_genesis())
-    assert state_hash(decode_state(default_genesis_json())) == state_hash(default_genesis())
+    assert state_hash(load_genesis(default_genesis_json())) == state_hash(default_genesis())
     genesis = genesis_with_positions(7)
     owners = sorted({s["id"]["owner"] for s in genesis["subaccounts"]})
 
     def run() -> list[tuple[dict, str]]:
-        state = decode_state(copy.deepcopy(genesis))
+        state = load_genesis(copy.deepcopy(genesis))
         t = state.block_time
         messages = [
             deposit(owners[0], sub(owners[1], 1), 1_000_000),
@@ -1013,7 +1014,7 @@ def test_tx_6_same_genesis_and_messages_give_the_same_hash():
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     outcomes = [out for out, _ in first]
     assert "events" in outcomes[0] and "error" in outcomes[-1]
-    assert first[0][1] != state_hash(decode_state(copy.deepcopy(genesis)))
+    assert first[0][1] != state_hash(load_genesis(copy.deepcopy(genesis)))
 
 
 # =========================================================================================
@@ -1022,9 +1023,9 @@ def test_tx_6_same_genesis_and_messages_give_the_same_hash():
 
 
 def test_codec_1_encode_decode_round_trip():
-    """CODEC-1: decode_state(encode_state(s)) == s, also through canonical bytes, on several states."""
-    states = [default_genesis(), decode_state(genesis_with_positions(3))]
-    busy = decode_state(genesis_with_positions(4))
+    """CODEC-1: load_genesis(encode_state(s)) == s, also through canonical bytes, on several states."""
+    states = [default_genesis(), load_genesis(genesis_with_positions(3))]
+    busy = load_genesis(genesis_with_positions(4))
     owner = sorted(s.owner for s in busy.subaccounts)[0]
     apply_ok(busy, deposit(owner, sub(owner, 9), 1))
     apply_ok(busy, advance_block(AUTHORITY, 2, busy.block_time + 301))
@@ -1040,24 +1041,24 @@ def test_codec_1_encode_decode_round_trip():
     )
     for state in states:
         encoded = encode_state(state)
-        assert decode_state(encode_state(state)) == state
-        assert decode_state(json.loads(canonical_json(encoded))) == state
-        assert encode_state(decode_state(encoded)) == encoded
-    assert busy.last_chain_outage_at_block == 2 and decode_state(encode_state(busy)).last_chain_outage_at_block == 2
+        assert load_genesis(encode_state(state)) == state
+        assert load_genesis(json.loads(canonical_json(encoded))) == state
+        assert encode_state(load_genesis(encoded)) == encoded
+    assert busy.last_chain_outage_at_block == 2 and load_genesis(encode_state(busy)).last_chain_outage_at_block == 2
 
 
 def test_codec_2_canonical_json():
     """CODEC-2: keys sorted, no white space, ASCII only."""
     assert canonical_json({"b": 1, "a": [1, {"d": "x", "c": None}]}) == b'{"a":[1,{"c":null,"d":"x"}],"b":1}'
     assert canonical_json({"é": "ü€"}) == b'{"\\u00e9":"\\u00fc\\u20ac"}'
-    raw = canonical_json(encode_state(decode_state(genesis_with_positions(1))))
+    raw = canonical_json(encode_state(load_genesis(genesis_with_positions(1))))
     assert raw.isascii() and b" " not in raw and b"\n" not in raw
     assert raw == json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
 
 
 def test_codec_3_state_hash_is_sha256_of_canonical_bytes():
     """CODEC-3: state_hash is the lower-case hex SHA-256 of the canonical state JSON."""
-    for state in (default_genesis(), decode_state(genesis_with_positions(2))):
+    for state in (default_genesis(), load_genesis(genesis_with_positions(2))):
         expected = hashlib.sha256(canonical_json(encode_state(state))).hexdigest()
         assert state_hash(state) == expected == hashlib.sha256(full_state_bytes(state)).hexdigest()
         assert re.fullmatch(r"[0-9a-f]{64}", state_hash(state))
@@ -1137,7 +1138,7 @@ def test_gen_2_genesis_validation():
         None,
     ):
         with pytest.raises(errors.InvalidGenesis):
-            decode_state(bad)
+            load_genesis(bad)
 
 
 # =========================================================================================
@@ -1147,7 +1148,7 @@ def test_gen_2_genesis_validation():
 
 def _valid_states():
     yield default_genesis()
-    yield decode_state(genesis_with_positions(5))
+    yield load_genesis(genesis_with_positions(5))
     yield make_state(one_btc_pair_genesis())
 
 
@@ -1163,16 +1164,16 @@ def _violations(state) -> str:
 
 def test_inv_1_conservation_violation_is_named():
     """INV-1: USDC held == deposits - withdrawals; a corrupted total is reported as INV-1."""
-    state = decode_state(genesis_with_positions(5))
+    state = load_genesis(genesis_with_positions(5))
     state.total_deposited += 1
     assert _violations(state).startswith("INV-1")
-    state = decode_state(genesis_with_positions(5))
+    state = load_genesis(genesis_with_positions(5))
     next(iter(state.subaccounts.values())).usdc_balance -= 3
     assert "INV-1" in _violations(state)
-    state = decode_state(genesis_with_positions(5))
+    state = load_genesis(genesis_with_positions(5))
     state.insurance_fund_balance += 1
     assert "INV-1" in _violations(state)
-    state = decode_state(genesis_with_positions(5))
+    state = load_genesis(genesis_with_positions(5))
     state.funding_pool_balance -= 1  # the funding pool counts as held USDC (FUND-3)
     assert "INV-1" in _violations(state)
 
@@ -1320,11 +1321,52 @@ def test_gen_2_genesis_refuses_negative_totals_and_future_gating_blocks():
     """GEN-2, CODEC-1: a genesis whose computed totalDeposited is negative, or whose gating block lies in the future, is refused."""
     negative = make_genesis([subaccount_entry(CAROL, 0, -5)])
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(negative)
+        load_genesis(negative)
     negative["totalWithdrawn"] = "5"  # held -5 = deposited 0 - withdrawn 5
-    state = decode_state(negative)
-    assert decode_state(encode_state(state)) == state
+    state = load_genesis(negative)
+    assert load_genesis(encode_state(state)) == state
     future = make_genesis([])
     future["lastChainOutageAtBlock"] = future["blockHeight"] + 1
     with pytest.raises(errors.InvalidGenesis):
-        decode_state(future)
+        load_genesis(future)
+
+
+def test_gen_3_omitted_open_interest_and_totals_are_derived():
+    """GEN-3: an omitted openInterest is the sum of longs and an omitted totalDeposited counts USDC held."""
+    genesis = make_genesis(
+        [subaccount_entry(ALICE, 0, 7, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 3, [(BTC, -5_000_000)])]
+    )
+    for perpetual in genesis["perpetuals"]:
+        perpetual.pop("openInterest", None)
+        perpetual.pop("fundingIndex", None)
+    for key in (
+        "totalDeposited",
+        "totalWithdrawn",
+        "insuranceFundBalance",
+        "feeCollectorBalance",
+        "fundingPoolBalance",
+    ):
+        genesis.pop(key, None)
+    genesis["insuranceFundBalance"] = "100"
+    genesis["totalWithdrawn"] = "20"
+    state = load_genesis(genesis)
+    assert state.perpetuals[BTC].open_interest == 5_000_000 and state.perpetuals[ETH].open_interest == 0
+    assert state.total_deposited == 7 + 3 + 100 + 20 and state.total_withdrawn == 20
+    assert state.perpetuals[BTC].funding_index == 0 and check_state_invariants(state) == []
+
+
+def test_codec_4_decoding_checks_shapes_and_genesis_checks_rules():
+    """CODEC-4: the codec decodes a state that breaks an invariant; only genesis refuses it (GEN-2)."""
+    unbalanced = make_genesis(
+        [subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -4_000_000)])]
+    )
+    decoded = decode_state(copy.deepcopy(unbalanced))
+    assert any(v.startswith("INV-4") for v in check_state_invariants(decoded.state))
+    with pytest.raises(errors.InvalidGenesis, match="INV-4"):
+        load_genesis(unbalanced)
+    # a shape error is the codec's own: an unknown field, a wrong type, an id twice
+    for bad in ({**unbalanced, "colour": "blue"}, {**unbalanced, "blockHeight": "x"}):
+        with pytest.raises(errors.InvalidGenesis):
+            decode_state(bad)
+    state = load_genesis(make_genesis([subaccount_entry(ALICE, 0, 5)]))
+    assert decode_state(encode_state(state)).state == state

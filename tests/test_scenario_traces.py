@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from perpspec import subaccounts
-from perpspec.codec import decode_state
 from perpspec.conformance.scenarios import SCENARIOS
+from perpspec.genesis import load_genesis
 from perpspec.state import Subaccount
 from perpspec.types import SubaccountId
 from perpspec.verify import scenario_traces as st
@@ -216,7 +216,7 @@ def test_export_refuses_what_it_cannot_map_exactly():
     changed["steps"][0]["expected"] = {"events": []}
     with pytest.raises(st.TraceMappingError, match="verdict"):
         st.record_vector(changed)
-    state = decode_state(document["genesis"])
+    state = load_genesis(document["genesis"])
     sid = SubaccountId(document["genesis"]["subaccounts"][0]["id"]["owner"], 0)
     state.subaccounts[sid] = Subaccount(sid)
     with pytest.raises(st.TraceMappingError, match="SUB-3"):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from perpspec.codec import decode_state
+from perpspec.genesis import load_genesis
 from perpspec.report import METHODS
 from perpspec.verify import tlc, traces
 
@@ -94,7 +94,7 @@ def test_trace_genesis_maps_exactly():
     for seed in range(20):
         rng = random.Random(seed)
         genesis, constants = traces.trace_genesis(rng)
-        state = decode_state(genesis)
+        state = load_genesis(genesis)
         abstract = traces.abstract_state(state, {"action": "Genesis"})
         price = abstract["price"]
         for name in traces.ACCOUNTS:

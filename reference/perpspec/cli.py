@@ -36,8 +36,8 @@ def command_eval(stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _load_genesis(path: str | None):
-    from perpspec.codec import decode_state
     from perpspec.default_genesis import default_genesis
+    from perpspec.genesis import load_genesis
 
     if path is None:
         return default_genesis()
@@ -49,7 +49,7 @@ def _load_genesis(path: str | None):
         obj = json.loads(text)
     except ValueError as error:
         raise errors.InvalidGenesis(f"{path} is not valid JSON: {error}") from None
-    return decode_state(obj)
+    return load_genesis(obj)
 
 
 def command_apply(genesis: str | None, stdin: TextIO, stdout: TextIO) -> int:

@@ -1,20 +1,29 @@
 """
 Canonical serialisation of the state and the state hash (spec/codec.md).
 
-The state's JSON form is also the genesis format: ``decode_state(encode_state(s))``
+The state's JSON form is also the genesis format: ``decode_state(encode_state(s)).state``
 gives back ``s``.  Canonical bytes are that JSON with keys sorted, no white space and
 ASCII only; the state hash is the SHA-256 of those bytes (CODEC-1..3).
+
+Decoding checks shapes only (CODEC-4): every field present and of its type, no unknown
+field, no id twice, lists in their canonical order.  Whether the decoded state is one the
+protocol may start from is ``perpspec.genesis``'s question, answered by the protocol's own
+rules and invariant checks (GEN-2).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
 from perpspec.clob.codec import (
+    BIG_DIGITS,
     decode_clob,
     decode_fee_tiers,
     decode_volume,
@@ -22,9 +31,9 @@ from perpspec.clob.codec import (
     encode_fee_tier,
     encode_volume,
 )
-from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, ClobPairStatus, FeeTier, VolumeStats
+from perpspec.clob.state import ClobPair, ClobPairStatus, ClobState, FeeTier, VolumeStats
+from perpspec.jsonio import read_integer, read_list, read_object, read_string
 from perpspec.messages import encode_subaccount_id
-from perpspec.rounding import ONE_MILLION
 from perpspec.state import (
     LiquidityTier,
     MarketParam,
@@ -37,9 +46,6 @@ from perpspec.state import (
 )
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
-
-MAX_PRICE_CHANGE_PPM = 10_000
-"""A market's minimum price change must be below 1% (PRICE-1)."""
 
 
 def canonical_json(value: Any) -> bytes:
@@ -152,203 +158,172 @@ def _sorted_values(table: dict) -> list:
     return [table[key] for key in sorted(table)]
 
 
-# --- decoding (genesis) -----------------------------------------------------------------
+# --- decoding: shapes only (CODEC-4) ---------------------------------------------------
 
 
-class _Reader:
-    """Strict field access for genesis documents; every failure is an ``InvalidGenesis``."""
-
-    def __init__(self, obj: Any, where: str, optional: frozenset[str] = frozenset()) -> None:
-        if not isinstance(obj, dict):
-            raise errors.InvalidGenesis(f"{where}: expected a JSON object")
-        self.obj = obj
-        self.where = where
-        self.used: set[str] = set()
-        self.optional = optional
-
-    def raw(self, key: str) -> Any:
-        self.used.add(key)
-        if key not in self.obj:
-            if key in self.optional:
-                return None
-            raise errors.InvalidGenesis(f"{self.where}: missing field {key!r}")
-        return self.obj[key]
-
-    def integer(self, key: str, minimum: int, maximum: int) -> int:
-        value = self.raw(key)
-        where = f"{self.where}.{key}"
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise errors.InvalidGenesis(f"{where}: expected an integer")
-        if isinstance(value, str):
-            digits = value[1:] if value.startswith("-") else value
-            if not (0 < len(digits) <= 400 and digits.isascii() and digits.isdigit()):
-                raise errors.InvalidGenesis(f"{where}: expected a decimal integer string")
-            value = int(value)
-        if not minimum <= value <= maximum:
-            raise errors.InvalidGenesis(f"{where}: {value} is outside [{minimum}, {maximum}]")
-        return value
-
-    def optional_integer(self, key: str, minimum: int, maximum: int) -> int | None:
-        if self.obj.get(key) is None:
-            self.used.add(key)
-            return None
-        return self.integer(key, minimum, maximum)
-
-    def string(self, key: str) -> str:
-        value = self.raw(key)
-        if not isinstance(value, str):
-            raise errors.InvalidGenesis(f"{self.where}.{key}: expected a string")
-        return value
-
-    def items(self, key: str) -> list:
-        value = self.raw(key)
-        if not isinstance(value, list):
-            raise errors.InvalidGenesis(f"{self.where}.{key}: expected a list")
-        return value
-
-    def done(self) -> None:
-        unknown = sorted(set(self.obj) - self.used)
-        if unknown:
-            raise errors.InvalidGenesis(f"{self.where}: unknown field {unknown[0]!r}")
-
-
-BIG = 10**400
-"""Bound on genesis big integers, so a document cannot ask for unbounded work."""
-
-DEFAULT_FEE_TIERS = (FeeTier("1", 0, 0, 0, 0, 0),)
-"""A genesis without fee tiers has one tier with no fees (FEE-5)."""
-
-
-def _decode_tier(obj: Any, where: str) -> LiquidityTier:
-    r = _Reader(obj, where)
-    tier = LiquidityTier(
-        id=r.integer("id", 0, UINT32_MAX),
-        name=r.string("name"),
-        initial_margin_ppm=r.integer("initialMarginPpm", 0, ONE_MILLION),
-        maintenance_fraction_ppm=r.integer("maintenanceFractionPpm", 0, ONE_MILLION),
-        impact_notional=r.integer("impactNotional", 1, UINT64_MAX),
-        open_interest_lower_cap=r.integer("openInterestLowerCap", 0, UINT64_MAX),
-        open_interest_upper_cap=r.integer("openInterestUpperCap", 0, UINT64_MAX),
+def _object(value: Any, where: str, required: Collection[str], optional: Collection[str] = ()) -> dict[str, Any]:
+    return read_object(
+        value, where, required, optional, type_error=errors.InvalidGenesis, missing_error=errors.InvalidGenesis
     )
-    r.done()
-    if tier.open_interest_lower_cap > tier.open_interest_upper_cap:
-        raise errors.InvalidGenesis(f"{where}: open interest lower cap exceeds the upper cap (MARGIN-1)")
-    return tier
 
 
-def _decode_perpetual(obj: Any, where: str) -> Perpetual:
-    r = _Reader(obj, where, optional=frozenset({"fundingIndex", "openInterest"}))
-    params = _Reader(r.raw("params"), f"{where}.params")
-    market_type_name = params.string("marketType")
-    if market_type_name != "PERPETUAL_MARKET_TYPE_CROSS":
-        raise errors.InvalidGenesis(f"{where}: only PERPETUAL_MARKET_TYPE_CROSS markets are supported (SUB-10)")
+def _integer(value: Any, where: str, minimum: int, maximum: int) -> int:
+    return read_integer(value, where, minimum, maximum, BIG_DIGITS, type_error=errors.InvalidGenesis)
+
+
+def _big(value: Any, where: str, minimum: int | None = None) -> int:
+    """An unbounded integer of at most 400 digits (balances, indexes, totals)."""
+    return read_integer(value, where, minimum, None, BIG_DIGITS, type_error=errors.InvalidGenesis)
+
+
+def _string(value: Any, where: str) -> str:
+    return read_string(value, where, type_error=errors.InvalidGenesis)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    return read_list(value, where, type_error=errors.InvalidGenesis)
+
+
+def _address(value: Any, where: str) -> str:
+    if not is_valid_address(value):
+        raise errors.InvalidGenesis(f"{where}: not a dydx bech32 address")
+    return str(value)
+
+
+def _enum(value: Any, where: str, prefix: str, members: type[Enum]) -> Any:
+    names = {prefix + member.name: member for member in members}
+    name = _string(value, where)
+    if name not in names:
+        raise errors.InvalidGenesis(f"{where}: unknown value {name[:80]!r}")
+    return names[name]
+
+
+def _decode_tier(value: Any, where: str) -> LiquidityTier:
+    obj = _object(value, where, LIQUIDITY_TIER_FIELDS)
+    return LiquidityTier(
+        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
+        name=_string(obj["name"], f"{where}.name"),
+        initial_margin_ppm=_integer(obj["initialMarginPpm"], f"{where}.initialMarginPpm", 0, UINT32_MAX),
+        maintenance_fraction_ppm=_integer(
+            obj["maintenanceFractionPpm"], f"{where}.maintenanceFractionPpm", 0, UINT32_MAX
+        ),
+        impact_notional=_integer(obj["impactNotional"], f"{where}.impactNotional", 0, UINT64_MAX),
+        open_interest_lower_cap=_integer(obj["openInterestLowerCap"], f"{where}.openInterestLowerCap", 0, UINT64_MAX),
+        open_interest_upper_cap=_integer(obj["openInterestUpperCap"], f"{where}.openInterestUpperCap", 0, UINT64_MAX),
+    )
+
+
+LIQUIDITY_TIER_FIELDS = (
+    "id",
+    "name",
+    "initialMarginPpm",
+    "maintenanceFractionPpm",
+    "impactNotional",
+    "openInterestLowerCap",
+    "openInterestUpperCap",
+)
+
+
+def _decode_perpetual(value: Any, where: str) -> tuple[Perpetual, bool]:
+    """A perpetual, and whether its open interest was given (a genesis may omit it: GEN-3)."""
+    obj = _object(value, where, ("params",), ("fundingIndex", "openInterest"))
+    at = f"{where}.params"
+    params = _object(
+        obj["params"],
+        at,
+        ("id", "ticker", "marketId", "atomicResolution", "defaultFundingPpm", "liquidityTier", "marketType"),
+    )
     perpetual = Perpetual(
-        id=params.integer("id", 0, UINT32_MAX),
-        ticker=params.string("ticker"),
-        market_id=params.integer("marketId", 0, UINT32_MAX),
-        atomic_resolution=params.integer("atomicResolution", -100, 100),
-        default_funding_ppm=params.integer("defaultFundingPpm", INT32_MIN, INT32_MAX),
-        liquidity_tier=params.integer("liquidityTier", 0, UINT32_MAX),
-        market_type=MarketType.CROSS,
-        funding_index=_or(r.optional_integer("fundingIndex", -BIG, BIG), 0),
-        open_interest=_or(r.optional_integer("openInterest", 0, BIG), OPEN_INTEREST_UNSET),
+        id=_integer(params["id"], f"{at}.id", 0, UINT32_MAX),
+        ticker=_string(params["ticker"], f"{at}.ticker"),
+        market_id=_integer(params["marketId"], f"{at}.marketId", 0, UINT32_MAX),
+        atomic_resolution=_integer(params["atomicResolution"], f"{at}.atomicResolution", INT32_MIN, INT32_MAX),
+        default_funding_ppm=_integer(params["defaultFundingPpm"], f"{at}.defaultFundingPpm", INT32_MIN, INT32_MAX),
+        liquidity_tier=_integer(params["liquidityTier"], f"{at}.liquidityTier", 0, UINT32_MAX),
+        market_type=_enum(params["marketType"], f"{at}.marketType", "PERPETUAL_MARKET_TYPE_", MarketType),
+        funding_index=_big(obj.get("fundingIndex", 0), f"{where}.fundingIndex"),
+        open_interest=_big(obj.get("openInterest", 0), f"{where}.openInterest", 0),
     )
-    params.done()
-    r.done()
-    return perpetual
+    return perpetual, "openInterest" in obj
 
 
-OPEN_INTEREST_UNSET = -1
-"""Marks a genesis perpetual whose open interest is to be computed from its positions."""
-
-
-def _or(value: int | None, default: int) -> int:
-    return default if value is None else value
-
-
-def _decode_market_param(obj: Any, where: str) -> MarketParam:
-    r = _Reader(obj, where)
-    param = MarketParam(
-        id=r.integer("id", 0, UINT32_MAX),
-        pair=r.string("pair"),
-        exponent=r.integer("exponent", -100, 100),
-        min_exchanges=r.integer("minExchanges", 1, UINT32_MAX),
-        min_price_change_ppm=r.integer("minPriceChangePpm", 1, MAX_PRICE_CHANGE_PPM - 1),
-        max_source_age_seconds=r.integer("maxSourceAgeSeconds", 0, INT64_MAX),
+def _decode_market_param(value: Any, where: str) -> MarketParam:
+    obj = _object(value, where, ("id", "pair", "exponent", "minExchanges", "minPriceChangePpm", "maxSourceAgeSeconds"))
+    return MarketParam(
+        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
+        pair=_string(obj["pair"], f"{where}.pair"),
+        exponent=_integer(obj["exponent"], f"{where}.exponent", INT32_MIN, INT32_MAX),
+        min_exchanges=_integer(obj["minExchanges"], f"{where}.minExchanges", 0, UINT32_MAX),
+        min_price_change_ppm=_integer(obj["minPriceChangePpm"], f"{where}.minPriceChangePpm", 0, UINT32_MAX),
+        max_source_age_seconds=_integer(obj["maxSourceAgeSeconds"], f"{where}.maxSourceAgeSeconds", 0, INT64_MAX),
     )
-    r.done()
-    return param
 
 
-def _decode_market_price(obj: Any, where: str) -> MarketPrice:
-    r = _Reader(obj, where)
-    price = MarketPrice(
-        id=r.integer("id", 0, UINT32_MAX),
-        exponent=r.integer("exponent", -100, 100),
-        price=r.integer("price", 0, UINT64_MAX),
+def _decode_market_price(value: Any, where: str) -> MarketPrice:
+    obj = _object(value, where, ("id", "exponent", "price"))
+    return MarketPrice(
+        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
+        exponent=_integer(obj["exponent"], f"{where}.exponent", INT32_MIN, INT32_MAX),
+        price=_integer(obj["price"], f"{where}.price", 0, UINT64_MAX),
     )
-    r.done()
-    return price
 
 
-def _decode_clob_pair(obj: Any, where: str) -> ClobPair:
-    r = _Reader(obj, where)
-    metadata = _Reader(r.raw("perpetualClobMetadata"), f"{where}.perpetualClobMetadata")
-    status_name = r.string("status")
-    statuses = {"STATUS_" + s.name: s for s in ClobPairStatus}
-    if status_name not in statuses:
-        raise errors.InvalidGenesis(f"{where}.status: unknown status {status_name!r}")
-    if statuses[status_name] not in SUPPORTED_CLOB_PAIR_STATUSES:
-        raise errors.InvalidGenesis(f"{where}.status: {status_name} is not supported by the protocol (CLOB-1)")
-    pair = ClobPair(
-        id=r.integer("id", 0, UINT32_MAX),
-        perpetual_id=metadata.integer("perpetualId", 0, UINT32_MAX),
-        step_base_quantums=r.integer("stepBaseQuantums", 1, UINT64_MAX),
-        subticks_per_tick=r.integer("subticksPerTick", 1, UINT32_MAX),
-        quantum_conversion_exponent=r.integer("quantumConversionExponent", -100, 100),
-        status=statuses[status_name],
+def _decode_clob_pair(value: Any, where: str) -> ClobPair:
+    obj = _object(
+        value,
+        where,
+        ("id", "perpetualClobMetadata", "stepBaseQuantums", "subticksPerTick", "quantumConversionExponent", "status"),
     )
-    metadata.done()
-    r.done()
-    return pair
+    metadata = _object(obj["perpetualClobMetadata"], f"{where}.perpetualClobMetadata", ("perpetualId",))
+    return ClobPair(
+        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
+        perpetual_id=_integer(metadata["perpetualId"], f"{where}.perpetualClobMetadata.perpetualId", 0, UINT32_MAX),
+        step_base_quantums=_integer(obj["stepBaseQuantums"], f"{where}.stepBaseQuantums", 0, UINT64_MAX),
+        subticks_per_tick=_integer(obj["subticksPerTick"], f"{where}.subticksPerTick", 0, UINT32_MAX),
+        quantum_conversion_exponent=_integer(
+            obj["quantumConversionExponent"], f"{where}.quantumConversionExponent", INT32_MIN, INT32_MAX
+        ),
+        status=_enum(obj["status"], f"{where}.status", "STATUS_", ClobPairStatus),
+    )
 
 
-def _decode_subaccount(obj: Any, where: str) -> Subaccount:
-    r = _Reader(obj, where)
-    ident = _Reader(r.raw("id"), f"{where}.id")
-    owner = ident.string("owner")
-    if not is_valid_address(owner):
-        raise errors.InvalidGenesis(f"{where}.id.owner: not a dydx bech32 address")
-    subaccount_id = SubaccountId(owner, ident.integer("number", 0, MAX_SUBACCOUNT_NUMBER))
-    ident.done()
-    subaccount = Subaccount(subaccount_id)
-    for i, asset in enumerate(r.items("assetPositions")):
-        a = _Reader(asset, f"{where}.assetPositions[{i}]")
-        if a.integer("assetId", 0, UINT32_MAX) != 0 or i > 0:
-            raise errors.InvalidGenesis(f"{where}: only one asset position, USDC (asset 0), is supported")
-        subaccount.usdc_balance = a.integer("quantums", -BIG, BIG)
-        a.done()
-    for i, item in enumerate(r.items("perpetualPositions")):
-        p = _Reader(item, f"{where}.perpetualPositions[{i}]")
-        position = PerpetualPosition(
-            perpetual_id=p.integer("perpetualId", 0, UINT32_MAX),
-            quantums=p.integer("quantums", -BIG, BIG),
-            funding_index=p.integer("fundingIndex", -BIG, BIG),
+def _decode_subaccount(value: Any, where: str) -> Subaccount:
+    """A subaccount: one USDC asset position at most, one position per perpetual (CODEC-1)."""
+    obj = _object(value, where, ("id", "assetPositions", "perpetualPositions"))
+    ident = _object(obj["id"], f"{where}.id", ("owner", "number"))
+    subaccount = Subaccount(
+        SubaccountId(
+            _address(ident["owner"], f"{where}.id.owner"),
+            _integer(ident["number"], f"{where}.id.number", 0, MAX_SUBACCOUNT_NUMBER),
         )
-        p.done()
-        if position.quantums == 0:
-            raise errors.InvalidGenesis(f"{where}: a position of size zero (SUB-4)")
+    )
+    for i, item in enumerate(_list(obj["assetPositions"], f"{where}.assetPositions")):
+        at = f"{where}.assetPositions[{i}]"
+        asset = _object(item, at, ("assetId", "quantums"))
+        if _integer(asset["assetId"], f"{at}.assetId", 0, UINT32_MAX) != 0 or i > 0:
+            raise errors.InvalidGenesis(f"{where}: only one asset position, USDC (asset 0), is supported")
+        subaccount.usdc_balance = _big(asset["quantums"], f"{at}.quantums")
+    for i, item in enumerate(_list(obj["perpetualPositions"], f"{where}.perpetualPositions")):
+        at = f"{where}.perpetualPositions[{i}]"
+        entry = _object(item, at, ("perpetualId", "quantums", "fundingIndex"))
+        position = PerpetualPosition(
+            perpetual_id=_integer(entry["perpetualId"], f"{at}.perpetualId", 0, UINT32_MAX),
+            quantums=_big(entry["quantums"], f"{at}.quantums"),
+            funding_index=_big(entry["fundingIndex"], f"{at}.fundingIndex"),
+        )
         if position.perpetual_id in subaccount.positions:
             raise errors.InvalidGenesis(f"{where}: two positions in perpetual {position.perpetual_id}")
         subaccount.positions[position.perpetual_id] = position
-    r.done()
-    if subaccount.is_empty():
-        raise errors.InvalidGenesis(f"{where}: an empty subaccount is absent, not listed (SUB-3)")
     return subaccount
 
 
-def _index(items: list, key: Any, where: str) -> dict:
-    table: dict = {}
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def _index(items: list[T], key: Callable[[T], K], where: str) -> dict[K, T]:
+    """A table by id; an id listed twice is refused."""
+    table: dict[K, T] = {}
     for item in items:
         ident = key(item)
         if ident in table:
@@ -357,146 +332,89 @@ def _index(items: list, key: Any, where: str) -> dict:
     return table
 
 
-def decode_state(obj: Any) -> State:
-    """A state from its JSON form (the genesis format), checked for consistency (GEN-2)."""
-    r = _Reader(
-        obj,
-        "genesis",
-        optional=frozenset(
-            {
-                "insuranceFundBalance",
-                "feeCollectorBalance",
-                "fundingPoolBalance",
-                "totalDeposited",
-                "totalWithdrawn",
-                "negativeTncSubaccountSeenAtBlock",
-                "lastChainOutageAtBlock",
-                "feeTiers",
-                "volume",
-                "clob",
-            }
-        ),
-    )
-    authority = r.string("authority")
-    if not is_valid_address(authority):
-        raise errors.InvalidGenesis("genesis.authority: not a dydx bech32 address")
-    state = State(
-        authority=authority,
-        block_height=r.integer("blockHeight", 0, UINT32_MAX),
-        block_time=r.integer("blockTime", 0, INT64_MAX),
-        liquidity_tiers=_index(
-            [_decode_tier(t, f"liquidityTiers[{i}]") for i, t in enumerate(r.items("liquidityTiers"))],
-            lambda t: t.id,
-            "liquidityTiers",
-        ),
-        perpetuals=_index(
-            [_decode_perpetual(p, f"perpetuals[{i}]") for i, p in enumerate(r.items("perpetuals"))],
-            lambda p: p.id,
-            "perpetuals",
-        ),
-        market_params=_index(
-            [_decode_market_param(m, f"marketParams[{i}]") for i, m in enumerate(r.items("marketParams"))],
-            lambda m: m.id,
-            "marketParams",
-        ),
-        market_prices=_index(
-            [_decode_market_price(m, f"marketPrices[{i}]") for i, m in enumerate(r.items("marketPrices"))],
-            lambda m: m.id,
-            "marketPrices",
-        ),
-        clob_pairs=_index(
-            [_decode_clob_pair(c, f"clobPairs[{i}]") for i, c in enumerate(r.items("clobPairs"))],
-            lambda c: c.id,
-            "clobPairs",
-        ),
-        subaccounts=_index(
-            [_decode_subaccount(s, f"subaccounts[{i}]") for i, s in enumerate(r.items("subaccounts"))],
-            lambda s: s.id,
-            "subaccounts",
-        ),
-        insurance_fund_balance=r.optional_integer("insuranceFundBalance", 0, BIG) or 0,
-        fee_collector_balance=r.optional_integer("feeCollectorBalance", 0, BIG) or 0,
-        funding_pool_balance=r.optional_integer("fundingPoolBalance", -BIG, BIG) or 0,
-        negative_tnc_subaccount_seen_at_block=r.optional_integer("negativeTncSubaccountSeenAtBlock", 0, UINT32_MAX),
-        last_chain_outage_at_block=r.optional_integer("lastChainOutageAtBlock", 0, UINT32_MAX),
-    )
-    total_deposited = r.optional_integer("totalDeposited", 0, BIG)
-    total_withdrawn = r.optional_integer("totalWithdrawn", 0, BIG) or 0
-    fee_tiers = r.raw("feeTiers")
-    state.fee_tiers = DEFAULT_FEE_TIERS if fee_tiers is None else decode_fee_tiers(fee_tiers, "genesis.feeTiers")
-    volume = r.raw("volume")
-    state.volume = VolumeStats() if volume is None else decode_volume(volume, "genesis.volume")
-    clob = r.raw("clob")
-    r.done()
-    for name, block in (
-        ("negativeTncSubaccountSeenAtBlock", state.negative_tnc_subaccount_seen_at_block),
-        ("lastChainOutageAtBlock", state.last_chain_outage_at_block),
-    ):
-        if block is not None and block > state.block_height:
-            raise errors.InvalidGenesis(f"genesis.{name}: block {block} is after the genesis height (SUB-9)")
-    _check_references(state)
-    _check_open_interest(state)
-    _set_totals(state, total_deposited, total_withdrawn)
-    if clob is not None:
-        state.clob = decode_clob(clob, state, "genesis.clob")
-    return state
-
-
-def _check_references(state: State) -> None:
-    """Every perpetual names an existing tier and market; prices and params agree (GEN-2)."""
-    if state.market_params.keys() != state.market_prices.keys():
-        raise errors.InvalidGenesis("every market needs both a marketParam and a marketPrice")
-    for market_id, param in state.market_params.items():
-        if state.market_prices[market_id].exponent != param.exponent:
-            raise errors.InvalidGenesis(f"market {market_id}: price exponent differs from the param's")
-    for perpetual in state.perpetuals.values():
-        if perpetual.liquidity_tier not in state.liquidity_tiers:
-            raise errors.InvalidGenesis(f"perpetual {perpetual.id}: unknown liquidity tier")
-        if perpetual.market_id not in state.market_params:
-            raise errors.InvalidGenesis(f"perpetual {perpetual.id}: unknown market")
-    for pair in state.clob_pairs.values():
-        if pair.perpetual_id not in state.perpetuals:
-            raise errors.InvalidGenesis(f"clob pair {pair.id}: unknown perpetual")
-    for subaccount in state.subaccounts.values():
-        for perpetual_id in subaccount.positions:
-            if perpetual_id not in state.perpetuals:
-                raise errors.InvalidGenesis(f"subaccount {subaccount.id}: unknown perpetual {perpetual_id}")
-
-
-def _check_open_interest(state: State) -> None:
-    """Longs equal shorts in every perpetual, and open interest is their size (INV-3, INV-4).
-
-    A genesis may omit a perpetual's open interest; it is then computed here.
+@dataclass(frozen=True)
+class DecodedState:
     """
-    longs = dict.fromkeys(state.perpetuals, 0)
-    shorts = dict.fromkeys(state.perpetuals, 0)
-    for subaccount in state.subaccounts.values():
-        for position in subaccount.positions.values():
-            if position.quantums > 0:
-                longs[position.perpetual_id] += position.quantums
-            else:
-                shorts[position.perpetual_id] -= position.quantums
-    for pid, perpetual in state.perpetuals.items():
-        if longs[pid] != shorts[pid]:
-            raise errors.InvalidGenesis(f"perpetual {pid}: longs {longs[pid]} != shorts {shorts[pid]}")
-        if perpetual.open_interest not in (OPEN_INTEREST_UNSET, longs[pid]):
-            raise errors.InvalidGenesis(f"perpetual {pid}: openInterest is not the sum of longs")
-        perpetual.open_interest = longs[pid]
+    A state decoded from its JSON, and which of the values a genesis may leave to be derived
+    were left out (GEN-3): the open interest of these perpetuals, and ``totalDeposited``.
+    Until ``perpspec.genesis`` derives them they are 0.
+    """
+
+    state: State
+    omitted_open_interest: frozenset[int]
+    omits_total_deposited: bool
 
 
-def _set_totals(state: State, total_deposited: int | None, total_withdrawn: int) -> None:
-    """Genesis balances count as deposited unless the totals are given, and then must agree (INV-1)."""
-    held = (
-        sum(s.usdc_balance for s in state.subaccounts.values())
-        + state.insurance_fund_balance
-        + state.fee_collector_balance
-        + state.funding_pool_balance
+OPTIONAL_FIELDS = (
+    "insuranceFundBalance",
+    "feeCollectorBalance",
+    "fundingPoolBalance",
+    "totalDeposited",
+    "totalWithdrawn",
+    "negativeTncSubaccountSeenAtBlock",
+    "lastChainOutageAtBlock",
+    "feeTiers",
+    "volume",
+    "clob",
+)
+"""Top-level fields a genesis may omit (CODEC-1); ``encode_state`` writes every one."""
+
+DEFAULT_FEE_TIERS = (FeeTier("1", 0, 0, 0, 0, 0),)
+"""A genesis without fee tiers has one tier with no fees (FEE-5)."""
+
+
+def _optional_block(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    return None if value is None else _integer(value, f"genesis.{key}", 0, UINT32_MAX)
+
+
+def decode_state(value: Any) -> DecodedState:
+    """A state from its JSON form (the genesis format), checked for shape only (CODEC-4)."""
+    required = (
+        "authority",
+        "blockHeight",
+        "blockTime",
+        "liquidityTiers",
+        "perpetuals",
+        "marketParams",
+        "marketPrices",
+        "clobPairs",
+        "subaccounts",
     )
-    if total_deposited is None:
-        total_deposited = held + total_withdrawn
-    if total_deposited < 0:
-        raise errors.InvalidGenesis("totalDeposited would be negative: give totalWithdrawn (INV-1)")
-    if held != total_deposited - total_withdrawn:
-        raise errors.InvalidGenesis("USDC held does not equal totalDeposited - totalWithdrawn (INV-1)")
-    state.total_deposited = total_deposited
-    state.total_withdrawn = total_withdrawn
+    obj = _object(value, "genesis", required, OPTIONAL_FIELDS)
+    perpetuals = [
+        _decode_perpetual(p, f"perpetuals[{i}]") for i, p in enumerate(_list(obj["perpetuals"], "genesis.perpetuals"))
+    ]
+
+    def table(key: str, decode: Callable[[Any, str], T], ident: Callable[[T], K]) -> dict[K, T]:
+        items = [decode(item, f"{key}[{i}]") for i, item in enumerate(_list(obj[key], f"genesis.{key}"))]
+        return _index(items, ident, key)
+
+    state = State(
+        authority=_address(obj["authority"], "genesis.authority"),
+        block_height=_integer(obj["blockHeight"], "genesis.blockHeight", 0, UINT32_MAX),
+        block_time=_integer(obj["blockTime"], "genesis.blockTime", 0, INT64_MAX),
+        liquidity_tiers=table("liquidityTiers", _decode_tier, lambda t: t.id),
+        perpetuals=_index([p for p, _ in perpetuals], lambda p: p.id, "perpetuals"),
+        market_params=table("marketParams", _decode_market_param, lambda m: m.id),
+        market_prices=table("marketPrices", _decode_market_price, lambda m: m.id),
+        clob_pairs=table("clobPairs", _decode_clob_pair, lambda c: c.id),
+        subaccounts=table("subaccounts", _decode_subaccount, lambda s: s.id),
+        insurance_fund_balance=_big(obj.get("insuranceFundBalance", 0), "genesis.insuranceFundBalance", 0),
+        fee_collector_balance=_big(obj.get("feeCollectorBalance", 0), "genesis.feeCollectorBalance", 0),
+        funding_pool_balance=_big(obj.get("fundingPoolBalance", 0), "genesis.fundingPoolBalance"),
+        total_deposited=_big(obj.get("totalDeposited", 0), "genesis.totalDeposited", 0),
+        total_withdrawn=_big(obj.get("totalWithdrawn", 0), "genesis.totalWithdrawn", 0),
+        negative_tnc_subaccount_seen_at_block=_optional_block(obj, "negativeTncSubaccountSeenAtBlock"),
+        last_chain_outage_at_block=_optional_block(obj, "lastChainOutageAtBlock"),
+        fee_tiers=DEFAULT_FEE_TIERS
+        if obj.get("feeTiers") is None
+        else decode_fee_tiers(obj["feeTiers"], "genesis.feeTiers"),
+        volume=VolumeStats() if obj.get("volume") is None else decode_volume(obj["volume"], "genesis.volume"),
+        clob=ClobState() if obj.get("clob") is None else decode_clob(obj["clob"], "genesis.clob"),
+    )
+    return DecodedState(
+        state,
+        omitted_open_interest=frozenset(p.id for p, given in perpetuals if not given),
+        omits_total_deposited="totalDeposited" not in obj or obj["totalDeposited"] is None,
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 
-from perpspec.codec import decode_state
+from perpspec.genesis import load_genesis
 from perpspec.state import State
 
 GOVERNANCE_AUTHORITY = "dydx10d07y265gmmuvt4z0w9aw880jnsr700jnmapky"
@@ -151,4 +151,4 @@ def default_genesis_json() -> dict:
 
 def default_genesis() -> State:
     """A fresh state holding the default markets and no subaccounts (GEN-1)."""
-    return decode_state(copy.deepcopy(default_genesis_json()))
+    return load_genesis(copy.deepcopy(default_genesis_json()))

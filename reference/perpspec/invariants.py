@@ -154,20 +154,36 @@ def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
     return decorate
 
 
+def compute_usdc_held(state: State) -> int:
+    """USDC held in the state: every subaccount's balance and the protocol's balances (INV-1)."""
+    return sum(s.usdc_balance for s in state.subaccounts.values()) + protocol_balances(state)
+
+
+def compute_longs_and_shorts(state: State) -> tuple[dict[int, int], dict[int, int]]:
+    """Per perpetual, the sum of long positions and the sum of |short positions| (INV-3, INV-4)."""
+    longs = dict.fromkeys(state.perpetuals, 0)
+    shorts = dict.fromkeys(state.perpetuals, 0)
+    for subaccount in state.subaccounts.values():
+        for pid, position in subaccount.positions.items():
+            if position.quantums > 0:
+                longs[pid] = longs.get(pid, 0) + position.quantums
+            else:
+                shorts[pid] = shorts.get(pid, 0) - position.quantums
+    return longs, shorts
+
+
 def check_state_invariants(state: State) -> list[str]:
     """
     Every state invariant over the whole state, as a list of violations (empty when all hold).
 
     INV-1 conservation, INV-2 no zero positions or stored empty subaccounts, INV-3 open
-    interest is the sum of longs, INV-4 longs equal shorts, INV-6 subaccount ids in range.
+    interest is the sum of longs, INV-4 longs equal shorts, INV-6 subaccount ids in range,
+    and the clob's INV-9 and INV-10.
     """
     violations = []
-    held = sum(s.usdc_balance for s in state.subaccounts.values())
-    held += protocol_balances(state)
+    held = compute_usdc_held(state)
     if held != state.total_deposited - state.total_withdrawn:
         violations.append(f"INV-1: USDC held {held} != deposits - withdrawals")
-    longs = dict.fromkeys(state.perpetuals, 0)
-    shorts = dict.fromkeys(state.perpetuals, 0)
     for sid, subaccount in state.subaccounts.items():
         if sid != subaccount.id or not 0 <= sid.number <= MAX_SUBACCOUNT_NUMBER:
             violations.append(f"INV-6: subaccount id {sid} is malformed")
@@ -176,10 +192,7 @@ def check_state_invariants(state: State) -> list[str]:
         for pid, position in subaccount.positions.items():
             if position.quantums == 0 or pid != position.perpetual_id:
                 violations.append(f"INV-2: subaccount {sid} holds a zero or misfiled position in {pid}")
-            if position.quantums > 0:
-                longs[pid] += position.quantums
-            else:
-                shorts[pid] -= position.quantums
+    longs, shorts = compute_longs_and_shorts(state)
     for pid, perpetual in state.perpetuals.items():
         if perpetual.open_interest != longs[pid]:
             violations.append(f"INV-3: perpetual {pid} open interest {perpetual.open_interest} != longs {longs[pid]}")

@@ -21,8 +21,9 @@ import icontract
 from perpspec.bech32 import encode_address
 from perpspec.clob.orders import get_oracle_price_subticks
 from perpspec.clob.state import Order
-from perpspec.codec import decode_state, encode_state
+from perpspec.codec import encode_state
 from perpspec.default_genesis import default_genesis_json
+from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
@@ -414,7 +415,7 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
     every state invariant holds (INV-1..INV-10).  Contracts run inside the transitions when on.
     """
     rng = random.Random(seed)
-    state = decode_state(genesis_with_positions(seed))
+    state = load_genesis(genesis_with_positions(seed))
     generator = MessageGenerator(rng, state)
     report = RunReport()
     for step in range(steps):
@@ -451,4 +452,4 @@ def first_line(error: Exception) -> str:
 
 def roundtrip_ok(state: State) -> bool:
     """The state's JSON decodes back to the same state (CODEC-1)."""
-    return decode_state(encode_state(state)) == state
+    return load_genesis(encode_state(state)) == state

@@ -23,9 +23,10 @@ from typing import Any, TextIO
 import perpspec
 from perpspec import errors
 from perpspec.catalogue import evaluate_request, parse_json_line
-from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
+from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.conformance.format import FORMAT_VERSION, UNSUPPORTED_OP
 from perpspec.default_genesis import default_genesis
+from perpspec.genesis import load_genesis
 from perpspec.messages import read_subaccount_id
 from perpspec.state import State
 from perpspec.subaccounts import get_subaccount
@@ -68,7 +69,7 @@ class ReferenceAdapter:
         if "genesis" not in request:
             return _error("MALFORMED_REQUEST", 'reset needs "genesis"')
         try:
-            self.state = decode_state(request["genesis"])
+            self.state = load_genesis(request["genesis"])
         except errors.InvalidGenesis as error:
             return {"error": error.to_json()}
         return {"ok": True}

@@ -36,8 +36,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from perpspec import errors
-from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
+from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.default_genesis import GOVERNANCE_AUTHORITY, default_genesis_json
+from perpspec.genesis import load_genesis
 from perpspec.margin import Risk
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
@@ -306,7 +307,7 @@ class Scenario:
         self.description = description
         self.rules = list(rules)
         self.claims = list(claims)
-        self.state = decode_state(copy.deepcopy(genesis))
+        self.state = load_genesis(copy.deepcopy(genesis))
         self.genesis = encode_state(self.state)
         self.genesis_hash = state_hash(self.state)
         self.steps: list[dict] = []
@@ -400,7 +401,7 @@ def state_risk(state: State, owner: str, number: int = 0) -> Risk:
 
 def genesis_risk(genesis: dict, owner: str, number: int = 0) -> Risk:
     """A subaccount's NC, IMR and MMR in ``genesis``, decoded as a scenario's genesis is (GEN-2, MARGIN-5)."""
-    return state_risk(decode_state(copy.deepcopy(genesis)), owner, number)
+    return state_risk(load_genesis(copy.deepcopy(genesis)), owner, number)
 
 
 # --- reading events and state -------------------------------------------------------------

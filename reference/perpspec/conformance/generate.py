@@ -30,11 +30,12 @@ from pathlib import Path
 
 import perpspec
 from perpspec import errors
-from perpspec.codec import decode_state, encode_state, encode_subaccount, state_hash
+from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.conformance.builders import touched_subaccounts
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.function_cases import build_function_documents
 from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
+from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount
@@ -97,7 +98,7 @@ def protocol_error_codes() -> list[str]:
 def build_trace_document(seed: int, steps: int = TRACE_STEPS, orders: bool = True) -> dict:
     """A seeded random run of ``perpspec.simulation``, recorded step by step (with or without orders)."""
     rng = random.Random(seed)
-    state = decode_state(genesis_with_positions(seed))
+    state = load_genesis(genesis_with_positions(seed))
     genesis = encode_state(state)
     genesis_hash = state_hash(state)
     generator = MessageGenerator(rng, state, orders=orders)

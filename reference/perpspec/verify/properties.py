@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from perpspec.codec import decode_state, state_hash
+from perpspec.codec import state_hash
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
 from perpspec.oracle import median_round_half_away_from_zero
@@ -108,7 +109,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize(seed=st.integers(0, 2**16))
     def start(self, seed: int) -> None:
         self.genesis = genesis_with_positions(seed)
-        self.state = decode_state(self.genesis)
+        self.state = load_genesis(self.genesis)
         self.generator = MessageGenerator(random.Random(seed), self.state)
         self.messages: list[dict] = []
         self.hashes: list[str] = []
@@ -133,7 +134,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         if not hasattr(self, "state"):
             return
-        replay = decode_state(self.genesis)
+        replay = load_genesis(self.genesis)
         for message, expected in zip(self.messages, self.hashes):
             apply_json(replay, message)
             assert state_hash(replay) == expected, "DET-1: a replay gave a different state hash"
@@ -315,7 +316,7 @@ def _model_match(
 @given(orders=BOOK_ORDERS)
 def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, str]]) -> None:
     genesis, owners = _book_genesis()
-    state = decode_state(genesis)
+    state = load_genesis(genesis)
     pair = state.clob_pairs[0]
     oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
     model: list[list] = []
@@ -365,7 +366,7 @@ def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[i
     for entry, balance in zip(genesis["subaccounts"], balances):
         entry["assetPositions"] = [{"assetId": 0, "quantums": str(balance)}] if balance else []
     genesis["subaccounts"] = [e for e in genesis["subaccounts"] if e["assetPositions"]]
-    state = decode_state(genesis)
+    state = load_genesis(genesis)
     pair = state.clob_pairs[0]
     oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
     ids = [SubaccountId(owner, 0) for owner in owners]

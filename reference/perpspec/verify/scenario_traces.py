@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import Any
 
 from perpspec import errors
-from perpspec.codec import decode_state, state_hash
+from perpspec.codec import state_hash
 from perpspec.funding import funding_settlement_ppm
+from perpspec.genesis import load_genesis
 from perpspec.messages import (
     CANCEL_ORDER_TYPE,
     PLACE_ORDER_TYPE,
@@ -325,7 +326,7 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
     (``reproduce=False`` skips that, to log what a changed reference does with the messages).
     """
     name = document["name"]
-    state = decode_state(copy.deepcopy(document["genesis"]))
+    state = load_genesis(copy.deepcopy(document["genesis"]))
     if reproduce and state_hash(state) != document["genesisStateHash"]:
         raise TraceMappingError(f"{name}: the genesis does not reproduce genesisStateHash")
     keys = subaccount_keys(state, [step["message"] for step in document["steps"]])

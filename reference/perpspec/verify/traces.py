@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perpspec.codec import decode_state
 from perpspec.default_genesis import GENESIS_TIME, GOVERNANCE_AUTHORITY
+from perpspec.genesis import load_genesis
 from perpspec.messages import ADVANCE_BLOCK_TYPE, DEPOSIT_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, WITHDRAW_TYPE
 from perpspec.report import MethodResult
 from perpspec.simulation import account, subaccount_json
@@ -332,7 +332,7 @@ def record_trace(seed: int, steps: int) -> Trace:
     """Run the reference for ``steps`` random messages and log every state through the abstraction."""
     rng = random.Random(seed)
     genesis, constants = trace_genesis(rng)
-    state = decode_state(genesis)
+    state = load_genesis(genesis)
     trace = Trace(seed, constants)
     genesis_last = {"action": "Genesis", "who": "", "accepted": True, **NO_RISK}
     genesis_state = abstract_state(state, genesis_last)

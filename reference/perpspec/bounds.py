@@ -1,0 +1,115 @@
+"""
+Parameter bounds: every limit a governable parameter must respect, in one place (spec/genesis.md, GEN-2).
+
+Each ``check_*`` returns the bounds a record breaks, as messages naming the rule (empty when
+it is within them).  Genesis refuses a state whose parameters break one (GEN-2); the
+authority messages that will change parameters use the same checks.  The bounds are the
+real chain's (``LiquidityTier.Validate``, ``MarketParam.Validate``, ``PerpetualFeeParams.Validate``,
+``ClobPair`` validation) where it has one, and perpspec's own where it bounds the work a value
+can ask for (exponents within ±100), each said below.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier
+from perpspec.rounding import ONE_MILLION
+from perpspec.state import LiquidityTier, MarketParam, MarketPrice, MarketType, Perpetual
+
+MAX_EXPONENT = 100
+"""Atomic resolutions and price and quantum-conversion exponents lie within ±100 (perpspec's bound on 10^e work)."""
+
+MAX_PRICE_CHANGE_PPM = 10_000
+"""A market's minimum price change is below 1% (PRICE-1, ``MaxPriceChangePpm``)."""
+
+
+def is_exponent_within_bounds(exponent: int) -> bool:
+    """|exponent| <= 100: the powers of ten perpspec builds stay small (GEN-2)."""
+    return -MAX_EXPONENT <= exponent <= MAX_EXPONENT
+
+
+def check_liquidity_tier(tier: LiquidityTier) -> list[str]:
+    """imf <= 1e6, mf <= 1e6, impact notional > 0, lower cap <= upper cap (MARGIN-1, ``LiquidityTier.Validate``)."""
+    broken = []
+    if tier.initial_margin_ppm > ONE_MILLION:
+        broken.append(f"liquidity tier {tier.id}: initial margin above 1000000 ppm (MARGIN-1)")
+    if tier.maintenance_fraction_ppm > ONE_MILLION:
+        broken.append(f"liquidity tier {tier.id}: maintenance fraction above 1000000 ppm (MARGIN-3)")
+    if tier.impact_notional == 0:
+        broken.append(f"liquidity tier {tier.id}: impact notional is 0")
+    if tier.open_interest_lower_cap > tier.open_interest_upper_cap:
+        broken.append(f"liquidity tier {tier.id}: open interest lower cap exceeds the upper cap (MARGIN-1)")
+    return broken
+
+
+def check_perpetual(perpetual: Perpetual) -> list[str]:
+    """An atomic resolution within ±100, and a cross market: isolated markets are not supported (SUB-10)."""
+    broken = []
+    if not is_exponent_within_bounds(perpetual.atomic_resolution):
+        broken.append(f"perpetual {perpetual.id}: atomic resolution outside ±{MAX_EXPONENT}")
+    if perpetual.market_type is not MarketType.CROSS:
+        broken.append(f"perpetual {perpetual.id}: only PERPETUAL_MARKET_TYPE_CROSS markets are supported (SUB-10)")
+    return broken
+
+
+def check_market_param(param: MarketParam) -> list[str]:
+    """An exponent within ±100, at least one exchange, 0 < min price change < 10,000 ppm (PRICE-1)."""
+    broken = []
+    if not is_exponent_within_bounds(param.exponent):
+        broken.append(f"market {param.id}: exponent outside ±{MAX_EXPONENT}")
+    if param.min_exchanges == 0:
+        broken.append(f"market {param.id}: min exchanges is 0 (PRICE-1)")
+    if not 0 < param.min_price_change_ppm < MAX_PRICE_CHANGE_PPM:
+        broken.append(f"market {param.id}: min price change outside (0, {MAX_PRICE_CHANGE_PPM}) ppm (PRICE-1)")
+    return broken
+
+
+def check_market_price(price: MarketPrice) -> list[str]:
+    """An exponent within ±100 (PRICE-1)."""
+    if not is_exponent_within_bounds(price.exponent):
+        return [f"market price {price.id}: exponent outside ±{MAX_EXPONENT}"]
+    return []
+
+
+def check_clob_pair(pair: ClobPair) -> list[str]:
+    """A step and a tick of at least one, an exponent within ±100, a status the protocol supports (CLOB-1)."""
+    broken = []
+    if pair.step_base_quantums == 0:
+        broken.append(f"clob pair {pair.id}: step base quantums is 0 (CLOB-1)")
+    if pair.subticks_per_tick == 0:
+        broken.append(f"clob pair {pair.id}: subticks per tick is 0 (CLOB-1)")
+    if not is_exponent_within_bounds(pair.quantum_conversion_exponent):
+        broken.append(f"clob pair {pair.id}: quantum conversion exponent outside ±{MAX_EXPONENT}")
+    if pair.status not in SUPPORTED_CLOB_PAIR_STATUSES:
+        broken.append(f"clob pair {pair.id}: STATUS_{pair.status.name} is not supported by the protocol (CLOB-1)")
+    return broken
+
+
+def check_fee_tiers(tiers: tuple[FeeTier, ...]) -> list[str]:
+    """
+    At least one tier; the first has no requirements; requirements never fall from one
+    tier to the next; and the lowest maker rate plus the lowest taker rate is not negative,
+    so fees on a fill never pay out more than they take in (FEE-5, ``PerpetualFeeParams.Validate``).
+    """
+    if not tiers:
+        return ["feeTiers: at least one tier is needed (FEE-5)"]
+    broken = []
+    first = tiers[0]
+    if (
+        first.absolute_volume_requirement
+        or first.total_volume_share_requirement_ppm
+        or first.maker_volume_share_requirement_ppm
+    ):
+        broken.append("feeTiers: the first tier has no requirements (FEE-5)")
+    for previous, current in itertools.pairwise(tiers):
+        if (
+            previous.absolute_volume_requirement > current.absolute_volume_requirement
+            or previous.total_volume_share_requirement_ppm > current.total_volume_share_requirement_ppm
+            or previous.maker_volume_share_requirement_ppm > current.maker_volume_share_requirement_ppm
+        ):
+            broken.append("feeTiers: requirements must not fall from one tier to the next (FEE-5)")
+            break
+    if min(t.maker_fee_ppm for t in tiers) + min(t.taker_fee_ppm for t in tiers) < 0:
+        broken.append("feeTiers: lowest maker fee plus lowest taker fee is negative (FEE-5)")
+    return broken
