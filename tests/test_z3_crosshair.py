@@ -22,7 +22,7 @@ from perpspec.rules import read_rules
 from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
 from perpspec.verify import crosshair_check, z3_proofs
 from perpspec.verify.claims import CLAIMS
-from perpspec.verify.z3_paths import Explorer
+from perpspec.verify.z3.paths import Explorer
 
 SPEC = Path(__file__).resolve().parent.parent / "spec"
 ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}

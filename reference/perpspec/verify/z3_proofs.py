@@ -30,7 +30,7 @@ sound (every concrete (q, p, oi) gives an admissible (N, M)) and makes the query
 independent of the price.
 
 Branching functions (``compute_undercollateralized_result``, the median, which
-sorts) run unchanged under ``perpspec.verify.z3_paths``: every feasible path is
+sorts) run unchanged under ``perpspec.verify.z3.paths``: every feasible path is
 enumerated and the property is proved over their disjunction.
 
 Rule IDs: ROUND-2..9 (CONV-1), UNITS-4..7 (CONV-1), MARGIN-1..3 (RISK-1), SUB-7,
@@ -52,7 +52,7 @@ from perpspec.margin import Risk
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.subaccounts import UpdateResult
 from perpspec.verify.results import MethodResult
-from perpspec.verify.z3_paths import Explorer, Paths, term
+from perpspec.verify.z3.paths import Explorer, Paths, term
 
 EXPONENTS = tuple(range(-12, 4))
 """The grid of combined conversion exponents e (UNITS-4..6); every one is its own proof."""
