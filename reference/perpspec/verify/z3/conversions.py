@@ -57,6 +57,7 @@ def prove_base_to_quote(
 
 
 def prove_base_to_quote_odd(exponent: int) -> Obligation:
+    """UNITS-4: base_to_quote is odd in the base amount for p > 0: a short converts as minus the long."""
     b, p = ints("b p")
     ar, pe = split_exponent(exponent)
     f = units.base_to_quote_quantums
@@ -69,6 +70,7 @@ def prove_base_to_quote_odd(exponent: int) -> Obligation:
 
 
 def prove_base_to_quote_monotone(exponent: int) -> Obligation:
+    """UNITS-4: base_to_quote never falls as the base amount rises, for p > 0."""
     b1, b2, p = ints("b1 b2 p")
     ar, pe = split_exponent(exponent)
     f = units.base_to_quote_quantums
@@ -98,6 +100,7 @@ def prove_quote_to_base(exponent: int) -> Obligation:
 
 
 def prove_quote_to_base_monotone(exponent: int) -> Obligation:
+    """UNITS-5: quote_to_base never falls as the quote amount rises, for p > 0."""
     q1, q2, p = ints("q1 q2 p")
     ar, pe = split_exponent(exponent)
     f = units.quote_to_base_quantums
@@ -142,6 +145,7 @@ def prove_fill(exponent: int) -> Obligation:
 
 
 def prove_fill_monotone(exponent: int) -> Obligation:
+    """UNITS-6: the fill quote never falls as the subticks or the base quantums rise."""
     s1, s2, b1, b2 = ints("s1 s2 b1 b2")
     f = units.fill_quote_quantums_from_subticks
     return Obligation(
@@ -198,6 +202,7 @@ def prove_subticks_to_price(price_exponent: int, base_ar: int, qce: int) -> Obli
 
 
 def proofs(exponents: tuple[int, ...]) -> list[Proof]:
+    """CONV-1's conversion proofs: UNITS-4..6 for each exponent of the grid, then UNITS-7 for each subticks case."""
     found = []
     for e in exponents:
         found += [
@@ -289,6 +294,7 @@ def fast_path_proofs() -> list[Proof]:
 
 
 def _floor_base_to_quote(b: Any, ar: int, p: Any, pe: int) -> Any:
+    """A wrong UNITS-4: floors the quote instead of truncating it toward zero."""
     return rounding.mul_pow10(b * p, units.compute_quote_exponent(ar, pe), Rounding.FLOOR)
 
 

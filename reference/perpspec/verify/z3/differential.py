@@ -26,6 +26,7 @@ from perpspec.verify.z3.harness import EXPONENTS, POW10_EXPONENTS, elapsed_ms, s
 
 
 def _differential_cases(count: int, seed: int = 4) -> list[tuple[str, Callable[..., Any], tuple]]:
+    """``count`` rounds of seeded random concrete inputs, one case per helper a round, edge values mixed in."""
     rng = random.Random(seed)
     big = [0, 1, -1, 2, -2, 5, -5, 999_999, -999_999, 1_000_000, -1_000_000]
     big += [10**12 + 7, -(10**12) - 7, 2**63 - 1, -(2**63)]
@@ -76,10 +77,12 @@ def _differential_cases(count: int, seed: int = 4) -> list[tuple[str, Callable[.
 
 
 def _as_z3(argument: Any) -> Any:
+    """A Python int as a z3 ``IntVal``; anything else as it is."""
     return z3.IntVal(argument) if isinstance(argument, int) and not isinstance(argument, bool) else argument
 
 
 def _concrete_z3_args(name: str, args: tuple) -> tuple:
+    """The arguments with every amount as a z3 value, the exponents and rounding kinds left concrete."""
     # exponents stay Python ints: they select the code, they are not amounts
     concrete_positions = {
         "mul_pow10": {1, 2},

@@ -89,6 +89,7 @@ def prove_positions_sum_zero(k: int) -> Obligation:
 
 
 def proofs() -> list[Proof]:
+    """CONS-2's proofs: FUND-2's rounding, the long and short pair, and FUND-3 for 2, 3 and 4 subaccounts."""
     found = [
         Proof(
             "FUND-2 settlement rounds down",
@@ -131,6 +132,7 @@ def proofs() -> list[Proof]:
 
 
 def _ceil_settlement(total: Any) -> Any:
+    """A wrong FUND-2: rounds the settlement up, in the subaccount's favour."""
     return rounding.ceil_div(total, ONE_MILLION)
 
 

@@ -37,10 +37,12 @@ from perpspec.verify.z3.paths import Explorer
 
 
 def _tier(imf: Any, mf: Any, lower: Any, upper: Any) -> Any:
+    """A valid liquidity tier, RISK-1's premise: both fractions in [0, 1e6] and 0 <= lower cap <= upper cap."""
     return z3.And(imf >= 0, imf <= ONE_MILLION, mf >= 0, mf <= ONE_MILLION, lower >= 0, lower <= upper)
 
 
 def _mentions(expression: Any, symbols: list[Any]) -> bool:
+    """Whether any of ``symbols`` occurs in ``expression``: the check that the abstraction removed them."""
     names = {str(s) for s in symbols}
     seen: set[int] = set()
     stack = [expression]
@@ -223,6 +225,7 @@ def prove_fast_position_risk(exponent: int) -> Obligation:
 
 
 def proofs(exponents: tuple[int, ...]) -> list[Proof]:
+    """RISK-1's proofs: MARGIN-1..3 on the fractions, then IMR >= MMR >= 0 for each exponent of the grid."""
     found = [
         Proof(
             "MARGIN-1 adjusted imf in [imf, 1e6]",
@@ -293,6 +296,7 @@ def fast_path_proofs(exponents: tuple[int, ...]) -> list[Proof]:
 def _mmr_of_notional(
     q: Any, ar: int, p: Any, pe: int, imf: Any, mf: Any, oi: Any, lower: Any, upper: Any
 ) -> tuple[Any, Any]:
+    """A wrong MARGIN-3: the MMR as mf of the notional instead of mf of the IMR."""
     imr, _ = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
     notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
     return imr, rounding.mul_ppm_ceil(notional, mf)  # wrong: mf is a fraction of the IMR, not of the notional

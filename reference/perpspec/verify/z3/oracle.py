@@ -39,6 +39,7 @@ def prove_mean_between(
 
 
 def _sources(n: int) -> tuple[list[Any], list[Any], Any, Any, Any]:
+    """n symbolic sources and the premise: at most (n-1)//2 wrong (any value), the rest in [lo, hi]."""
     values = [z3.Int(f"x{i}") for i in range(n)]
     wrong = [z3.Bool(f"wrong{i}") for i in range(n)]
     lo, hi = z3.Ints("lo hi")
@@ -50,6 +51,7 @@ def _sources(n: int) -> tuple[list[Any], list[Any], Any, Any, Any]:
 
 
 def _source_inputs(values: list[Any], wrong: list[Any], lo: Any, hi: Any) -> dict[str, Any]:
+    """The sources, their wrong flags and the honest range, named for a counterexample."""
     inputs = {f"x{i}": v for i, v in enumerate(values)}
     inputs |= {f"wrong{i}": w for i, w in enumerate(wrong)}
     return inputs | {"lo": lo, "hi": hi}
@@ -121,6 +123,7 @@ def prove_median(
 
 
 def proofs() -> list[Proof]:
+    """ORACLE-1's proofs: the mean lemma, the median of 1..6 sorted sources, the real median over every ordering."""
     found = [
         Proof(
             "PRICE-4 mean of two lies between them",
@@ -158,6 +161,7 @@ def proofs() -> list[Proof]:
 
 
 def _lowest(values: list[Any]) -> Any:
+    """A wrong PRICE-4: the lowest source instead of the median."""
     return sorted(values)[0]
 
 

@@ -40,6 +40,8 @@ def prove_division_bound(function: Callable[[Any, Any], Any], rounding_kind: Rou
 
 
 def prove_division_monotone(function: Callable[[Any, Any], Any]) -> Callable[[], Obligation]:
+    """ROUND-3/4/5: the helper never falls as the numerator rises, for d > 0."""
+
     def build() -> Obligation:
         n1, n2, d = ints("n1 n2 d")
         q1, q2 = function(n1, d), function(n2, d)
@@ -55,6 +57,7 @@ def prove_division_monotone(function: Callable[[Any, Any], Any]) -> Callable[[],
 
 
 def prove_trunc_odd() -> Obligation:
+    """ROUND-5: truncation is odd, trunc(-n/d) = -trunc(n/d), for d > 0."""
     n, d = ints("n d")
     return Obligation(
         premise=d > 0,
@@ -85,6 +88,8 @@ def prove_ppm(function: Callable[[Any, Any], Any], rounding_kind: Rounding) -> C
 
 
 def prove_ppm_monotone(function: Callable[[Any, Any], Any]) -> Callable[[], Obligation]:
+    """ROUND-6: the ppm product never falls as the amount rises, for a non-negative rate."""
+
     def build() -> Obligation:
         v1, v2, p = ints("v1 v2 p")
         return Obligation(
@@ -118,6 +123,8 @@ def prove_pow10(
 
 
 def prove_pow10_monotone(exponent: int, rounding_kind: Rounding) -> Callable[[], Obligation]:
+    """ROUND-7: mul_pow10 never falls as the amount rises, in each rounding direction."""
+
     def build() -> Obligation:
         v1, v2 = ints("v1 v2")
         return Obligation(
@@ -181,6 +188,7 @@ def prove_mean(
 
 
 def prove_mean_symmetric() -> Obligation:
+    """ROUND-9: the mean is odd and symmetric: m(-x,-y) = -m(x,y) and m(x,y) = m(y,x)."""
     x, y = ints("x y")
     mean = rounding.mean_round_half_away_from_zero
     return Obligation(
@@ -192,6 +200,7 @@ def prove_mean_symmetric() -> Obligation:
 
 
 def prove_mean_monotone() -> Obligation:
+    """ROUND-9: the mean never falls as one of its arguments rises."""
     x1, x2, y = ints("x1 x2 y")
     mean = rounding.mean_round_half_away_from_zero
     return Obligation(
@@ -206,6 +215,7 @@ def prove_mean_monotone() -> Obligation:
 
 
 def proofs() -> list[Proof]:
+    """CONV-1's rounding proofs: ROUND-3..6 bounds and monotonicity, ROUND-7 per exponent and direction, ROUND-9."""
     found = [
         Proof(
             "ROUND-3 floor_div bound",
@@ -337,6 +347,7 @@ def proofs() -> list[Proof]:
 
 
 def _mean_half_toward_zero(first: Any, second: Any) -> Any:
+    """A wrong ROUND-9: rounds an exact half toward zero instead of away from it."""
     return rounding.trunc_div(first + second, 2)
 
 

@@ -78,6 +78,7 @@ def prove_sub8(
 def _withdrawal_paths(
     premise: Any, nc: Any, imr: Any, mmr: Any, amount: Any, function: Callable[[Risk, Risk], Any]
 ) -> Paths:
+    """Every path of SUB-7's per-update decision for a withdrawal of ``amount``, positions unchanged."""
     explorer = Explorer(premise)
     s_nc, s_imr, s_mmr, s_amount = (explorer.wrap(v) for v in (nc, imr, mmr, amount))
 
@@ -130,6 +131,7 @@ def prove_withdrawal(
 
 
 def proofs() -> list[Proof]:
+    """SOLV-1's proofs: SUB-8 on all paths, then the sender of a withdrawal or transfer, weak and strong."""
     return [
         Proof(
             "SUB-8 under-collateralized rule, all paths",
@@ -159,6 +161,7 @@ def proofs() -> list[Proof]:
 
 
 def _mmr_only(risk_current: Risk, risk_new: Risk) -> UpdateResult:
+    """A wrong SUB-8: accepts whenever the MMR does not rise, whatever NC does."""
     return UpdateResult.SUCCESS if risk_new.mmr <= risk_current.mmr else UpdateResult.STILL_UNDERCOLLATERALIZED
 
 
