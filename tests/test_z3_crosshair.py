@@ -20,9 +20,11 @@ from perpspec import rounding
 from perpspec.margin import Risk
 from perpspec.rules import read_rules
 from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
-from perpspec.verify import crosshair_check, z3_proofs
+from perpspec.verify import crosshair_check
+from perpspec.verify import z3 as z3_package
 from perpspec.verify.claims import CLAIMS
-from perpspec.verify.z3_paths import Explorer
+from perpspec.verify.z3.harness import Obligation, Proof, run_proof
+from perpspec.verify.z3.paths import Explorer
 
 SPEC = Path(__file__).resolve().parent.parent / "spec"
 ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}
@@ -30,7 +32,7 @@ ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3
 
 @pytest.fixture(scope="module")
 def z3_results():
-    return z3_proofs.run_z3(quick=True)
+    return z3_package.run_z3(quick=True)
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +61,14 @@ def test_every_z3_proof_has_a_witness(z3_results):
 def test_z3_proofs_cite_defined_rules_and_claims():
     """CLAIM-1: every proof names registered claims and defined rules (ROUND-3, MARGIN-2, SUB-8, FUND-2, ...)."""
     rules = read_rules(SPEC)
-    for proof in z3_proofs.proofs(quick=False):
+    for proof in z3_package.proofs(quick=False):
         assert proof.claims and set(proof.claims) <= set(CLAIMS), proof.name
         assert proof.rules and set(proof.rules) <= set(rules), proof.name
 
 
 def test_full_mode_covers_the_whole_exponent_grid():
     """CONV-1 (UNITS-4, UNITS-5, UNITS-6): full mode proves every exponent in -12..3; RISK-1 too."""
-    names = {p.name for p in z3_proofs.proofs(quick=False)}
+    names = {p.name for p in z3_package.proofs(quick=False)}
     for e in range(-12, 4):
         assert f"UNITS-4 base_to_quote e={e} bound" in names
         assert f"UNITS-5 quote_to_base e={e} bound" in names
@@ -82,7 +84,7 @@ def test_margin_proof_uses_the_abstraction(z3_results):
 
 def test_mutants_are_refuted_with_counterexamples():
     """CLAIM-1: proofs run on wrong functions (floor rounding up, ROUND-9 toward zero, FUND-2 rounding up, ...) fail."""
-    results = z3_proofs.mutation_sanity()
+    results = z3_package.mutation_sanity()
     assert len(results) >= 6
     for result in results:
         assert not result.passed, result.check
@@ -92,9 +94,9 @@ def test_mutants_are_refuted_with_counterexamples():
 
 def test_floor_mutant_counterexample_is_concrete():
     """ROUND-3: the counterexample to "ceil_div is a floor" really breaks the floor bound."""
-    name, proof = z3_proofs.MUTANTS[0]
+    name, proof = z3_package.MUTANTS[0]
     assert name == "floor_div rounds up"
-    result = z3_proofs.run_proof(proof, 5_000)
+    result = run_proof(proof, 5_000)
     values = dict(re.findall(r"(\w+)=(-?\d+)", result.counterexample))
     n, d = int(values["n"]), int(values["d"])
     q = rounding.ceil_div(n, d)
@@ -107,14 +109,14 @@ def test_a_hard_query_reports_timeout():
 
     def build():
         x, y, z = z3.Ints("x y z")
-        return z3_proofs.Obligation(
+        return Obligation(
             premise=z3.And(x > 0, y > 0, z > 0),
             prop=x * x * x + y * y * y != z * z * z,
             inputs={"x": x, "y": y, "z": z},
         )
 
-    proof = z3_proofs.Proof("cubes", ("CONV-1",), ("ROUND-1",), "Fermat n=3", build)
-    result = z3_proofs.run_proof(proof, 300)
+    proof = Proof("cubes", ("CONV-1",), ("ROUND-1",), "Fermat n=3", build)
+    result = run_proof(proof, 300)
     assert not result.passed
     assert result.detail == "timeout"
 
@@ -161,7 +163,7 @@ def test_wrappers_call_the_real_functions():
     import ast
 
     source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
-    modules = {"rounding", "units", "margin", "funding", "prices", "subaccounts", "matching"}
+    modules = {"rounding", "units", "margin", "funding", "oracle", "subaccounts", "matching"}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
             attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]

@@ -71,7 +71,7 @@ def fee_of_integers(fill_quote_quantums: int, fee_ppm: int) -> int:
     """
     ``mul_ppm_ceil`` on integers without its z3 dispatch: ceil(x / d) = -floor(-x / d) (FEE-2).
 
-    Equal to ``mul_ppm_ceil`` for every integer input: a Z3 proof in ``perpspec.verify.z3_proofs``.
+    Equal to ``mul_ppm_ceil`` for every integer input: a Z3 proof in ``perpspec.verify.z3.fills``.
     """
     return -(-(fill_quote_quantums * fee_ppm) // ONE_MILLION)
 

@@ -57,7 +57,7 @@ def step_hypothesis(budget: Budget, repository: Path | None) -> list[MethodResul
 
 
 def step_z3(budget: Budget, repository: Path | None) -> list[MethodResult]:
-    from perpspec.verify.z3_proofs import run_z3
+    from perpspec.verify.z3 import run_z3
 
     return run_z3(budget.quick)
 

@@ -1,0 +1,83 @@
+"""
+Z3 proofs of the arithmetic claims, over all integers, on the real functions (spec/claims.md, CLAIM-1).
+
+One module per claim, each opening with its claim, rules and the functions it proves
+things about:
+
+- ``rounding``: CONV-1 for the rounding helpers (ROUND-2..7, ROUND-9);
+- ``conversions``: CONV-1 for the unit conversions (UNITS-4..7), and MATCH-2's fast path;
+- ``margin``: RISK-1 (MARGIN-1..3), and the collateral check's fast path (MARGIN-4);
+- ``solvency``: SOLV-1 (SUB-7, SUB-8);
+- ``oracle``: ORACLE-1 (PRICE-4, PRICE-8);
+- ``funding``: CONS-2 (FUND-1..3);
+- ``fills``: CONS-3 (FEE-2, FEE-3, FEE-5);
+- ``reduce_only``: RO-1 (MATCH-8, ORDER-10);
+- ``differential``: the z3 branch of the helpers against their int branch.
+
+``harness`` holds what they share (obligations, the solver portfolio, results) and
+``paths`` the explorer that runs branching functions on every feasible path.
+``run_z3`` runs the proofs in one fixed order: the claim modules' proofs, then the
+fast-path equalities (which have run last since they were written: z3's heuristics on
+them are sensitive to the terms built before), then the differential check.
+"""
+
+from __future__ import annotations
+
+from perpspec.report import MethodResult
+from perpspec.verify.z3 import (
+    conversions,
+    differential,
+    fills,
+    funding,
+    margin,
+    oracle,
+    reduce_only,
+    rounding,
+    solvency,
+)
+from perpspec.verify.z3.harness import DEFAULT_TIMEOUT_MS, EXPONENTS, QUICK_EXPONENTS, Proof, run_proof
+
+__all__ = ["MUTANTS", "mutation_sanity", "proofs", "run_z3"]
+
+
+def proofs(quick: bool) -> list[Proof]:
+    """Every proof; quick mode uses a smaller exponent grid and leaves out the slowest."""
+    exponents = QUICK_EXPONENTS if quick else EXPONENTS
+    everything = (
+        rounding.proofs()
+        + conversions.proofs(exponents)
+        + margin.proofs(exponents)
+        + solvency.proofs()
+        + oracle.proofs()
+        + funding.proofs()
+        + fills.proofs()
+        + reduce_only.proofs()
+        + margin.fast_path_proofs(exponents)
+        + conversions.fast_path_proofs()
+        + fills.fast_path_proofs()
+    )
+    return [p for p in everything if not (quick and p.full_only)]
+
+
+def run_z3(quick: bool, timeout_ms: int | None = None) -> list[MethodResult]:
+    """Every z3 proof, one result each, plus the differential check of the two code paths."""
+    budget = timeout_ms if timeout_ms is not None else DEFAULT_TIMEOUT_MS[quick]
+    results = [run_proof(proof, budget) for proof in proofs(quick)]
+    results.append(differential.differential_check(40 if quick else 400))
+    return results
+
+
+MUTANTS: list[tuple[str, Proof]] = (
+    rounding.MUTANTS + conversions.MUTANTS + margin.MUTANTS + funding.MUTANTS + oracle.MUTANTS + solvency.MUTANTS
+)
+"""Every proof of a deliberately wrong function, by name."""
+
+
+def mutation_sanity(timeout_ms: int = 10_000) -> list[MethodResult]:
+    """
+    Proofs run against deliberately wrong functions: each must FAIL with a counterexample.
+
+    This checks the checker: a proof that cannot fail proves nothing.  A result here
+    with ``passed`` True means the proof harness is broken, not the reference.
+    """
+    return [run_proof(proof, timeout_ms) for _, proof in MUTANTS]
