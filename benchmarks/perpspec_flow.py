@@ -37,15 +37,8 @@ from perpspec.bech32 import encode_address
 from perpspec.clob.state import Order
 from perpspec.default_genesis import default_genesis_json
 from perpspec.genesis import load_genesis
-from perpspec.messages import (
-    CANCEL_ORDER_TYPE,
-    PLACE_ORDER_TYPE,
-    CancelOrder,
-    PlaceOrder,
-    decode_message,
-    validate_order_basic,
-)
-from perpspec.transition import apply_message
+from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE, CancelOrder, PlaceOrder, validate_order_basic
+from perpspec.transition import apply_message, decode_message
 from perpspec.types import OrderId, SubaccountId
 
 NAME = "perpspec (margin+events)"

@@ -60,7 +60,7 @@ from test_clob import (
     usdc,
 )
 
-from perpspec import errors
+from perpspec import errors, transition
 from perpspec import subaccounts as subaccounts_module
 from perpspec.clob import book as book_module
 from perpspec.clob.book import BookOrder
@@ -801,6 +801,7 @@ def _measure(monkeypatch, state, message) -> tuple[dict, list]:
     for name in ("levels_best_first", "remove", "add", "best"):
         counts.wrap(monkeypatch, book_module.Side, name)
     counts.wrap(monkeypatch, subaccounts_module, "get_position_risk")
+    monkeypatch.setattr(transition, "CONTRACTS_STRICT", False)  # contracts on, without the O(state) strict checks
     before = _level_shape(state)
     outcome = apply_json(state, message)
     monkeypatch.undo()

@@ -38,7 +38,7 @@ STATS: Counter = Counter()
 
 MACHINE_SETTINGS = settings(
     stateful_step_count=100,
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     database=None,

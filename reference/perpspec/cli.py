@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "verify":
+            # verify runs the strict checks unless told otherwise (INV-8); set before perpspec.config is read
+            os.environ.setdefault("PERPSPEC_CONTRACTS", "strict")
             from perpspec.verify.runner import run_verify
 
             return run_verify(

@@ -1,6 +1,10 @@
 """
 Messages: their types, their JSON shapes and their stateless validation (spec/transition.md).
 
+Each message type has a dataclass, a ``decode_*`` and an ``encode_*`` here; the row of
+``perpspec.transition.MESSAGE_KINDS`` joins them to the type URL and the ``process_*``
+function, so a message is added in one row.
+
 Shapes follow the dYdX v4 protos in camelCase JSON (TX-5): 64-bit integers may come
 as decimal strings or JSON numbers and are written as strings; 32-bit integers are
 written as numbers.  Decoding is strict: unknown fields, missing fields, wrong types
@@ -10,11 +14,10 @@ and out-of-range integers are each rejected with a stable code, and stateless ru
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
-from perpspec import errors
+from perpspec import errors, jsonio
 from perpspec.bech32 import is_valid_address
 from perpspec.clob.state import (
     CONDITION_TYPE_NAMES,
@@ -126,42 +129,23 @@ class CancelOrder:
     good_til_block_time: int = 0
 
 
-Message = Union[Deposit, Withdraw, Transfer, UpdatePrices, AdvanceBlock, PlaceOrder, CancelOrder]
+Message = Deposit | Withdraw | Transfer | UpdatePrices | AdvanceBlock | PlaceOrder | CancelOrder
+"""Every decoded message; ``perpspec.transition.MESSAGE_KINDS`` has one row per member (TX-1)."""
 
 
 # --- field readers ----------------------------------------------------------------------
 
 
-def _fields(obj: Any, where: str, required: set[str], optional: frozenset[str] = frozenset()) -> dict:
-    if not isinstance(obj, dict):
-        raise errors.MalformedMessage(f"{where}: expected a JSON object")
-    missing = sorted(required - obj.keys())
-    if missing:
-        raise errors.InvalidField(f"{where}: missing field {missing[0]!r}")
-    unknown = sorted(obj.keys() - required - optional)
-    if unknown:
-        raise errors.InvalidField(f"{where}: unknown field {unknown[0]!r}")
-    return obj
+def _fields(obj: Any, where: str, required: set[str], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A message object: a non-object is MALFORMED_MESSAGE, a missing or unknown field INVALID_FIELD (TX-5)."""
+    return jsonio.read_object(
+        obj, where, required, optional, type_error=errors.MalformedMessage, missing_error=errors.InvalidField
+    )
 
 
 def read_integer(value: Any, where: str, minimum: int, maximum: int) -> int:
-    """An integer given as a JSON number or a decimal string, within [minimum, maximum] (TX-5)."""
-    if isinstance(value, bool):
-        raise errors.InvalidField(f"{where}: expected an integer, got a boolean")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and _is_decimal(value):
-        number = int(value)
-    else:
-        raise errors.InvalidField(f"{where}: expected an integer or a decimal string")
-    if not minimum <= number <= maximum:
-        raise errors.InvalidField(f"{where}: {number} is outside [{minimum}, {maximum}]")
-    return number
-
-
-def _is_decimal(text: str) -> bool:
-    digits = text[1:] if text.startswith("-") else text
-    return 0 < len(digits) <= 400 and digits.isascii() and digits.isdigit()
+    """An integer given as a JSON number or a decimal string of 1 to 400 digits, within [minimum, maximum] (TX-5)."""
+    return jsonio.read_integer(value, where, minimum, maximum, type_error=errors.InvalidField)
 
 
 def read_uint32(value: Any, where: str) -> int:
@@ -179,9 +163,8 @@ def read_address(value: Any, where: str) -> str:
 
 
 def read_string(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise errors.InvalidField(f"{where}: expected a non-empty string")
-    return value
+    """A non-empty JSON string (TX-5)."""
+    return jsonio.read_string(value, where, non_empty=True, type_error=errors.InvalidField)
 
 
 def read_subaccount_id(value: Any, where: str) -> SubaccountId:
@@ -211,7 +194,7 @@ def _read_amount(value: Any, where: str) -> int:
 # --- decoders ---------------------------------------------------------------------------
 
 
-def _decode_deposit(obj: dict) -> Deposit:
+def decode_deposit(obj: dict[str, Any]) -> Deposit:
     _fields(obj, "deposit", {"@type", "signer", "sender", "recipient", "assetId", "quantums"})
     return Deposit(
         signer=read_address(obj["signer"], "signer"),
@@ -222,7 +205,7 @@ def _decode_deposit(obj: dict) -> Deposit:
     )
 
 
-def _decode_withdraw(obj: dict) -> Withdraw:
+def decode_withdraw(obj: dict[str, Any]) -> Withdraw:
     _fields(obj, "withdraw", {"@type", "signer", "sender", "recipient", "assetId", "quantums"})
     return Withdraw(
         signer=read_address(obj["signer"], "signer"),
@@ -233,7 +216,7 @@ def _decode_withdraw(obj: dict) -> Withdraw:
     )
 
 
-def _decode_transfer(obj: dict) -> Transfer:
+def decode_transfer(obj: dict[str, Any]) -> Transfer:
     _fields(obj, "transfer message", {"@type", "signer", "transfer"})
     body = _fields(obj["transfer"], "transfer", {"sender", "recipient", "assetId", "amount"})
     sender = read_subaccount_id(body["sender"], "transfer.sender")
@@ -274,7 +257,7 @@ def _decode_market_update(value: Any, where: str) -> MarketSourcePrices:
     return MarketSourcePrices(read_uint32(obj["marketId"], f"{where}.marketId"), sources)
 
 
-def _decode_update_prices(obj: dict) -> UpdatePrices:
+def decode_update_prices(obj: dict[str, Any]) -> UpdatePrices:
     _fields(obj, "update prices", {"@type", "signer", "marketUpdates"})
     if not isinstance(obj["marketUpdates"], list):
         raise errors.InvalidField("marketUpdates: expected a list")
@@ -285,7 +268,7 @@ def _decode_update_prices(obj: dict) -> UpdatePrices:
     return UpdatePrices(read_address(obj["signer"], "signer"), updates)
 
 
-def _decode_advance_block(obj: dict) -> AdvanceBlock:
+def decode_advance_block(obj: dict[str, Any]) -> AdvanceBlock:
     _fields(obj, "advance block", {"@type", "signer", "height", "time"})
     return AdvanceBlock(
         signer=read_address(obj["signer"], "signer"),
@@ -314,9 +297,8 @@ def read_enum(value: Any, where: str, names: dict[str, int], error: type[errors.
 
 
 def read_bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise errors.InvalidField(f"{where}: expected true or false")
-    return value
+    """A JSON boolean (TX-5)."""
+    return jsonio.read_bool(value, where, type_error=errors.InvalidField)
 
 
 ORDER_FIELDS = frozenset(
@@ -439,7 +421,7 @@ def validate_order_basic(order: Order) -> None:
             )
 
 
-def _decode_place_order(obj: dict) -> PlaceOrder:
+def decode_place_order(obj: dict[str, Any]) -> PlaceOrder:
     _fields(obj, "place order", {"@type", "signer", "order"})
     signer = read_address(obj["signer"], "signer")
     order = read_order(obj["order"], "order")
@@ -447,7 +429,7 @@ def _decode_place_order(obj: dict) -> PlaceOrder:
     return PlaceOrder(signer, order)
 
 
-def _decode_cancel_order(obj: dict) -> CancelOrder:
+def decode_cancel_order(obj: dict[str, Any]) -> CancelOrder:
     _fields(obj, "cancel order", {"@type", "signer", "orderId"}, frozenset({"goodTilBlock", "goodTilBlockTime"}))
     signer = read_address(obj["signer"], "signer")
     order_id = read_order_id(obj["orderId"], "orderId")
@@ -462,28 +444,6 @@ def _decode_cancel_order(obj: dict) -> CancelOrder:
     else:
         raise errors.InvalidOrderFlag(f"invalid order flag {order_id.order_flags}")
     return CancelOrder(signer, order_id, good_til_block, good_til_block_time)
-
-
-DECODERS: dict[str, Callable[[dict], Message]] = {
-    DEPOSIT_TYPE: _decode_deposit,
-    WITHDRAW_TYPE: _decode_withdraw,
-    TRANSFER_TYPE: _decode_transfer,
-    UPDATE_PRICES_TYPE: _decode_update_prices,
-    ADVANCE_BLOCK_TYPE: _decode_advance_block,
-    PLACE_ORDER_TYPE: _decode_place_order,
-    CANCEL_ORDER_TYPE: _decode_cancel_order,
-}
-
-
-def decode_message(obj: Any) -> Message:
-    """A message from its JSON object, or a ``ProtocolError`` naming what is wrong (TX-5)."""
-    if not isinstance(obj, dict):
-        raise errors.MalformedMessage("a message is a JSON object")
-    message_type = obj.get("@type")
-    decoder = DECODERS.get(message_type) if isinstance(message_type, str) else None
-    if decoder is None:
-        raise errors.UnknownMessageType(f"unknown message type {message_type!r}")
-    return decoder(obj)
 
 
 # --- encoders ---------------------------------------------------------------------------
@@ -526,68 +486,81 @@ def encode_order(order: Order) -> dict:
     return obj
 
 
-def encode_message(message: Message) -> dict:
-    """The canonical JSON object of a message (TX-5, CODEC-1)."""
-    if isinstance(message, Deposit):
-        return {
-            "@type": DEPOSIT_TYPE,
-            "signer": message.signer,
-            "sender": message.sender,
+def encode_deposit(message: Deposit) -> dict[str, Any]:
+    """A deposit's canonical JSON (TX-5)."""
+    return {
+        "@type": DEPOSIT_TYPE,
+        "signer": message.signer,
+        "sender": message.sender,
+        "recipient": encode_subaccount_id(message.recipient),
+        "assetId": message.asset_id,
+        "quantums": str(message.quantums),
+    }
+
+
+def encode_withdraw(message: Withdraw) -> dict[str, Any]:
+    """A withdrawal's canonical JSON (TX-5)."""
+    return {
+        "@type": WITHDRAW_TYPE,
+        "signer": message.signer,
+        "sender": encode_subaccount_id(message.sender),
+        "recipient": message.recipient,
+        "assetId": message.asset_id,
+        "quantums": str(message.quantums),
+    }
+
+
+def encode_transfer(message: Transfer) -> dict[str, Any]:
+    """A transfer's canonical JSON (TX-5)."""
+    return {
+        "@type": TRANSFER_TYPE,
+        "signer": message.signer,
+        "transfer": {
+            "sender": encode_subaccount_id(message.sender),
             "recipient": encode_subaccount_id(message.recipient),
             "assetId": message.asset_id,
-            "quantums": str(message.quantums),
-        }
-    if isinstance(message, Withdraw):
-        return {
-            "@type": WITHDRAW_TYPE,
-            "signer": message.signer,
-            "sender": encode_subaccount_id(message.sender),
-            "recipient": message.recipient,
-            "assetId": message.asset_id,
-            "quantums": str(message.quantums),
-        }
-    if isinstance(message, Transfer):
-        return {
-            "@type": TRANSFER_TYPE,
-            "signer": message.signer,
-            "transfer": {
-                "sender": encode_subaccount_id(message.sender),
-                "recipient": encode_subaccount_id(message.recipient),
-                "assetId": message.asset_id,
-                "amount": str(message.amount),
-            },
-        }
-    if isinstance(message, UpdatePrices):
-        return {
-            "@type": UPDATE_PRICES_TYPE,
-            "signer": message.signer,
-            "marketUpdates": [
-                {
-                    "marketId": update.market_id,
-                    "sourcePrices": [
-                        {"source": s.source, "price": str(s.price), "timestamp": str(s.timestamp)}
-                        for s in update.source_prices
-                    ],
-                }
-                for update in message.market_updates
-            ],
-        }
-    if isinstance(message, PlaceOrder):
-        return {"@type": PLACE_ORDER_TYPE, "signer": message.signer, "order": encode_order(message.order)}
-    if isinstance(message, CancelOrder):
-        obj: dict[str, Any] = {
-            "@type": CANCEL_ORDER_TYPE,
-            "signer": message.signer,
-            "orderId": encode_order_id(message.order_id),
-        }
-        if message.good_til_block_time:
-            obj["goodTilBlockTime"] = message.good_til_block_time
-        else:
-            obj["goodTilBlock"] = message.good_til_block
-        return obj
-    return {
-        "@type": ADVANCE_BLOCK_TYPE,
-        "signer": message.signer,
-        "height": message.height,
-        "time": str(message.time),
+            "amount": str(message.amount),
+        },
     }
+
+
+def encode_update_prices(message: UpdatePrices) -> dict[str, Any]:
+    """An oracle price update's canonical JSON (TX-5)."""
+    return {
+        "@type": UPDATE_PRICES_TYPE,
+        "signer": message.signer,
+        "marketUpdates": [
+            {
+                "marketId": update.market_id,
+                "sourcePrices": [
+                    {"source": s.source, "price": str(s.price), "timestamp": str(s.timestamp)}
+                    for s in update.source_prices
+                ],
+            }
+            for update in message.market_updates
+        ],
+    }
+
+
+def encode_advance_block(message: AdvanceBlock) -> dict[str, Any]:
+    """A block's canonical JSON (TX-5)."""
+    return {"@type": ADVANCE_BLOCK_TYPE, "signer": message.signer, "height": message.height, "time": str(message.time)}
+
+
+def encode_place_order(message: PlaceOrder) -> dict[str, Any]:
+    """An order placement's canonical JSON (TX-5, ORDER-1)."""
+    return {"@type": PLACE_ORDER_TYPE, "signer": message.signer, "order": encode_order(message.order)}
+
+
+def encode_cancel_order(message: CancelOrder) -> dict[str, Any]:
+    """A cancel's canonical JSON: its one good-til field (TX-5, ORDER-7, ORDER-8)."""
+    obj: dict[str, Any] = {
+        "@type": CANCEL_ORDER_TYPE,
+        "signer": message.signer,
+        "orderId": encode_order_id(message.order_id),
+    }
+    if message.good_til_block_time:
+        obj["goodTilBlockTime"] = message.good_til_block_time
+    else:
+        obj["goodTilBlock"] = message.good_til_block
+    return obj

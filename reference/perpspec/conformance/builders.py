@@ -48,12 +48,11 @@ from perpspec.messages import (
     TRANSFER_TYPE,
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
-    decode_message,
 )
 from perpspec.simulation import account
 from perpspec.state import State
 from perpspec.subaccounts import get_subaccount, get_subaccount_risk
-from perpspec.transition import apply_json, full_state_bytes, get_touched_subaccounts
+from perpspec.transition import apply_json, decode_message, full_state_bytes, get_touched_subaccounts
 from perpspec.types import OrderId, SubaccountId
 
 # --- accounts -----------------------------------------------------------------------------

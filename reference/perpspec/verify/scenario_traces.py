@@ -54,12 +54,11 @@ from perpspec.messages import (
     Transfer,
     UpdatePrices,
     Withdraw,
-    decode_message,
 )
 from perpspec.report import MethodResult
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccount, get_subaccount_risk
-from perpspec.transition import apply_json, get_touched_subaccounts
+from perpspec.transition import apply_json, decode_message, get_touched_subaccounts
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
 
