@@ -505,7 +505,7 @@ def test_first_difference_compares_integers_by_value_and_everything_else_exactly
 
 def test_integers_beyond_python_default_digit_limit_compare_and_round_trip():
     """CAT-3: results of more than 4,300 digits are written, read and compared exactly, as numbers or strings."""
-    from perpspec.catalogue import decimal_string, integer_from_decimal
+    from perpspec.jsonio import decimal_string, integer_from_decimal
 
     for value in [0, -1, 10**999, -(10**1000) + 1, (10**999 + 7) * 10**4000, -(3 * 10**6000 + 1)]:
         text = decimal_string(value)

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from perpspec.catalogue import decimal_string
+from perpspec.jsonio import decimal_string
 
 FORMAT_VERSION = "perpspec conformance format 3"
 """The one string every vector file and the manifest carry; a runner refuses any other."""

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perpspec.catalogue import integer_from_decimal
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
+from perpspec.jsonio import integer_from_decimal
 
 ABSENT = "<absent>"
 DEFAULT_TIMEOUT_SECONDS = 60.0
