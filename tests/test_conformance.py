@@ -12,6 +12,7 @@ The conformance suite: vectors, runner, adapters (conformance/FORMAT.md, conform
   codes without and with an error map (TX-3).
 - The independent Node.js adapter passes every function vector and answers UNSUPPORTED_OP
   for the ledger ops.
+- Both adapters read raw lines as JSON-1 and JSON-2 say.
 """
 
 from __future__ import annotations
@@ -530,3 +531,60 @@ def test_run_conformance_reports_method_results_for_verify():
     assert "CONV-1" in results[0].claims
     assert {"CONS-1", "ATOM-1", "DET-1", "SOLV-1"} <= set(results[2].claims)
     assert results[-1].claims == ("DET-1",)
+
+
+# --- lines: raw bytes to the adapters (JSON-1, JSON-2, ADAPTER.md §1-2) --------------------------------------
+
+RAW_LINES = [
+    b'{"id":1,"op":"hello"}',
+    b"\xff",
+    b"\x0c",
+    b" \t\r",
+    b'{"id":2,"op":"hello","op":"hello"}',
+    b'{"id":3,"op":"eval","function":"is_liquidatable","inputs":{"net_collateral":NaN,"maintenance_margin_requirement":1}}',
+    b'{"id":4,"op":"eval","function":"is_liquidatable","inputs":{"net_collateral":'
+    + b"1" * 5000
+    + b',"maintenance_margin_requirement":1}}',
+    b"[" * 129 + b"]" * 129,
+    b'{"id":5,"op":"state_hash"}\r{"id":6,"op":"state_hash"}',
+    "\u2028".encode(),
+    b'{"id":7,"op":"eval","function":"risk_compare","inputs":{"first_nc":1,"first_mmr":1,"second_nc":1,"second_mmr":1}}\r',
+]
+
+
+def raw_answers(command: list[str]) -> list[dict]:
+    completed = subprocess.run(
+        command, input=b"\n".join(RAW_LINES) + b"\n", capture_output=True, env=ENV, cwd=REPOSITORY, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr.decode(errors="replace")
+    return [json.loads(line) for line in completed.stdout.decode("ascii").splitlines()]
+
+
+@pytest.mark.parametrize("adapter", ["reference", "node"])
+def test_adapters_read_raw_lines_as_json_1_and_json_2_say(adapter):
+    """JSON-1, JSON-2: invalid UTF-8, a form feed, a key twice, NaN, a 5,000-digit integer, 129 nested arrays, a CR inside a line and U+2028 each get one answer; space, tab, CR get none."""
+    if adapter == "node" and node is None:
+        pytest.skip("Node.js is not installed")
+    command = (
+        [sys.executable, "-m", "perpspec.conformance.adapter"] if adapter == "reference" else [node, str(NODE_ADAPTER)]
+    )
+    answers = raw_answers(command)
+    assert len(answers) == len(RAW_LINES) - 1  # the line of space, tab and CR is skipped
+    assert answers[0]["id"] == 1 and "ops" in answers[0]
+    assert [(a["id"], a["error"]["code"]) for a in answers[1:9]] == [(None, "MALFORMED_JSON")] * 8
+    assert answers[9]["id"] == 7 and answers[9]["output"] == 0  # CR before the LF is white space
+
+
+def test_the_reference_adapter_answers_bad_lines_in_process():
+    """JSON-1, JSON-2: ReferenceAdapter.answer refuses duplicate keys, NaN, deep nesting and undecodable lines with MALFORMED_JSON and id null."""
+    from perpspec.jsonio import decode_line
+
+    adapter = ReferenceAdapter()
+    for line in [
+        '{"id": 1, "op": "hello", "id": 2}',
+        '{"id": 1, "op": NaN}',
+        "[" * 200 + "]" * 200,
+        decode_line(b"\xfe"),
+    ]:
+        assert adapter.answer(line) == {"id": None, "error": adapter.answer(line)["error"]}
+        assert adapter.answer(line)["error"]["code"] == "MALFORMED_JSON"
