@@ -12,7 +12,8 @@ The conformance suite: vectors, runner, adapters (conformance/FORMAT.md, conform
   codes without and with an error map (TX-3).
 - The independent Node.js adapter passes every function vector and answers UNSUPPORTED_OP
   for the ledger ops.
-- Both adapters read raw lines as JSON-1 and JSON-2 say.
+- Both adapters read raw lines as JSON-1 and JSON-2 say; the runner reads answers, the
+  manifest and vector files as strict JSON (JSON-2).
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ from perpspec.conformance.generate import (
 )
 from perpspec.conformance.runner import (
     ABSENT,
+    AdapterFailure,
+    AdapterProcess,
     ErrorMapper,
     JsonFraction,
     VectorsUnusable,
     first_difference,
     format_report,
+    read_answer,
     run_conformance,
     run_vectors,
 )
@@ -588,3 +592,49 @@ def test_the_reference_adapter_answers_bad_lines_in_process():
     ]:
         assert adapter.answer(line) == {"id": None, "error": adapter.answer(line)["error"]}
         assert adapter.answer(line)["error"]["code"] == "MALFORMED_JSON"
+
+
+# --- the runner reads answers and vector files strictly (JSON-2) ----------------------------------------
+
+
+def fixed_answer_adapter(tmp_path: Path, answer: str) -> list[str]:
+    """An adapter that writes one fixed line, whatever it is asked, then waits for end of input."""
+    script = tmp_path / "fixed.py"
+    script.write_text(f"import sys\nsys.stdout.write({answer!r} + '\\n')\nsys.stdout.flush()\nsys.stdin.read()\n")
+    return [sys.executable, str(script)]
+
+
+@pytest.mark.parametrize(
+    "answer, problem",
+    [
+        ('{"id":1,"id":1,"name":"x"}', "twice"),
+        ('{"id":1,"output":NaN}', "NaN"),
+        ('{"id":true,"name":"x"}', "got id True"),
+    ],
+)
+def test_the_runner_reads_answers_strictly(tmp_path, answer, problem):
+    """JSON-2: an adapter answer naming a key twice or holding NaN is not JSON, and an id of true is not id 1: each a protocol failure."""
+    process = AdapterProcess(fixed_answer_adapter(tmp_path, answer), timeout=20)
+    try:
+        with pytest.raises(AdapterFailure, match=problem):
+            process.request({"op": "hello"})
+    finally:
+        process.close()
+
+
+def test_the_runner_keeps_unpaired_surrogates_in_free_text():
+    """JSON-2: an adapter's free-text message may echo an unpaired surrogate escape; the runner reads it rather than fail the run."""
+    answer = read_answer(b'{"id":1,"error":{"code":"X","message":"op \\ud800"}}\n')
+    assert answer["error"]["message"] == "op \ud800"
+
+
+def test_a_manifest_that_is_not_strict_json_is_refused(tmp_path):
+    """JSON-2: a manifest naming a key twice (or not UTF-8) makes the vectors unusable rather than read one way or the other."""
+    (tmp_path / "manifest.json").write_bytes(
+        b'{"format": "perpspec conformance format 3", "format": "perpspec conformance format 3", "files": []}'
+    )
+    with pytest.raises(VectorsUnusable, match="twice"):
+        run_vectors(tmp_path)
+    (tmp_path / "manifest.json").write_bytes(b'{"format": "\xff"}')
+    with pytest.raises(VectorsUnusable, match="not UTF-8"):
+        run_vectors(tmp_path)

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
-from perpspec.jsonio import integer_from_decimal
+from perpspec.jsonio import integer_from_decimal, parse_json
 
 ABSENT = "<absent>"
 DEFAULT_TIMEOUT_SECONDS = 60.0
@@ -74,6 +74,38 @@ def _reference_env() -> dict[str, str]:
 
 class JsonFraction(str):
     """A JSON number with a fraction or an exponent in an adapter's answer: never equal to an integer."""
+
+
+def read_json_bytes(data: bytes, what: str) -> Any:
+    """
+    A vector file, the manifest or an error map: UTF-8 and strict JSON (JSON-2), else ``VectorsUnusable``.
+
+    Integers are read at any length; fractions become floats, as the generator wrote
+    them, so that a request is sent as the vector wrote it (FORMAT.md §3).
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise VectorsUnusable(f"{what} is not UTF-8: {error.reason} at byte {error.start}") from None
+    return parse_json(text, lambda message: VectorsUnusable(f"{what}: {message}"), max_digits=None, fraction=float)
+
+
+def read_answer(line: bytes) -> Any:
+    """
+    One line of an adapter's output as strict JSON (JSON-2): UTF-8, no key twice, no NaN.
+
+    Integers are read at any length (CAT-3 results can pass 4,300 digits); a number with
+    a fraction or an exponent is a ``JsonFraction``, never equal to an integer. Unpaired
+    surrogate escapes are kept: an adapter's free-text message may echo its input, and
+    no expected value holds one. A line that is not strict JSON raises ``ValueError``.
+    """
+    return parse_json(line.decode("utf-8"), ValueError, max_digits=None, fraction=JsonFraction, surrogates=True)
+
+
+def _answers(answer: dict, request_id: int) -> bool:
+    """Whether ``answer`` carries ``request_id`` (an integer, not ``true`` standing for 1)."""
+    got = answer.get("id")
+    return isinstance(got, int) and not isinstance(got, bool) and got == request_id
 
 
 class AdapterProcess:
@@ -111,47 +143,54 @@ class AdapterProcess:
         tail = "\n".join(self.stderr_tail)
         return AdapterFailure(what + (f"; its stderr ends with:\n{tail}" if tail else ""))
 
+    def _request_line(self, request: dict) -> tuple[int, bytes]:
+        self.next_id += 1
+        text = json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True)
+        return self.next_id, text.encode("ascii") + b"\n"
+
+    def _send(self, payload: bytes) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(payload)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._died("the adapter closed its input (it exited)") from None
+
+    def _next_answer(self, request_id: int) -> dict:
+        """The adapter's next output line as a JSON object, read while waiting for request ``request_id``'s answer."""
+        try:
+            line = self.lines.get(timeout=self.timeout)
+        except queue.Empty:
+            raise AdapterFailure(f"the adapter did not answer request {request_id} within {self.timeout:g} s") from None
+        if line is None:
+            self.lines.put(None)
+            raise self._died(f"the adapter exited (code {self.process.poll()}) before answering request {request_id}")
+        try:
+            answer = read_answer(line)
+        except ValueError as error:
+            raise AdapterFailure(
+                f"the adapter's answer to request {request_id} is not JSON ({error}): {line[:200]!r}"
+            ) from None
+        if not isinstance(answer, dict):
+            raise AdapterFailure(f"protocol error: the answer to request {request_id} is not a JSON object")
+        return answer
+
     def request_many(self, requests: list[dict]) -> list[dict]:
         """Send every request, then read one answer per request, checking the ids (ADAPTER.md)."""
         ids = []
         payload = bytearray()
         for request in requests:
-            self.next_id += 1
-            ids.append(self.next_id)
-            payload += (
-                json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-                + b"\n"
-            )
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(bytes(payload))
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._died("the adapter closed its input (it exited)") from None
+            request_id, line = self._request_line(request)
+            ids.append(request_id)
+            payload += line
+        self._send(bytes(payload))
         answers = []
         for request_id in ids:
-            try:
-                line = self.lines.get(timeout=self.timeout)
-            except queue.Empty:
+            answer = self._next_answer(request_id)
+            if not _answers(answer, request_id):
                 raise AdapterFailure(
-                    f"the adapter did not answer request {request_id} within {self.timeout:g} s"
-                ) from None
-            if line is None:
-                self.lines.put(None)
-                raise self._died(
-                    f"the adapter exited (code {self.process.poll()}) before answering request {request_id}"
+                    f"protocol error: expected the answer to request {request_id}, got id {answer.get('id')!r}"
                 )
-            try:
-                answer = json.loads(
-                    line, parse_int=integer_from_decimal, parse_float=JsonFraction, parse_constant=JsonFraction
-                )
-            except ValueError:
-                raise AdapterFailure(
-                    f"the adapter's answer to request {request_id} is not JSON: {line[:200]!r}"
-                ) from None
-            if not isinstance(answer, dict) or answer.get("id") != request_id:
-                got = answer.get("id") if isinstance(answer, dict) else answer
-                raise AdapterFailure(f"protocol error: expected the answer to request {request_id}, got id {got!r}")
             answers.append(answer)
         return answers
 
@@ -320,7 +359,7 @@ class ErrorMapper:
         from perpspec import errors
         from perpspec.conformance.generate import protocol_error_codes
 
-        mapping = json.loads(path.read_text(encoding="utf-8"))
+        mapping = read_json_bytes(path.read_bytes(), str(path))
         if not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
         ):
@@ -497,7 +536,7 @@ def run_vectors(
         report.suites[suite] = SuiteSummary(suite)
     if not (vectors / MANIFEST).is_file():
         raise VectorsUnusable(f"{vectors} has no {MANIFEST}: not a conformance vectors folder")
-    manifest = json.loads(store.read_bytes(MANIFEST))
+    manifest = read_json_bytes(store.read_bytes(MANIFEST), f"{vectors}/{MANIFEST}")
     if manifest.get("format") != FORMAT_VERSION:
         raise VectorsUnusable(
             f"{vectors}/{MANIFEST} is {manifest.get('format')!r}; this runner reads {FORMAT_VERSION!r}"
@@ -522,7 +561,11 @@ def run_vectors(
             if sha256_hex(data) != entry["sha256"]:
                 report.problems.append(f"{relative}: SHA-256 differs from the manifest's (edited or corrupted)")
                 continue
-            document = json.loads(data)
+            try:
+                document = read_json_bytes(data, relative)
+            except VectorsUnusable as error:
+                report.problems.append(str(error))
+                continue
             if document.get("format") != FORMAT_VERSION:
                 report.problems.append(f"{relative}: format {document.get('format')!r} is not {FORMAT_VERSION!r}")
                 continue
