@@ -12,8 +12,8 @@ The conformance suite: vectors, runner, adapters (conformance/FORMAT.md, conform
   codes without and with an error map (TX-3).
 - The independent Node.js adapter passes every function vector and answers UNSUPPORTED_OP
   for the ledger ops.
-- Both adapters read raw lines as JSON-1 and JSON-2 say; the runner reads answers, the
-  manifest and vector files as strict JSON (JSON-2).
+- The line vectors (FORMAT.md §11): both adapters read raw lines as JSON-1 and JSON-2 say,
+  and adapters that read lines the naive way are caught, each case with its divergence.
 """
 
 from __future__ import annotations
@@ -528,6 +528,7 @@ def test_run_conformance_reports_method_results_for_verify():
         "functions vectors (reference adapter)",
         "ledger vectors (reference adapter)",
         "traces vectors (reference adapter)",
+        "lines vectors (reference adapter)",
         "every vector file read",
         "vectors regenerate byte-identical",
     ]
@@ -638,3 +639,61 @@ def test_a_manifest_that_is_not_strict_json_is_refused(tmp_path):
     (tmp_path / "manifest.json").write_bytes(b'{"format": "\xff"}')
     with pytest.raises(VectorsUnusable, match="not UTF-8"):
         run_vectors(tmp_path)
+
+
+# --- the line vectors (FORMAT.md §11) ------------------------------------------------------------------
+
+ONLY_LINES = [r"^functions/", r"^ledger/", r"^traces/"]
+
+
+def test_both_adapters_pass_the_line_vectors():
+    """JSON-1, JSON-2: every raw line of lines/raw-lines.json gets exactly its expected answer from the reference and from Node."""
+    cases = json.loads((VECTORS / "lines" / "raw-lines.json").read_text())["cases"]
+    assert len(cases) >= 60
+    assert {"invalid-start-byte", "form-feed-line", "duplicate-key", "nan", "integer-of-5000-digits"} <= {
+        c["name"] for c in cases
+    }
+    adapters = [None] + ([[node, str(NODE_ADAPTER)]] if node else [])
+    for command in adapters:
+        report = run_vectors(VECTORS, command, exclude=ONLY_LINES)
+        lines = report.suites["lines"]
+        assert lines.passed == lines.vectors == len(cases), format_report(report)
+        assert report.passed(strict=True)
+
+
+NAIVE_ADAPTER = """
+import json, sys
+sys.path.insert(0, {reference!r})
+from perpspec.conformance.adapter import ReferenceAdapter
+adapter = ReferenceAdapter()
+sys.stdin.reconfigure(encoding="utf-8", errors={errors!r})
+for line in sys.stdin:  # text mode: the whole input decoded as one text
+    if line.strip():    # str.strip: skips lines of form feeds or U+2028, which JSON-1 answers
+        sys.stdout.write(json.dumps(adapter.answer(line)) + "\\n")
+        sys.stdout.flush()
+"""
+
+
+def naive_adapter(tmp_path: Path, errors: str) -> list[str]:
+    script = tmp_path / f"naive_{errors}.py"
+    script.write_text(NAIVE_ADAPTER.format(reference=REFERENCE, errors=errors))
+    return [sys.executable, str(script)]
+
+
+def test_a_naive_line_reader_is_caught_by_the_line_vectors(tmp_path):
+    """JSON-1: an adapter that skips lines by str.strip fails the lines of other white space, each with its count of answers."""
+    report = run_vectors(VECTORS, naive_adapter(tmp_path, "surrogateescape"), exclude=ONLY_LINES, timeout=20)
+    failed = {o.name: o.divergence for o in report.failures}
+    for name in ("form-feed-line", "line-separator-u2028", "no-break-space-u00a0", "next-line-u0085"):
+        assert (failed[name].path, failed[name].expected, failed[name].actual) == ("answers", 1, 0), name
+    assert "empty-line" not in failed and "space-tab-cr-line" not in failed and "duplicate-key" not in failed
+    assert report.problems == [] and not report.passed()
+
+
+def test_an_adapter_stopped_by_invalid_utf8_fails_the_rest_without_hanging(tmp_path):
+    """JSON-1: an adapter that decodes its whole input strictly dies at the first byte that is not UTF-8; the runner reports it and fails every line case after."""
+    report = run_vectors(VECTORS, naive_adapter(tmp_path, "strict"), exclude=ONLY_LINES, timeout=20)
+    assert report.suites["lines"].failed > 0
+    assert any("adapter failure during lines/raw-lines.json" in problem for problem in report.problems)
+    assert "UnicodeDecodeError" in "\n".join(report.problems)
+    assert not report.passed()

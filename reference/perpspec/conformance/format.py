@@ -17,7 +17,7 @@ from perpspec.jsonio import decimal_string
 FORMAT_VERSION = "perpspec conformance format 3"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
-SUITES = ("functions", "ledger", "traces")
+SUITES = ("functions", "ledger", "traces", "lines")
 """The suites, in the order the runner runs and reports them."""
 
 MANIFEST = "manifest.json"

@@ -7,7 +7,9 @@ for each vector compares the adapter's answers with the vector's expectations:
 - a function case (CAT-1..5): the ``output``, or the error ``code``;
 - a ledger scenario or trace (TX-1..6): after ``reset`` to the genesis, the genesis
   state hash, then for each step the events or error code, the touched subaccounts'
-  JSON and the state hash (CODEC-3).
+  JSON and the state hash (CODEC-3);
+- a raw line (JSON-1, JSON-2): the line's bytes, then a ``hello`` request; the line must
+  get exactly one answer, with ``id`` null and the expected error code, or none at all.
 
 A vector passes, fails (the runner reports its first divergence: the message index,
 the field path, the expected and the actual value) or is unsupported (the adapter
@@ -194,6 +196,32 @@ class AdapterProcess:
             answers.append(answer)
         return answers
 
+    def raw_lines(self, lines: list[bytes]) -> list[list[dict]]:
+        """
+        Send each raw line (its bytes and an LF), each followed by a ``hello`` request,
+        and return, per line, the answers that came before that request's (JSON-1).
+
+        The ``hello`` answers carry their ids, so the runner knows where each line's
+        answers end: a line skipped has none, a line answered once has one.
+        """
+        ids = []
+        payload = bytearray()
+        for line in lines:
+            request_id, sentinel = self._request_line({"op": "hello"})
+            ids.append(request_id)
+            payload += line + b"\n" + sentinel
+        self._send(bytes(payload))
+        answers: list[list[dict]] = []
+        for request_id in ids:
+            before: list[dict] = []
+            while True:
+                answer = self._next_answer(request_id)
+                if _answers(answer, request_id):
+                    break
+                before.append(answer)
+            answers.append(before)
+        return answers
+
     def request(self, request: dict) -> dict:
         return self.request_many([request])[0]
 
@@ -307,7 +335,7 @@ class VectorOutcome:
     description: str = ""
 
     def describe(self) -> str:
-        label = f'{self.file} case "{self.name}"' if self.suite == "functions" else self.file
+        label = f'{self.file} case "{self.name}"' if self.suite in ("functions", "lines") else self.file
         detail = self.divergence.describe() if self.divergence else ""
         return f"{label}: {detail}" if detail else label
 
@@ -416,6 +444,33 @@ def check_function_case(case: dict, answer: dict, mapper: ErrorMapper) -> tuple[
     found = first_difference(expected["output"], answer["output"], "output")
     if found:
         return FAILED, Divergence(None, *found)
+    return PASSED, None
+
+
+def check_line_case(case: dict, answers: list[dict], mapper: ErrorMapper) -> tuple[str, Divergence | None]:
+    """
+    Judge the answers a raw line got (JSON-1, JSON-2; ADAPTER.md §1–2).
+
+    A line of JSON white space must get no answer. Any other line must get exactly one,
+    ``{"id": null, "error": {"code": CODE}}`` with the expected code after mapping.
+    """
+    expected = case["expected"]
+    if expected.get("ignored"):
+        if answers:
+            return FAILED, Divergence(None, "answers", 0, len(answers), f"the line is skipped; got {_show(answers[0])}")
+        return PASSED, None
+    want = expected["error"]["code"]
+    if len(answers) != 1:
+        note = "the line got no answer" if not answers else f"the first: {_show(answers[0])}"
+        return FAILED, Divergence(None, "answers", 1, len(answers), note)
+    answer = answers[0]
+    if answer.get("id", ABSENT) is not None:
+        return FAILED, Divergence(None, "id", None, answer.get("id", ABSENT), f"answered {_show(answer)}")
+    if "error" not in answer:
+        return FAILED, Divergence(None, "error.code", want, ABSENT, f"answered {_show(answer)}")
+    got = mapper.code(answer)
+    if got != want:
+        return FAILED, Divergence(None, "error.code", want, got)
     return PASSED, None
 
 
@@ -597,7 +652,7 @@ def run_vectors(
 
 
 def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcome]:
-    names = [c["name"] for c in document["cases"]] if document["suite"] == "functions" else [document["name"]]
+    names = [c["name"] for c in document["cases"]] if "cases" in document else [document["name"]]
     return [
         VectorOutcome(
             document["suite"],
@@ -612,6 +667,15 @@ def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcom
 
 def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper: ErrorMapper) -> list[VectorOutcome]:
     suite = document["suite"]
+    if suite == "lines":
+        cases = document["cases"]
+        answers = adapter.raw_lines([bytes.fromhex(case["lineHex"]) for case in cases])
+        return [
+            VectorOutcome(
+                suite, relative, case["name"], *check_line_case(case, got, mapper), case.get("description", "")
+            )
+            for case, got in zip(cases, answers)
+        ]
     if suite == "functions":
         cases = document["cases"]
         requests = []
@@ -720,6 +784,7 @@ SUITE_CLAIMS = {
     "functions": ("CONV-1",),
     "ledger": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
     "traces": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
+    "lines": ("DET-1",),
 }
 """Claims each suite's results are reported under when its files name none."""
 
