@@ -5,13 +5,13 @@ The ``perpspec`` command.
 - ``perpspec eval``: JSON lines of catalogue requests on stdin, one answer per line.
 - ``perpspec apply [--genesis FILE]``: JSON lines of messages on stdin; for each, its
   events or error and the state hash after it.
-
-Both read stdin as bytes, by the line rules of spec/json.md (JSON-1, JSON-2): each line
-decoded as UTF-8 by itself, lines of JSON white space skipped, every other line answered
-exactly once, and each answer flushed as it is made.
 - ``perpspec genesis``: print the embedded default genesis.
 - ``perpspec conformance generate|run``: write the conformance vectors, or run them
   against an adapter (conformance/FORMAT.md, conformance/ADAPTER.md).
+
+``eval`` and ``apply`` read stdin as bytes, by the line rules of spec/json.md (JSON-1, JSON-2): each line
+decoded as UTF-8 by itself, lines of JSON white space skipped, every other line answered
+exactly once, and each answer flushed as it is made.
 """
 
 from __future__ import annotations
