@@ -415,3 +415,117 @@ def test_eval_process_reads_on_after_bad_lines():
     assert answers[0]["error"]["code"] == "MALFORMED_JSON"
     assert answers[2]["error"]["code"] == "UNKNOWN_FUNCTION"
     assert completed.stderr == ""
+
+
+# --- lines and strict JSON (JSON-1, JSON-2, CAT-2, CAT-5) -----------------------------------------
+
+MAINTENANCE = b'{"function": "maintenance_margin_ppm", "inputs": {"initial_margin_ppm": 20000, "maintenance_fraction_ppm": 600000}}'
+
+
+def eval_bytes(stdin: bytes) -> list[dict]:
+    """`perpspec eval` with raw bytes on stdin under a strict UTF-8 locale: its answers, checking it never fails."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "perpspec", "eval"],
+        input=stdin,
+        capture_output=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "reference"),
+            "PYTHONIOENCODING": "utf-8",
+            "LC_ALL": "C.UTF-8",
+        },
+    )
+    assert completed.returncode == 0 and completed.stderr == b"", completed.stderr.decode(errors="replace")
+    return [json.loads(line) for line in completed.stdout.decode("ascii").splitlines()]
+
+
+def test_eval_answers_a_line_that_is_not_utf8_and_the_lines_around_it():
+    """JSON-1, CAT-5: invalid UTF-8 is MALFORMED_JSON, not a traceback; the valid lines before and after it are answered."""
+    answers = eval_bytes(MAINTENANCE + b"\n\xff\n" + MAINTENANCE + b"\n")
+    assert answers[0] == answers[2] == {"output": 12000}
+    assert answers[1]["error"]["code"] == "MALFORMED_JSON" and "not UTF-8" in answers[1]["error"]["message"]
+
+
+def test_eval_skips_only_json_white_space_lines():
+    """JSON-1: form feed, NEL, no-break space and U+2028 lines are answered (MALFORMED_JSON); empty and space/tab/CR lines are not."""
+    lines = [b"\x0c", b"", b"\t \r", "\x85".encode(), "\xa0".encode(), "\u2028".encode(), MAINTENANCE + b"\r"]
+    answers = eval_bytes(b"\n".join(lines) + b"\n")
+    assert [a.get("error", {}).get("code") for a in answers] == ["MALFORMED_JSON"] * 4 + [None]
+    assert answers[-1] == {"output": 12000}  # a CRLF line end is read like LF
+
+
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ('{"function": "risk_compare", "function": "risk_compare", "inputs": {}}', "MALFORMED_JSON"),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1, "net_collateral": 2, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": Infinity, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": -Infinity, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 128 + "]" * 128 + "}}",
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 126 + "]" * 126 + "}}",
+            "INVALID_TYPE",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 5000 + "]" * 5000 + "}}",
+            "MALFORMED_JSON",
+        ),
+        ('{"function": "risk_compare\\ud800", "inputs": {}}', "MALFORMED_JSON"),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": '
+            + "7" * 5000
+            + ', "maintenance_margin_requirement": 1}}',
+            "OUT_OF_RANGE",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1.'
+            + "0" * 5000
+            + ', "maintenance_margin_requirement": 1}}',
+            "INVALID_TYPE",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1e400, "maintenance_margin_requirement": 1}}',
+            "INVALID_TYPE",
+        ),
+    ],
+)
+def test_strict_json_lines(line, code):
+    """JSON-2, CAT-2, CAT-4: a key twice, Infinity, nesting past 128, an unpaired surrogate are MALFORMED_JSON; long integers OUT_OF_RANGE; fractions INVALID_TYPE."""
+    assert error_code(line) == code
+
+
+@pytest.mark.parametrize("bad", ["--5", "+5", " 5", "\u0663", "\u00b2", "", "-", "1_0", "5 "])
+def test_decimal_strings_are_an_optional_minus_and_ascii_digits(bad):
+    """JSON-3, CAT-2: any other string where an integer belongs is INVALID_TYPE, cleanly."""
+    line = json.dumps(
+        {"function": "maintenance_margin_ppm", "inputs": {"initial_margin_ppm": bad, "maintenance_fraction_ppm": 1}}
+    )
+    assert error_code(line) == "INVALID_TYPE"
+
+
+def test_eval_refuses_strict_json_through_the_command():
+    """JSON-1, JSON-2, CAT-5: duplicate keys, NaN, 5,000-digit integers and deep nesting through `perpspec eval`, each answered once."""
+    lines = [
+        b'{"function": "risk_compare", "inputs": {}, "inputs": {}}',
+        b'{"function": "is_liquidatable", "inputs": {"net_collateral": NaN, "maintenance_margin_requirement": 1}}',
+        b'{"function": "is_liquidatable", "inputs": {"net_collateral": '
+        + b"1" * 5000
+        + b', "maintenance_margin_requirement": 1}}',
+        b"[" * 50_000 + b"]" * 50_000,
+        MAINTENANCE,
+    ]
+    answers = eval_bytes(b"\n".join(lines) + b"\n")
+    codes = [a.get("error", {}).get("code") for a in answers]
+    assert codes == ["MALFORMED_JSON", "MALFORMED_JSON", "OUT_OF_RANGE", "MALFORMED_JSON", None]

@@ -8,7 +8,6 @@ uses, and encodes the result.  Names and input names are normative (CAT-1).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,6 +15,8 @@ from typing import Any
 
 from perpspec import errors
 from perpspec.funding import funding_settlement_ppm
+from perpspec.jsonio import UndecodableLine, decimal_string, parse_json, read_list, read_object
+from perpspec.jsonio import read_integer as read_json_integer
 from perpspec.margin import (
     adjusted_initial_margin_ppm,
     initial_margin_quote_quantums,
@@ -85,46 +86,31 @@ INTEGER_LIST = IntegerListType()
 
 
 def read_integer(value: Any, name: str, kind: IntegerType) -> int:
-    """An integer from a JSON number or a decimal string, in the type's range (CAT-2, CAT-4)."""
-    if isinstance(value, (bool, _JsonFloat)):
-        raise errors.InvalidType(f"{name}: expected an integer, got {_describe(value)}")
-    if isinstance(value, str):
-        digits = value[1:] if value.startswith("-") else value
-        if not (digits.isascii() and digits.isdigit()):
-            raise errors.InvalidType(f"{name}: {value!r} is not a decimal integer")
-        if len(digits) > MAX_DIGITS:
-            raise errors.OutOfRange(f"{name}: more than {MAX_DIGITS} digits")
-        value = int(value)
-    elif not isinstance(value, int):
-        raise errors.InvalidType(f"{name}: expected an integer, got {_describe(value)}")
-    if kind.minimum is not None and value < kind.minimum:
-        raise errors.OutOfRange(f"{name}: {value} is below the {kind.name} minimum {kind.minimum}")
-    if kind.maximum is not None and value > kind.maximum:
-        raise errors.OutOfRange(f"{name}: {value} is above the {kind.name} maximum {kind.maximum}")
-    return value
+    """An integer from a JSON number or a decimal string (JSON-3, CAT-2), at most MAX_DIGITS digits and in the type's range (CAT-4)."""
+    return read_json_integer(
+        value,
+        name,
+        kind.minimum,
+        kind.maximum,
+        MAX_DIGITS,
+        type_error=errors.InvalidType,
+        range_error=errors.OutOfRange,
+    )
 
 
 def read_integer_list(value: Any, name: str) -> list[int]:
-    if not isinstance(value, list):
-        raise errors.InvalidType(f"{name}: expected a list of integers, got {_describe(value)}")
-    if not value:
+    """A median's values: a non-empty list of at most MAX_LIST_LENGTH integers, all int64 or all uint64 (CAT-4)."""
+    items = read_list(
+        value, name, max_length=MAX_LIST_LENGTH, type_error=errors.InvalidType, range_error=errors.OutOfRange
+    )
+    if not items:
         raise errors.InvalidArgument(f"{name}: the list is empty")
-    if len(value) > MAX_LIST_LENGTH:
-        raise errors.OutOfRange(f"{name}: more than {MAX_LIST_LENGTH} values")
-    numbers = [read_integer(v, f"{name}[{i}]", BIGINT) for i, v in enumerate(value)]
+    numbers = [read_integer(v, f"{name}[{i}]", BIGINT) for i, v in enumerate(items)]
     fits_int64 = all(INT64_MIN <= n <= INT64_MAX for n in numbers)
     fits_uint64 = all(0 <= n <= UINT64_MAX for n in numbers)
     if not (fits_int64 or fits_uint64):
         raise errors.OutOfRange(f"{name}: values must all fit int64 or all fit uint64")
     return numbers
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, _JsonFloat):
-        return f"the fraction {value.text}"
-    return {bool: "a boolean", str: "a string", list: "a list", dict: "an object", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
 
 
 # --- output encoding --------------------------------------------------------------------
@@ -133,46 +119,6 @@ def _describe(value: Any) -> str:
 def encode_integer(value: int) -> int | str:
     """A JSON number, or a decimal string beyond 2^53 in magnitude (CAT-3)."""
     return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else decimal_string(value)
-
-
-DIGITS_PER_CHUNK = 1_000
-CHUNK = 10**DIGITS_PER_CHUNK
-
-
-def decimal_string(value: int) -> str:
-    """
-    The exact decimal digits of any integer.
-
-    Python refuses ``str()`` of integers beyond 4,300 digits by default; results here
-    can be longer (a 1,000-digit input times 10^4096), so they are written a chunk of
-    1,000 digits at a time.
-    """
-    if -CHUNK < value < CHUNK:
-        return str(value)
-    sign, magnitude = ("-", -value) if value < 0 else ("", value)
-    chunks = []
-    while magnitude:
-        magnitude, chunk = divmod(magnitude, CHUNK)
-        chunks.append(chunk)
-    head = str(chunks[-1])
-    return sign + head + "".join(str(chunk).zfill(DIGITS_PER_CHUNK) for chunk in reversed(chunks[:-1]))
-
-
-def integer_from_decimal(text: str) -> int:
-    """
-    The integer a decimal string (an optional ``-`` and ASCII digits) writes, of any length.
-
-    The inverse of ``decimal_string``: ``int()`` refuses more than 4,300 digits by default,
-    so longer strings are read a chunk of 1,000 digits at a time.
-    """
-    digits = text[1:] if text.startswith("-") else text
-    if len(digits) <= DIGITS_PER_CHUNK:
-        return int(text)
-    head = len(digits) % DIGITS_PER_CHUNK or DIGITS_PER_CHUNK
-    magnitude = int(digits[:head])
-    for start in range(head, len(digits), DIGITS_PER_CHUNK):
-        magnitude = magnitude * CHUNK + int(digits[start : start + DIGITS_PER_CHUNK])
-    return -magnitude if text.startswith("-") else magnitude
 
 
 def encode_rational(value: Fraction) -> list:
@@ -219,15 +165,15 @@ class CatalogueFunction:
     rules: tuple[str, ...]
 
     def evaluate(self, inputs: Any) -> Any:
-        if not isinstance(inputs, dict):
-            raise errors.MalformedRequest('"inputs" must be a JSON object')
-        names = [name for name, _ in self.inputs]
-        missing = [name for name in names if name not in inputs]
-        if missing:
-            raise errors.MissingInput(f"{self.name}: missing input {missing[0]!r}")
-        extra = sorted(set(inputs) - set(names))
-        if extra:
-            raise errors.UnexpectedInput(f"{self.name}: unexpected input {extra[0]!r}")
+        """The output for ``inputs``: an object of exactly the named inputs (CAT-5), each of its type (CAT-2, CAT-4)."""
+        read_object(
+            inputs,
+            f"{self.name} inputs",
+            tuple(name for name, _ in self.inputs),
+            type_error=errors.MalformedRequest,
+            missing_error=errors.MissingInput,
+            unknown_error=errors.UnexpectedInput,
+        )
         values = {}
         for name, kind in self.inputs:
             if isinstance(kind, IntegerListType):
@@ -559,49 +505,34 @@ CATALOGUE: dict[str, CatalogueFunction] = {
 # --- requests ---------------------------------------------------------------------------
 
 
-class _JsonFloat:
-    """A JSON number with a fraction or exponent, kept as text so it is refused, not rounded."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def _parse_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise errors.OutOfRange(f"an integer of more than {MAX_DIGITS} digits")
-    return int(text)
-
-
-def _refuse_constant(text: str) -> Any:
-    raise errors.MalformedJson(f"{text} is not valid JSON")
-
-
 def parse_json_line(line: str) -> Any:
-    """Parse a JSON line without ever rounding a number (CAT-2)."""
-    try:
-        return json.loads(line, parse_float=_JsonFloat, parse_int=_parse_int, parse_constant=_refuse_constant)
-    except errors.CatalogueError:
-        raise
-    except (ValueError, RecursionError) as error:
-        raise errors.MalformedJson(f"not valid JSON: {error}") from None
+    """One request line as strict JSON (JSON-2, CAT-2): MALFORMED_JSON, or OUT_OF_RANGE for an integer of more than MAX_DIGITS digits (CAT-4)."""
+    return parse_json(line, errors.MalformedJson, max_digits=MAX_DIGITS, digits_error=errors.OutOfRange)
 
 
 def evaluate_request(request: Any) -> Any:
     """The output of one request {"function": NAME, "inputs": {...}} (CAT-1)."""
-    if not isinstance(request, dict) or not isinstance(request.get("function"), str) or "inputs" not in request:
-        raise errors.MalformedRequest('a request is {"function": NAME, "inputs": {...}}')
-    extra = sorted(set(request) - {"function", "inputs"})
-    if extra:
-        raise errors.MalformedRequest(f"unexpected request field {extra[0]!r}")
+    shape = 'a request is {"function": NAME, "inputs": {...}}'
+    if not isinstance(request, dict) or not isinstance(request.get("function"), str):
+        raise errors.MalformedRequest(shape)
+    read_object(
+        request,
+        "request",
+        ("function", "inputs"),
+        type_error=errors.MalformedRequest,
+        missing_error=errors.MalformedRequest,
+    )
     entry = CATALOGUE.get(request["function"])
     if entry is None:
         raise errors.UnknownFunction(f"no catalogue function is named {request['function']!r}")
     return entry.evaluate(request["inputs"])
 
 
-def evaluate_line(line: str) -> dict:
-    """One response object for one input line; never raises (CAT-5)."""
+def evaluate_line(line: str | UndecodableLine) -> dict:
+    """One response object for one input line (JSON-1), a line that is not UTF-8 included; never raises (CAT-5)."""
     try:
+        if isinstance(line, UndecodableLine):
+            raise errors.MalformedJson(line.message)
         return {"output": evaluate_request(parse_json_line(line))}
     except errors.PerpspecError as error:
         return {"error": error.to_json()}

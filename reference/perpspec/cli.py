@@ -8,6 +8,10 @@ The ``perpspec`` command.
 - ``perpspec genesis``: print the embedded default genesis.
 - ``perpspec conformance generate|run``: write the conformance vectors, or run them
   against an adapter (conformance/FORMAT.md, conformance/ADAPTER.md).
+
+``eval`` and ``apply`` read stdin as bytes, by the line rules of spec/json.md (JSON-1, JSON-2): each line
+decoded as UTF-8 by itself, lines of JSON white space skipped, every other line answered
+exactly once, and each answer flushed as it is made.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 from perpspec import errors
+from perpspec.jsonio import UndecodableLine, iter_lines, parse_json
 
 
 def _write(out: TextIO, obj: object) -> None:
@@ -27,48 +32,57 @@ def _write(out: TextIO, obj: object) -> None:
     out.flush()
 
 
-def command_eval(stdin: TextIO, stdout: TextIO) -> int:
+def command_eval(stdin: BinaryIO, stdout: TextIO) -> int:
+    """One answer per line that JSON-1 does not skip, in order, each flushed (CAT-2, CAT-5)."""
     from perpspec.catalogue import evaluate_line
 
-    for line in stdin:
-        if line.strip():
-            _write(stdout, evaluate_line(line))
+    for line in iter_lines(stdin):
+        _write(stdout, evaluate_line(line))
     return 0
 
 
-def _load_genesis(path: str | None):
+def _load_genesis(path: str | None) -> Any:
+    """The state of a genesis file: UTF-8, strict JSON (JSON-2), then GEN-2; any failure is INVALID_GENESIS."""
     from perpspec.default_genesis import default_genesis
     from perpspec.genesis import load_genesis
 
     if path is None:
         return default_genesis()
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as error:
         raise errors.InvalidGenesis(f"cannot read {path}: {error.strerror}") from None
     try:
-        obj = json.loads(text)
-    except ValueError as error:
-        raise errors.InvalidGenesis(f"{path} is not valid JSON: {error}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise errors.InvalidGenesis(f"{path} is not UTF-8: {error.reason} at byte {error.start}") from None
+    try:
+        obj = parse_json(text, errors.InvalidGenesis)
+    except errors.InvalidGenesis as error:
+        raise errors.InvalidGenesis(f"{path}: {error.message}") from None
     return load_genesis(obj)
 
 
-def command_apply(genesis: str | None, stdin: TextIO, stdout: TextIO) -> int:
+def read_message_line(line: str | UndecodableLine) -> Any:
+    """A message line as strict JSON (JSON-1, JSON-2); a line they refuse is MALFORMED_MESSAGE (TX-5)."""
+    if isinstance(line, UndecodableLine):
+        raise errors.MalformedMessage(line.message)
+    return parse_json(line, errors.MalformedMessage)
+
+
+def command_apply(genesis: str | None, stdin: BinaryIO, stdout: TextIO) -> int:
+    """One answer per line that JSON-1 does not skip, each with the state hash after it (TX-5)."""
     from perpspec.codec import state_hash
     from perpspec.transition import apply_json
 
     state = _load_genesis(genesis)
     _write(stdout, {"genesisStateHash": state_hash(state)})
-    for line in stdin:
-        if not line.strip():
-            continue
+    for line in iter_lines(stdin):
         try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            _write(stdout, {"error": errors.MalformedMessage(f"not valid JSON: {error}").to_json()})
-            continue
-        outcome = apply_json(state, obj)
-        _write(stdout, {**outcome.to_json(), "stateHash": state_hash(state)})
+            answer = apply_json(state, read_message_line(line)).to_json()
+        except errors.MalformedMessage as error:
+            answer = {"error": error.to_json()}
+        _write(stdout, {**answer, "stateHash": state_hash(state)})
     return 0
 
 
@@ -144,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.quick, args.seeds, args.steps, args.repo, args.json_path, args.markdown_path, args.only
             )
         if args.command == "eval":
-            return command_eval(sys.stdin, sys.stdout)
+            return command_eval(sys.stdin.buffer, sys.stdout)
         if args.command == "apply":
-            return command_apply(args.genesis, sys.stdin, sys.stdout)
+            return command_apply(args.genesis, sys.stdin.buffer, sys.stdout)
         if args.command == "conformance":
             return command_conformance(args)
         return command_genesis(sys.stdout)

@@ -8,11 +8,14 @@
 // It implements "hello" and "eval"; the ledger ops (reset, apply, query_subaccount,
 // state_hash) are answered UNSUPPORTED_OP, so it runs the function suite only.
 //
+// Lines are read as spec/json.md says (JSON-1, JSON-2; ADAPTER.md 1-2): stdin as bytes, one
+// line per LF, each decoded as UTF-8 by itself and strictly, lines of JSON white space (space,
+// tab, CR) skipped, every other line answered exactly once; a line that is not UTF-8 or not
+// strict JSON is answered {"id": null, "error": {"code": "MALFORMED_JSON"}}.
+//
 // No npm dependencies.  Usage:  node adapter.js   (JSON lines on stdin and stdout)
 
 'use strict';
-
-const readline = require('readline');
 
 const FORMAT = 'perpspec conformance format 3';
 
@@ -31,8 +34,15 @@ const fail = (code, message) => { throw new CatalogueError(code, message); };
 
 // ---------------------------------------------------------------------------------------
 // JSON in: a strict parser that keeps the text of every number, so a fraction is never
-// rounded into an integer and an integer is never rounded through a double (CAT-2).
+// rounded into an integer and an integer is never rounded through a double (CAT-2).  It
+// refuses what JSON-2 refuses: a key twice in an object, an unpaired surrogate escape,
+// nesting deeper than 128, and an integer of more than 1,000 digits; NaN and Infinity are
+// not JSON to begin with.
 // ---------------------------------------------------------------------------------------
+
+const MAX_DEPTH = 128;            // JSON-2: 128 nested arrays and objects are read, 129 are not
+const MAX_NUMBER_DIGITS = 1000;   // JSON-2: a longer integer is refused before it is converted
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class JsonNumber {
   constructor(text) {
@@ -43,6 +53,7 @@ class JsonNumber {
 
 function parseJson(text) {
   let i = 0;
+  let depth = 0;
   const error = (what) => fail('MALFORMED_JSON', `not valid JSON: ${what} at ${i}`);
   const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
   const literal = (word, value) => {
@@ -61,38 +72,45 @@ function parseJson(text) {
     if (c === '-' || (c >= '0' && c <= '9')) return number();
     return error('unexpected character');
   }
-  function object() {
+  function enter() {
     i++;
+    depth++;
+    if (depth > MAX_DEPTH) error(`arrays and objects nested more than ${MAX_DEPTH} deep`);
+  }
+  function object() {
+    enter();
     const result = {};
     ws();
-    if (text[i] === '}') { i++; return result; }
+    if (text[i] === '}') { i++; depth--; return result; }
     for (;;) {
       ws();
       if (text[i] !== '"') error('expected a key');
       const key = string();
+      if (Object.prototype.hasOwnProperty.call(result, key)) error(`the key ${JSON.stringify(key)} appears twice`);
       ws();
       if (text[i] !== ':') error('expected ":"');
       i++;
       Object.defineProperty(result, key, { value: value(), enumerable: true, writable: true, configurable: true });
       ws();
       if (text[i] === ',') { i++; continue; }
-      if (text[i] === '}') { i++; return result; }
+      if (text[i] === '}') { i++; depth--; return result; }
       error('expected "," or "}"');
     }
   }
   function array() {
-    i++;
+    enter();
     const result = [];
     ws();
-    if (text[i] === ']') { i++; return result; }
+    if (text[i] === ']') { i++; depth--; return result; }
     for (;;) {
       result.push(value());
       ws();
       if (text[i] === ',') { i++; continue; }
-      if (text[i] === ']') { i++; return result; }
+      if (text[i] === ']') { i++; depth--; return result; }
       error('expected "," or "]"');
     }
   }
+  const hex4 = (at) => (/^[0-9a-fA-F]{4}$/.test(text.slice(at, at + 4)) ? parseInt(text.slice(at, at + 4), 16) : -1);
   function string() {
     i++;
     let out = '';
@@ -105,16 +123,29 @@ function parseJson(text) {
       const e = text[i++];
       const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
       if (e in simple) { out += simple[e]; continue; }
-      if (e !== 'u' || !/^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) error('bad escape');
-      out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
+      const code = e === 'u' ? hex4(i) : -1;
+      if (code < 0) error('bad escape');
       i += 4;
+      if (code >= 0xdc00 && code <= 0xdfff) error('an unpaired surrogate escape');
+      if (code >= 0xd800 && code <= 0xdbff) {   // JSON-2: a high surrogate needs a low one next
+        const low = text.startsWith('\\u', i) ? hex4(i + 2) : -1;
+        if (low < 0xdc00 || low > 0xdfff) error('an unpaired surrogate escape');
+        out += String.fromCharCode(code, low);
+        i += 6;
+        continue;
+      }
+      out += String.fromCharCode(code);
     }
   }
   function number() {
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const match = NUMBER.exec(text);
     if (!match) error('bad number');
     i += match[0].length;
-    return new JsonNumber(match[0]);
+    const number = new JsonNumber(match[0]);
+    const digits = match[0].length - (match[0][0] === '-' ? 1 : 0);
+    if (number.integral && digits > MAX_NUMBER_DIGITS) error(`an integer of ${digits} digits`);
+    return number;
   }
   const result = value();
   ws();
@@ -440,8 +471,36 @@ function answer(line) {
   return { id, ...handle(request) };
 }
 
-const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on('line', (line) => {
-  if (line.trim() === '') return;
-  process.stdout.write(writeJson(answer(line)) + '\n');
+// Lines (JSON-1): bytes in, one line per LF (CR is white space, never a line end), each line
+// decoded as UTF-8 by itself and strictly (no replacement character, the BOM kept), lines of
+// space, tab and CR skipped, every other line answered once, as soon as it is complete.
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const isJsonWhiteSpace = (bytes) => bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0d);
+
+function answerLine(bytes) {
+  if (isJsonWhiteSpace(bytes)) return;
+  let text;
+  try {
+    text = utf8.decode(bytes);
+  } catch (e) {
+    process.stdout.write(writeJson({ id: null, ...errorOf('MALFORMED_JSON', 'the line is not UTF-8') }) + '\n');
+    return;
+  }
+  process.stdout.write(writeJson(answer(text)) + '\n');
+}
+
+let pending = [];
+process.stdin.on('data', (chunk) => {
+  let start = 0;
+  for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+    pending.push(chunk.subarray(start, end));
+    answerLine(Buffer.concat(pending));
+    pending = [];
+    start = end + 1;
+  }
+  if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
+});
+process.stdin.on('end', () => {
+  if (pending.length) answerLine(Buffer.concat(pending));
 });

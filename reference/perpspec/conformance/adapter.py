@@ -3,7 +3,10 @@ The reference adapter: perpspec behind the conformance adapter protocol (conform
 
 Run it as ``python -m perpspec.conformance.adapter``.  It reads one JSON request per
 line on stdin and writes one JSON response per line on stdout, in order, each
-carrying the request's ``id``.  It implements every op, so it is also the example
+carrying the request's ``id``.  Lines are read as spec/json.md says (ADAPTER.md §1–2):
+stdin as bytes, each line decoded as UTF-8 by itself, lines of JSON white space
+skipped and every other line answered once (JSON-1); a line that is not UTF-8 or not
+strict JSON (JSON-2) is answered ``{"id": null, "error": {"code": "MALFORMED_JSON"}}``.  It implements every op, so it is also the example
 for implementers: an adapter for another implementation has the same loop and
 replaces the handlers' bodies with calls into that implementation.
 
@@ -18,15 +21,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import perpspec
 from perpspec import errors
-from perpspec.catalogue import evaluate_request, parse_json_line
+from perpspec.catalogue import MAX_DIGITS, evaluate_request
 from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.conformance.format import FORMAT_VERSION, UNSUPPORTED_OP
 from perpspec.default_genesis import default_genesis
 from perpspec.genesis import load_genesis
+from perpspec.jsonio import UndecodableLine, iter_lines, parse_json
 from perpspec.messages import read_subaccount_id
 from perpspec.state import State
 from perpspec.subaccounts import get_subaccount
@@ -104,11 +108,13 @@ class ReferenceAdapter:
         except (MemoryError, RecursionError):
             return {"error": errors.LimitExceeded("the request is too large to evaluate").to_json()}
 
-    def answer(self, line: str) -> dict:
-        """The response to one request line; never raises."""
+    def answer(self, line: str | UndecodableLine) -> dict:
+        """The response to one request line (ADAPTER.md §2); a line JSON-1 or JSON-2 refuses is MALFORMED_JSON; never raises."""
+        if isinstance(line, UndecodableLine):
+            return {"id": None, **_error("MALFORMED_JSON", line.message)}
         try:
-            request = parse_json_line(line)
-        except errors.PerpspecError as error:
+            request = parse_json(line, errors.MalformedJson, max_digits=MAX_DIGITS)
+        except errors.MalformedJson as error:
             return {"id": None, **_error("MALFORMED_JSON", error.message)}
         if not isinstance(request, dict):
             return {"id": None, **_error("MALFORMED_REQUEST", "a request is a JSON object")}
@@ -125,11 +131,14 @@ class ReferenceAdapter:
             return {"id": request_id, **_error("INTERNAL_ERROR", f"{type(error).__name__}: {error}")}
 
 
-def serve(adapter: ReferenceAdapter, stdin: TextIO, stdout: TextIO) -> int:
-    """Answer every non-blank line of ``stdin`` until end of input."""
-    for line in stdin:
-        if not line.strip():
-            continue
+def serve(adapter: ReferenceAdapter, stdin: BinaryIO | TextIO, stdout: TextIO) -> int:
+    """
+    Answer every line of ``stdin`` that JSON-1 does not skip, in order, until end of input.
+
+    ``stdin`` is read as bytes (a text stream through its ``buffer``), so that a line that
+    is not UTF-8 is answered, not fatal; each answer is flushed as it is made.
+    """
+    for line in iter_lines(getattr(stdin, "buffer", stdin)):
         response = adapter.answer(line)
         try:
             text = json.dumps(response, separators=(",", ":"), ensure_ascii=True, default=_refuse)

@@ -12,12 +12,12 @@ import hashlib
 import json
 from typing import Any
 
-from perpspec.catalogue import decimal_string
+from perpspec.jsonio import decimal_string
 
 FORMAT_VERSION = "perpspec conformance format 3"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
-SUITES = ("functions", "ledger", "traces")
+SUITES = ("functions", "ledger", "traces", "lines")
 """The suites, in the order the runner runs and reports them."""
 
 MANIFEST = "manifest.json"
@@ -27,7 +27,7 @@ UNSUPPORTED_OP = "UNSUPPORTED_OP"
 
 ADAPTER_ERROR_CODES = {
     "UNSUPPORTED_OP": "the adapter does not implement this op",
-    "MALFORMED_JSON": "the request line is not valid JSON",
+    "MALFORMED_JSON": "the request line is not UTF-8 or not strict JSON (JSON-1, JSON-2)",
     "MALFORMED_REQUEST": "the request is not an object with an op, or an op's fields are wrong",
 }
 """Codes an adapter may answer about the protocol itself, besides the protocol's own codes."""

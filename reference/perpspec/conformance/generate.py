@@ -9,7 +9,9 @@ Three suites, each a folder of JSON files under the output directory:
   (TX-1..6), from the registries of ``perpspec.conformance.scenarios`` (one module per
   spec family, built on ``perpspec.conformance.builders``), the order book's (spec/clob.md)
   last;
-- ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``.
+- ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``;
+- ``lines/raw-lines.json``: raw request lines and the one answer (or none) each must
+  get (JSON-1, JSON-2), from ``perpspec.conformance.line_cases``.
 
 plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
 Generation is deterministic (TX-6): fixed seeds, sorted keys, no timestamps, no
@@ -24,6 +26,7 @@ the list of missing codes otherwise.
 from __future__ import annotations
 
 import copy
+import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +34,15 @@ from pathlib import Path
 import perpspec
 from perpspec import errors
 from perpspec.codec import encode_state, encode_subaccount, state_hash
+from perpspec.conformance.adapter import ReferenceAdapter
 from perpspec.conformance.builders import touched_subaccounts
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
 from perpspec.conformance.function_cases import build_function_documents
+from perpspec.conformance.line_cases import IGNORED, LineCase, line_cases
 from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
+from perpspec.jsonio import iter_lines
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount
 from perpspec.transition import apply_json, full_state_bytes
@@ -162,6 +168,58 @@ def build_ledger_and_clob_documents() -> dict[str, dict]:
     return documents
 
 
+# --- the lines suite ---------------------------------------------------------------------------
+
+LINE_RULES = ["JSON-1", "JSON-2"]
+LINE_CLAIMS = ["DET-1"]
+
+
+def reference_line_answer(case: LineCase, adapter: ReferenceAdapter) -> str | None:
+    """The code the reference adapter answers to the case's line, or IGNORED if it gives no answer (JSON-1)."""
+    lines = list(iter_lines(io.BytesIO(case.line + b"\n")))
+    if not lines:
+        return IGNORED
+    if len(lines) != 1:
+        raise AssertionError(f"line case {case.name!r} reads as {len(lines)} lines")
+    answer = adapter.answer(lines[0])
+    if answer.get("id", "absent") is not None or "error" not in answer:
+        raise AssertionError(f"line case {case.name!r}: the reference answers {answer!r}")
+    return answer["error"]["code"]
+
+
+def build_line_documents() -> dict[str, dict]:
+    """The lines suite: one file of raw lines, each expectation checked against the reference adapter."""
+    adapter = ReferenceAdapter()
+    cases = []
+    for case in line_cases():
+        actual = reference_line_answer(case, adapter)
+        if actual != case.code:
+            raise AssertionError(f"line case {case.name!r}: written {case.code}, the reference answers {actual}")
+        expected: dict = {"ignored": True} if case.code is IGNORED else {"error": {"code": case.code}}
+        cases.append(
+            {
+                "name": case.name,
+                "description": case.description,
+                "rules": list(case.rules),
+                "lineHex": case.line.hex(),
+                "expected": expected,
+            }
+        )
+    document = {
+        "suite": "lines",
+        "name": "raw-lines",
+        "description": (
+            "Raw request lines, each sent as its bytes and an LF, then a hello request: the adapter must give "
+            "the line exactly one answer, with id null and the expected error code, or none if the line is JSON "
+            "white space (ADAPTER.md 1-2, JSON-1, JSON-2)."
+        ),
+        "rules": LINE_RULES,
+        "claims": LINE_CLAIMS,
+        "cases": cases,
+    }
+    return {document["name"]: document}
+
+
 # --- coverage of error codes ----------------------------------------------------------------
 
 
@@ -201,7 +259,7 @@ class GeneratedSuite:
 
 
 def _vectors_in(suite: str, document: dict) -> int:
-    return len(document["cases"]) if suite == "functions" else 1
+    return len(document["cases"]) if suite in ("functions", "lines") else 1
 
 
 def build_suite() -> GeneratedSuite:
@@ -210,6 +268,7 @@ def build_suite() -> GeneratedSuite:
         "functions": build_function_documents(),
         "ledger": build_ledger_and_clob_documents(),
         "traces": build_trace_documents(),
+        "lines": build_line_documents(),
     }
     sequences = {f"{suite}/{name}.json": doc for suite in ("ledger", "traces") for name, doc in suites[suite].items()}
     covered = error_code_coverage(sequences)
@@ -219,7 +278,7 @@ def build_suite() -> GeneratedSuite:
     counts: dict[str, dict] = {}
     for suite in SUITES:
         summary = {"files": 0, "vectors": 0}
-        if suite != "functions":
+        if suite in ("ledger", "traces"):
             summary["steps"] = 0
         for name in sorted(suites[suite]):
             document = {"format": FORMAT_VERSION, **suites[suite][name]}
@@ -230,7 +289,7 @@ def build_suite() -> GeneratedSuite:
             entry = {"path": path, "suite": suite, "vectors": vectors, "sha256": sha256_hex(data), "bytes": len(data)}
             summary["files"] += 1
             summary["vectors"] += vectors
-            if suite != "functions":
+            if suite in ("ledger", "traces"):
                 entry["steps"] = len(document["steps"])
                 summary["steps"] += len(document["steps"])
             entries.append(entry)

@@ -7,7 +7,9 @@ for each vector compares the adapter's answers with the vector's expectations:
 - a function case (CAT-1..5): the ``output``, or the error ``code``;
 - a ledger scenario or trace (TX-1..6): after ``reset`` to the genesis, the genesis
   state hash, then for each step the events or error code, the touched subaccounts'
-  JSON and the state hash (CODEC-3).
+  JSON and the state hash (CODEC-3);
+- a raw line (JSON-1, JSON-2): the line's bytes, then a ``hello`` request; the line must
+  get exactly one answer, with ``id`` null and the expected error code, or none at all.
 
 A vector passes, fails (the runner reports its first divergence: the message index,
 the field path, the expected and the actual value) or is unsupported (the adapter
@@ -39,8 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perpspec.catalogue import integer_from_decimal
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
+from perpspec.jsonio import integer_from_decimal, parse_json
 
 ABSENT = "<absent>"
 DEFAULT_TIMEOUT_SECONDS = 60.0
@@ -74,6 +76,38 @@ def _reference_env() -> dict[str, str]:
 
 class JsonFraction(str):
     """A JSON number with a fraction or an exponent in an adapter's answer: never equal to an integer."""
+
+
+def read_json_bytes(data: bytes, what: str) -> Any:
+    """
+    A vector file, the manifest or an error map: UTF-8 and strict JSON (JSON-2), else ``VectorsUnusable``.
+
+    Integers are read at any length; fractions become floats, as the generator wrote
+    them, so that a request is sent as the vector wrote it (FORMAT.md §3).
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise VectorsUnusable(f"{what} is not UTF-8: {error.reason} at byte {error.start}") from None
+    return parse_json(text, lambda message: VectorsUnusable(f"{what}: {message}"), max_digits=None, fraction=float)
+
+
+def read_answer(line: bytes) -> Any:
+    """
+    One line of an adapter's output as strict JSON (JSON-2): UTF-8, no key twice, no NaN.
+
+    Integers are read at any length (CAT-3 results can pass 4,300 digits); a number with
+    a fraction or an exponent is a ``JsonFraction``, never equal to an integer. Unpaired
+    surrogate escapes are kept: an adapter's free-text message may echo its input, and
+    no expected value holds one. A line that is not strict JSON raises ``ValueError``.
+    """
+    return parse_json(line.decode("utf-8"), ValueError, max_digits=None, fraction=JsonFraction, surrogates=True)
+
+
+def _answers(answer: dict, request_id: int) -> bool:
+    """Whether ``answer`` carries ``request_id`` (an integer, not ``true`` standing for 1)."""
+    got = answer.get("id")
+    return isinstance(got, int) and not isinstance(got, bool) and got == request_id
 
 
 class AdapterProcess:
@@ -111,48 +145,81 @@ class AdapterProcess:
         tail = "\n".join(self.stderr_tail)
         return AdapterFailure(what + (f"; its stderr ends with:\n{tail}" if tail else ""))
 
+    def _request_line(self, request: dict) -> tuple[int, bytes]:
+        self.next_id += 1
+        text = json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True)
+        return self.next_id, text.encode("ascii") + b"\n"
+
+    def _send(self, payload: bytes) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(payload)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._died("the adapter closed its input (it exited)") from None
+
+    def _next_answer(self, request_id: int) -> dict:
+        """The adapter's next output line as a JSON object, read while waiting for request ``request_id``'s answer."""
+        try:
+            line = self.lines.get(timeout=self.timeout)
+        except queue.Empty:
+            raise AdapterFailure(f"the adapter did not answer request {request_id} within {self.timeout:g} s") from None
+        if line is None:
+            self.lines.put(None)
+            raise self._died(f"the adapter exited (code {self.process.poll()}) before answering request {request_id}")
+        try:
+            answer = read_answer(line)
+        except ValueError as error:
+            raise AdapterFailure(
+                f"the adapter's answer to request {request_id} is not JSON ({error}): {line[:200]!r}"
+            ) from None
+        if not isinstance(answer, dict):
+            raise AdapterFailure(f"protocol error: the answer to request {request_id} is not a JSON object")
+        return answer
+
     def request_many(self, requests: list[dict]) -> list[dict]:
         """Send every request, then read one answer per request, checking the ids (ADAPTER.md)."""
         ids = []
         payload = bytearray()
         for request in requests:
-            self.next_id += 1
-            ids.append(self.next_id)
-            payload += (
-                json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-                + b"\n"
-            )
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(bytes(payload))
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._died("the adapter closed its input (it exited)") from None
+            request_id, line = self._request_line(request)
+            ids.append(request_id)
+            payload += line
+        self._send(bytes(payload))
         answers = []
         for request_id in ids:
-            try:
-                line = self.lines.get(timeout=self.timeout)
-            except queue.Empty:
+            answer = self._next_answer(request_id)
+            if not _answers(answer, request_id):
                 raise AdapterFailure(
-                    f"the adapter did not answer request {request_id} within {self.timeout:g} s"
-                ) from None
-            if line is None:
-                self.lines.put(None)
-                raise self._died(
-                    f"the adapter exited (code {self.process.poll()}) before answering request {request_id}"
+                    f"protocol error: expected the answer to request {request_id}, got id {answer.get('id')!r}"
                 )
-            try:
-                answer = json.loads(
-                    line, parse_int=integer_from_decimal, parse_float=JsonFraction, parse_constant=JsonFraction
-                )
-            except ValueError:
-                raise AdapterFailure(
-                    f"the adapter's answer to request {request_id} is not JSON: {line[:200]!r}"
-                ) from None
-            if not isinstance(answer, dict) or answer.get("id") != request_id:
-                got = answer.get("id") if isinstance(answer, dict) else answer
-                raise AdapterFailure(f"protocol error: expected the answer to request {request_id}, got id {got!r}")
             answers.append(answer)
+        return answers
+
+    def raw_lines(self, lines: list[bytes]) -> list[list[dict]]:
+        """
+        Send each raw line (its bytes and an LF), each followed by a ``hello`` request,
+        and return, per line, the answers that came before that request's (JSON-1).
+
+        The ``hello`` answers carry their ids, so the runner knows where each line's
+        answers end: a line skipped has none, a line answered once has one.
+        """
+        ids = []
+        payload = bytearray()
+        for line in lines:
+            request_id, sentinel = self._request_line({"op": "hello"})
+            ids.append(request_id)
+            payload += line + b"\n" + sentinel
+        self._send(bytes(payload))
+        answers: list[list[dict]] = []
+        for request_id in ids:
+            before: list[dict] = []
+            while True:
+                answer = self._next_answer(request_id)
+                if _answers(answer, request_id):
+                    break
+                before.append(answer)
+            answers.append(before)
         return answers
 
     def request(self, request: dict) -> dict:
@@ -268,7 +335,7 @@ class VectorOutcome:
     description: str = ""
 
     def describe(self) -> str:
-        label = f'{self.file} case "{self.name}"' if self.suite == "functions" else self.file
+        label = f'{self.file} case "{self.name}"' if self.suite in ("functions", "lines") else self.file
         detail = self.divergence.describe() if self.divergence else ""
         return f"{label}: {detail}" if detail else label
 
@@ -320,7 +387,7 @@ class ErrorMapper:
         from perpspec import errors
         from perpspec.conformance.generate import protocol_error_codes
 
-        mapping = json.loads(path.read_text(encoding="utf-8"))
+        mapping = read_json_bytes(path.read_bytes(), str(path))
         if not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
         ):
@@ -377,6 +444,33 @@ def check_function_case(case: dict, answer: dict, mapper: ErrorMapper) -> tuple[
     found = first_difference(expected["output"], answer["output"], "output")
     if found:
         return FAILED, Divergence(None, *found)
+    return PASSED, None
+
+
+def check_line_case(case: dict, answers: list[dict], mapper: ErrorMapper) -> tuple[str, Divergence | None]:
+    """
+    Judge the answers a raw line got (JSON-1, JSON-2; ADAPTER.md §1–2).
+
+    A line of JSON white space must get no answer. Any other line must get exactly one,
+    ``{"id": null, "error": {"code": CODE}}`` with the expected code after mapping.
+    """
+    expected = case["expected"]
+    if expected.get("ignored"):
+        if answers:
+            return FAILED, Divergence(None, "answers", 0, len(answers), f"the line is skipped; got {_show(answers[0])}")
+        return PASSED, None
+    want = expected["error"]["code"]
+    if len(answers) != 1:
+        note = "the line got no answer" if not answers else f"the first: {_show(answers[0])}"
+        return FAILED, Divergence(None, "answers", 1, len(answers), note)
+    answer = answers[0]
+    if answer.get("id", ABSENT) is not None:
+        return FAILED, Divergence(None, "id", None, answer.get("id", ABSENT), f"answered {_show(answer)}")
+    if "error" not in answer:
+        return FAILED, Divergence(None, "error.code", want, ABSENT, f"answered {_show(answer)}")
+    got = mapper.code(answer)
+    if got != want:
+        return FAILED, Divergence(None, "error.code", want, got)
     return PASSED, None
 
 
@@ -497,7 +591,7 @@ def run_vectors(
         report.suites[suite] = SuiteSummary(suite)
     if not (vectors / MANIFEST).is_file():
         raise VectorsUnusable(f"{vectors} has no {MANIFEST}: not a conformance vectors folder")
-    manifest = json.loads(store.read_bytes(MANIFEST))
+    manifest = read_json_bytes(store.read_bytes(MANIFEST), f"{vectors}/{MANIFEST}")
     if manifest.get("format") != FORMAT_VERSION:
         raise VectorsUnusable(
             f"{vectors}/{MANIFEST} is {manifest.get('format')!r}; this runner reads {FORMAT_VERSION!r}"
@@ -522,7 +616,11 @@ def run_vectors(
             if sha256_hex(data) != entry["sha256"]:
                 report.problems.append(f"{relative}: SHA-256 differs from the manifest's (edited or corrupted)")
                 continue
-            document = json.loads(data)
+            try:
+                document = read_json_bytes(data, relative)
+            except VectorsUnusable as error:
+                report.problems.append(str(error))
+                continue
             if document.get("format") != FORMAT_VERSION:
                 report.problems.append(f"{relative}: format {document.get('format')!r} is not {FORMAT_VERSION!r}")
                 continue
@@ -554,7 +652,7 @@ def run_vectors(
 
 
 def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcome]:
-    names = [c["name"] for c in document["cases"]] if document["suite"] == "functions" else [document["name"]]
+    names = [c["name"] for c in document["cases"]] if "cases" in document else [document["name"]]
     return [
         VectorOutcome(
             document["suite"],
@@ -569,6 +667,15 @@ def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcom
 
 def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper: ErrorMapper) -> list[VectorOutcome]:
     suite = document["suite"]
+    if suite == "lines":
+        cases = document["cases"]
+        answers = adapter.raw_lines([bytes.fromhex(case["lineHex"]) for case in cases])
+        return [
+            VectorOutcome(
+                suite, relative, case["name"], *check_line_case(case, got, mapper), case.get("description", "")
+            )
+            for case, got in zip(cases, answers)
+        ]
     if suite == "functions":
         cases = document["cases"]
         requests = []
@@ -677,6 +784,7 @@ SUITE_CLAIMS = {
     "functions": ("CONV-1",),
     "ledger": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
     "traces": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
+    "lines": ("DET-1",),
 }
 """Claims each suite's results are reported under when its files name none."""
 
