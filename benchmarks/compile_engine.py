@@ -30,8 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE_MODULES = [
     "perpspec/rounding.py",
     "perpspec/units.py",
+    "perpspec/types.py",
+    "perpspec/clob/state.py",
     "perpspec/state.py",
     "perpspec/margin.py",
+    "perpspec/oracle.py",
     "perpspec/prices.py",
     "perpspec/funding.py",
     "perpspec/subaccounts.py",
@@ -43,7 +46,8 @@ ENGINE_MODULES = [
     "perpspec/clob/fees.py",
     "perpspec/clob/matching.py",
     "perpspec/clob/orders.py",
-    "perpspec/clob/end_block.py",
+    "perpspec/clob/conditional.py",
+    "perpspec/clob/expiry.py",
     "perpspec/transition.py",
 ]
 """The modules a message runs through (transition and what it calls), compiled."""

@@ -1027,3 +1027,31 @@ def test_genesis_rejects_empty_or_unknown_books(book):
     genesis["clob"]["books"] = [book]
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(genesis)
+
+
+def test_block_3_phases_run_in_their_order():
+    """BLOCK-3: volume, triggers and trade prices end the block; then height, time and outage; then expiry and triggered orders."""
+    state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
+    for owner in (BOB, CAROL):
+        ok(state, deposit(owner, {"owner": owner, "number": 0}, 10_000 * USD))
+    ok(state, place(BOB, 1, BUY, STEP, BID - TICK, gtb=state.block_height))  # lapses when this block ends
+    ok(state, place(BOB, 2, BUY, STEP, BID, flags=LONG, gtbt=state.block_time + 1_000))
+    ok(state, place(BOB, 3, BUY, STEP, BID - 2 * TICK, flags=LONG, gtbt=state.block_time + 400))
+    assert fills(ok(state, place(CAROL, 1, SELL, STEP, BID, tif=IOC)))  # a fill: volume and a trade price
+    assert state.volume.pending_notional > 0 and state.clob.trade_prices
+    ended = state.block_height
+    events = ok(state, advance_block(AUTHORITY, ended + 1, state.block_time + 400))  # an outage; Bob 3's time comes
+    kinds = [e["type"] for e in events]
+    assert kinds == [
+        "ChainOutage",
+        "BlockStarted",
+        "OrderRemoved",
+        "OrderRemoved",
+        "ConditionalOrderTriggered",
+        "OrderOnBook",
+    ]
+    assert removals(events) == [(BOB, 1, "EXPIRED"), (BOB, 3, "EXPIRED")]  # short-term first, then stateful (ORDER-9)
+    assert state.volume.pending_notional == 0 and state.volume.global_notional > 0  # FEE-4 at the end of the block
+    assert state.clob.trade_prices == {}  # COND-3: forgotten once the triggers were checked
+    assert state.last_chain_outage_at_block == ended + 1  # BLOCK-2 at the new height
+    assert remaining(state, ALICE, 7, CONDITIONAL, SOL_PAIR) == STEP  # COND-2: placed in the new block

@@ -69,7 +69,8 @@ CLOB_MODULES = [
     "clob/orders.py",
     "clob/matching.py",
     "clob/fees.py",
-    "clob/end_block.py",
+    "clob/conditional.py",
+    "clob/expiry.py",
     "clob/codec.py",
 ]
 """The order book's modules (spec/clob.md); measured with ``--set clob`` or ``--set all``."""

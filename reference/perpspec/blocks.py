@@ -1,10 +1,10 @@
 """
-Blocks: height and time (spec/blocks.md).
+Blocks: the end of one block and the start of the next (spec/blocks.md).
 
-``AdvanceBlock`` ends the current block and starts the next.  It records the height,
-the time and chain outages, which gate withdrawals (SUB-9); the clob's end-of-block work
-(volume, conditional triggers) runs before the height moves and its start-of-block work
-(expiry, triggered orders) after (spec/clob.md, ORDER-9, COND-1, COND-2, FEE-4).
+``AdvanceBlock`` ends the current block and starts the next.  ``process_end_block`` and
+``process_begin_block`` are flat lists of the phases, one ``process_*`` call per spec rule,
+in the order BLOCK-3 states; a part of the protocol that works between blocks adds its
+phase to one of these lists.
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from __future__ import annotations
 import icontract
 
 from perpspec import errors
-from perpspec.clob.end_block import process_clob_begin_block, process_clob_end_block
+from perpspec.clob.conditional import (
+    process_conditional_triggers,
+    process_trade_prices_end_block,
+    process_triggered_orders,
+)
+from perpspec.clob.expiry import process_short_term_expiry, process_stateful_expiry
+from perpspec.clob.fees import process_volume_end_block
+from perpspec.clob.state import Order
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.messages import AdvanceBlock
 from perpspec.state import State
@@ -26,19 +33,12 @@ def is_chain_outage(previous_time: int, new_time: int) -> bool:
     return new_time - previous_time >= CHAIN_OUTAGE_SECONDS
 
 
-@icontract.snapshot(lambda state: (state.block_height, state.block_time), "block", enabled=CONTRACTS_ENABLED)
-@icontract.ensure(
-    lambda state, OLD: state.block_height == OLD.block[0] + 1 and state.block_time > OLD.block[1],
-    "BLOCK-1: heights step by one and times strictly increase",
-    enabled=CONTRACTS_ENABLED,
-)
-def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
+def validate_advance_block(state: State, message: AdvanceBlock) -> None:
     """
-    Move to block ``height`` at unix time ``time`` (BLOCK-1, BLOCK-2).
+    The protocol authority signs; the height is the current height plus one; the time is
+    strictly later (BLOCK-1).
 
-    The protocol authority signs it; the height is the current height plus one and
-    the time is strictly later.  A gap of five minutes or more records an outage at
-    the new height.
+    Raises ``Unauthorized``, ``InvalidBlockHeight`` or ``InvalidBlockTime``.
     """
     # Verify the protocol authority signed
     if message.signer != state.authority:
@@ -48,11 +48,18 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
         raise errors.InvalidBlockHeight(f"expected height {state.block_height + 1}, got {message.height}")
     if message.time <= state.block_time:
         raise errors.InvalidBlockTime(f"block time {message.time} is not after {state.block_time}")
-    # End the current block: volume and conditional triggers
-    ended_height = state.block_height
-    triggered = process_clob_end_block(state, message.time)
-    # Record an outage, then move to the new block
-    events: list[dict] = []
+
+
+def process_end_block(state: State, next_block_time: int) -> list[Order]:
+    """The end of the current block, phase by phase (BLOCK-3); returns the orders that triggered."""
+    process_volume_end_block(state.volume, state.block_time, next_block_time)  # FEE-4: volume joins its epoch
+    triggered = process_conditional_triggers(state)  # COND-1, COND-3: conditional orders trigger
+    process_trade_prices_end_block(state)  # COND-3: the block's trade prices are forgotten
+    return triggered
+
+
+def process_block_height_and_time(state: State, message: AdvanceBlock, events: list[dict]) -> None:
+    """The new height and time, and a chain outage at the new height after a gap of 5 minutes (BLOCK-1, BLOCK-2)."""
     if is_chain_outage(state.block_time, message.time):
         state.last_chain_outage_at_block = message.height
         events.append(
@@ -61,6 +68,31 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
     state.block_height = message.height
     state.block_time = message.time
     events.append({"type": "BlockStarted", "height": message.height, "time": str(message.time)})
-    # Start the new block: expiry, then the triggered orders
-    events.extend(process_clob_begin_block(state, ended_height, triggered))
+
+
+def process_begin_block(state: State, ended_height: int, triggered: list[Order], events: list[dict]) -> None:
+    """The start of the new block, phase by phase (BLOCK-3), once its height and time are set."""
+    process_short_term_expiry(state, ended_height, events)  # ORDER-9: short-term records of the ended block lapse
+    process_stateful_expiry(state, state.block_time, events)  # ORDER-9: stateful orders whose time has come lapse
+    process_triggered_orders(state, triggered, events)  # COND-2: triggered orders are placed, in trigger order
+
+
+@icontract.snapshot(lambda state: (state.block_height, state.block_time), "block", enabled=CONTRACTS_ENABLED)
+@icontract.ensure(
+    lambda state, OLD: state.block_height == OLD.block[0] + 1 and state.block_time > OLD.block[1],
+    "BLOCK-1: heights step by one and times strictly increase",
+    enabled=CONTRACTS_ENABLED,
+)
+def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
+    """
+    End the current block and start block ``height`` at unix time ``time`` (BLOCK-1..3).
+
+    Nothing is written before the message is validated; after that it cannot be rejected.
+    """
+    validate_advance_block(state, message)
+    ended_height = state.block_height
+    events: list[dict] = []
+    triggered = process_end_block(state, message.time)
+    process_block_height_and_time(state, message, events)
+    process_begin_block(state, ended_height, triggered, events)
     return events

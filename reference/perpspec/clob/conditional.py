@@ -1,21 +1,19 @@
 """
-The clob's work between blocks: triggers, expiry and volume (spec/clob.md, COND-1..3, ORDER-9, FEE-4).
+Conditional orders: triggers at the end of a block, placement at the start of the next
+(spec/clob.md, COND-1..3).
 
-``process_clob_end_block`` runs inside ``AdvanceBlock`` at the end of the current block,
-before the height moves: conditional orders trigger on the oracle price and the block's
-clamped trade prices, and the block's volume is recorded.  ``process_clob_begin_block``
-runs once the new height and time are set: expired orders, cancels and fill amounts lapse,
-then the orders triggered at the end of the previous block are placed, in trigger order.
+At the end of a block the untriggered conditional orders are checked against the oracle
+price and the block's clamped trade prices, and the block's trade prices are forgotten; at
+the start of the next block the triggered orders are placed, in trigger order, like
+long-term orders.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from fractions import Fraction
 
-from perpspec.clob.fees import process_volume_end_block
-from perpspec.clob.matching import RemovalReason, order_removed_event, remove_resting_order
+from perpspec.clob.matching import RemovalReason, order_removed_event
 from perpspec.clob.orders import (
     get_clob_pair,
     get_oracle_price_subticks,
@@ -88,7 +86,7 @@ def get_trigger_prices(state: State, pair: ClobPair) -> list[Fraction]:
     return [oracle] + [clamp_trade_price(subticks, oracle, min_price_change_ppm) for subticks in traded]
 
 
-def collect_triggered_orders(state: State) -> list[Order]:
+def process_conditional_triggers(state: State) -> list[Order]:
     """
     The untriggered conditional orders that trigger now, at any of their pair's trigger
     prices, by clob pair then order id (COND-1, COND-3).
@@ -108,49 +106,9 @@ def collect_triggered_orders(state: State) -> list[Order]:
     return triggered
 
 
-def process_clob_end_block(state: State, next_block_time: int) -> list[Order]:
-    """
-    End-of-block work: record volume (FEE-4), collect triggered conditional orders (COND-1,
-    COND-3), then forget the block's trade prices (COND-3).
-    """
-    process_volume_end_block(state.volume, state.block_time, next_block_time)
-    triggered = collect_triggered_orders(state)
+def process_trade_prices_end_block(state: State) -> None:
+    """The block's lowest and highest trade prices are forgotten once its triggers are checked (COND-3)."""
     state.clob.trade_prices = {}
-    return triggered
-
-
-def expire_short_term(state: State, ended_height: int, events: list[dict]) -> None:
-    """
-    Short-term orders, cancels and fill amounts good until the block that ended lapse, in
-    order-id order (ORDER-9).
-    """
-    clob = state.clob
-    for order_id in sorted(set(clob.expiring_at_block.pop(ended_height, ()))):
-        entry = clob.resting.get(order_id)
-        if entry is not None and entry.order.good_til_block == ended_height:
-            remove_resting_order(state, entry, RemovalReason.EXPIRED, events)
-        if clob.fill_amount_expiry.get(order_id) == ended_height:
-            del clob.fill_amount_expiry[order_id]
-            clob.fill_amounts.pop(order_id, None)
-        if clob.short_term_cancels.get(order_id) == ended_height:
-            del clob.short_term_cancels[order_id]
-
-
-def expire_stateful(state: State, block_time: int, events: list[dict]) -> None:
-    """Stateful orders whose good-til-block-time is at or before the new block's time lapse (ORDER-9)."""
-    clob = state.clob
-    heap = clob.expiring_at_time
-    while heap and heap[0][0] <= block_time:
-        good_til_block_time, order_id = heapq.heappop(heap)
-        entry = clob.resting.get(order_id)
-        if entry is not None and entry.order.good_til_block_time == good_til_block_time:
-            remove_resting_order(state, entry, RemovalReason.EXPIRED, events)
-            continue
-        waiting = clob.untriggered.get(order_id)
-        if waiting is not None and waiting.good_til_block_time == good_til_block_time:
-            clob.pop_untriggered(order_id)
-            clob.fill_amounts.pop(order_id, None)
-            events.append(order_removed_event(order_id, RemovalReason.EXPIRED))
 
 
 def place_triggered_order(state: State, order: Order, events: list[dict]) -> None:
@@ -178,15 +136,14 @@ def place_triggered_order(state: State, order: Order, events: list[dict]) -> Non
     place_on_book(state, pair, order, events)
 
 
-def process_clob_begin_block(state: State, ended_height: int, triggered: list[Order]) -> list[dict]:
-    """Start-of-block work: expiry (ORDER-9), then the triggered orders in order (COND-2)."""
-    events: list[dict] = []
-    expire_short_term(state, ended_height, events)
-    expire_stateful(state, state.block_time, events)
+def process_triggered_orders(state: State, triggered: list[Order], events: list[dict]) -> None:
+    """
+    The orders triggered at the end of the previous block are placed in trigger order
+    (COND-2); one whose good-til-block-time has passed by the new block's time expires instead (ORDER-9).
+    """
     for order in triggered:
         if order.good_til_block_time <= state.block_time:
             events.append(order_removed_event(order.order_id, RemovalReason.EXPIRED))
             state.clob.fill_amounts.pop(order.order_id, None)
             continue
         place_triggered_order(state, order, events)
-    return events
