@@ -44,6 +44,7 @@ ENGINE_MODULES = [
     "perpspec/messages.py",
     "perpspec/clob/book.py",
     "perpspec/clob/fees.py",
+    "perpspec/clob/fills.py",
     "perpspec/clob/matching.py",
     "perpspec/clob/orders.py",
     "perpspec/clob/conditional.py",

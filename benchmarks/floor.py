@@ -57,7 +57,8 @@ def main() -> None:
     import perpspec_flow
 
     import perpspec.clob.matching as matching
-    from perpspec.clob.matching import RemovalReason, fill_event, order_removed_event
+    from perpspec.clob.fills import fill_event
+    from perpspec.clob.matching import RemovalReason, order_removed_event
     from perpspec.events import subaccount_update_event
     from perpspec.messages import encode_order, encode_order_id
     from perpspec.subaccounts import Update, UpdateType, check_updates, get_position_risk

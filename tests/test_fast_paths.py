@@ -10,7 +10,7 @@ below as the oracle) on drawn integer inputs, boundaries included:
 - ``subaccounts.get_position_risk`` / ``get_subaccount_risk`` = the sum over positions of the
   general functions (MARGIN-5);
 - ``fees.compute_fee_quote_quantums`` on integers = ``mul_ppm_ceil`` (FEE-2);
-- ``matching.compute_fill_quote_quantums`` = ``units.fill_quote_quantums_from_subticks`` (MATCH-2, UNITS-6);
+- ``fills.compute_fill_quote_quantums`` = ``units.fill_quote_quantums_from_subticks`` (MATCH-2, UNITS-6);
 - ``subaccounts.compute_settled_updates``'s settled subaccounts and payments (the stored
   subaccount standing for an equal settled copy when nothing is to settle) =
   ``get_settled_subaccount``, and ``get_settled_subaccount`` = the general settlement loop
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from perpspec import errors
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
-from perpspec.clob.matching import compute_fill_quote_quantums
+from perpspec.clob.fills import compute_fill_quote_quantums
 from perpspec.default_genesis import default_genesis_json
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis

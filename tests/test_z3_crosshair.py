@@ -163,7 +163,7 @@ def test_wrappers_call_the_real_functions():
     import ast
 
     source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
-    modules = {"rounding", "units", "margin", "funding", "oracle", "subaccounts", "matching"}
+    modules = {"rounding", "units", "margin", "funding", "oracle", "subaccounts", "matching", "fills"}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
             attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]

@@ -67,6 +67,7 @@ LEDGER_MODULES = [
 CLOB_MODULES = [
     "clob/book.py",
     "clob/orders.py",
+    "clob/fills.py",
     "clob/matching.py",
     "clob/fees.py",
     "clob/conditional.py",

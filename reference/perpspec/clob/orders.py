@@ -17,14 +17,8 @@ import icontract
 
 from perpspec import errors
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm
-from perpspec.clob.matching import (
-    MatchStatus,
-    RemovalReason,
-    compute_fill_quote_quantums,
-    match_order,
-    order_removed_event,
-    remove_resting_order,
-)
+from perpspec.clob.fills import compute_fill_quote_quantums
+from perpspec.clob.matching import MatchStatus, RemovalReason, match_order, order_removed_event, remove_resting_order
 from perpspec.clob.state import (
     ORDER_FLAGS_CONDITIONAL,
     ORDER_FLAGS_SHORT_TERM,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import icontract
 
 from perpspec import funding, margin, oracle, rounding, subaccounts, units
-from perpspec.clob import matching
+from perpspec.clob import fills, matching
 from perpspec.margin import Risk
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.subaccounts import UpdateResult
@@ -369,7 +369,7 @@ def settle_three_summing_to_zero(s1: int, s2: int) -> int:
     "CONS-3: FEE-3 taker change + maker change + fees = 0, and the fees are not negative in total",
 )
 def match_quote_deltas(taker_is_buy: bool, quote: int, taker_ppm: int, maker_ppm: int) -> tuple[int, int, int, int]:
-    return matching.compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
+    return fills.compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
 
 
 @icontract.require(lambda step: step > 0, "CLOB-1: the step is positive")

@@ -5,7 +5,7 @@ Claim: CONV-1 (spec/claims.md); the fill quote's fast path also serves CONS-3.  
 UNITS-4, UNITS-5, UNITS-6, UNITS-7 (on ROUND-5, ROUND-7), and MATCH-2 for the fast path.
 Real functions: ``perpspec.units.base_to_quote_quantums``, ``quote_to_base_quantums``,
 ``fill_quote_quantums_from_subticks``, ``subticks_to_price``, and
-``perpspec.clob.matching.compute_fill_quote_quantums`` (all its paths, proved equal to
+``perpspec.clob.fills.compute_fill_quote_quantums`` (all its paths, proved equal to
 ``fill_quote_quantums_from_subticks``).  Exponents stay concrete: each is its own proof.
 """
 
@@ -158,7 +158,7 @@ def prove_fill_monotone(exponent: int) -> Obligation:
 
 def prove_fast_fill_quote(exponent: int) -> Obligation:
     """MATCH-2: the fill quote's integer fast path equals ``fill_quote_quantums_from_subticks`` (UNITS-6)."""
-    from perpspec.clob.matching import compute_fill_quote_quantums
+    from perpspec.clob.fills import compute_fill_quote_quantums
 
     subticks, fill = ints("subticks fill")
     premise = z3.And(subticks >= 0, fill >= 0)

@@ -2,7 +2,7 @@
 CONS-3 for fills: taker change + maker change + both fees = 0, and the fees are never negative in total.
 
 Claim: CONS-3 (spec/claims.md).  Rules: FEE-2, FEE-3, FEE-5 (on ROUND-6).  Real
-functions: ``perpspec.clob.matching.compute_match_quote_deltas`` and
+functions: ``perpspec.clob.fills.compute_match_quote_deltas`` and
 ``perpspec.clob.fees.fee_of_integers`` (all its paths, proved equal to
 ``perpspec.rounding.mul_ppm_ceil``).  The fill quote's fast path (MATCH-2) is proved
 with the conversions, in ``perpspec.verify.z3.conversions``.
@@ -25,7 +25,7 @@ def prove_fill_zero_sum(taker_is_buy: bool) -> Obligation:
     quote * ppm / 1e6, and the fees are not negative in total.  On the real
     ``compute_match_quote_deltas``.
     """
-    from perpspec.clob.matching import compute_match_quote_deltas
+    from perpspec.clob.fills import compute_match_quote_deltas
 
     quote, taker_ppm, maker_ppm = ints("quote taker_ppm maker_ppm")
     taker_delta, maker_delta, taker_fee, maker_fee = compute_match_quote_deltas(
