@@ -58,10 +58,14 @@ def main() -> None:
 
     import perpspec.clob.matching as matching
     from perpspec.clob.fills import fill_event
-    from perpspec.clob.matching import RemovalReason, order_removed_event
-    from perpspec.events import subaccount_update_event
-    from perpspec.messages import encode_order, encode_order_id
-    from perpspec.subaccounts import Update, UpdateType, check_updates, get_position_risk
+    from perpspec.events import (
+        OrderCancelRecordedEvent,
+        OrderOnBookEvent,
+        OrderPlacedEvent,
+        OrderRemovedEvent,
+        RemovalReason,
+    )
+    from perpspec.subaccounts import Update, UpdateType, check_updates, get_position_risk, get_subaccount_update_event
 
     flow = flowmod.cached(args.ops, args.depth, 1)
     stats = flow.stats
@@ -85,23 +89,23 @@ def main() -> None:
     risk = per_call_us(lambda: get_position_risk(state, perpetual_id, 5 * quantums), calls)
     placed_events = per_call_us(
         lambda: (
-            {"type": "OrderPlaced", "order": encode_order(order), "replaces": False},
-            {"type": "OrderOnBook", "orderId": encode_order_id(order.order_id), "remainingQuantums": str(quantums)},
+            OrderPlacedEvent(order, False),
+            OrderOnBookEvent(order.order_id, quantums),
         ),
         calls,
     )
     cancel_events = per_call_us(
         lambda: (
-            {"type": "OrderCancelRecorded", "orderId": encode_order_id(order.order_id), "goodTilBlock": 5},
-            order_removed_event(order.order_id, RemovalReason.CANCELED),
+            OrderCancelRecordedEvent(order.order_id, 5),
+            OrderRemovedEvent(order.order_id, RemovalReason.CANCELED),
         ),
         calls,
     )
     fill_events = per_call_us(
         lambda: (
             fill_event(pair, order, order, quantums, 10**8, 500, 100, quantums, quantums),
-            subaccount_update_event(settled[0]),
-            subaccount_update_event(settled[1]),
+            get_subaccount_update_event(settled[0]),
+            get_subaccount_update_event(settled[1]),
         ),
         calls,
     )

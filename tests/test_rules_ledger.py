@@ -64,9 +64,8 @@ from ledger_helpers import (
 
 from perpspec import config, errors
 from perpspec.clob.state import ClobPairStatus
-from perpspec.codec import canonical_json, decode_state, encode_state, state_hash
+from perpspec.codec import canonical_json, decode_state, encode_event, encode_state, state_hash
 from perpspec.default_genesis import default_genesis, default_genesis_json
-from perpspec.events import subaccount_update_event
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants, not_newly_undercollateralized, take_snapshot
 from perpspec.margin import Risk
@@ -80,6 +79,7 @@ from perpspec.subaccounts import (
     compute_undercollateralized_result,
     get_subaccount,
     get_subaccount_risk,
+    get_subaccount_update_event,
     process_updates,
 )
 from perpspec.transition import Outcome, apply_json, full_state_bytes
@@ -604,7 +604,7 @@ def test_fund_2_settlement_happens_before_every_update():
     assert state.funding_pool_balance == 2_345_671  # FUND-3: the pool receives what ALICE paid
     assert alice.positions[BTC] == PerpetualPosition(BTC, 10_000_001, 1_234_567)
     assert settled[0].funding_payments == {BTC: 2_345_671}
-    event = subaccount_update_event(settled[0])
+    event = encode_event(get_subaccount_update_event(settled[0]))
     assert event == {
         "type": "SubaccountUpdate",
         "subaccountId": sub(ALICE),

@@ -32,7 +32,8 @@ from perpspec.oracle import (
     median_round_half_away_from_zero,
     min_price_change_amount,
 )
-from perpspec.prices import PriceOutcome, compute_market_price_result
+from perpspec.events import PriceOutcome
+from perpspec.prices import compute_market_price_result
 from perpspec.rounding import (
     ONE_MILLION,
     Rounding,

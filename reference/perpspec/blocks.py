@@ -21,6 +21,7 @@ from perpspec.clob.expiry import process_short_term_expiry, process_stateful_exp
 from perpspec.clob.fees import process_volume_end_block
 from perpspec.clob.state import Order
 from perpspec.config import CONTRACTS_ENABLED
+from perpspec.events import BlockStartedEvent, ChainOutageEvent, Event
 from perpspec.messages import AdvanceBlock
 from perpspec.state import State
 
@@ -58,19 +59,17 @@ def process_end_block(state: State, next_block_time: int) -> list[Order]:
     return triggered
 
 
-def process_block_height_and_time(state: State, message: AdvanceBlock, events: list[dict]) -> None:
+def process_block_height_and_time(state: State, message: AdvanceBlock, events: list[Event]) -> None:
     """The new height and time, and a chain outage at the new height after a gap of 5 minutes (BLOCK-1, BLOCK-2)."""
     if is_chain_outage(state.block_time, message.time):
         state.last_chain_outage_at_block = message.height
-        events.append(
-            {"type": "ChainOutage", "height": message.height, "seconds": str(message.time - state.block_time)}
-        )
+        events.append(ChainOutageEvent(message.height, message.time - state.block_time))
     state.block_height = message.height
     state.block_time = message.time
-    events.append({"type": "BlockStarted", "height": message.height, "time": str(message.time)})
+    events.append(BlockStartedEvent(message.height, message.time))
 
 
-def process_begin_block(state: State, ended_height: int, triggered: list[Order], events: list[dict]) -> None:
+def process_begin_block(state: State, ended_height: int, triggered: list[Order], events: list[Event]) -> None:
     """The start of the new block, phase by phase (BLOCK-3), once its height and time are set."""
     process_short_term_expiry(state, ended_height, events)  # ORDER-9: short-term records of the ended block lapse
     process_stateful_expiry(state, state.block_time, events)  # ORDER-9: stateful orders whose time has come lapse
@@ -83,7 +82,7 @@ def process_begin_block(state: State, ended_height: int, triggered: list[Order],
     "BLOCK-1: heights step by one and times strictly increase",
     enabled=CONTRACTS_ENABLED,
 )
-def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
+def process_advance_block(state: State, message: AdvanceBlock) -> list[Event]:
     """
     End the current block and start block ``height`` at unix time ``time`` (BLOCK-1..3).
 
@@ -91,7 +90,7 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[dict]:
     """
     validate_advance_block(state, message)
     ended_height = state.block_height
-    events: list[dict] = []
+    events: list[Event] = []
     triggered = process_end_block(state, message.time)
     process_block_height_and_time(state, message, events)
     process_begin_block(state, ended_height, triggered, events)

@@ -32,8 +32,24 @@ from perpspec.clob.codec import (
     encode_volume,
 )
 from perpspec.clob.state import ClobPair, ClobPairStatus, ClobState, FeeTier, VolumeStats
+from perpspec.events import (
+    BlockStartedEvent,
+    ChainOutageEvent,
+    ConditionalOrderTriggeredEvent,
+    DepositEvent,
+    Event,
+    MarketPriceEvent,
+    OrderCancelRecordedEvent,
+    OrderFillEvent,
+    OrderOnBookEvent,
+    OrderPlacedEvent,
+    OrderRemovedEvent,
+    SubaccountUpdateEvent,
+    TransferEvent,
+    WithdrawEvent,
+)
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
-from perpspec.messages import encode_subaccount_id
+from perpspec.messages import encode_order, encode_order_id, encode_subaccount_id
 from perpspec.state import (
     LiquidityTier,
     MarketParam,
@@ -418,3 +434,102 @@ def decode_state(value: Any) -> DecodedState:
         omitted_open_interest=frozenset(p.id for p, given in perpetuals if not given),
         omits_total_deposited="totalDeposited" not in obj or obj["totalDeposited"] is None,
     )
+
+
+# --- events (TX-4) ----------------------------------------------------------------------
+
+
+def _encode_subaccount_update(event: SubaccountUpdateEvent) -> dict[str, Any]:
+    return {
+        "type": "SubaccountUpdate",
+        "subaccountId": encode_subaccount_id(event.subaccount_id),
+        "usdcBalance": str(event.usdc_balance),
+        "perpetualPositions": [
+            {"perpetualId": pid, "quantums": str(quantums), "fundingIndex": str(index)}
+            for pid, quantums, index in event.positions
+        ],
+        "fundingPayments": [{"perpetualId": pid, "payment": str(payment)} for pid, payment in event.funding_payments],
+    }
+
+
+def _encode_order_fill(event: OrderFillEvent) -> dict[str, Any]:
+    return {
+        "type": "OrderFill",
+        "clobPairId": event.clob_pair_id,
+        "takerOrderId": encode_order_id(event.taker_order_id),
+        "makerOrderId": encode_order_id(event.maker_order_id),
+        "takerIsBuy": event.taker_is_buy,
+        "subticks": str(event.subticks),
+        "fillQuantums": str(event.fill_quantums),
+        "quoteQuantums": str(event.quote_quantums),
+        "takerFee": str(event.taker_fee),
+        "makerFee": str(event.maker_fee),
+        "takerTotalFilled": str(event.taker_total_filled),
+        "makerTotalFilled": str(event.maker_total_filled),
+    }
+
+
+EVENT_ENCODERS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    DepositEvent: lambda e: {
+        "type": "Deposit",
+        "sender": e.sender,
+        "recipient": encode_subaccount_id(e.recipient),
+        "quantums": str(e.quantums),
+    },
+    WithdrawEvent: lambda e: {
+        "type": "Withdraw",
+        "sender": encode_subaccount_id(e.sender),
+        "recipient": e.recipient,
+        "quantums": str(e.quantums),
+    },
+    TransferEvent: lambda e: {
+        "type": "Transfer",
+        "sender": encode_subaccount_id(e.sender),
+        "recipient": encode_subaccount_id(e.recipient),
+        "amount": str(e.amount),
+    },
+    SubaccountUpdateEvent: _encode_subaccount_update,
+    MarketPriceEvent: lambda e: {
+        "type": "MarketPrice",
+        "marketId": e.market_id,
+        "outcome": e.outcome.value,
+        "oldPrice": str(e.old_price),
+        "newPrice": str(e.new_price),
+        "validSources": e.valid_sources,
+        "droppedSources": e.dropped_sources,
+    },
+    ChainOutageEvent: lambda e: {"type": "ChainOutage", "height": e.height, "seconds": str(e.seconds)},
+    BlockStartedEvent: lambda e: {"type": "BlockStarted", "height": e.height, "time": str(e.time)},
+    OrderPlacedEvent: lambda e: {"type": "OrderPlaced", "order": encode_order(e.order), "replaces": e.replaces},
+    OrderFillEvent: _encode_order_fill,
+    OrderOnBookEvent: lambda e: {
+        "type": "OrderOnBook",
+        "orderId": encode_order_id(e.order_id),
+        "remainingQuantums": str(e.remaining_quantums),
+    },
+    OrderRemovedEvent: lambda e: {
+        "type": "OrderRemoved",
+        "orderId": encode_order_id(e.order_id),
+        "reason": e.reason.value,
+    },
+    OrderCancelRecordedEvent: lambda e: {
+        "type": "OrderCancelRecorded",
+        "orderId": encode_order_id(e.order_id),
+        "goodTilBlock": e.good_til_block,
+    },
+    ConditionalOrderTriggeredEvent: lambda e: {
+        "type": "ConditionalOrderTriggered",
+        "orderId": encode_order_id(e.order_id),
+    },
+}
+"""The JSON of each event type, as the vectors hold it (TX-4)."""
+
+
+def encode_event(event: Event) -> dict[str, Any]:
+    """An event's JSON object: its ``type`` and its fields, 64-bit integers as decimal strings (TX-4)."""
+    return EVENT_ENCODERS[type(event)](event)
+
+
+def encode_events(events: list[Event]) -> list[dict[str, Any]]:
+    """Every event of a transition, in order (TX-4)."""
+    return [EVENT_ENCODERS[type(event)](event) for event in events]

@@ -1,30 +1,194 @@
 """
 Events: what a transition reports, for indexers and conformance vectors (spec/transition.md, TX-4).
 
-Every event is a JSON object with a "type"; integers of 64 bits or more are decimal
-strings, as in the state's JSON.
+Each event is a typed record; ``perpspec.codec.encode_event`` writes it as the JSON object
+the vectors hold (a ``type`` and the fields, 64-bit and larger integers as decimal strings).
+The records are plain dataclasses with slots, not frozen ones: a transition builds several per
+fill, and a frozen dataclass costs three times as much to build.  Nothing changes an event
+once it is built; a ``SubaccountUpdateEvent`` holds its positions as tuples, so a later write
+to the subaccount cannot change what an earlier event says.
 """
 
 from __future__ import annotations
 
-from perpspec.codec import encode_position
-from perpspec.messages import encode_subaccount_id
-from perpspec.subaccounts import SettledUpdate
+from dataclasses import dataclass
+from enum import Enum
+
+from perpspec.clob.state import Order
+from perpspec.types import OrderId, SubaccountId
 
 
-def subaccount_update_event(settled_update: SettledUpdate) -> dict:
-    """The subaccount after an update: its USDC, positions and any funding paid (TX-4)."""
-    updated = settled_update.updated
-    positions = updated.positions
-    payments = settled_update.funding_payments
-    return {
-        "type": "SubaccountUpdate",
-        "subaccountId": encode_subaccount_id(updated.id),
-        "usdcBalance": str(updated.usdc_balance),
-        "perpetualPositions": [
-            encode_position(positions[pid]) for pid in (sorted(positions) if len(positions) > 1 else positions)
-        ],
-        "fundingPayments": [{"perpetualId": pid, "payment": str(payment)} for pid, payment in sorted(payments.items())]
-        if payments
-        else [],
-    }
+class PriceOutcome(Enum):
+    """What an update did to one market's price (PRICE-3..6)."""
+
+    UPDATED = "UPDATED"
+    INSUFFICIENT_SOURCES = "INSUFFICIENT_SOURCES"
+    PRICE_CHANGE_TOO_SMALL = "PRICE_CHANGE_TOO_SMALL"
+
+
+class RemovalReason(Enum):
+    """Why an order left the book or was not placed on it; stable names for events (MATCH-*, ORDER-*)."""
+
+    FULLY_FILLED = "FULLY_FILLED"
+    CANCELED = "CANCELED"
+    EXPIRED = "EXPIRED"
+    REPLACED = "REPLACED"
+    SELF_TRADE = "SELF_TRADE"
+    UNDERCOLLATERALIZED = "UNDERCOLLATERALIZED"
+    POST_ONLY_WOULD_CROSS_MAKER_ORDER = "POST_ONLY_WOULD_CROSS_MAKER_ORDER"
+    IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK = "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK"
+    REDUCE_ONLY_RESIZED = "REDUCE_ONLY_RESIZED"
+    REDUCE_ONLY_WOULD_INCREASE_POSITION = "REDUCE_ONLY_WOULD_INCREASE_POSITION"
+    CLOB_PAIR_STATUS = "CLOB_PAIR_STATUS"
+
+
+# --- the ledger (SUB-11..13, FUND-2) -------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DepositEvent:
+    """USDC entered a subaccount from an outside account (SUB-11)."""
+
+    sender: str
+    recipient: SubaccountId
+    quantums: int
+
+
+@dataclass(slots=True)
+class WithdrawEvent:
+    """USDC left a subaccount for an outside account (SUB-12)."""
+
+    sender: SubaccountId
+    recipient: str
+    quantums: int
+
+
+@dataclass(slots=True)
+class TransferEvent:
+    """USDC moved between two subaccounts (SUB-13)."""
+
+    sender: SubaccountId
+    recipient: SubaccountId
+    amount: int
+
+
+@dataclass(slots=True)
+class SubaccountUpdateEvent:
+    """
+    A subaccount after an update (TX-4): its USDC, its positions as (perpetual id, quantums,
+    funding index) by perpetual id, and the funding it paid per perpetual (negative when it
+    received; FUND-2).
+    """
+
+    subaccount_id: SubaccountId
+    usdc_balance: int
+    positions: tuple[tuple[int, int, int], ...]
+    funding_payments: tuple[tuple[int, int], ...]
+
+
+# --- prices and blocks (PRICE-6, BLOCK-1, BLOCK-2) ---------------------------------------
+
+
+@dataclass(slots=True)
+class MarketPriceEvent:
+    """What a price update did to one market (PRICE-3..6)."""
+
+    market_id: int
+    outcome: PriceOutcome
+    old_price: int
+    new_price: int
+    valid_sources: int
+    dropped_sources: int
+
+
+@dataclass(slots=True)
+class ChainOutageEvent:
+    """A gap of five minutes or more before the block at ``height`` (BLOCK-2)."""
+
+    height: int
+    seconds: int
+
+
+@dataclass(slots=True)
+class BlockStartedEvent:
+    """A new block (BLOCK-1)."""
+
+    height: int
+    time: int
+
+
+# --- the order book (spec/clob.md) --------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OrderPlacedEvent:
+    """An order was accepted, replacing the live order with its id or not (ORDER-5, ORDER-6)."""
+
+    order: Order
+    replaces: bool
+
+
+@dataclass(slots=True)
+class OrderFillEvent:
+    """One fill, as an indexer sees it (MATCH-2, FEE-3)."""
+
+    clob_pair_id: int
+    taker_order_id: OrderId
+    maker_order_id: OrderId
+    taker_is_buy: bool
+    subticks: int
+    fill_quantums: int
+    quote_quantums: int
+    taker_fee: int
+    maker_fee: int
+    taker_total_filled: int
+    maker_total_filled: int
+
+
+@dataclass(slots=True)
+class OrderOnBookEvent:
+    """An order's remainder rests on the book (MATCH-7)."""
+
+    order_id: OrderId
+    remaining_quantums: int
+
+
+@dataclass(slots=True)
+class OrderRemovedEvent:
+    """An order left the book or was not placed on it, and why (MATCH-*, ORDER-*)."""
+
+    order_id: OrderId
+    reason: RemovalReason
+
+
+@dataclass(slots=True)
+class OrderCancelRecordedEvent:
+    """A short-term cancel holds until its good-til-block (ORDER-7)."""
+
+    order_id: OrderId
+    good_til_block: int
+
+
+@dataclass(slots=True)
+class ConditionalOrderTriggeredEvent:
+    """A conditional order triggered and is placed now (COND-2)."""
+
+    order_id: OrderId
+
+
+Event = (
+    DepositEvent
+    | WithdrawEvent
+    | TransferEvent
+    | SubaccountUpdateEvent
+    | MarketPriceEvent
+    | ChainOutageEvent
+    | BlockStartedEvent
+    | OrderPlacedEvent
+    | OrderFillEvent
+    | OrderOnBookEvent
+    | OrderRemovedEvent
+    | OrderCancelRecordedEvent
+    | ConditionalOrderTriggeredEvent
+)
+"""Every event a transition reports (TX-4)."""

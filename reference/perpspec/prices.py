@@ -11,23 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 import icontract
 
 from perpspec import errors
 from perpspec.config import CONTRACTS_ENABLED
+from perpspec.events import Event, MarketPriceEvent, PriceOutcome
 from perpspec.messages import SourcePrice, UpdatePrices
 from perpspec.oracle import is_price_change_sufficient, is_source_fresh, median_round_half_away_from_zero
 from perpspec.state import MarketParam, MarketPrice, State
-
-
-class PriceOutcome(Enum):
-    """What an update did to one market's price (PRICE-3..6)."""
-
-    UPDATED = "UPDATED"
-    INSUFFICIENT_SOURCES = "INSUFFICIENT_SOURCES"
-    PRICE_CHANGE_TOO_SMALL = "PRICE_CHANGE_TOO_SMALL"
 
 
 @dataclass(frozen=True)
@@ -97,7 +89,7 @@ def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
     "PRICE-4: an aggregated price is positive",
     enabled=CONTRACTS_ENABLED,
 )
-def process_update_prices(state: State, message: UpdatePrices) -> list[dict]:
+def process_update_prices(state: State, message: UpdatePrices) -> list[Event]:
     """
     Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5).
 
@@ -126,14 +118,6 @@ def process_update_prices(state: State, message: UpdatePrices) -> list[dict]:
     for result in results:
         state.market_prices[result.market_id].price = result.new_price
     return [
-        {
-            "type": "MarketPrice",
-            "marketId": r.market_id,
-            "outcome": r.outcome.value,
-            "oldPrice": str(r.old_price),
-            "newPrice": str(r.new_price),
-            "validSources": r.valid_sources,
-            "droppedSources": r.dropped_sources,
-        }
+        MarketPriceEvent(r.market_id, r.outcome, r.old_price, r.new_price, r.valid_sources, r.dropped_sources)
         for r in results
     ]

@@ -12,11 +12,11 @@ import icontract
 
 from perpspec import errors
 from perpspec.config import CONTRACTS_ENABLED
-from perpspec.events import subaccount_update_event
+from perpspec.events import DepositEvent, Event, TransferEvent, WithdrawEvent
 from perpspec.invariants import ledger_contracts, not_newly_undercollateralized
-from perpspec.messages import Deposit, Transfer, Withdraw, encode_subaccount_id
+from perpspec.messages import Deposit, Transfer, Withdraw
 from perpspec.state import State
-from perpspec.subaccounts import Update, UpdateType, process_updates
+from perpspec.subaccounts import Update, UpdateType, get_subaccount_update_event, process_updates
 
 
 @icontract.require(lambda message: message.quantums > 0, "SUB-11: a deposit is positive", enabled=CONTRACTS_ENABLED)
@@ -28,7 +28,7 @@ from perpspec.subaccounts import Update, UpdateType, process_updates
     "SUB-11: total deposited grows by the amount",
     enabled=CONTRACTS_ENABLED,
 )
-def process_deposit(state: State, message: Deposit) -> list[dict]:
+def process_deposit(state: State, message: Deposit) -> list[Event]:
     """
     Credit a subaccount with USDC from the signer's outside account (SUB-11).
 
@@ -43,13 +43,8 @@ def process_deposit(state: State, message: Deposit) -> list[dict]:
     # Count the USDC that entered
     state.total_deposited += message.quantums
     return [
-        {
-            "type": "Deposit",
-            "sender": message.sender,
-            "recipient": encode_subaccount_id(message.recipient),
-            "quantums": str(message.quantums),
-        },
-        subaccount_update_event(settled[0]),
+        DepositEvent(message.sender, message.recipient, message.quantums),
+        get_subaccount_update_event(settled[0]),
     ]
 
 
@@ -60,7 +55,7 @@ def process_deposit(state: State, message: Deposit) -> list[dict]:
     "SOLV-1 (INV-5): a withdrawal never leaves its sender newly under-collateralized",
     enabled=CONTRACTS_ENABLED,
 )
-def process_withdraw(state: State, message: Withdraw) -> list[dict]:
+def process_withdraw(state: State, message: Withdraw) -> list[Event]:
     """
     Pay USDC from a subaccount to an outside account (SUB-12).
 
@@ -75,13 +70,8 @@ def process_withdraw(state: State, message: Withdraw) -> list[dict]:
     # Count the USDC that left
     state.total_withdrawn += message.quantums
     return [
-        {
-            "type": "Withdraw",
-            "sender": encode_subaccount_id(message.sender),
-            "recipient": message.recipient,
-            "quantums": str(message.quantums),
-        },
-        subaccount_update_event(settled[0]),
+        WithdrawEvent(message.sender, message.recipient, message.quantums),
+        get_subaccount_update_event(settled[0]),
     ]
 
 
@@ -93,7 +83,7 @@ def process_withdraw(state: State, message: Withdraw) -> list[dict]:
     "SOLV-1 (INV-5): a transfer never leaves its sender newly under-collateralized",
     enabled=CONTRACTS_ENABLED,
 )
-def process_transfer(state: State, message: Transfer) -> list[dict]:
+def process_transfer(state: State, message: Transfer) -> list[Event]:
     """
     Move USDC from one subaccount to another (SUB-13).
 
@@ -110,12 +100,7 @@ def process_transfer(state: State, message: Transfer) -> list[dict]:
     ]
     settled = process_updates(state, updates, UpdateType.TRANSFER)
     return [
-        {
-            "type": "Transfer",
-            "sender": encode_subaccount_id(message.sender),
-            "recipient": encode_subaccount_id(message.recipient),
-            "amount": str(message.amount),
-        },
-        subaccount_update_event(settled[0]),
-        subaccount_update_event(settled[1]),
+        TransferEvent(message.sender, message.recipient, message.amount),
+        get_subaccount_update_event(settled[0]),
+        get_subaccount_update_event(settled[1]),
     ]

@@ -17,6 +17,7 @@ import icontract
 
 from perpspec import errors
 from perpspec.config import CONTRACTS_ENABLED
+from perpspec.events import SubaccountUpdateEvent
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.margin import (
     Risk,
@@ -428,3 +429,22 @@ def write_settled_updates(state: State, settled_updates: list[SettledUpdate]) ->
     for settled_update in settled_updates:
         state.funding_pool_balance -= settled_update.settlement
         write_subaccount(state, settled_update.updated)
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def get_subaccount_update_event(settled_update: SettledUpdate) -> SubaccountUpdateEvent:
+    """The subaccount after an update: its USDC, positions by perpetual id and any funding paid (TX-4)."""
+    updated = settled_update.updated
+    positions = updated.positions
+    payments = settled_update.funding_payments
+    return SubaccountUpdateEvent(
+        updated.id,
+        updated.usdc_balance,
+        tuple(
+            (p.perpetual_id, p.quantums, p.funding_index)
+            for p in (positions[pid] for pid in (sorted(positions) if len(positions) > 1 else positions))
+        ),
+        tuple(sorted(payments.items())) if payments else (),
+    )

@@ -25,8 +25,9 @@ from typing import Any, Generic, TypeVar
 from perpspec import errors
 from perpspec.blocks import process_advance_block
 from perpspec.clob.orders import process_cancel_order, process_place_order
-from perpspec.codec import canonical_json, encode_state, encode_subaccount
+from perpspec.codec import canonical_json, encode_events, encode_state, encode_subaccount
 from perpspec.config import CONTRACTS_ENABLED, CONTRACTS_STRICT
+from perpspec.events import Event
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
     CANCEL_ORDER_TYPE,
@@ -137,7 +138,7 @@ class MessageKind(Generic[M]):
     message_class: type[M]
     decode: Callable[[dict[str, Any]], M]
     encode: Callable[[M], dict[str, Any]]
-    process: Callable[[State, M], list[dict[str, Any]]]
+    process: Callable[[State, M], list[Event]]
     subaccounts: Callable[[M], Sequence[SubaccountId]]
     parts: tuple[StatePart, ...]
 
@@ -259,7 +260,7 @@ def get_touched_subaccounts(message: Message) -> list[SubaccountId]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of applying one message: events, or the error that rejected it."""
+    """The result of applying one message: its events as JSON (TX-4), or the error that rejected it."""
 
     events: list[dict[str, Any]] | None = None
     error: errors.ProtocolError | None = None
@@ -291,7 +292,7 @@ def compute_fingerprint(state: State, kind: MessageKind[Any], message: Message) 
     )
 
 
-def apply_message(state: State, message: Message) -> list[dict[str, Any]]:
+def apply_message(state: State, message: Message) -> list[Event]:
     """
     Apply one decoded message: its events, or a ``ProtocolError`` with the state unchanged (TX-1, TX-2).
     """
@@ -316,7 +317,7 @@ def apply_json(state: State, obj: Any) -> Outcome:
     """Decode and apply a message given as JSON; never raises for a bad message (TX-1, TX-5)."""
     try:
         message = decode_message(obj)
-        return Outcome(events=apply_message(state, message))
+        return Outcome(events=encode_events(apply_message(state, message)))
     except errors.ProtocolError as error:
         return Outcome(error=error)
 

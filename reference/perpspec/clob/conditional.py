@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from perpspec.clob.matching import RemovalReason, order_removed_event
 from perpspec.clob.orders import (
     get_clob_pair,
     get_oracle_price_subticks,
@@ -30,7 +29,7 @@ from perpspec.clob.state import (
     Order,
 )
 from perpspec.errors import ProtocolError
-from perpspec.messages import encode_order_id
+from perpspec.events import ConditionalOrderTriggeredEvent, Event, OrderRemovedEvent, RemovalReason
 from perpspec.state import State
 
 
@@ -111,39 +110,39 @@ def process_trade_prices_end_block(state: State) -> None:
     state.clob.trade_prices = {}
 
 
-def place_triggered_order(state: State, order: Order, events: list[dict]) -> None:
+def place_triggered_order(state: State, order: Order, events: list[Event]) -> None:
     """
     Place a triggered conditional order like a long-term order (COND-2).
 
     Its clob pair must still accept it (CLOB-2), and a reduce-only one must still reduce
     a position (ORDER-10); otherwise it is removed.
     """
-    events.append({"type": "ConditionalOrderTriggered", "orderId": encode_order_id(order.order_id)})
+    events.append(ConditionalOrderTriggeredEvent(order.order_id))
     pair = get_clob_pair(state, order.order_id.clob_pair_id)
     try:
         validate_clob_pair_status(state, pair, order)
     except ProtocolError:
-        events.append(order_removed_event(order.order_id, RemovalReason.CLOB_PAIR_STATUS))
+        events.append(OrderRemovedEvent(order.order_id, RemovalReason.CLOB_PAIR_STATUS))
         state.clob.fill_amounts.pop(order.order_id, None)
         return
     try:
         if order.reduce_only:
             validate_reduce_only(state, pair, order)
     except ProtocolError:
-        events.append(order_removed_event(order.order_id, RemovalReason.REDUCE_ONLY_WOULD_INCREASE_POSITION))
+        events.append(OrderRemovedEvent(order.order_id, RemovalReason.REDUCE_ONLY_WOULD_INCREASE_POSITION))
         state.clob.fill_amounts.pop(order.order_id, None)
         return
     place_on_book(state, pair, order, events)
 
 
-def process_triggered_orders(state: State, triggered: list[Order], events: list[dict]) -> None:
+def process_triggered_orders(state: State, triggered: list[Order], events: list[Event]) -> None:
     """
     The orders triggered at the end of the previous block are placed in trigger order
     (COND-2); one whose good-til-block-time has passed by the new block's time expires instead (ORDER-9).
     """
     for order in triggered:
         if order.good_til_block_time <= state.block_time:
-            events.append(order_removed_event(order.order_id, RemovalReason.EXPIRED))
+            events.append(OrderRemovedEvent(order.order_id, RemovalReason.EXPIRED))
             state.clob.fill_amounts.pop(order.order_id, None)
             continue
         place_triggered_order(state, order, events)

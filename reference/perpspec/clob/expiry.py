@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import heapq
 
-from perpspec.clob.matching import RemovalReason, order_removed_event, remove_resting_order
+from perpspec.clob.matching import remove_resting_order
+from perpspec.events import Event, OrderRemovedEvent, RemovalReason
 from perpspec.state import State
 
 
-def process_short_term_expiry(state: State, ended_height: int, events: list[dict]) -> None:
+def process_short_term_expiry(state: State, ended_height: int, events: list[Event]) -> None:
     """
     Short-term orders, cancels and fill amounts good until the block that ended lapse, in
     order-id order (ORDER-9).
@@ -31,7 +32,7 @@ def process_short_term_expiry(state: State, ended_height: int, events: list[dict
             del clob.short_term_cancels[order_id]
 
 
-def process_stateful_expiry(state: State, block_time: int, events: list[dict]) -> None:
+def process_stateful_expiry(state: State, block_time: int, events: list[Event]) -> None:
     """Stateful orders whose good-til-block-time is at or before the new block's time lapse (ORDER-9)."""
     clob = state.clob
     heap = clob.expiring_at_time
@@ -45,4 +46,4 @@ def process_stateful_expiry(state: State, block_time: int, events: list[dict]) -
         if waiting is not None and waiting.good_til_block_time == good_til_block_time:
             clob.pop_untriggered(order_id)
             clob.fill_amounts.pop(order_id, None)
-            events.append(order_removed_event(order_id, RemovalReason.EXPIRED))
+            events.append(OrderRemovedEvent(order_id, RemovalReason.EXPIRED))

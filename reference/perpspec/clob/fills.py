@@ -21,9 +21,8 @@ import icontract
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm, record_fill_volume
 from perpspec.clob.state import SIDE_BUY, ClobPair, Order
 from perpspec.config import CONTRACTS_ENABLED
-from perpspec.events import subaccount_update_event
+from perpspec.events import Event, OrderFillEvent
 from perpspec.margin import is_initially_collateralized
-from perpspec.messages import encode_order_id
 from perpspec.state import State
 from perpspec.subaccounts import (
     SettledUpdate,
@@ -32,6 +31,7 @@ from perpspec.subaccounts import (
     UpdateType,
     check_updates,
     get_subaccount_risk,
+    get_subaccount_update_event,
     write_settled_updates,
 )
 
@@ -102,7 +102,7 @@ class MatchResults:
 
 
 def process_single_match(
-    state: State, match: SingleMatch, update_type: UpdateType, events: list[dict[str, Any]], commit: bool = True
+    state: State, match: SingleMatch, update_type: UpdateType, events: list[Event], commit: bool = True
 ) -> MatchResults:
     """
     One margin-checked fill (MATCH-2, MATCH-4, FEE-2..4, ORDER-11, ``ProcessSingleMatch``).
@@ -146,8 +146,8 @@ def process_single_match(
     maker_filled = clob.fill_amounts.get(maker.order_id, 0) + fill
     record_fill_amount(state, maker, maker_filled)
     events.append(fill_event(pair, taker, maker, fill, quote, taker_fee, maker_fee, taker_filled, maker_filled))
-    events.append(subaccount_update_event(settled[0]))
-    events.append(subaccount_update_event(settled[1]))
+    events.append(get_subaccount_update_event(settled[0]))
+    events.append(get_subaccount_update_event(settled[1]))
     return outcome
 
 
@@ -233,19 +233,18 @@ def fill_event(
     maker_fee: int,
     taker_filled: int,
     maker_filled: int,
-) -> dict:
+) -> OrderFillEvent:
     """One fill, as an indexer sees it (MATCH-2, FEE-3)."""
-    return {
-        "type": "OrderFill",
-        "clobPairId": pair.id,
-        "takerOrderId": encode_order_id(taker.order_id),
-        "makerOrderId": encode_order_id(maker.order_id),
-        "takerIsBuy": taker.side == SIDE_BUY,
-        "subticks": str(maker.subticks),
-        "fillQuantums": str(fill_quantums),
-        "quoteQuantums": str(quote),
-        "takerFee": str(taker_fee),
-        "makerFee": str(maker_fee),
-        "takerTotalFilled": str(taker_filled),
-        "makerTotalFilled": str(maker_filled),
-    }
+    return OrderFillEvent(
+        pair.id,
+        taker.order_id,
+        maker.order_id,
+        taker.side == SIDE_BUY,
+        maker.subticks,
+        fill_quantums,
+        quote,
+        taker_fee,
+        maker_fee,
+        taker_filled,
+        maker_filled,
+    )

@@ -17,27 +17,11 @@ from typing import Any
 from perpspec.clob.book import BookOrder, Side
 from perpspec.clob.fills import SingleMatch, process_single_match
 from perpspec.clob.state import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, ClobPair, Order
-from perpspec.messages import encode_order_id
+from perpspec.events import Event, OrderRemovedEvent, RemovalReason
 from perpspec.rounding import floor_div
 from perpspec.state import State
 from perpspec.subaccounts import SettledUpdate, UpdateResult, UpdateType
 from perpspec.types import OrderId
-
-
-class RemovalReason(Enum):
-    """Why an order left the book or was not placed on it; stable names for events (MATCH-*, ORDER-*)."""
-
-    FULLY_FILLED = "FULLY_FILLED"
-    CANCELED = "CANCELED"
-    EXPIRED = "EXPIRED"
-    REPLACED = "REPLACED"
-    SELF_TRADE = "SELF_TRADE"
-    UNDERCOLLATERALIZED = "UNDERCOLLATERALIZED"
-    POST_ONLY_WOULD_CROSS_MAKER_ORDER = "POST_ONLY_WOULD_CROSS_MAKER_ORDER"
-    IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK = "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK"
-    REDUCE_ONLY_RESIZED = "REDUCE_ONLY_RESIZED"
-    REDUCE_ONLY_WOULD_INCREASE_POSITION = "REDUCE_ONLY_WOULD_INCREASE_POSITION"
-    CLOB_PAIR_STATUS = "CLOB_PAIR_STATUS"
 
 
 class MatchStatus(Enum):
@@ -80,14 +64,10 @@ def compute_reduce_only_fill(is_buy: Any, position_quantums: Any, fill_quantums:
 # --- events ----------------------------------------------------------------------------
 
 
-def order_removed_event(order_id: OrderId, reason: RemovalReason) -> dict:
-    return {"type": "OrderRemoved", "orderId": encode_order_id(order_id), "reason": reason.value}
-
-
 # --- book changes ----------------------------------------------------------------------
 
 
-def remove_resting_order(state: State, entry: BookOrder, reason: RemovalReason, events: list[dict]) -> None:
+def remove_resting_order(state: State, entry: BookOrder, reason: RemovalReason, events: list[Event]) -> None:
     """
     Take an order off the book and forget it (ORDER-9, MATCH-3, MATCH-4).
 
@@ -100,7 +80,7 @@ def remove_resting_order(state: State, entry: BookOrder, reason: RemovalReason, 
     del clob.resting[entry.order_id]
     if entry.order.good_til_block_time and reason is not _REPLACED:
         clob.fill_amounts.pop(entry.order_id, None)
-    events.append(order_removed_event(entry.order_id, reason))
+    events.append(OrderRemovedEvent(entry.order_id, reason))
 
 
 def crosses(is_buy: bool, limit_subticks: int, level_subticks: int) -> bool:
@@ -112,7 +92,7 @@ def crosses(is_buy: bool, limit_subticks: int, level_subticks: int) -> bool:
 
 
 def match_order(
-    state: State, pair: ClobPair, taker: Order, remaining: int, events: list[dict]
+    state: State, pair: ClobPair, taker: Order, remaining: int, events: list[Event]
 ) -> tuple[MatchStatus, int]:
     """
     Match ``remaining`` base quantums of ``taker`` against the book (MATCH-1..8).
@@ -166,7 +146,7 @@ def match_order(
 
 
 def cancel_reduce_only_orders_if_closed(
-    state: State, settled: list[SettledUpdate], perpetual_id: int, events: list[dict]
+    state: State, settled: list[SettledUpdate], perpetual_id: int, events: list[Event]
 ) -> None:
     """
     When a fill opens a position from zero, closes it or flips its side, the subaccount's
@@ -192,4 +172,4 @@ def cancel_reduce_only_orders_if_closed(
         for order_id in sorted(waiting):
             clob.pop_untriggered(order_id)
             clob.fill_amounts.pop(order_id, None)
-            events.append(order_removed_event(order_id, RemovalReason.REDUCE_ONLY_RESIZED))
+            events.append(OrderRemovedEvent(order_id, RemovalReason.REDUCE_ONLY_RESIZED))

@@ -18,7 +18,7 @@ import icontract
 from perpspec import errors
 from perpspec.clob.fees import compute_fee_quote_quantums, get_fee_ppm
 from perpspec.clob.fills import compute_fill_quote_quantums
-from perpspec.clob.matching import MatchStatus, RemovalReason, match_order, order_removed_event, remove_resting_order
+from perpspec.clob.matching import MatchStatus, match_order, remove_resting_order
 from perpspec.clob.state import (
     ORDER_FLAGS_CONDITIONAL,
     ORDER_FLAGS_SHORT_TERM,
@@ -30,8 +30,16 @@ from perpspec.clob.state import (
     Order,
 )
 from perpspec.config import CONTRACTS_ENABLED
+from perpspec.events import (
+    Event,
+    OrderCancelRecordedEvent,
+    OrderOnBookEvent,
+    OrderPlacedEvent,
+    OrderRemovedEvent,
+    RemovalReason,
+)
 from perpspec.invariants import is_book_uncrossed
-from perpspec.messages import CancelOrder, PlaceOrder, encode_order, encode_order_id
+from perpspec.messages import CancelOrder, PlaceOrder
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_update_succeeds
 from perpspec.types import OrderId
@@ -234,7 +242,7 @@ def reduce_only_never_grows(state: State, message: PlaceOrder, OLD: object) -> b
     "RO-1 (MATCH-8): a reduce-only order never increases or flips a position",
     enabled=CONTRACTS_ENABLED,
 )
-def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
+def process_place_order(state: State, message: PlaceOrder) -> list[Event]:
     """
     Place an order, or replace the live order with its id (ORDER-5, ORDER-6, ORDER-7,
     ORDER-10, ORDER-11, then MATCH-* or COND-1).
@@ -258,7 +266,7 @@ def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     if order.reduce_only and order_id.order_flags != ORDER_FLAGS_CONDITIONAL:
         validate_reduce_only(state, pair, order)
     # Accepted: from here on the order's fate is told by events, never by an error
-    events: list[dict] = [{"type": "OrderPlaced", "order": encode_order(order), "replaces": existing is not None}]
+    events: list[Event] = [OrderPlacedEvent(order, existing is not None)]
     if existing is not None:
         remove_live_order(state, order_id, RemovalReason.REPLACED, events)
     if order.good_til_block:
@@ -275,7 +283,7 @@ def process_place_order(state: State, message: PlaceOrder) -> list[dict]:
     return events
 
 
-def remove_live_order(state: State, order_id: OrderId, reason: RemovalReason, events: list[dict]) -> None:
+def remove_live_order(state: State, order_id: OrderId, reason: RemovalReason, events: list[Event]) -> None:
     """Remove a live order, on the book or untriggered."""
     entry = state.clob.resting.get(order_id)
     if entry is not None:
@@ -283,7 +291,7 @@ def remove_live_order(state: State, order_id: OrderId, reason: RemovalReason, ev
     elif state.clob.pop_untriggered(order_id) is not None:
         if reason is not RemovalReason.REPLACED:
             state.clob.fill_amounts.pop(order_id, None)
-        events.append(order_removed_event(order_id, reason))
+        events.append(OrderRemovedEvent(order_id, reason))
 
 
 _OPEN = MatchStatus.OPEN  # bound once: an Enum member lookup is slow in Python 3.11
@@ -296,7 +304,7 @@ MATCH_REMOVAL_REASONS = {
 }
 
 
-def place_on_book(state: State, pair: ClobPair, order: Order, events: list[dict]) -> None:
+def place_on_book(state: State, pair: ClobPair, order: Order, events: list[Event]) -> None:
     """
     Match an order, then rest its remainder or remove it (MATCH-5..7).
 
@@ -316,10 +324,10 @@ def place_on_book(state: State, pair: ClobPair, order: Order, events: list[dict]
     if reason is not None:
         if order.good_til_block_time:
             clob.fill_amounts.pop(order_id, None)
-        events.append(order_removed_event(order_id, reason))
+        events.append(OrderRemovedEvent(order_id, reason))
         return
     clob.add_resting(order)
-    events.append({"type": "OrderOnBook", "orderId": encode_order_id(order_id), "remainingQuantums": str(remaining)})
+    events.append(OrderOnBookEvent(order_id, remaining))
 
 
 _COLLAT_CHECK = UpdateType.COLLAT_CHECK  # bound once: an Enum member lookup is slow in Python 3.11
@@ -351,7 +359,7 @@ def can_rest_on_book(state: State, pair: ClobPair, order: Order, remaining: int)
     "CROSS-1 (INV-9): the book is not crossed after a cancel",
     enabled=CONTRACTS_ENABLED,
 )
-def process_cancel_order(state: State, message: CancelOrder) -> list[dict]:
+def process_cancel_order(state: State, message: CancelOrder) -> list[Event]:
     """Cancel an order: short-term by a cancel that holds until its block (ORDER-7), stateful at once (ORDER-8)."""
     order_id = message.order_id
     # Verify the owner signed and the clob pair exists
@@ -363,7 +371,7 @@ def process_cancel_order(state: State, message: CancelOrder) -> list[dict]:
     return cancel_stateful_order(state, message)
 
 
-def cancel_short_term_order(state: State, message: CancelOrder) -> list[dict]:
+def cancel_short_term_order(state: State, message: CancelOrder) -> list[Event]:
     """
     A short-term cancel holds until its good-til-block: it removes the live order whose
     good-til-block is at or below it, and blocks placing the id up to it (ORDER-7).
@@ -376,16 +384,14 @@ def cancel_short_term_order(state: State, message: CancelOrder) -> list[dict]:
         raise errors.CancelAlreadyExists(f"a cancel already holds until block {existing_cancel}")
     clob.short_term_cancels[order_id] = message.good_til_block
     clob.expire_at_block(message.good_til_block, order_id)
-    events: list[dict] = [
-        {"type": "OrderCancelRecorded", "orderId": encode_order_id(order_id), "goodTilBlock": message.good_til_block}
-    ]
+    events: list[Event] = [OrderCancelRecordedEvent(order_id, message.good_til_block)]
     entry = clob.resting.get(order_id)
     if entry is not None and entry.order.good_til_block <= message.good_til_block:
         remove_resting_order(state, entry, RemovalReason.CANCELED, events)
     return events
 
 
-def cancel_stateful_order(state: State, message: CancelOrder) -> list[dict]:
+def cancel_stateful_order(state: State, message: CancelOrder) -> list[Event]:
     """A stateful cancel removes the live order with its id, if it expires no later than the cancel (ORDER-8)."""
     order_id = message.order_id
     validate_good_til_block_time(message.good_til_block_time, state.block_time)
@@ -394,7 +400,7 @@ def cancel_stateful_order(state: State, message: CancelOrder) -> list[dict]:
         raise errors.StatefulOrderDoesNotExist("no stateful order with this id")
     if message.good_til_block_time < existing.good_til_block_time:
         raise errors.InvalidStatefulOrderCancellation("the cancel's goodTilBlockTime is below the order's")
-    events: list[dict] = []
+    events: list[Event] = []
     remove_live_order(state, order_id, RemovalReason.CANCELED, events)
     state.clob.fill_amounts.pop(order_id, None)
     return events
