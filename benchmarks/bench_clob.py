@@ -74,7 +74,7 @@ class Setup:
 
         genesis = copy.deepcopy(default_genesis_json())
         self.addresses = [owner_address(i) for i in range(accounts)]
-        genesis["subaccounts"] = [
+        genesis["subaccounts"]["subaccounts"] = [
             {
                 "id": {"owner": address, "number": 0},
                 "assetPositions": [{"assetId": 0, "quantums": str(FUNDING_USDC)}],
@@ -88,9 +88,9 @@ class Setup:
         self.tick = {}
         self.step = {}
         for pid in MARKETS:
-            pair = self.state.clob_pairs[pid]
-            perpetual = self.state.perpetuals[pair.perpetual_id]
-            price = self.state.market_prices[perpetual.market_id]
+            pair = self.state.clob.clob_pairs[pid]
+            perpetual = self.state.perpetuals.perpetuals[pair.perpetual_id]
+            price = self.state.prices.market_prices[perpetual.market_id]
             subticks = price_to_subticks(
                 price.price, price.exponent, perpetual.atomic_resolution, -6, pair.quantum_conversion_exponent
             )
@@ -178,7 +178,7 @@ class Runner:
         self.AdvanceBlock = AdvanceBlock
         self.validate = validate_order_basic
         self.apply = apply_message
-        self.time0 = self.state.block_time
+        self.time0 = self.state.blocks.time
 
     def run(self, ops: list) -> dict:
         from perpspec.errors import ProtocolError
@@ -214,13 +214,13 @@ class Runner:
                     1 if is_buy else 2,
                     lots * step[market],
                     price * tick[market],
-                    good_til_block=state.block_height + 5,
+                    good_til_block=state.blocks.height + 5,
                     time_in_force=1,
                 )
                 validate(order)
                 message = PlaceOrder(addresses[owner], order)
             else:
-                message = self.AdvanceBlock(state.authority, state.block_height + 1, state.block_time + 1)
+                message = self.AdvanceBlock(state.authority, state.blocks.height + 1, state.blocks.time + 1)
             try:
                 for event in apply(state, message):
                     if event["type"] == "OrderFill":

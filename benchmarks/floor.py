@@ -74,7 +74,7 @@ def main() -> None:
     perpspec_flow.replay(engine, flow)  # positions and volume as after the flow
     buyer, seller = engine.subaccounts[0], engine.subaccounts[1]
     order = engine.place_message(1, True, perpspec_flow.MID_TICKS, 1, 0).order
-    pair = state.clob_pairs[perpspec_flow.CLOB_PAIR_ID]
+    pair = state.clob.clob_pairs[perpspec_flow.CLOB_PAIR_ID]
     perpetual_id = pair.perpetual_id
     quantums = perpspec_flow.STEP_BASE_QUANTUMS
     _, settled = check_updates(

@@ -78,11 +78,11 @@ def owner_address(owner: int) -> str:
 def genesis_json(owners: int, markets: int = 1) -> dict:
     """The default genesis with BTC-USD's oracle at the flow's mid and ``owners`` funded subaccounts."""
     genesis = copy.deepcopy(default_genesis_json())
-    for price in genesis["marketPrices"]:
+    for price in genesis["prices"]["marketPrices"]:
         if price["id"] == CLOB_PAIR_ID:
             # subticks = price * 10^(exponent - qce + atomicResolution + 6) = price * 10^(-5 + 9 - 10 + 6) = price
             price["price"] = str(MID_TICKS * SUBTICKS_PER_TICK)
-    genesis["subaccounts"] = [
+    genesis["subaccounts"]["subaccounts"] = [
         {
             "id": {"owner": owner_address(i), "number": 0},
             "assetPositions": [{"assetId": 0, "quantums": str(FUNDING_USDC)}],
@@ -102,9 +102,9 @@ class Engine:
         self.state = load_genesis(genesis_json(owners))
         self.signers = [owner_address(i) for i in range(owners)]
         # the state's own id objects (as a node interns ids): a dict lookup then needs no __eq__
-        stored = {sid: sid for sid in self.state.subaccounts}
+        stored = {sid: sid for sid in self.state.subaccounts.subaccounts}
         self.subaccounts = [stored[SubaccountId(a, 0)] for a in self.signers]
-        self.good_til_block = self.state.block_height + GOOD_TIL_AHEAD
+        self.good_til_block = self.state.blocks.height + GOOD_TIL_AHEAD
 
     def place_message(self, oid: int, is_buy: bool, ticks: int, lots: int, owner: int, tif: int = 0) -> PlaceOrder:
         order = Order(

@@ -112,7 +112,7 @@ def advance_block(signer: str, height: int, time: int) -> dict:
 
 
 def next_block(state: State, seconds: int = 1) -> dict:
-    return advance_block(state.authority, state.block_height + 1, state.block_time + seconds)
+    return advance_block(state.authority, state.blocks.height + 1, state.blocks.time + seconds)
 
 
 # --- applying ---------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def apply_rejected(state: State, message: Any, code: str) -> Outcome:
 
 
 def usdc(state: State, owner: str, number: int = 0) -> int:
-    stored = state.subaccounts.get(SubaccountId(owner, number))
+    stored = state.subaccounts.subaccounts.get(SubaccountId(owner, number))
     return 0 if stored is None else stored.usdc_balance
 
 

@@ -88,7 +88,7 @@ def test_genesis_command_prints_the_default_genesis():
     """GEN-1: `perpspec genesis` prints the embedded default markets, which `apply --genesis` accepts."""
     completed = run("genesis")
     genesis = json.loads(completed.stdout)
-    assert [p["params"]["ticker"] for p in genesis["perpetuals"]] == ["BTC-USD", "ETH-USD", "SOL-USD"]
+    assert [p["params"]["ticker"] for p in genesis["perpetuals"]["perpetuals"]] == ["BTC-USD", "ETH-USD", "SOL-USD"]
 
 
 def test_verify_quick_passes_with_small_budgets():

@@ -174,12 +174,12 @@ def cancel(
 
 
 def next_block(state: State, seconds: int = 1) -> dict:
-    return advance_block(AUTHORITY, state.block_height + 1, state.block_time + seconds)
+    return advance_block(AUTHORITY, state.blocks.height + 1, state.blocks.time + seconds)
 
 
 def set_price(state: State, market_id: int, price: int) -> dict:
     """An oracle update with three fresh sources at one price (PRICE-2..5)."""
-    return update_prices(AUTHORITY, [(market_id, [(f"s{i}", price, state.block_time) for i in range(3)])])
+    return update_prices(AUTHORITY, [(market_id, [(f"s{i}", price, state.blocks.time) for i in range(3)])])
 
 
 # --- applying -------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def funded(*owners: str, usdc: int = 10_000 * USD, genesis: dict | None = None) 
 def genesis_variant(**clob_pair_changes: Any) -> dict:
     """The default genesis JSON with BTC clob pair 0's fields changed."""
     genesis = default_genesis_json()
-    pair = next(p for p in genesis["clobPairs"] if p["id"] == BTC_PAIR)
+    pair = next(p for p in genesis["clob"]["clobPairs"] if p["id"] == BTC_PAIR)
     pair.update(clob_pair_changes)
     return genesis
 
@@ -238,7 +238,7 @@ def fills(events: list[dict]) -> list[tuple[str, str, int, int]]:
 
 
 def position(state: State, owner: str, perpetual_id: int = 0, number: int = 0) -> int:
-    stored = state.subaccounts.get(SubaccountId(owner, number))
+    stored = state.subaccounts.subaccounts.get(SubaccountId(owner, number))
     if stored is None or perpetual_id not in stored.positions:
         return 0
     return stored.positions[perpetual_id].quantums
@@ -301,7 +301,7 @@ def test_genesis_rejects_unsupported_clob_pair_status(status):
 def test_genesis_accepts_supported_clob_pair_status(status):
     """CLOB-1: ACTIVE, INITIALIZING and FINAL_SETTLEMENT are supported; the pair's fields are kept."""
     state = load_genesis(genesis_variant(status=status))
-    pair = state.clob_pairs[BTC_PAIR]
+    pair = state.clob.clob_pairs[BTC_PAIR]
     assert pair.status.name == status.removeprefix("STATUS_")
     assert (pair.perpetual_id, pair.step_base_quantums, pair.subticks_per_tick, pair.quantum_conversion_exponent) == (
         0,
@@ -309,7 +309,7 @@ def test_genesis_accepts_supported_clob_pair_status(status):
         TICK,
         -9,
     )
-    assert encode_state(state)["clobPairs"][0]["status"] == status
+    assert encode_state(state)["clob"]["clobPairs"][0]["status"] == status
 
 
 def test_genesis_rejects_unknown_clob_pair_status_and_bad_fields():
@@ -385,7 +385,7 @@ def test_final_settlement_pair_accepts_no_order_but_cancels():
 def _genesis_with_triggering_conditional(status: str) -> dict:
     """SOL pair 5 in ``status``, Alice funded, and a take-profit buy whose trigger is above the oracle."""
     genesis = make_genesis([subaccount_entry(ALICE, usdc=10_000 * USD)])
-    next(p for p in genesis["clobPairs"] if p["id"] == SOL_PAIR)["status"] = status
+    next(p for p in genesis["clob"]["clobPairs"] if p["id"] == SOL_PAIR)["status"] = status
     waiting = order(
         ALICE,
         7,
@@ -397,7 +397,7 @@ def _genesis_with_triggering_conditional(status: str) -> dict:
         condition=TAKE_PROFIT,
         trigger=2_351_000_000,
     )
-    genesis["clob"] = {"books": [], "untriggeredOrders": [waiting], "fillAmounts": [], "shortTermCancels": []}
+    genesis["clob"] |= {"books": [], "untriggeredOrders": [waiting], "fillAmounts": [], "shortTermCancels": []}
     return genesis
 
 
@@ -413,8 +413,8 @@ def test_triggered_order_on_a_pair_that_no_longer_accepts_it_is_removed(status):
     """CLOB-2: a triggered conditional order whose pair no longer accepts it is removed (reason CLOB_PAIR_STATUS)."""
     state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
     # perpspec has no message that changes a pair's status; the real chain's governance does
-    pair = state.clob_pairs[SOL_PAIR]
-    state.clob_pairs[SOL_PAIR] = dataclasses.replace(pair, status=ClobPairStatus[status])
+    pair = state.clob.clob_pairs[SOL_PAIR]
+    state.clob.clob_pairs[SOL_PAIR] = dataclasses.replace(pair, status=ClobPairStatus[status])
     events = ok(state, next_block(state))
     assert [e["type"] for e in events] == ["BlockStarted", "ConditionalOrderTriggered", "OrderRemoved"]
     assert removals(events) == [(ALICE, 7, "CLOB_PAIR_STATUS")]
@@ -619,7 +619,7 @@ def test_short_term_window():
     state = funded(ALICE)
     ok(state, next_block(state))
     ok(state, next_block(state))  # height 3
-    assert state.block_height == 3
+    assert state.blocks.height == 3
     apply_rejected(state, place(ALICE, 1, BUY, STEP, BID, gtb=2), "HEIGHT_EXCEEDS_GOOD_TIL_BLOCK")
     apply_rejected(state, place(ALICE, 1, BUY, STEP, BID, gtb=44), "GOOD_TIL_BLOCK_EXCEEDS_SHORT_BLOCK_WINDOW")
     apply_rejected(state, cancel(ALICE, 1, gtb=2), "HEIGHT_EXCEEDS_GOOD_TIL_BLOCK")
@@ -633,7 +633,7 @@ def test_short_term_window():
 def test_stateful_window():
     """ORDER-4: blockTime < goodTilBlockTime <= blockTime + 95 days, for orders and stateful cancels."""
     state = funded(ALICE)
-    t = state.block_time
+    t = state.blocks.time
     window = 95 * 24 * 3_600
     for flags, extra in ((LONG, {}), (CONDITIONAL, {"condition": STOP_LOSS, "trigger": BID})):
         apply_rejected(
@@ -910,7 +910,7 @@ def test_ioc_cannot_reuse_a_filled_id_and_fully_filled_ids_are_refused():
     for _ in range(11):
         ok(state, next_block(state))
     assert all(i.subaccount_id.owner != BOB for i in state.clob.fill_amounts)
-    events = ok(state, place(BOB, 1, SELL, STEP, BID, tif=IOC, gtb=state.block_height))
+    events = ok(state, place(BOB, 1, SELL, STEP, BID, tif=IOC, gtb=state.blocks.height))
     assert removals(events) == [(BOB, 1, "IMMEDIATE_OR_CANCEL_WOULD_REST_ON_BOOK")]
 
 
@@ -1034,13 +1034,13 @@ def test_block_3_phases_run_in_their_order():
     state = load_genesis(_genesis_with_triggering_conditional("STATUS_ACTIVE"))
     for owner in (BOB, CAROL):
         ok(state, deposit(owner, {"owner": owner, "number": 0}, 10_000 * USD))
-    ok(state, place(BOB, 1, BUY, STEP, BID - TICK, gtb=state.block_height))  # lapses when this block ends
-    ok(state, place(BOB, 2, BUY, STEP, BID, flags=LONG, gtbt=state.block_time + 1_000))
-    ok(state, place(BOB, 3, BUY, STEP, BID - 2 * TICK, flags=LONG, gtbt=state.block_time + 400))
+    ok(state, place(BOB, 1, BUY, STEP, BID - TICK, gtb=state.blocks.height))  # lapses when this block ends
+    ok(state, place(BOB, 2, BUY, STEP, BID, flags=LONG, gtbt=state.blocks.time + 1_000))
+    ok(state, place(BOB, 3, BUY, STEP, BID - 2 * TICK, flags=LONG, gtbt=state.blocks.time + 400))
     assert fills(ok(state, place(CAROL, 1, SELL, STEP, BID, tif=IOC)))  # a fill: volume and a trade price
-    assert state.volume.pending_notional > 0 and state.clob.trade_prices
-    ended = state.block_height
-    events = ok(state, advance_block(AUTHORITY, ended + 1, state.block_time + 400))  # an outage; Bob 3's time comes
+    assert state.stats.volume.pending_notional > 0 and state.clob.trade_prices
+    ended = state.blocks.height
+    events = ok(state, advance_block(AUTHORITY, ended + 1, state.blocks.time + 400))  # an outage; Bob 3's time comes
     kinds = [e["type"] for e in events]
     assert kinds == [
         "ChainOutage",
@@ -1051,7 +1051,9 @@ def test_block_3_phases_run_in_their_order():
         "OrderOnBook",
     ]
     assert removals(events) == [(BOB, 1, "EXPIRED"), (BOB, 3, "EXPIRED")]  # short-term first, then stateful (ORDER-9)
-    assert state.volume.pending_notional == 0 and state.volume.global_notional > 0  # FEE-4 at the end of the block
+    assert (
+        state.stats.volume.pending_notional == 0 and state.stats.volume.global_notional > 0
+    )  # FEE-4 at the end of the block
     assert state.clob.trade_prices == {}  # COND-3: forgotten once the triggers were checked
-    assert state.last_chain_outage_at_block == ended + 1  # BLOCK-2 at the new height
+    assert state.blocks.last_chain_outage_at_block == ended + 1  # BLOCK-2 at the new height
     assert remaining(state, ALICE, 7, CONDITIONAL, SOL_PAIR) == STEP  # COND-2: placed in the new block

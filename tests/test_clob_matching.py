@@ -128,10 +128,10 @@ def test_one_fill_exact_numbers_and_events():
     # Balances: zero-sum with the fee collector (FEE-3)
     taker_delta, maker_delta = usdc(state, BOB) - START, usdc(state, ALICE) - START
     assert taker_delta + maker_delta + taker_fee + maker_fee == 0
-    assert state.fee_collector_balance == taker_fee + maker_fee == 5_165
+    assert state.bank.fee_collector == taker_fee + maker_fee == 5_165
     # Base quantums: the buyer gains what the seller loses; open interest is the longs (MATCH-9)
     assert position(state, ALICE) == 3 * STEP and position(state, BOB) == -3 * STEP
-    assert state.perpetuals[0].open_interest == 3 * STEP
+    assert state.perpetuals.perpetuals[0].open_interest == 3 * STEP
     assert remaining(state, ALICE, 1) == 7 * STEP
 
 
@@ -145,7 +145,7 @@ def test_fill_quote_rounds_down_and_fees_round_up():
     # 2_868_819_523 * 7 / 1e9 = 20.081736661 -> 20; fees ceil(0.01) = 1 and ceil(0.002) = 1
     assert (fill["quoteQuantums"], fill["takerFee"], fill["makerFee"]) == ("20", "1", "1")
     assert usdc(state, BOB) == START + 20 - 1 and usdc(state, ALICE) == START - 20 - 1
-    assert state.fee_collector_balance == 2
+    assert state.bank.fee_collector == 2
 
 
 # ============================================================================================
@@ -254,12 +254,12 @@ def test_undercollateralized_taker_stops_matching():
     ok(state, place(DAVE, 1, SELL, 10 * STEP, ASK))
     ok(state, deposit_to(MALLORY, 0, 100_000))
     before = full_state_bytes(state)
-    fee_collector = state.fee_collector_balance
+    fee_collector = state.bank.fee_collector
     events = ok(state, place(MALLORY, 1, BUY, 10 * STEP, ASK, tif=IOC))
     assert [e["type"] for e in events] == ["OrderPlaced", "OrderRemoved"]
     assert removals(events) == [(MALLORY, 1, "UNDERCOLLATERALIZED")]
     assert usdc(state, MALLORY) == 100_000 and usdc(state, DAVE) == START
-    assert state.fee_collector_balance == fee_collector and remaining(state, DAVE, 1) == 10 * STEP
+    assert state.bank.fee_collector == fee_collector and remaining(state, DAVE, 1) == 10 * STEP
     assert full_state_bytes(state) == before  # a short-term IOC leaves nothing behind
     # A good-til-time taker failing the check is removed too, not rested
     events = ok(state, place(MALLORY, 2, BUY, 10 * STEP, ASK))
@@ -272,7 +272,7 @@ def test_post_only_never_fills():
     ok(state, place(CAROL, 9, SELL, STEP, ASK))  # Carol's own ask: a self-trade for her
     _poor_maker(state, MALLORY, 1, SELL, ASK)
     ok(state, place(BOB, 1, SELL, 2 * STEP, ASK + TICK))
-    balances = (usdc(state, BOB), usdc(state, CAROL), usdc(state, MALLORY), state.fee_collector_balance)
+    balances = (usdc(state, BOB), usdc(state, CAROL), usdc(state, MALLORY), state.bank.fee_collector)
     events = ok(state, place(CAROL, 1, BUY, 10 * STEP, ASK + TICK, tif=POST_ONLY))
     assert removals(events) == [
         (CAROL, 9, "SELF_TRADE"),
@@ -280,7 +280,7 @@ def test_post_only_never_fills():
         (CAROL, 1, "POST_ONLY_WOULD_CROSS_MAKER_ORDER"),
     ]
     assert fills(events) == []
-    assert (usdc(state, BOB), usdc(state, CAROL), usdc(state, MALLORY), state.fee_collector_balance) == balances
+    assert (usdc(state, BOB), usdc(state, CAROL), usdc(state, MALLORY), state.bank.fee_collector) == balances
     assert book(state)["asks"] == [(BOB, 1, ASK + TICK)]
     # A post-only order that does not cross rests
     events = ok(state, place(CAROL, 2, BUY, STEP, ASK))
@@ -468,7 +468,7 @@ def test_opening_or_flipping_a_position_removes_waiting_reduce_only_orders():
 def test_open_interest_follows_fills():
     """MATCH-9: open interest moves by the change in the sum of longs, fill by fill."""
     state = _reduce_only_state()  # Alice +3, Bob -3
-    oi = lambda: state.perpetuals[0].open_interest  # noqa: E731
+    oi = lambda: state.perpetuals.perpetuals[0].open_interest  # noqa: E731
     assert oi() == 3 * STEP
     ok(state, place(CAROL, 1, BUY, STEP, BID))
     ok(state, place(ALICE, 1, SELL, STEP, BID, tif=IOC))  # a long moves from Alice to Carol
@@ -482,7 +482,7 @@ def test_open_interest_follows_fills():
     assert oi() == STEP
     ok(state, place(DAVE, 2, BUY, STEP, BID))
     ok(state, place(CAROL, 2, SELL, STEP, BID, tif=IOC))  # everyone flat
-    assert oi() == 0 and all(not s.positions for s in state.subaccounts.values())
+    assert oi() == 0 and all(not s.positions for s in state.subaccounts.subaccounts.values())
 
 
 # ============================================================================================
@@ -520,13 +520,13 @@ def volume_json(epoch: int, notional: int, users: dict[str, tuple[int, int]]) ->
 def test_fee_tier_requirements_with_floored_shares():
     """FEE-1: tiers are climbed while all three requirements hold; share thresholds are floored."""
     genesis = default_genesis_json()
-    genesis["feeTiers"] = [
+    genesis["feeTiers"]["params"]["tiers"] = [
         tier("1", 0, 0, 0, 100, 500),
         tier("2", 1_000, 100_000, 0, 50, 400),
         tier("3", 1_000, 100_000, 300_000, 0, 300),
     ]
     # Global notional 10_009: 10% of it is 1_000.9, floored to 1_000; 30% is 3_002.7 -> 3_002
-    genesis["volume"] = volume_json(
+    genesis["stats"]["volume"] = volume_json(
         GENESIS_TIME // 3_600,
         10_009,
         {ALICE: (600, 400), BOB: (999, 0), CAROL: (0, 5_000), DAVE: (1_000, 3_001)},
@@ -546,14 +546,14 @@ def test_fee_tier_requirements_with_floored_shares():
 def test_negative_maker_fee_is_a_rebate_rounded_toward_zero():
     """FEE-2, FEE-3, INV-10: a negative maker ppm pays a rebate, rounded toward zero; the collector stays non-negative."""
     genesis = default_genesis_json()
-    genesis["feeTiers"] = [tier("1", 0, 0, 0, -100, 500)]
+    genesis["feeTiers"]["params"]["tiers"] = [tier("1", 0, 0, 0, -100, 500)]
     state = funded(ALICE, BOB, genesis=genesis)
     ok(state, place(ALICE, 1, BUY, 10 * STEP, BID))
     fill = of_type(ok(state, place(BOB, 1, SELL, 3 * STEP, BID, tif=IOC)), "OrderFill")[0]
     quote = 8_606_400
     assert (fill["takerFee"], fill["makerFee"]) == ("4304", "-860")  # ceil(-860.64) = -860
     assert usdc(state, ALICE) == START - quote + 860
-    assert state.fee_collector_balance == 4_304 - 860 >= 0
+    assert state.bank.fee_collector == 4_304 - 860 >= 0
     assert check_clob_invariants(state) == []
     # On a quote of 20 the rebate rounds to 0
     state = funded(
@@ -573,7 +573,7 @@ def test_fee_collector_receives_every_fee():
     fill_events = of_type(events, "OrderFill")
     assert len(fill_events) == 3
     total_fees = sum(int(f["takerFee"]) + int(f["makerFee"]) for f in fill_events)
-    assert state.fee_collector_balance == total_fees
+    assert state.bank.fee_collector == total_fees
     assert sum(usdc(state, o) - START for o in (ALICE, BOB, CAROL)) + total_fees == 0
     assert sum(position(state, o) for o in (ALICE, BOB, CAROL)) == 0
 
@@ -581,32 +581,40 @@ def test_fee_collector_receives_every_fee():
 def test_volume_counts_from_the_end_of_the_block_and_for_thirty_days():
     """FEE-4, FEE-1: fills count from the end of their block in its epoch, and stop counting after 720 epochs."""
     genesis = default_genesis_json()
-    genesis["feeTiers"] = [tier("1", 0, 0, 0, 100, 500), tier("2", 8_000_000, 0, 0, 100, 400)]
+    genesis["feeTiers"]["params"]["tiers"] = [tier("1", 0, 0, 0, 100, 500), tier("2", 8_000_000, 0, 0, 100, 400)]
     state = funded(ALICE, BOB, genesis=genesis)
     ok(state, place(BOB, 1, SELL, 30 * STEP, ASK))
     quote = quote_of(ASK, 3 * STEP)
     fill = of_type(ok(state, place(ALICE, 1, BUY, 3 * STEP, ASK, tif=IOC)), "OrderFill")[0]
     assert fill["takerFee"] == str(fee_of(quote, 500))
     # Not yet counted: the same block still charges tier 1
-    assert state.volume.users == {} and state.volume.pending_notional == quote
+    assert state.stats.volume.users == {} and state.stats.volume.pending_notional == quote
     fill = of_type(ok(state, place(ALICE, 2, BUY, 3 * STEP, ASK, tif=IOC)), "OrderFill")[0]
     assert fill["takerFee"] == str(fee_of(quote, 500))
-    epoch = state.block_time // 3_600
+    epoch = state.blocks.time // 3_600
     ok(state, next_block(state))
-    assert state.volume.global_notional == 2 * quote
-    assert (state.volume.users[ALICE].taker_notional, state.volume.users[ALICE].maker_notional) == (2 * quote, 0)
-    assert (state.volume.users[BOB].taker_notional, state.volume.users[BOB].maker_notional) == (0, 2 * quote)
-    assert encode_state(state)["volume"]["epochs"][0]["epoch"] == epoch
+    assert state.stats.volume.global_notional == 2 * quote
+    assert (state.stats.volume.users[ALICE].taker_notional, state.stats.volume.users[ALICE].maker_notional) == (
+        2 * quote,
+        0,
+    )
+    assert (state.stats.volume.users[BOB].taker_notional, state.stats.volume.users[BOB].maker_notional) == (
+        0,
+        2 * quote,
+    )
+    assert encode_state(state)["stats"]["volume"]["epochs"][0]["epoch"] == epoch
     # Counted now: Alice's 17.2M of taker notional reaches tier 2
     fill = of_type(ok(state, place(ALICE, 3, BUY, 3 * STEP, ASK, tif=IOC)), "OrderFill")[0]
     assert fill["takerFee"] == str(fee_of(quote, 400))
     ok(state, next_block(state))
     # 720 epochs later the fills of that epoch no longer count
-    ok(state, next_block(state, (epoch + 719) * 3_600 - state.block_time))
-    assert state.volume.users[ALICE].taker_notional == 3 * quote
-    ok(state, next_block(state, (epoch + 720) * 3_600 - state.block_time))
+    ok(state, next_block(state, (epoch + 719) * 3_600 - state.blocks.time))
+    assert state.stats.volume.users[ALICE].taker_notional == 3 * quote
+    ok(state, next_block(state, (epoch + 720) * 3_600 - state.blocks.time))
     assert (
-        state.volume.users == {} and state.volume.global_notional == 0 and encode_state(state)["volume"]["epochs"] == []
+        state.stats.volume.users == {}
+        and state.stats.volume.global_notional == 0
+        and encode_state(state)["stats"]["volume"]["epochs"] == []
     )
 
 
@@ -627,7 +635,7 @@ def test_volume_counts_from_the_end_of_the_block_and_for_thirty_days():
 def test_genesis_rejects_bad_fee_tiers(tiers, match):
     """FEE-5: at least one tier, the first without requirements, requirements never falling, fees never negative in total."""
     genesis = default_genesis_json()
-    genesis["feeTiers"] = tiers
+    genesis["feeTiers"]["params"]["tiers"] = tiers
     with pytest.raises(errors.InvalidGenesis, match=match):
         load_genesis(genesis)
 
@@ -637,11 +645,14 @@ def test_fee_tier_defaults():
     genesis = default_genesis_json()
     del genesis["feeTiers"]
     state = funded(ALICE, BOB, genesis=genesis)
-    assert len(state.fee_tiers) == 1 and (state.fee_tiers[0].maker_fee_ppm, state.fee_tiers[0].taker_fee_ppm) == (0, 0)
+    assert len(state.fee_tiers.params.tiers) == 1 and (
+        state.fee_tiers.params.tiers[0].maker_fee_ppm,
+        state.fee_tiers.params.tiers[0].taker_fee_ppm,
+    ) == (0, 0)
     ok(state, place(ALICE, 1, BUY, STEP, BID))
     fill = of_type(ok(state, place(BOB, 1, SELL, STEP, BID, tif=IOC)), "OrderFill")[0]
-    assert (fill["takerFee"], fill["makerFee"]) == ("0", "0") and state.fee_collector_balance == 0
-    standard = funded().fee_tiers
+    assert (fill["takerFee"], fill["makerFee"]) == ("0", "0") and state.bank.fee_collector == 0
+    standard = funded().fee_tiers.params.tiers
     assert len(standard) == 9 and (standard[0].maker_fee_ppm, standard[0].taker_fee_ppm) == (MAKER_PPM, TAKER_PPM)
     assert min(t.maker_fee_ppm for t in standard) + min(t.taker_fee_ppm for t in standard) >= 0
 
@@ -667,7 +678,7 @@ def test_triggers_on_the_oracle_price_at_the_end_of_the_block():
     ok(state, place(ALICE, 8, SELL, STEP, TRIGGER, condition=TAKE_PROFIT, trigger=TRIGGER + TICK, **c))  # >=: no
     # At the genesis price (below 2.9e9) orders 1, 2, 5 and 6 would trigger: move the price first, in the same block
     ok(state, set_price(state, 0, TRIGGER))
-    assert state.market_prices[0].price == TRIGGER
+    assert state.prices.market_prices[0].price == TRIGGER
     events = ok(state, next_block(state))
     triggered = [e["orderId"]["clientId"] for e in of_type(events, "ConditionalOrderTriggered")]
     assert triggered == [1, 2, 3, 4]
@@ -694,7 +705,7 @@ def test_triggered_orders_are_placed_after_expiry_by_pair_then_id():
     ok(state, place(ALICE, 5, BUY, STEP, ASK, condition=TAKE_PROFIT, trigger=ASK, **c))
     ok(state, place(ALICE, 4, BUY, STEP, ASK, condition=TAKE_PROFIT, trigger=ASK, **c))
     # Bob's short-term ask expires when this block ends; his long-term ask stays
-    ok(state, place(BOB, 1, SELL, STEP, ASK - TICK, gtb=state.block_height))
+    ok(state, place(BOB, 1, SELL, STEP, ASK - TICK, gtb=state.blocks.height))
     ok(state, place(BOB, 2, SELL, 2 * STEP, ASK, flags=LONG))
     events = ok(state, next_block(state))
     kinds = [
@@ -780,7 +791,7 @@ def _big_book_genesis(orders: int, traders: int, bystanders: int) -> dict:
             n = level * (orders // 100) + k
             bids.append(order(makers[n % traders], n, BUY, STEP, BID - level * TICK, gtb=20))
     asks = [order(makers[0], orders + 1, SELL, STEP, ASK, gtb=20)]
-    genesis["clob"] = {
+    genesis["clob"] |= {
         "books": [{"clobPairId": 0, "bids": bids, "asks": asks}],
         "untriggeredOrders": [],
         "fillAmounts": [],
@@ -917,7 +928,7 @@ def test_clob_state_round_trips_and_is_in_the_hash():
         assert full_state_bytes(state) == full_state_bytes(copy_state)
     # The hash covers the clob: one more resting order changes it
     hash_before = state_hash(state)
-    ok(state, place(ALICE, 50, BUY, STEP, BID - 50 * TICK, flags=LONG, gtbt=state.block_time + 60))
+    ok(state, place(ALICE, 50, BUY, STEP, BID - 50 * TICK, flags=LONG, gtbt=state.blocks.time + 60))
     assert state_hash(state) != hash_before
 
 
@@ -935,7 +946,7 @@ def test_decoded_state_prunes_fill_amounts_of_orders_unfilled_at_encoding():
 
 def _clob_genesis(books=(), untriggered=(), fill_amounts=(), cancels=(), **top) -> dict:
     genesis = make_genesis([subaccount_entry(ALICE, usdc=START), subaccount_entry(BOB, usdc=START)], **top)
-    genesis["clob"] = {
+    genesis["clob"] |= {
         "books": list(books),
         "untriggeredOrders": list(untriggered),
         "fillAmounts": list(fill_amounts),
@@ -1105,5 +1116,5 @@ def test_invariant_scan_detects_a_crossed_or_inconsistent_book():
     assert any(v.startswith("INV-10") for v in check_clob_invariants(state))
     # INV-10: a negative fee collector
     state = fresh()
-    state.fee_collector_balance = -1
+    state.bank.fee_collector = -1
     assert any("fee collector" in v for v in check_clob_invariants(state))

@@ -126,7 +126,7 @@ class ClobMachine(RuleBasedStateMachine):
 
     def center(self, pair: int) -> int:
         """The oracle price of the pair in subticks (the subticks exponent is 0 here), on a tick."""
-        price = self.state.market_prices[self.state.perpetuals[PAIRS[pair]].market_id].price
+        price = self.state.prices.market_prices[self.state.perpetuals.perpetuals[PAIRS[pair]].market_id].price
         return price // TICK * TICK
 
     PLACE_ARGUMENTS = dict(
@@ -170,7 +170,7 @@ class ClobMachine(RuleBasedStateMachine):
             "timeInForce": "TIME_IN_FORCE_UNSPECIFIED",
             "reduceOnly": False,
         }
-        height, now = self.state.block_height, self.state.block_time
+        height, now = self.state.blocks.height, self.state.blocks.time
         if kind in ("gtt", "ioc", "post_only", "reduce_only", "bad"):
             body["goodTilBlock"] = height + expiry
         else:
@@ -184,7 +184,7 @@ class ClobMachine(RuleBasedStateMachine):
             body["timeInForce"] = "TIME_IN_FORCE_POST_ONLY"
         if kind == "reduce_only":
             body["reduceOnly"] = True
-            held = self.state.subaccounts.get(SubaccountId(owner, 0))
+            held = self.state.subaccounts.subaccounts.get(SubaccountId(owner, 0))
             position = held.positions.get(PAIRS[pair]) if held else None
             if position is not None and trigger_offset % 5:  # mostly the side that reduces
                 body["side"] = "SIDE_SELL" if position.quantums > 0 else "SIDE_BUY"
@@ -228,9 +228,9 @@ class ClobMachine(RuleBasedStateMachine):
             },
         }
         if flags == 0:
-            message["goodTilBlock"] = self.state.block_height + min(expiry, 40)
+            message["goodTilBlock"] = self.state.blocks.height + min(expiry, 40)
         else:
-            message["goodTilBlockTime"] = self.state.block_time + expiry
+            message["goodTilBlockTime"] = self.state.blocks.time + expiry
         self.apply(message, "cancel")
 
     @rule(index=st.integers(0, 10_000), early=st.sampled_from([False, False, False, True]))
@@ -253,7 +253,7 @@ class ClobMachine(RuleBasedStateMachine):
             },
         }
         if order.good_til_block:
-            message["goodTilBlock"] = max(self.state.block_height, order.good_til_block - (1 if early else 0))
+            message["goodTilBlock"] = max(self.state.blocks.height, order.good_til_block - (1 if early else 0))
         else:
             message["goodTilBlockTime"] = order.good_til_block_time - (1 if early else 0)
         self.apply(message, "cancel live")
@@ -277,7 +277,7 @@ class ClobMachine(RuleBasedStateMachine):
         body["subticks"] = str(self.center(order_id.clob_pair_id) + offset * TICK)
         delta = {"later": 1, "same": 0, "earlier": -1, "side": 1}[change]
         if order.good_til_block:
-            body["goodTilBlock"] = min(order.good_til_block + delta, self.state.block_height + 40)
+            body["goodTilBlock"] = min(order.good_til_block + delta, self.state.blocks.height + 40)
         else:
             body["goodTilBlockTime"] = order.good_til_block_time + delta
         if change == "side":
@@ -286,16 +286,16 @@ class ClobMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([1, 1, 2, 5, 30]))
     def advance(self, seconds) -> None:
-        self.apply(advance_block(AUTHORITY, self.state.block_height + 1, self.state.block_time + seconds), "block")
+        self.apply(advance_block(AUTHORITY, self.state.blocks.height + 1, self.state.blocks.time + seconds), "block")
 
     @rule(
         pair=st.sampled_from(sorted(PAIRS)), move_ppm=st.sampled_from([-30_000, -10_000, -2_000, 2_000, 10_000, 30_000])
     )
     def move_price(self, pair, move_ppm) -> None:
-        market = self.state.perpetuals[PAIRS[pair]].market_id
-        price = self.state.market_prices[market].price
+        market = self.state.perpetuals.perpetuals[PAIRS[pair]].market_id
+        price = self.state.prices.market_prices[market].price
         new = price + price * move_ppm // 1_000_000
-        sources = [(f"s{i}", new, self.state.block_time) for i in range(3)]
+        sources = [(f"s{i}", new, self.state.blocks.time) for i in range(3)]
         self.apply(update_prices(AUTHORITY, [(market, sources)]), "price")
 
     # --- applying and checking --------------------------------------------------------------
@@ -305,7 +305,7 @@ class ClobMachine(RuleBasedStateMachine):
         result = {}
         for owner in OWNERS:
             sid = SubaccountId(owner, 0)
-            stored = self.state.subaccounts.get(sid)
+            stored = self.state.subaccounts.subaccounts.get(sid)
             copy_ = Subaccount(sid, stored.usdc_balance if stored else 0)
             if stored:
                 for pid, p in stored.positions.items():
@@ -316,7 +316,7 @@ class ClobMachine(RuleBasedStateMachine):
     def apply(self, message: dict, kind: str) -> None:
         before_bytes = full_state_bytes(self.state)
         before_parties = self.parties()
-        fee_collector = self.state.fee_collector_balance
+        fee_collector = self.state.bank.fee_collector
         # CODEC-1, CLOB-3: a copy decoded from the state's JSON (expiry queues and sequence numbers
         # rebuilt) behaves exactly like the state itself
         # (on every fourth step, to keep the run short)
@@ -336,14 +336,14 @@ class ClobMachine(RuleBasedStateMachine):
             return
         STATS[f"accepted {kind}"] += 1
         fees = self.check_events(outcome.events, before_parties)
-        assert self.state.fee_collector_balance - fee_collector == fees, "FEE-3: the fee collector receives the fees"
+        assert self.state.bank.fee_collector - fee_collector == fees, "FEE-3: the fee collector receives the fees"
         if message["@type"] == PLACE_ORDER_TYPE and message["order"]["reduceOnly"]:
             order = message["order"]
             sid = SubaccountId(order["orderId"]["subaccountId"]["owner"], 0)
             pid = PAIRS[order["orderId"]["clobPairId"]]
             was = before_parties[sid].positions.get(pid)
             was_q = was.quantums if was else 0
-            now = self.state.subaccounts.get(sid)
+            now = self.state.subaccounts.subaccounts.get(sid)
             now_q = now.positions[pid].quantums if now and pid in now.positions else 0
             assert abs(now_q) <= abs(was_q) and now_q * was_q >= 0, (
                 "RO-1: a reduce-only order grew or flipped a position"
@@ -482,9 +482,9 @@ class ClobMachine(RuleBasedStateMachine):
         violations = check_state_invariants(self.state)
         assert violations == [], "; ".join(violations)
         # CONS-1 spelled out: USDC held equals deposits minus withdrawals
-        held = sum(s.usdc_balance for s in self.state.subaccounts.values())
-        held += self.state.insurance_fund_balance + self.state.fee_collector_balance + self.state.funding_pool_balance
-        assert held == self.state.total_deposited - self.state.total_withdrawn, "CONS-1"
+        held = sum(s.usdc_balance for s in self.state.subaccounts.subaccounts.values())
+        held += self.state.bank.insurance_fund + self.state.bank.fee_collector + self.state.bank.funding_pool
+        assert held == self.state.bank.total_deposited - self.state.bank.total_withdrawn, "CONS-1"
 
 
 def key_of(order_id) -> tuple:

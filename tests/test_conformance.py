@@ -233,8 +233,8 @@ def test_exclusions_are_reported_not_unread():
 
 def test_wrong_format_version_is_refused(tmp_path):
     """TX-6: a runner refuses vectors of another format version rather than guess."""
-    (tmp_path / "manifest.json").write_text(json.dumps({"format": "perpspec conformance format 4", "files": []}))
-    with pytest.raises(VectorsUnusable, match="format 4"):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "perpspec conformance format 5", "files": []}))
+    with pytest.raises(VectorsUnusable, match="format 5"):
         run_vectors(tmp_path)
 
 
@@ -315,7 +315,7 @@ WRONG_HASH_ADAPTER = """
     def state_hash(self, request):
         # a deliberate bug: a wrong hash from block 3 on (CODEC-3)
         real = super().state_hash(request)["stateHash"]
-        return {"stateHash": real if self.state.block_height < 3 else "0" * 64}
+        return {"stateHash": real if self.state.blocks.height < 3 else "0" * 64}
 """
 
 
@@ -340,7 +340,7 @@ NUMBER_TIME_ADAPTER = """
     def _json(self):
         from perpspec.codec import encode_state
         state = encode_state(self.state)
-        state["blockTime"] = int(state["blockTime"])  # a deliberate bug: a 64-bit field as a JSON number (CODEC-1)
+        state["blocks"]["time"] = int(state["blocks"]["time"])  # a deliberate bug: a 64-bit field as a JSON number (CODEC-1)
         return state
 
     def state_hash(self, request):
@@ -359,7 +359,7 @@ def test_genesis_hash_mismatch_names_the_first_differing_state_field(tmp_path):
     assert len(report.failures) == report.suites["ledger"].vectors
     divergence = report.failures[0].divergence
     assert (divergence.step, divergence.path) == ("genesis", "stateHash")
-    assert divergence.note.startswith('first state difference state.blockTime: expected "1698278400", got 1698278400')
+    assert divergence.note.startswith('first state difference state.blocks.time: expected "1698278400", got 1698278400')
 
 
 NATIVE_CODES_ADAPTER = """
@@ -632,7 +632,7 @@ def test_the_runner_keeps_unpaired_surrogates_in_free_text():
 def test_a_manifest_that_is_not_strict_json_is_refused(tmp_path):
     """JSON-2: a manifest naming a key twice (or not UTF-8) makes the vectors unusable rather than read one way or the other."""
     (tmp_path / "manifest.json").write_bytes(
-        b'{"format": "perpspec conformance format 3", "format": "perpspec conformance format 3", "files": []}'
+        b'{"format": "perpspec conformance format 4", "format": "perpspec conformance format 4", "files": []}'
     )
     with pytest.raises(VectorsUnusable, match="twice"):
         run_vectors(tmp_path)

@@ -124,13 +124,13 @@ def _state_with_positions(seed: int):
 @pytest.mark.parametrize("seed", range(6))
 def test_subaccount_risk_equals_the_sum_of_the_general_functions(seed):
     state = _state_with_positions(seed)
-    for subaccount in state.subaccounts.values():
-        for override in (None, {pid: p.open_interest * 3 + 17 for pid, p in state.perpetuals.items()}):
+    for subaccount in state.subaccounts.subaccounts.values():
+        for override in (None, {pid: p.open_interest * 3 + 17 for pid, p in state.perpetuals.perpetuals.items()}):
             nc, imr, mmr = subaccount.usdc_balance, 0, 0
             for position in subaccount.positions.values():
-                perpetual = state.perpetuals[position.perpetual_id]
-                price = state.market_prices[perpetual.market_id]
-                tier = state.liquidity_tiers[perpetual.liquidity_tier]
+                perpetual = state.perpetuals.perpetuals[position.perpetual_id]
+                price = state.prices.market_prices[perpetual.market_id]
+                tier = state.perpetuals.liquidity_tiers[perpetual.liquidity_tier]
                 oi = perpetual.open_interest if override is None else override[position.perpetual_id]
                 r = general_position_risk(
                     position.quantums,
@@ -179,7 +179,7 @@ def general_settled_subaccount(state, subaccount):
     total_ppm = 0
     payments = {}
     for position in settled.positions.values():
-        perpetual = state.perpetuals[position.perpetual_id]
+        perpetual = state.perpetuals.perpetuals[position.perpetual_id]
         settlement_ppm, new_index = funding_settlement_ppm(
             perpetual.funding_index, position.funding_index, position.quantums
         )
@@ -208,14 +208,14 @@ def general_settled_subaccount(state, subaccount):
 def test_settlement_fast_paths_equal_the_general_settlement(data, usdc, indexes, same, stored):
     state = load_genesis(copy.deepcopy(default_genesis_json()))
     for pid, index in zip((0, 1, 5), indexes):
-        state.perpetuals[pid].funding_index = index
+        state.perpetuals.perpetuals[pid].funding_index = index
     sid = SubaccountId(account("fast-path"), 0)
     positions = {}
     for i, (pid, q, index) in enumerate(data):
-        positions[pid] = PerpetualPosition(pid, q, state.perpetuals[pid].funding_index if same[i] else index)
+        positions[pid] = PerpetualPosition(pid, q, state.perpetuals.perpetuals[pid].funding_index if same[i] else index)
     subaccount = Subaccount(sid, usdc, positions)
     if stored and not subaccount.is_empty():
-        state.subaccounts[sid] = subaccount
+        state.subaccounts.subaccounts[sid] = subaccount
 
     def shape(s):
         return json.dumps([s.usdc_balance, sorted((p, v.quantums, v.funding_index) for p, v in s.positions.items())])
@@ -223,12 +223,12 @@ def test_settlement_fast_paths_equal_the_general_settlement(data, usdc, indexes,
     stored_before = shape(subaccount)
     expected = general_settled_subaccount(state, subaccount)
     assert get_settled_subaccount(state, subaccount) == expected
-    if sid in state.subaccounts:
+    if sid in state.subaccounts.subaccounts:
         settled_update = compute_settled_updates(state, [Update(sid, 5, ((0, 1_000_000),))])[0]
         assert (settled_update.settled, settled_update.funding_payments) == expected
         assert settled_update.settlement == expected[0].usdc_balance - usdc
         # the stored subaccount is never changed by the check
-        after = state.subaccounts[sid]
+        after = state.subaccounts.subaccounts[sid]
         assert shape(after) == stored_before
     else:
         settled_update = compute_settled_updates(state, [Update(sid, 5, ())])[0]
@@ -272,7 +272,7 @@ def test_fill_volume_does_not_move_a_fee_rate_within_a_block():
     taker, maker = account("taker"), account("maker")
     before = [get_fee_ppm(state, a, t) for a in (taker, maker) for t in (True, False)]
     for _ in range(3):
-        record_fill_volume(state.volume, taker, maker, 10**15)  # far past every tier's requirement
+        record_fill_volume(state.stats.volume, taker, maker, 10**15)  # far past every tier's requirement
     assert [get_fee_ppm(state, a, t) for a in (taker, maker) for t in (True, False)] == before
 
 
@@ -293,16 +293,16 @@ def test_check_update_succeeds_equals_check_updates(seed):
     rng = random.Random(seed)
     state = _state_with_positions(seed)
     if seed % 2:  # half the runs: every position settled already, so the short cut applies
-        for subaccount in state.subaccounts.values():
+        for subaccount in state.subaccounts.subaccounts.values():
             for pid, position in subaccount.positions.items():
-                position.funding_index = state.perpetuals[pid].funding_index
+                position.funding_index = state.perpetuals.perpetuals[pid].funding_index
     if seed % 4 == 3:
-        state.market_prices[5].price = 0  # SOL-USD has no price: PRICE-7
-    ids = sorted(state.subaccounts) + [SubaccountId(account("nobody"), 0)]
+        state.prices.market_prices[5].price = 0  # SOL-USD has no price: PRICE-7
+    ids = sorted(state.subaccounts.subaccounts) + [SubaccountId(account("nobody"), 0)]
     seen = set()
     for _ in range(400):
         sid = rng.choice(ids)
-        subaccount = state.subaccounts.get(sid)
+        subaccount = state.subaccounts.subaccounts.get(sid)
         usdc = subaccount.usdc_balance if subaccount else 0
         usdc_delta = rng.choice([0, 1, -1, -usdc, -usdc - 1, rng.randrange(-2 * abs(usdc) - 10, 10**9)])
         held = sorted(subaccount.positions) if subaccount else []

@@ -156,14 +156,14 @@ def test_sub_2_balance_may_be_negative_and_positions_are_held():
         ]
     )
     state = make_state(genesis)
-    alice = state.subaccounts[sid(ALICE)]
+    alice = state.subaccounts.subaccounts[sid(ALICE)]
     assert alice.usdc_balance == -1_000_000_000
     assert alice.positions == {BTC: PerpetualPosition(BTC, ONE_BTC, 0)}
     assert get_subaccount_risk(state, alice).nc == 27_688_195_240
     # the long position backs a more negative balance: -1e9 - 1e9 = -2e9 (NC 26_688_195_240 >= IMR 573_763_905)
     apply_ok(state, withdraw(ALICE, sub(ALICE), 1_000_000_000))
     assert usdc(state, ALICE) == -2_000_000_000
-    encoded = encode_state(state)["subaccounts"]
+    encoded = encode_state(state)["subaccounts"]["subaccounts"]
     assert encoded[[s["id"]["owner"] for s in encoded].index(ALICE)]["assetPositions"] == [
         {"assetId": 0, "quantums": "-2000000000"}
     ]
@@ -173,12 +173,12 @@ def test_sub_3_emptied_subaccount_is_deleted():
     """SUB-3: withdrawing the whole balance of a subaccount without positions deletes it."""
     state = make_state()
     apply_ok(state, deposit(ALICE, sub(ALICE, 3), 1_234))
-    assert sid(ALICE, 3) in state.subaccounts
+    assert sid(ALICE, 3) in state.subaccounts.subaccounts
     apply_ok(state, withdraw(ALICE, sub(ALICE, 3), 1_000))
-    assert state.subaccounts[sid(ALICE, 3)].usdc_balance == 234
+    assert state.subaccounts.subaccounts[sid(ALICE, 3)].usdc_balance == 234
     apply_ok(state, withdraw(ALICE, sub(ALICE, 3), 234))
-    assert sid(ALICE, 3) not in state.subaccounts
-    assert all(s["id"] != sub(ALICE, 3) for s in encode_state(state)["subaccounts"])
+    assert sid(ALICE, 3) not in state.subaccounts.subaccounts
+    assert all(s["id"] != sub(ALICE, 3) for s in encode_state(state)["subaccounts"]["subaccounts"])
     # absent and empty read the same
     assert get_subaccount(state, sid(ALICE, 3)) == Subaccount(sid(ALICE, 3))
     # a genesis cannot list an empty subaccount
@@ -197,7 +197,7 @@ def test_sub_4_closing_a_position_removes_it_and_an_empty_subaccount_goes():
         ]
     )
     state = make_state(genesis)
-    assert state.perpetuals[BTC].open_interest == 1_000_000
+    assert state.perpetuals.perpetuals[BTC].open_interest == 1_000_000
     settled = process_updates(
         state,
         [
@@ -207,10 +207,10 @@ def test_sub_4_closing_a_position_removes_it_and_an_empty_subaccount_goes():
         UpdateType.MATCH,
     )
     assert [s.updated.positions for s in settled] == [{}, {}]
-    assert sid(ALICE) not in state.subaccounts  # 0 USDC, no positions: deleted (SUB-3)
-    assert state.subaccounts[sid(BOB)].positions == {}
-    assert state.subaccounts[sid(BOB)].usdc_balance == 1_000_000_000
-    assert state.perpetuals[BTC].open_interest == 0
+    assert sid(ALICE) not in state.subaccounts.subaccounts  # 0 USDC, no positions: deleted (SUB-3)
+    assert state.subaccounts.subaccounts[sid(BOB)].positions == {}
+    assert state.subaccounts.subaccounts[sid(BOB)].usdc_balance == 1_000_000_000
+    assert state.perpetuals.perpetuals[BTC].open_interest == 0
     assert check_state_invariants(state) == []
     # the genesis refuses a zero-size position
     with pytest.raises(errors.InvalidGenesis):
@@ -232,7 +232,7 @@ def test_sub_5_update_applies_deltas_and_new_positions_start_at_funding_index():
         ],
         UpdateType.MATCH,
     )
-    carol, dave = state.subaccounts[sid(CAROL)], state.subaccounts[sid(DAVE)]
+    carol, dave = state.subaccounts.subaccounts[sid(CAROL)], state.subaccounts.subaccounts[sid(DAVE)]
     assert carol.usdc_balance == 5_000_000_000 - 286_881_952 == 4_713_118_048
     assert dave.usdc_balance == 5_286_881_952
     assert carol.positions == {BTC: PerpetualPosition(BTC, 100_000_000, 777)}
@@ -246,7 +246,7 @@ def test_sub_5_update_applies_deltas_and_new_positions_start_at_funding_index():
         ],
         UpdateType.MATCH,
     )
-    assert state.subaccounts[sid(CAROL)].positions[BTC].quantums == 150_000_000
+    assert state.subaccounts.subaccounts[sid(CAROL)].positions[BTC].quantums == 150_000_000
     assert check_state_invariants(state) == []
 
 
@@ -254,7 +254,7 @@ def test_sub_6_open_interest_follows_the_sum_of_longs():
     """SUB-6: process_updates moves open interest by the change of the sum of long positions."""
     genesis = make_genesis([subaccount_entry(CAROL, 0, 50_000_000_000), subaccount_entry(DAVE, 0, 50_000_000_000)])
     state = make_state(genesis)
-    assert state.perpetuals[BTC].open_interest == 0
+    assert state.perpetuals.perpetuals[BTC].open_interest == 0
 
     def match(long_delta: int) -> None:
         process_updates(
@@ -267,14 +267,14 @@ def test_sub_6_open_interest_follows_the_sum_of_longs():
         )
 
     match(2_000_000)  # open: CAROL +2e6, DAVE -2e6 -> longs 2e6
-    assert state.perpetuals[BTC].open_interest == 2_000_000
+    assert state.perpetuals.perpetuals[BTC].open_interest == 2_000_000
     match(-5_000_000)  # flip: CAROL -3e6, DAVE +3e6 -> longs: max(-3e6,0) + max(3e6,0) = 3e6
-    assert state.perpetuals[BTC].open_interest == 3_000_000
+    assert state.perpetuals.perpetuals[BTC].open_interest == 3_000_000
     match(1_000_000)  # reduce: CAROL -2e6, DAVE +2e6 -> longs 2e6
-    assert state.perpetuals[BTC].open_interest == 2_000_000
+    assert state.perpetuals.perpetuals[BTC].open_interest == 2_000_000
     match(2_000_000)  # close: both 0 -> longs 0
-    assert state.perpetuals[BTC].open_interest == 0
-    assert state.perpetuals[ETH].open_interest == 0 and state.perpetuals[SOL].open_interest == 0
+    assert state.perpetuals.perpetuals[BTC].open_interest == 0
+    assert state.perpetuals.perpetuals[ETH].open_interest == 0 and state.perpetuals.perpetuals[SOL].open_interest == 0
     assert check_state_invariants(state) == []
 
 
@@ -323,7 +323,7 @@ def test_sub_7_success_iff_nc_at_least_imr_and_batch_is_all_or_nothing():
         process_updates(state, batch, UpdateType.COLLAT_CHECK)
     assert raised.value.code == "NEWLY_UNDERCOLLATERALIZED"
     assert full_state_bytes(state) == before
-    assert sid(CAROL) not in state.subaccounts
+    assert sid(CAROL) not in state.subaccounts.subaccounts
     # the first failing result is the error: STILL (CAROL, under IMR already) before NEWLY (ALICE)
     still = make_state(
         make_genesis(
@@ -361,17 +361,19 @@ def test_sub_7_sub_8_undercollateralized_subaccount_may_only_improve():
         ]
     )
     state = make_state(genesis)
-    assert get_subaccount_risk(state, state.subaccounts[sid(CAROL)]) == Risk(500_000_000, BTC_IMR_1, BTC_MMR_1)
+    assert get_subaccount_risk(state, state.subaccounts.subaccounts[sid(CAROL)]) == Risk(
+        500_000_000, BTC_IMR_1, BTC_MMR_1
+    )
     # deposit 1: NC 500_000_001 < IMR, MMR unchanged, NC/MMR rises -> SUB-8 success
     apply_ok(state, deposit(CAROL, sub(CAROL), 1))
     # withdraw 1: NC back to 500_000_000, ratio falls; NC < IMR before -> STILL
     apply_rejected(state, withdraw(CAROL, sub(CAROL), 1), "STILL_UNDERCOLLATERALIZED")
     # a transfer out is the same, and the recipient is not written either (SUB-13)
     apply_rejected(state, transfer(CAROL, sub(CAROL), sub(ALICE), 1), "STILL_UNDERCOLLATERALIZED")
-    assert sid(ALICE) not in state.subaccounts
+    assert sid(ALICE) not in state.subaccounts.subaccounts
     # DAVE pays CAROL 73_763_905: NC 500_000_001 + 73_763_905 = 573_763_906 >= IMR 573_763_905
     apply_ok(state, transfer(DAVE, sub(DAVE), sub(CAROL), 73_763_905))
-    assert get_subaccount_risk(state, state.subaccounts[sid(CAROL)]).nc == 573_763_906
+    assert get_subaccount_risk(state, state.subaccounts.subaccounts[sid(CAROL)]).nc == 573_763_906
     apply_ok(state, withdraw(CAROL, sub(CAROL), 1))  # NC 573_763_905 == IMR: allowed
     apply_rejected(state, withdraw(CAROL, sub(CAROL), 1), "NEWLY_UNDERCOLLATERALIZED")
 
@@ -410,18 +412,18 @@ def test_sub_9_negative_tnc_seen_gates_withdrawals_and_transfers_for_50_blocks()
     """SUB-9: after negativeTncSubaccountSeenAtBlock, withdrawals and transfers are blocked for 50 blocks; deposits never."""
     genesis = make_genesis([subaccount_entry(ALICE, 0, 1_000_000_000)], negativeTncSubaccountSeenAtBlock=1)
     state = make_state(genesis)
-    assert state.block_height == 1
+    assert state.blocks.height == 1
     apply_rejected(state, withdraw(ALICE, sub(ALICE), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
     apply_rejected(state, transfer(ALICE, sub(ALICE), sub(BOB), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
     apply_ok(state, deposit(ALICE, sub(ALICE), 1))  # deposits are never gated
     # gating beats the collateral check: an overdraw is reported as blocked too
     apply_rejected(state, withdraw(ALICE, sub(ALICE), 10**15), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
-    while state.block_height < 50:  # heights 2..50: 50 - 1 = 49 < 50, still blocked
+    while state.blocks.height < 50:  # heights 2..50: 50 - 1 = 49 < 50, still blocked
         apply_ok(state, next_block(state))
         apply_rejected(state, withdraw(ALICE, sub(ALICE), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
     apply_ok(state, deposit(ALICE, sub(ALICE), 1))
     apply_ok(state, next_block(state))  # height 51 = 1 + 50
-    assert state.block_height == 51
+    assert state.blocks.height == 51
     apply_ok(state, withdraw(ALICE, sub(ALICE), 1))
     apply_ok(state, transfer(ALICE, sub(ALICE), sub(BOB), 1))
     assert usdc(state, ALICE) == 1_000_000_000 and usdc(state, BOB) == 1
@@ -432,13 +434,13 @@ def test_sub_9_chain_outage_gates_withdrawals_and_transfers_for_50_blocks():
     state = make_state(make_genesis([subaccount_entry(ALICE, 0, 1_000_000_000)]))
     apply_ok(state, withdraw(ALICE, sub(ALICE), 1))  # not gated at first
     apply_ok(state, next_block(state, seconds=300))  # a 300 s gap: outage at height 2
-    assert state.last_chain_outage_at_block == 2
+    assert state.blocks.last_chain_outage_at_block == 2
     for _ in range(49):  # heights 2..51: height - 2 < 50
         apply_rejected(state, withdraw(ALICE, sub(ALICE), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
         apply_rejected(state, transfer(ALICE, sub(ALICE), sub(ALICE, 1), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
         apply_ok(state, deposit(BOB, sub(ALICE), 1))
         apply_ok(state, next_block(state))
-    assert state.block_height == 51
+    assert state.blocks.height == 51
     apply_rejected(state, withdraw(ALICE, sub(ALICE), 1), "WITHDRAWALS_AND_TRANSFERS_BLOCKED")
     apply_ok(state, next_block(state))  # height 52 = 2 + 50
     apply_ok(state, withdraw(ALICE, sub(ALICE), 1))
@@ -458,7 +460,7 @@ def test_sub_10_isolated_perpetual_genesis_is_rejected():
     with pytest.raises(errors.InvalidGenesis) as raised:
         load_genesis(genesis)
     assert raised.value.code == "INVALID_GENESIS"
-    assert all(p.market_type is MarketType.CROSS for p in make_state().perpetuals.values())
+    assert all(p.market_type is MarketType.CROSS for p in make_state().perpetuals.perpetuals.values())
 
 
 # =========================================================================================
@@ -470,13 +472,13 @@ def test_sub_11_deposit_signed_by_sender_creates_subaccount():
     """SUB-11: the signer must be the sender (else UNAUTHORIZED); a deposit creates the recipient subaccount."""
     state = make_state()
     apply_rejected(state, deposit(MALLORY, sub(ALICE), 10, sender=ALICE), "UNAUTHORIZED")
-    assert state.subaccounts == {}
+    assert state.subaccounts.subaccounts == {}
     apply_ok(state, deposit(ALICE, sub(ALICE, 7), 10))
-    assert state.subaccounts[sid(ALICE, 7)] == Subaccount(sid(ALICE, 7), 10, {})
+    assert state.subaccounts.subaccounts[sid(ALICE, 7)] == Subaccount(sid(ALICE, 7), 10, {})
     # anyone may deposit into anyone's subaccount, as long as they sign for their own funds
     apply_ok(state, deposit(BOB, sub(ALICE, 7), 5))
     assert usdc(state, ALICE, 7) == 15
-    assert state.total_deposited == 15 and state.total_withdrawn == 0
+    assert state.bank.total_deposited == 15 and state.bank.total_withdrawn == 0
     apply_rejected(state, deposit(ALICE, sub(ALICE), 0), "INVALID_TRANSFER_AMOUNT")
     apply_rejected(state, {**deposit(ALICE, sub(ALICE), 5), "assetId": 1}, "NON_USDC_ASSET")
 
@@ -491,7 +493,7 @@ def test_sub_12_withdraw_signed_by_owner_and_overdraw_rejected():
     apply_rejected(state, withdraw(ALICE, sub(ALICE, 1), 1), "NEWLY_UNDERCOLLATERALIZED")  # absent = empty
     events = apply_ok(state, withdraw(ALICE, sub(ALICE), 40, recipient=BOB))  # to any outside account
     assert events[0] == {"type": "Withdraw", "sender": sub(ALICE), "recipient": BOB, "quantums": "40"}
-    assert usdc(state, ALICE) == 60 and state.total_withdrawn == 40
+    assert usdc(state, ALICE) == 60 and state.bank.total_withdrawn == 40
 
 
 def test_sub_12_withdraw_down_to_initial_margin_exactly():
@@ -505,11 +507,11 @@ def test_sub_12_withdraw_down_to_initial_margin_exactly():
     apply_ok(state, withdraw(ALICE, sub(ALICE), max_withdrawal))
     # balance 1_000_000_000 - 29_114_431_335 = -28_114_431_335 (negative, SUB-2)
     assert usdc(state, ALICE) == -28_114_431_335
-    risk = get_subaccount_risk(state, state.subaccounts[sid(ALICE)])
+    risk = get_subaccount_risk(state, state.subaccounts.subaccounts[sid(ALICE)])
     assert risk == Risk(BTC_IMR_1, BTC_IMR_1, BTC_MMR_1)
     apply_rejected(state, withdraw(ALICE, sub(ALICE), 1), "NEWLY_UNDERCOLLATERALIZED")
     apply_rejected(state, transfer(ALICE, sub(ALICE), sub(ALICE, 1), 1), "NEWLY_UNDERCOLLATERALIZED")
-    assert state.total_withdrawn == max_withdrawal
+    assert state.bank.total_withdrawn == max_withdrawal
     assert check_state_invariants(state) == []
 
 
@@ -535,13 +537,13 @@ def test_sub_13_transfer_rules():
     assert usdc(state, BOB) == 50
     events = apply_ok(state, transfer(ALICE, sub(ALICE), sub(BOB, 2), 1_000))
     # both written: ALICE emptied and deleted (SUB-3), BOB/2 created
-    assert sid(ALICE) not in state.subaccounts
+    assert sid(ALICE) not in state.subaccounts.subaccounts
     assert usdc(state, BOB, 2) == 1_000
     assert [e["type"] for e in events] == ["Transfer", "SubaccountUpdate", "SubaccountUpdate"]
     assert events[0] == {"type": "Transfer", "sender": sub(ALICE), "recipient": sub(BOB, 2), "amount": "1000"}
     assert events[1]["usdcBalance"] == "0" and events[2]["usdcBalance"] == "1000"
     # a transfer moves no USDC in or out of the system
-    assert state.total_deposited == 1_050 and state.total_withdrawn == 0
+    assert state.bank.total_deposited == 1_050 and state.bank.total_withdrawn == 0
     # same owner, different numbers is fine
     apply_ok(state, transfer(BOB, sub(BOB, 2), sub(BOB, 0), 1))
     assert check_state_invariants(state) == []
@@ -597,11 +599,11 @@ def test_fund_2_settlement_happens_before_every_update():
     # ALICE (long): -(1_234_567 - 1_000_000) * 10_000_001 = -234_567 * 10_000_001 = -2_345_670_234_567 ppm
     #   floor(-2_345_670_234_567 / 1e6) = floor(-2_345_670.234567) = -2_345_671 (the payer pays the fraction)
     #   USDC = 10_000_000_000 + 5 (deposit) - 2_345_671 = 9_997_654_334; payment reported: +2_345_671
-    assert state.funding_pool_balance == 0
+    assert state.bank.funding_pool == 0
     settled = process_updates(state, [Update(sid(ALICE), usdc_delta=5)], UpdateType.DEPOSIT)
-    alice = state.subaccounts[sid(ALICE)]
+    alice = state.subaccounts.subaccounts[sid(ALICE)]
     assert alice.usdc_balance == 9_997_654_334
-    assert state.funding_pool_balance == 2_345_671  # FUND-3: the pool receives what ALICE paid
+    assert state.bank.funding_pool == 2_345_671  # FUND-3: the pool receives what ALICE paid
     assert alice.positions[BTC] == PerpetualPosition(BTC, 10_000_001, 1_234_567)
     assert settled[0].funding_payments == {BTC: 2_345_671}
     event = encode_event(get_subaccount_update_event(settled[0]))
@@ -614,22 +616,22 @@ def test_fund_2_settlement_happens_before_every_update():
     }
     # BOB (short) receives +2_345_670_234_567 ppm -> floor = 2_345_670 (forgoes the fraction); payment -2_345_670
     settled = process_updates(state, [Update(sid(BOB), usdc_delta=5)], UpdateType.DEPOSIT)
-    assert state.subaccounts[sid(BOB)].usdc_balance == 10_000_000_000 + 5 + 2_345_670
+    assert state.subaccounts.subaccounts[sid(BOB)].usdc_balance == 10_000_000_000 + 5 + 2_345_670
     assert settled[0].funding_payments == {BTC: -2_345_670}
     # FUND-3: with every position settled the pool keeps exactly the rounding: 2_345_671 - 2_345_670 = 1
-    assert state.funding_pool_balance == 1
-    state.total_deposited += 5 + 5  # the raw updates above bypassed process_deposit's counter (SUB-11)
+    assert state.bank.funding_pool == 1
+    state.bank.total_deposited += 5 + 5  # the raw updates above bypassed process_deposit's counter (SUB-11)
     assert check_state_invariants(state) == []  # INV-1 holds with the pool
     # once settled, another update pays nothing more and reports no payment
     settled = process_updates(state, [Update(sid(ALICE), usdc_delta=1)], UpdateType.DEPOSIT)
-    assert settled[0].funding_payments == {} and state.subaccounts[sid(ALICE)].usdc_balance == 9_997_654_335
+    assert settled[0].funding_payments == {} and state.subaccounts.subaccounts[sid(ALICE)].usdc_balance == 9_997_654_335
     # the collateral check sees the settled balance: a failed check writes nothing, not even the settlement
     fresh = make_state(funding_genesis())
     with pytest.raises(errors.NewlyUndercollateralized):
         # settled NC is about 10_026 USDC; taking 1_000_000 USDC fails
         process_updates(fresh, [Update(sid(ALICE), usdc_delta=-(10**12))], UpdateType.WITHDRAWAL)
-    assert fresh.subaccounts[sid(ALICE)].positions[BTC].funding_index == 1_000_000
-    assert fresh.subaccounts[sid(ALICE)].usdc_balance == 10_000_000_000 and fresh.funding_pool_balance == 0
+    assert fresh.subaccounts.subaccounts[sid(ALICE)].positions[BTC].funding_index == 1_000_000
+    assert fresh.subaccounts.subaccounts[sid(ALICE)].usdc_balance == 10_000_000_000 and fresh.bank.funding_pool == 0
 
 
 def test_fund_2_fund_3_deposit_message_settles_funding():
@@ -646,14 +648,14 @@ def test_fund_2_fund_3_deposit_message_settles_funding():
         "perpetualPositions": [{"perpetualId": BTC, "quantums": "10000001", "fundingIndex": "1234567"}],
         "fundingPayments": [{"perpetualId": BTC, "payment": "2345671"}],
     }
-    assert state.funding_pool_balance == 2_345_671
+    assert state.bank.funding_pool == 2_345_671
     assert check_state_invariants(state) == []
     # BOB's transfer settles his side: +2_345_670 from the pool, which keeps the 1 quantum of rounding
     events = apply_ok(state, transfer(BOB, sub(BOB), sub(CAROL), 1))
     assert events[1]["usdcBalance"] == str(10_000_000_000 + 2_345_670 - 1)
     assert events[1]["fundingPayments"] == [{"perpetualId": BTC, "payment": "-2345670"}]
     assert events[2]["fundingPayments"] == []
-    assert state.funding_pool_balance == 1
+    assert state.bank.funding_pool == 1
     assert check_state_invariants(state) == []
     # a rejected withdrawal settles nothing (TX-2)
     fresh = make_state(funding_genesis())
@@ -669,7 +671,7 @@ def test_fund_2_fund_3_deposit_message_settles_funding():
 def test_price_1_genesis_market_params_and_prices():
     """PRICE-1: each market has params (pair, exponent, min exchanges, min change < 1%, max age) and a price."""
     state = default_genesis()
-    btc = state.market_params[0]
+    btc = state.prices.market_params[0]
     assert (btc.pair, btc.exponent, btc.min_exchanges, btc.min_price_change_ppm, btc.max_source_age_seconds) == (
         "BTC-USD",
         -5,
@@ -677,41 +679,43 @@ def test_price_1_genesis_market_params_and_prices():
         1_000,
         30,
     )
-    assert state.market_params[1].pair == "ETH-USD" and state.market_params[5].min_price_change_ppm == 2_500
-    assert {m: (p.exponent, p.price) for m, p in state.market_prices.items()} == {
+    assert (
+        state.prices.market_params[1].pair == "ETH-USD" and state.prices.market_params[5].min_price_change_ppm == 2_500
+    )
+    assert {m: (p.exponent, p.price) for m, p in state.prices.market_prices.items()} == {
         0: (-5, 2_868_819_524),
         1: (-6, 1_811_985_252),
         5: (-8, 2_350_695_125),
     }
     # min change must be below 10_000 ppm; the exponent of param and price must agree; price 0 is allowed
     genesis = default_genesis_json()
-    genesis["marketParams"][0]["minPriceChangePpm"] = 10_000
+    genesis["prices"]["marketParams"][0]["minPriceChangePpm"] = 10_000
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(genesis)
     genesis = default_genesis_json()
-    genesis["marketPrices"][0]["exponent"] = -6
+    genesis["prices"]["marketPrices"][0]["exponent"] = -6
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(genesis)
     genesis = default_genesis_json()
-    del genesis["marketPrices"][2]
+    del genesis["prices"]["marketPrices"][2]
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(genesis)  # a param without a price
     genesis = default_genesis_json()
-    genesis["marketPrices"][2]["price"] = "0"
-    assert load_genesis(genesis).market_prices[5].price == 0
+    genesis["prices"]["marketPrices"][2]["price"] = "0"
+    assert load_genesis(genesis).prices.market_prices[5].price == 0
 
 
 def test_price_6_update_prices_accepts_the_median_from_the_authority():
     """PRICE-6: an authority-signed update of three fresh sources sets the median."""
     state = make_state()
-    t = state.block_time
+    t = state.blocks.time
     # median of 2_900_000_000, 2_910_000_000, 2_950_000_000 is 2_910_000_000;
     # min change floor(2_868_819_524 * 1_000 / 1e6) = 2_868_819 <= |2_910_000_000 - 2_868_819_524| = 41_180_476
     events = apply_ok(
         state,
         update_prices(AUTHORITY, [(0, [("a", 2_950_000_000, t), ("b", 2_900_000_000, t), ("c", 2_910_000_000, t)])]),
     )
-    assert state.market_prices[0].price == 2_910_000_000
+    assert state.prices.market_prices[0].price == 2_910_000_000
     assert events == [
         {
             "type": "MarketPrice",
@@ -728,8 +732,8 @@ def test_price_6_update_prices_accepts_the_median_from_the_authority():
 def test_price_6_update_prices_errors_leave_every_price_unchanged():
     """PRICE-6: UNAUTHORIZED, UNKNOWN_MARKET, DUPLICATE_MARKET_UPDATE, DUPLICATE_SOURCE, INVALID_PRICE; no price moves."""
     state = make_state()
-    t = state.block_time
-    prices = {m: p.price for m, p in state.market_prices.items()}
+    t = state.blocks.time
+    prices = {m: p.price for m, p in state.prices.market_prices.items()}
     good = [("a", 2_950_000_000, t), ("b", 2_900_000_000, t), ("c", 2_910_000_000, t)]
     eth = [("a", 1_900_000_000, t), ("b", 1_900_000_000, t), ("c", 1_900_000_000, t)]
     apply_rejected(state, update_prices(ALICE, [(0, good)]), "UNAUTHORIZED")
@@ -737,10 +741,10 @@ def test_price_6_update_prices_errors_leave_every_price_unchanged():
     apply_rejected(state, update_prices(AUTHORITY, [(0, good), (1, eth), (0, good)]), "DUPLICATE_MARKET_UPDATE")
     apply_rejected(state, update_prices(AUTHORITY, [(1, eth), (0, good + [("a", 1, t)])]), "DUPLICATE_SOURCE")
     apply_rejected(state, update_prices(AUTHORITY, [(1, eth), (0, good[:2] + [("z", 0, t)])]), "INVALID_PRICE")
-    assert {m: p.price for m, p in state.market_prices.items()} == prices
+    assert {m: p.price for m, p in state.prices.market_prices.items()} == prices
     # the same markets, well formed, do move
     apply_ok(state, update_prices(AUTHORITY, [(0, good), (1, eth)]))
-    assert state.market_prices[0].price == 2_910_000_000 and state.market_prices[1].price == 1_900_000_000
+    assert state.prices.market_prices[0].price == 2_910_000_000 and state.prices.market_prices[1].price == 1_900_000_000
 
 
 def test_price_7_zero_price_perpetual_is_not_updatable():
@@ -768,14 +772,14 @@ def test_price_7_zero_price_perpetual_is_not_updatable():
         UpdateType.MATCH,
     )
     # once a price arrives (from 0, any change is big enough), SOL is updatable
-    t = state.block_time
+    t = state.blocks.time
     apply_ok(
         state,
         update_prices(AUTHORITY, [(SOL, [("a", 2_000_000_000, t), ("b", 2_100_000_000, t), ("c", 2_200_000_000, t)])]),
     )
-    assert state.market_prices[SOL].price == 2_100_000_000
+    assert state.prices.market_prices[SOL].price == 2_100_000_000
     process_updates(state, batch, UpdateType.MATCH)
-    assert state.perpetuals[SOL].open_interest == ONE_SOL
+    assert state.perpetuals.perpetuals[SOL].open_interest == ONE_SOL
     assert check_state_invariants(state) == []
 
 
@@ -787,7 +791,7 @@ def test_price_7_zero_price_perpetual_is_not_updatable():
 def test_block_1_height_steps_by_one_time_strictly_increases_authority_signs():
     """BLOCK-1: height must be current + 1, time strictly later, signer the authority."""
     state = make_state()
-    h0, t0 = state.block_height, state.block_time
+    h0, t0 = state.blocks.height, state.blocks.time
     assert (h0, t0) == (1, GENESIS_TIME)
     apply_rejected(state, advance_block(ALICE, h0 + 1, t0 + 1), "UNAUTHORIZED")
     apply_rejected(state, advance_block(AUTHORITY, h0 + 2, t0 + 1), "INVALID_BLOCK_HEIGHT")
@@ -797,23 +801,23 @@ def test_block_1_height_steps_by_one_time_strictly_increases_authority_signs():
     apply_rejected(state, advance_block(AUTHORITY, h0 + 1, t0 - 1), "INVALID_BLOCK_TIME")
     events = apply_ok(state, advance_block(AUTHORITY, h0 + 1, t0 + 1))
     assert events == [{"type": "BlockStarted", "height": 2, "time": str(t0 + 1)}]
-    assert (state.block_height, state.block_time) == (2, t0 + 1)
+    assert (state.blocks.height, state.blocks.time) == (2, t0 + 1)
 
 
 def test_block_2_gap_of_300_seconds_is_an_outage_299_is_not():
     """BLOCK-2: a gap >= 300 s records lastChainOutageAtBlock at the new height; 299 s does not."""
     state = make_state()
-    t0 = state.block_time
+    t0 = state.blocks.time
     events = apply_ok(state, advance_block(AUTHORITY, 2, t0 + 299))
-    assert state.last_chain_outage_at_block is None
+    assert state.blocks.last_chain_outage_at_block is None
     assert [e["type"] for e in events] == ["BlockStarted"]
     events = apply_ok(state, advance_block(AUTHORITY, 3, t0 + 299 + 300))
-    assert state.last_chain_outage_at_block == 3
+    assert state.blocks.last_chain_outage_at_block == 3
     assert events[0] == {"type": "ChainOutage", "height": 3, "seconds": "300"}
     apply_ok(state, advance_block(AUTHORITY, 4, t0 + 599 + 10_000))
-    assert state.last_chain_outage_at_block == 4  # the latest outage is recorded
+    assert state.blocks.last_chain_outage_at_block == 4  # the latest outage is recorded
     apply_ok(state, advance_block(AUTHORITY, 5, t0 + 10_599 + 1))
-    assert state.last_chain_outage_at_block == 4
+    assert state.blocks.last_chain_outage_at_block == 4
 
 
 # =========================================================================================
@@ -840,9 +844,9 @@ def test_tx_1_apply_json_returns_events_or_an_error_and_never_raises_for_bad_inp
 def test_tx_2_rejections_leave_the_state_hash_unchanged():
     """TX-2: every kind of rejection on a populated state leaves state_hash (and every byte) unchanged."""
     state = load_genesis(genesis_with_positions(11))
-    owner = sorted(s.owner for s in state.subaccounts)[0]
-    t = state.block_time
-    risk = get_subaccount_risk(state, state.subaccounts[sid(owner)])
+    owner = sorted(s.owner for s in state.subaccounts.subaccounts)[0]
+    t = state.blocks.time
+    risk = get_subaccount_risk(state, state.subaccounts.subaccounts[sid(owner)])
     overdraw = "NEWLY_UNDERCOLLATERALIZED" if risk.nc >= risk.imr else "STILL_UNDERCOLLATERALIZED"
     rejections = [
         (deposit(MALLORY, sub(owner), 5, sender=owner), "UNAUTHORIZED"),
@@ -854,8 +858,8 @@ def test_tx_2_rejections_leave_the_state_hash_unchanged():
         (transfer(owner, sub(owner), sub(owner), 1), "SENDER_SAME_AS_RECIPIENT"),
         (update_prices(owner, [(0, [("a", 1, t)])]), "UNAUTHORIZED"),
         (update_prices(AUTHORITY, [(0, [("a", 3_000_000_000, t)]), (7, [("a", 1, t)])]), "UNKNOWN_MARKET"),
-        (advance_block(AUTHORITY, state.block_height + 2, t + 1), "INVALID_BLOCK_HEIGHT"),
-        (advance_block(AUTHORITY, state.block_height + 1, t), "INVALID_BLOCK_TIME"),
+        (advance_block(AUTHORITY, state.blocks.height + 2, t + 1), "INVALID_BLOCK_HEIGHT"),
+        (advance_block(AUTHORITY, state.blocks.height + 1, t), "INVALID_BLOCK_TIME"),
         ({"@type": "/x"}, "UNKNOWN_MESSAGE_TYPE"),
         ([1, 2], "MALFORMED_MESSAGE"),
     ]
@@ -985,11 +989,11 @@ def test_tx_6_same_genesis_and_messages_give_the_same_hash():
     assert state_hash(default_genesis()) == state_hash(default_genesis())
     assert state_hash(load_genesis(default_genesis_json())) == state_hash(default_genesis())
     genesis = genesis_with_positions(7)
-    owners = sorted({s["id"]["owner"] for s in genesis["subaccounts"]})
+    owners = sorted({s["id"]["owner"] for s in genesis["subaccounts"]["subaccounts"]})
 
     def run() -> list[tuple[dict, str]]:
         state = load_genesis(copy.deepcopy(genesis))
-        t = state.block_time
+        t = state.blocks.time
         messages = [
             deposit(owners[0], sub(owners[1], 1), 1_000_000),
             deposit(owners[2], sub(owners[2]), 1),  # settles owners[2]'s funding (FUND-2)
@@ -1026,9 +1030,9 @@ def test_codec_1_encode_decode_round_trip():
     """CODEC-1: load_genesis(encode_state(s)) == s, also through canonical bytes, on several states."""
     states = [default_genesis(), load_genesis(genesis_with_positions(3))]
     busy = load_genesis(genesis_with_positions(4))
-    owner = sorted(s.owner for s in busy.subaccounts)[0]
+    owner = sorted(s.owner for s in busy.subaccounts.subaccounts)[0]
     apply_ok(busy, deposit(owner, sub(owner, 9), 1))
-    apply_ok(busy, advance_block(AUTHORITY, 2, busy.block_time + 301))
+    apply_ok(busy, advance_block(AUTHORITY, 2, busy.blocks.time + 301))
     states.append(busy)
     states.append(make_state(funding_genesis()))
     states.append(
@@ -1044,7 +1048,10 @@ def test_codec_1_encode_decode_round_trip():
         assert load_genesis(encode_state(state)) == state
         assert load_genesis(json.loads(canonical_json(encoded))) == state
         assert encode_state(load_genesis(encoded)) == encoded
-    assert busy.last_chain_outage_at_block == 2 and load_genesis(encode_state(busy)).last_chain_outage_at_block == 2
+    assert (
+        busy.blocks.last_chain_outage_at_block == 2
+        and load_genesis(encode_state(busy)).blocks.last_chain_outage_at_block == 2
+    )
 
 
 def test_codec_2_canonical_json():
@@ -1076,24 +1083,29 @@ def test_codec_3_state_hash_is_sha256_of_canonical_bytes():
 def test_gen_1_default_genesis_markets():
     """GEN-1: BTC-USD, ETH-USD, SOL-USD with the chain's parameters."""
     state = default_genesis()
-    assert state.authority == AUTHORITY and state.block_height == 1 and state.block_time == GENESIS_TIME
-    assert state.subaccounts == {}
+    assert state.authority == AUTHORITY and state.blocks.height == 1 and state.blocks.time == GENESIS_TIME
+    assert state.subaccounts.subaccounts == {}
     expected = {
         # id: (ticker, atomic resolution, price exponent, step base quantums, subticks per tick, qce, tier)
         0: ("BTC-USD", -10, -5, 1_000_000, 100_000, -9, 0),
         1: ("ETH-USD", -9, -6, 1_000_000, 100_000, -9, 0),
         5: ("SOL-USD", -7, -8, 1_000_000, 1_000_000, -9, 1),
     }
-    assert set(state.perpetuals) == set(state.clob_pairs) == set(state.market_params) == set(expected)
+    assert (
+        set(state.perpetuals.perpetuals)
+        == set(state.clob.clob_pairs)
+        == set(state.prices.market_params)
+        == set(expected)
+    )
     for pid, (ticker, resolution, exponent, step, spt, qce, tier) in expected.items():
-        perpetual = state.perpetuals[pid]
+        perpetual = state.perpetuals.perpetuals[pid]
         assert (perpetual.ticker, perpetual.atomic_resolution, perpetual.liquidity_tier) == (ticker, resolution, tier)
         assert perpetual.market_id == pid and perpetual.funding_index == 0 and perpetual.open_interest == 0
-        assert state.market_params[pid].exponent == state.market_prices[pid].exponent == exponent
-        pair = state.clob_pairs[pid]
+        assert state.prices.market_params[pid].exponent == state.prices.market_prices[pid].exponent == exponent
+        pair = state.clob.clob_pairs[pid]
         assert (pair.perpetual_id, pair.step_base_quantums, pair.subticks_per_tick) == (pid, step, spt)
         assert pair.quantum_conversion_exponent == qce and pair.status is ClobPairStatus.ACTIVE
-    large, small = state.liquidity_tiers[0], state.liquidity_tiers[1]
+    large, small = state.perpetuals.liquidity_tiers[0], state.perpetuals.liquidity_tiers[1]
     assert (large.name, large.initial_margin_ppm, large.maintenance_fraction_ppm) == ("Large-Cap", 20_000, 600_000)
     assert (large.open_interest_lower_cap, large.open_interest_upper_cap) == (0, 0)
     assert (small.name, small.initial_margin_ppm, small.maintenance_fraction_ppm) == ("Small-Cap", 100_000, 500_000)
@@ -1106,7 +1118,7 @@ def test_gen_2_genesis_validation():
     ok = make_genesis(
         [subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -5_000_000)])]
     )
-    assert make_state(ok).perpetuals[BTC].open_interest == 5_000_000
+    assert make_state(ok).perpetuals.perpetuals[BTC].open_interest == 5_000_000
     unbalanced = make_genesis(
         [subaccount_entry(ALICE, 0, 10**9, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 10**9, [(BTC, -4_000_000)])]
     )
@@ -1114,17 +1126,17 @@ def test_gen_2_genesis_validation():
     h.perpetual_json(unknown_tier, ETH)["params"]["liquidityTier"] = 42
     unknown_top = {**copy.deepcopy(ok), "colour": "blue"}
     unknown_nested = copy.deepcopy(ok)
-    unknown_nested["subaccounts"][0]["marginEnabled"] = True
+    unknown_nested["subaccounts"]["subaccounts"][0]["marginEnabled"] = True
     wrong_oi = copy.deepcopy(ok)
     h.perpetual_json(wrong_oi, BTC)["openInterest"] = "4000000"
     right_oi = copy.deepcopy(ok)
     h.perpetual_json(right_oi, BTC)["openInterest"] = "5000000"
     assert make_state(right_oi) == make_state(ok)
     missing = copy.deepcopy(ok)
-    del missing["marketParams"]
-    wrong_totals = {**copy.deepcopy(ok), "totalDeposited": "1", "totalWithdrawn": "0"}
+    del missing["prices"]["marketParams"]
+    wrong_totals = {**copy.deepcopy(ok), "bank": {"totalDeposited": "1", "totalWithdrawn": "0"}}
     duplicate = copy.deepcopy(ok)
-    duplicate["subaccounts"].append(copy.deepcopy(duplicate["subaccounts"][0]))
+    duplicate["subaccounts"]["subaccounts"].append(copy.deepcopy(duplicate["subaccounts"]["subaccounts"][0]))
     for bad in (
         unbalanced,
         unknown_tier,
@@ -1165,43 +1177,47 @@ def _violations(state) -> str:
 def test_inv_1_conservation_violation_is_named():
     """INV-1: USDC held == deposits - withdrawals; a corrupted total is reported as INV-1."""
     state = load_genesis(genesis_with_positions(5))
-    state.total_deposited += 1
+    state.bank.total_deposited += 1
     assert _violations(state).startswith("INV-1")
     state = load_genesis(genesis_with_positions(5))
-    next(iter(state.subaccounts.values())).usdc_balance -= 3
+    next(iter(state.subaccounts.subaccounts.values())).usdc_balance -= 3
     assert "INV-1" in _violations(state)
     state = load_genesis(genesis_with_positions(5))
-    state.insurance_fund_balance += 1
+    state.bank.insurance_fund += 1
     assert "INV-1" in _violations(state)
     state = load_genesis(genesis_with_positions(5))
-    state.funding_pool_balance -= 1  # the funding pool counts as held USDC (FUND-3)
+    state.bank.funding_pool -= 1  # the funding pool counts as held USDC (FUND-3)
     assert "INV-1" in _violations(state)
 
 
 def test_inv_2_zero_positions_and_stored_empty_subaccounts_are_named():
     """INV-2: no zero-size position and no stored empty subaccount."""
     state = make_state(one_btc_pair_genesis())
-    state.subaccounts[sid(CAROL)] = Subaccount(sid(CAROL))
+    state.subaccounts.subaccounts[sid(CAROL)] = Subaccount(sid(CAROL))
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-2"]
     state = make_state(one_btc_pair_genesis())
-    state.subaccounts[sid(ALICE)].positions[ETH] = PerpetualPosition(ETH, 0, 0)
+    state.subaccounts.subaccounts[sid(ALICE)].positions[ETH] = PerpetualPosition(ETH, 0, 0)
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-2"]
     state = make_state(one_btc_pair_genesis())
-    state.subaccounts[sid(ALICE)].positions[ETH] = state.subaccounts[sid(ALICE)].positions.pop(BTC)  # misfiled
+    state.subaccounts.subaccounts[sid(ALICE)].positions[ETH] = state.subaccounts.subaccounts[sid(ALICE)].positions.pop(
+        BTC
+    )  # misfiled
     assert "INV-2" in _violations(state)
 
 
 def test_inv_3_open_interest_violation_is_named():
     """INV-3: each perpetual's open interest is the sum of its longs."""
     state = make_state(one_btc_pair_genesis())
-    state.perpetuals[BTC].open_interest += 1
+    state.perpetuals.perpetuals[BTC].open_interest += 1
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-3"]
 
 
 def test_inv_4_longs_equal_shorts_violation_is_named():
     """INV-4: longs equal shorts in every perpetual."""
     state = make_state(one_btc_pair_genesis())
-    state.subaccounts[sid(BOB)].positions[BTC].quantums = -ONE_BTC + 1  # shorts 1e10 - 1, longs 1e10, OI still right
+    state.subaccounts.subaccounts[sid(BOB)].positions[BTC].quantums = (
+        -ONE_BTC + 1
+    )  # shorts 1e10 - 1, longs 1e10, OI still right
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-4"]
 
 
@@ -1209,12 +1225,12 @@ def test_inv_6_subaccount_id_violation_is_named():
     """INV-6: stored subaccount ids are well formed (number 0..127, key == id)."""
     state = make_state(one_btc_pair_genesis())
     bad = SubaccountId(CAROL, 128)
-    state.subaccounts[bad] = Subaccount(bad, 5)
-    state.total_deposited += 5
+    state.subaccounts.subaccounts[bad] = Subaccount(bad, 5)
+    state.bank.total_deposited += 5
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-6"]
     state = make_state(one_btc_pair_genesis())
-    state.subaccounts[sid(CAROL)] = Subaccount(sid(DAVE), 5)  # filed under the wrong key
-    state.total_deposited += 5
+    state.subaccounts.subaccounts[sid(CAROL)] = Subaccount(sid(DAVE), 5)  # filed under the wrong key
+    state.bank.total_deposited += 5
     assert [v[:5] for v in check_state_invariants(state)] == ["INV-6"]
 
 
@@ -1224,7 +1240,7 @@ def test_inv_5_withdrawal_never_leaves_sender_newly_undercollateralized(monkeypa
     before = take_snapshot(state, [sid(ALICE)])
     assert before.collateralized == {sid(ALICE): True}
     assert not_newly_undercollateralized(state, before, sid(ALICE))
-    state.subaccounts[sid(ALICE)].usdc_balance -= 29_114_431_336  # one more than the SUB-12 boundary
+    state.subaccounts.subaccounts[sid(ALICE)].usdc_balance -= 29_114_431_336  # one more than the SUB-12 boundary
     assert not not_newly_undercollateralized(state, before, sid(ALICE))
 
     import perpspec.sending as sending
@@ -1289,19 +1305,19 @@ def test_inv_7_snapshot_reads_only_touched_subaccounts(monkeypatch):
     state = make_state(one_btc_pair_genesis())
     for i in range(300):  # other subaccounts that a transition must not look at
         other = SubaccountId(h.account(f"other-{i % 3}"), i % 100)
-        state.subaccounts[other] = Subaccount(other, 1 + i)
-        state.total_deposited += 1 + i
+        state.subaccounts.subaccounts[other] = Subaccount(other, 1 + i)
+        state.bank.total_deposited += 1 + i
     assert check_state_invariants(state) == []
-    state.subaccounts = RecordingDict(state.subaccounts)
+    state.subaccounts.subaccounts = RecordingDict(state.subaccounts.subaccounts)
     touched = [sid(ALICE), sid(CAROL, 4)]
     snapshot = take_snapshot(state, touched)
     assert list(snapshot.usdc) == touched and list(snapshot.collateralized) == touched
     assert set(snapshot.longs) == set(snapshot.open_interest) == {BTC}  # only ALICE's perpetuals
-    assert state.subaccounts.reads <= set(touched) and not state.subaccounts.scanned
+    assert state.subaccounts.subaccounts.reads <= set(touched) and not state.subaccounts.subaccounts.scanned
     # a whole contract-checked transition reads only what its message names
-    state.subaccounts.reads.clear()
+    state.subaccounts.subaccounts.reads.clear()
     apply_ok(state, transfer(ALICE, sub(ALICE), sub(CAROL, 4), 10))
-    assert state.subaccounts.reads <= set(touched) and not state.subaccounts.scanned
+    assert state.subaccounts.subaccounts.reads <= set(touched) and not state.subaccounts.subaccounts.scanned
 
 
 def test_inv_8_contracts_switch():
@@ -1325,11 +1341,11 @@ def test_gen_2_genesis_refuses_negative_totals_and_future_gating_blocks():
     negative = make_genesis([subaccount_entry(CAROL, 0, -5)])
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(negative)
-    negative["totalWithdrawn"] = "5"  # held -5 = deposited 0 - withdrawn 5
+    negative["bank"] = {"totalWithdrawn": "5"}  # held -5 = deposited 0 - withdrawn 5
     state = load_genesis(negative)
     assert load_genesis(encode_state(state)) == state
     future = make_genesis([])
-    future["lastChainOutageAtBlock"] = future["blockHeight"] + 1
+    future["blocks"]["lastChainOutageAtBlock"] = future["blocks"]["height"] + 1
     with pytest.raises(errors.InvalidGenesis):
         load_genesis(future)
 
@@ -1339,23 +1355,17 @@ def test_gen_3_omitted_open_interest_and_totals_are_derived():
     genesis = make_genesis(
         [subaccount_entry(ALICE, 0, 7, [(BTC, 5_000_000)]), subaccount_entry(BOB, 0, 3, [(BTC, -5_000_000)])]
     )
-    for perpetual in genesis["perpetuals"]:
+    for perpetual in genesis["perpetuals"]["perpetuals"]:
         perpetual.pop("openInterest", None)
         perpetual.pop("fundingIndex", None)
-    for key in (
-        "totalDeposited",
-        "totalWithdrawn",
-        "insuranceFundBalance",
-        "feeCollectorBalance",
-        "fundingPoolBalance",
-    ):
-        genesis.pop(key, None)
-    genesis["insuranceFundBalance"] = "100"
-    genesis["totalWithdrawn"] = "20"
+    genesis["bank"] = {"insuranceFund": "100", "totalWithdrawn": "20"}
     state = load_genesis(genesis)
-    assert state.perpetuals[BTC].open_interest == 5_000_000 and state.perpetuals[ETH].open_interest == 0
-    assert state.total_deposited == 7 + 3 + 100 + 20 and state.total_withdrawn == 20
-    assert state.perpetuals[BTC].funding_index == 0 and check_state_invariants(state) == []
+    assert (
+        state.perpetuals.perpetuals[BTC].open_interest == 5_000_000
+        and state.perpetuals.perpetuals[ETH].open_interest == 0
+    )
+    assert state.bank.total_deposited == 7 + 3 + 100 + 20 and state.bank.total_withdrawn == 20
+    assert state.perpetuals.perpetuals[BTC].funding_index == 0 and check_state_invariants(state) == []
 
 
 def test_codec_4_decoding_checks_shapes_and_genesis_checks_rules():
@@ -1368,7 +1378,7 @@ def test_codec_4_decoding_checks_shapes_and_genesis_checks_rules():
     with pytest.raises(errors.InvalidGenesis, match="INV-4"):
         load_genesis(unbalanced)
     # a shape error is the codec's own: an unknown field, a wrong type, an id twice
-    for bad in ({**unbalanced, "colour": "blue"}, {**unbalanced, "blockHeight": "x"}):
+    for bad in ({**unbalanced, "colour": "blue"}, {**unbalanced, "blocks": {"height": "x", "time": "1"}}):
         with pytest.raises(errors.InvalidGenesis):
             decode_state(bad)
     state = load_genesis(make_genesis([subaccount_entry(ALICE, 0, 5)]))
@@ -1407,7 +1417,7 @@ def test_tx_2_a_row_cannot_forget_a_part_it_writes(monkeypatch):
     deposit_kind = transition.KINDS_BY_CLASS[transition.Deposit]
 
     def writes_then_rejects(state, message):
-        state.insurance_fund_balance += 1  # a part the row below does not name
+        state.bank.insurance_fund += 1  # a part the row below does not name
         raise errors.Unauthorized("rejected after writing")
 
     forgetful = dataclasses.replace(deposit_kind, process=writes_then_rejects, parts=())

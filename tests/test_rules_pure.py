@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 
+from perpspec.events import PriceOutcome
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.margin import (
     Risk,
@@ -32,7 +33,6 @@ from perpspec.oracle import (
     median_round_half_away_from_zero,
     min_price_change_amount,
 )
-from perpspec.events import PriceOutcome
 from perpspec.prices import compute_market_price_result
 from perpspec.rounding import (
     ONE_MILLION,

@@ -217,8 +217,8 @@ def test_export_refuses_what_it_cannot_map_exactly():
     with pytest.raises(st.TraceMappingError, match="verdict"):
         st.record_vector(changed)
     state = load_genesis(document["genesis"])
-    sid = SubaccountId(document["genesis"]["subaccounts"][0]["id"]["owner"], 0)
-    state.subaccounts[sid] = Subaccount(sid)
+    sid = SubaccountId(document["genesis"]["subaccounts"]["subaccounts"][0]["id"]["owner"], 0)
+    state.subaccounts.subaccounts[sid] = Subaccount(sid)
     with pytest.raises(st.TraceMappingError, match="SUB-3"):
         st.abstract_state(state, {sid: "s0"}, st.GENESIS_LAST)
 

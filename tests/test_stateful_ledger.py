@@ -100,9 +100,9 @@ def choose_amount(state, subaccount_id: SubaccountId, mode: str, fixed: int) -> 
 
 def expected_price(state, market_id: int, sources: list[tuple[str, int, int]]) -> int:
     """The next price by PRICE-2..5, computed here independently of perpspec.prices."""
-    param = state.market_params[market_id]
-    old = state.market_prices[market_id].price
-    fresh = sorted(p for _, p, ts in sources if 0 <= state.block_time - ts <= param.max_source_age_seconds)
+    param = state.prices.market_params[market_id]
+    old = state.prices.market_prices[market_id].price
+    fresh = sorted(p for _, p, ts in sources if 0 <= state.blocks.time - ts <= param.max_source_age_seconds)
     if not fresh or len(fresh) < param.min_exchanges:
         return old
     middle = len(fresh) // 2
@@ -123,7 +123,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize(seed=st.integers(min_value=0, max_value=2**20))
     def start(self, seed: int) -> None:
         self.state = load_genesis(genesis_with_positions(seed))
-        self.owners = sorted({s.owner for s in self.state.subaccounts}) + [account("newcomer")]
+        self.owners = sorted({s.owner for s in self.state.subaccounts.subaccounts}) + [account("newcomer")]
         STATS["runs"] += 1
 
     # --- helpers ------------------------------------------------------------------------
@@ -177,15 +177,15 @@ class LedgerMachine(RuleBasedStateMachine):
         sender, target = self.owner(owner), SubaccountId(self.owner(recipient), number)
         signer = sender if signer_ok else MALLORY
         before, settlement = settled_balance(self.state, target)
-        deposited, pool = self.state.total_deposited, self.state.funding_pool_balance
+        deposited, pool = self.state.bank.total_deposited, self.state.bank.funding_pool
         outcome = self.apply(
             deposit(signer, sub(target.owner, target.number), amount, sender=sender),
             None if signer_ok else "UNAUTHORIZED",
         )
         if outcome.accepted:  # FUND-2: settled first; FUND-3: the pool is the counterpart
             assert h.usdc(self.state, target.owner, target.number) == before + amount
-            assert self.state.total_deposited == deposited + amount
-            assert self.state.funding_pool_balance == pool - settlement
+            assert self.state.bank.total_deposited == deposited + amount
+            assert self.state.bank.funding_pool == pool - settlement
             STATS["settlements"] += settlement != 0
 
     def do_withdraw(self, data):
@@ -202,15 +202,15 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             expected = expected_collateral_code(self.state, source, amount)
         was_collateralized = expected_collateral_code(self.state, source, 0) is None
-        withdrawn, pool = self.state.total_withdrawn, self.state.funding_pool_balance
+        withdrawn, pool = self.state.bank.total_withdrawn, self.state.bank.funding_pool
         before, settlement = settled_balance(self.state, source)
         outcome = self.apply(
             withdraw(source.owner if signer_ok else MALLORY, sub(source.owner, number), amount), expected
         )
         if outcome.accepted:
-            assert self.state.total_withdrawn == withdrawn + amount
+            assert self.state.bank.total_withdrawn == withdrawn + amount
             assert h.usdc(self.state, source.owner, source.number) == before - amount
-            assert self.state.funding_pool_balance == pool - settlement  # FUND-3
+            assert self.state.bank.funding_pool == pool - settlement  # FUND-3
             STATS["settlements"] += settlement != 0
             # INV-5: a subaccount that met its IMR still meets it
             assert not was_collateralized or expected_collateral_code(self.state, source, 0) is None
@@ -234,8 +234,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = expected_collateral_code(self.state, source, amount)
         (sender_before, sender_settlement) = settled_balance(self.state, source)
         (recipient_before, recipient_settlement) = settled_balance(self.state, target)
-        totals = (self.state.total_deposited, self.state.total_withdrawn)
-        pool = self.state.funding_pool_balance
+        totals = (self.state.bank.total_deposited, self.state.bank.total_withdrawn)
+        pool = self.state.bank.funding_pool
         outcome = self.apply(
             transfer(
                 source.owner if signer_ok else MALLORY,
@@ -248,8 +248,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if outcome.accepted:
             assert h.usdc(self.state, source.owner, source.number) == sender_before - amount
             assert h.usdc(self.state, target.owner, target.number) == recipient_before + amount
-            assert (self.state.total_deposited, self.state.total_withdrawn) == totals
-            assert self.state.funding_pool_balance == pool - sender_settlement - recipient_settlement  # FUND-3
+            assert (self.state.bank.total_deposited, self.state.bank.total_withdrawn) == totals
+            assert self.state.bank.funding_pool == pool - sender_settlement - recipient_settlement  # FUND-3
             STATS["settlements"] += (sender_settlement != 0) + (recipient_settlement != 0)
 
     def do_update_prices(self, data):
@@ -263,7 +263,7 @@ class LedgerMachine(RuleBasedStateMachine):
             market_ids.append(market_ids[0])
         updates = []
         for market_id in market_ids:
-            current = state.market_prices[market_id].price if market_id in state.market_prices else 10**9
+            current = state.prices.market_prices[market_id].price if market_id in state.prices.market_prices else 10**9
             count = data.draw(st.sampled_from([0, 1, 2, 3, 3, 3, 4, 4, 5, 5]), label="sources")
             sources = []
             for i in range(count):
@@ -277,7 +277,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 name = f"exchange-{i}"
                 if i > 0 and data.draw(st.integers(0, 40), label="dup") == 0:
                     name = sources[0][0]
-                sources.append((name, price, state.block_time - age))
+                sources.append((name, price, state.blocks.time - age))
             updates.append((market_id, sources))
         expected = None
         for market_id, sources in updates:
@@ -293,14 +293,14 @@ class LedgerMachine(RuleBasedStateMachine):
                 expected = "DUPLICATE_MARKET_UPDATE"
             elif not signer_ok:
                 expected = "UNAUTHORIZED"
-            elif any(m not in state.market_params for m in market_ids):
+            elif any(m not in state.prices.market_params for m in market_ids):
                 expected = "UNKNOWN_MARKET"
         predicted = {m: expected_price(state, m, s) for m, s in updates if expected is None}
-        old_prices = {m: p.price for m, p in state.market_prices.items()}
+        old_prices = {m: p.price for m, p in state.prices.market_prices.items()}
         outcome = self.apply(update_prices(AUTHORITY if signer_ok else MALLORY, updates), expected)
         if outcome.accepted:
             for market_id, price in old_prices.items():
-                assert state.market_prices[market_id].price == predicted.get(market_id, price)
+                assert state.prices.market_prices[market_id].price == predicted.get(market_id, price)
             assert [e["marketId"] for e in outcome.events] == market_ids
             for event in outcome.events:
                 STATS["price:" + event["outcome"]] += 1
@@ -311,7 +311,7 @@ class LedgerMachine(RuleBasedStateMachine):
         seconds = data.draw(st.sampled_from([1] * 6 + [2, 5, 30, 60, 299, 299, 300, 1_000, 0, -1]), label="seconds")
         signer_ok = data.draw(SIGNER_OK, label="signer_ok")
         state = self.state
-        height, time = state.block_height + height_step, state.block_time + seconds
+        height, time = state.blocks.height + height_step, state.blocks.time + seconds
         if not signer_ok:
             expected = "UNAUTHORIZED"
         elif height_step != 1:
@@ -320,22 +320,25 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "INVALID_BLOCK_TIME"
         else:
             expected = None
-        outage_before = state.last_chain_outage_at_block
+        outage_before = state.blocks.last_chain_outage_at_block
         outcome = self.apply(advance_block(AUTHORITY if signer_ok else MALLORY, height, time), expected)
         if outcome.accepted:
-            assert (state.block_height, state.block_time) == (height, time)
-            assert state.last_chain_outage_at_block == (height if seconds >= 300 else outage_before)
+            assert (state.blocks.height, state.blocks.time) == (height, time)
+            assert state.blocks.last_chain_outage_at_block == (height if seconds >= 300 else outage_before)
 
     def do_advance_many_blocks(self, data):
         """SUB-9, BLOCK-1: run `count` one-second blocks, so gating windows of 50 blocks also end."""
         count = data.draw(st.integers(min_value=2, max_value=60), label="count")
         was_gated = is_withdrawal_gated(self.state)
         for _ in range(count):
-            self.apply(advance_block(AUTHORITY, self.state.block_height + 1, self.state.block_time + 1), None)
+            self.apply(advance_block(AUTHORITY, self.state.blocks.height + 1, self.state.blocks.time + 1), None)
         if was_gated and not is_withdrawal_gated(self.state):
             STATS["gating_expired"] += 1
-            for seen_at in (self.state.negative_tnc_subaccount_seen_at_block, self.state.last_chain_outage_at_block):
-                assert seen_at is None or self.state.block_height - seen_at >= 50
+            for seen_at in (
+                self.state.subaccounts.negative_tnc_subaccount_seen_at_block,
+                self.state.blocks.last_chain_outage_at_block,
+            ):
+                assert seen_at is None or self.state.blocks.height - seen_at >= 50
 
     def do_malformed(self, data):
         """TX-5: a malformed message is rejected before it reads any state, and changes nothing (TX-2)."""
@@ -376,8 +379,8 @@ DECODE_CODES = frozenset(
 )
 
 PROPERTY_GENESIS = genesis_with_positions(0)
-PROPERTY_OWNERS = sorted({s["id"]["owner"] for s in PROPERTY_GENESIS["subaccounts"]}) + [MALLORY]
-PROPERTY_TIME = int(PROPERTY_GENESIS["blockTime"])
+PROPERTY_OWNERS = sorted({s["id"]["owner"] for s in PROPERTY_GENESIS["subaccounts"]["subaccounts"]}) + [MALLORY]
+PROPERTY_TIME = int(PROPERTY_GENESIS["blocks"]["time"])
 
 json_leaves = st.one_of(
     st.none(),
@@ -412,7 +415,7 @@ valid_messages = st.one_of(
         st.lists(st.sampled_from([0, 10, 31]), min_size=4, max_size=4),
     ),
     st.builds(
-        lambda dh, dt: advance_block(AUTHORITY, int(PROPERTY_GENESIS["blockHeight"]) + dh, PROPERTY_TIME + dt),
+        lambda dh, dt: advance_block(AUTHORITY, int(PROPERTY_GENESIS["blocks"]["height"]) + dh, PROPERTY_TIME + dt),
         st.sampled_from([1, 1, 0, 2]),
         st.sampled_from([1, 300, 0]),
     ),

@@ -27,7 +27,7 @@ def conservation_mutant(monkeypatch):
 
     def leaky(state, updates, update_type):
         settled = original(state, updates, update_type)
-        state.subaccounts[updates[0].subaccount_id].usdc_balance += 1
+        state.subaccounts.subaccounts[updates[0].subaccount_id].usdc_balance += 1
         return settled
 
     monkeypatch.setattr(perpspec.sending, "process_updates", leaky)

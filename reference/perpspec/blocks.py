@@ -45,15 +45,15 @@ def validate_advance_block(state: State, message: AdvanceBlock) -> None:
     if message.signer != state.authority:
         raise errors.Unauthorized("blocks are started by the protocol authority")
     # Verify the height follows and time moves forward
-    if message.height != state.block_height + 1:
-        raise errors.InvalidBlockHeight(f"expected height {state.block_height + 1}, got {message.height}")
-    if message.time <= state.block_time:
-        raise errors.InvalidBlockTime(f"block time {message.time} is not after {state.block_time}")
+    if message.height != state.blocks.height + 1:
+        raise errors.InvalidBlockHeight(f"expected height {state.blocks.height + 1}, got {message.height}")
+    if message.time <= state.blocks.time:
+        raise errors.InvalidBlockTime(f"block time {message.time} is not after {state.blocks.time}")
 
 
 def process_end_block(state: State, next_block_time: int) -> list[Order]:
     """The end of the current block, phase by phase (BLOCK-3); returns the orders that triggered."""
-    process_volume_end_block(state.volume, state.block_time, next_block_time)  # FEE-4: volume joins its epoch
+    process_volume_end_block(state.stats, state.blocks.time, next_block_time)  # FEE-4: volume joins its epoch
     triggered = process_conditional_triggers(state)  # COND-1, COND-3: conditional orders trigger
     process_trade_prices_end_block(state)  # COND-3: the block's trade prices are forgotten
     return triggered
@@ -61,24 +61,24 @@ def process_end_block(state: State, next_block_time: int) -> list[Order]:
 
 def process_block_height_and_time(state: State, message: AdvanceBlock, events: list[Event]) -> None:
     """The new height and time, and a chain outage at the new height after a gap of 5 minutes (BLOCK-1, BLOCK-2)."""
-    if is_chain_outage(state.block_time, message.time):
-        state.last_chain_outage_at_block = message.height
-        events.append(ChainOutageEvent(message.height, message.time - state.block_time))
-    state.block_height = message.height
-    state.block_time = message.time
+    if is_chain_outage(state.blocks.time, message.time):
+        state.blocks.last_chain_outage_at_block = message.height
+        events.append(ChainOutageEvent(message.height, message.time - state.blocks.time))
+    state.blocks.height = message.height
+    state.blocks.time = message.time
     events.append(BlockStartedEvent(message.height, message.time))
 
 
 def process_begin_block(state: State, ended_height: int, triggered: list[Order], events: list[Event]) -> None:
     """The start of the new block, phase by phase (BLOCK-3), once its height and time are set."""
     process_short_term_expiry(state, ended_height, events)  # ORDER-9: short-term records of the ended block lapse
-    process_stateful_expiry(state, state.block_time, events)  # ORDER-9: stateful orders whose time has come lapse
+    process_stateful_expiry(state, state.blocks.time, events)  # ORDER-9: stateful orders whose time has come lapse
     process_triggered_orders(state, triggered, events)  # COND-2: triggered orders are placed, in trigger order
 
 
-@icontract.snapshot(lambda state: (state.block_height, state.block_time), "block", enabled=CONTRACTS_ENABLED)
+@icontract.snapshot(lambda state: (state.blocks.height, state.blocks.time), "block", enabled=CONTRACTS_ENABLED)
 @icontract.ensure(
-    lambda state, OLD: state.block_height == OLD.block[0] + 1 and state.block_time > OLD.block[1],
+    lambda state, OLD: state.blocks.height == OLD.block[0] + 1 and state.blocks.time > OLD.block[1],
     "BLOCK-1: heights step by one and times strictly increase",
     enabled=CONTRACTS_ENABLED,
 )
@@ -89,7 +89,7 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[Event]:
     Nothing is written before the message is validated; after that it cannot be rejected.
     """
     validate_advance_block(state, message)
-    ended_height = state.block_height
+    ended_height = state.blocks.height
     events: list[Event] = []
     triggered = process_end_block(state, message.time)
     process_block_height_and_time(state, message, events)

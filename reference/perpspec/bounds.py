@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier
+from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier, StatsParams
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import LiquidityTier, MarketParam, MarketPrice, MarketType, Perpetual
 
@@ -113,3 +113,13 @@ def check_fee_tiers(tiers: tuple[FeeTier, ...]) -> list[str]:
     if min(t.maker_fee_ppm for t in tiers) + min(t.taker_fee_ppm for t in tiers) < 0:
         broken.append("feeTiers: lowest maker fee plus lowest taker fee is negative (FEE-5)")
     return broken
+
+
+def check_stats_params(params: StatsParams) -> list[str]:
+    """A positive epoch and a window of a positive whole number of epochs (FEE-4)."""
+    if params.epoch_duration_seconds == 0:
+        return ["stats: the epoch duration is 0 (FEE-4)"]
+    window, epoch = params.window_duration_seconds, params.epoch_duration_seconds
+    if window == 0 or window % epoch:
+        return ["stats: the window is not a positive whole number of epochs (FEE-4)"]
+    return []

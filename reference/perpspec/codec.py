@@ -31,7 +31,7 @@ from perpspec.clob.codec import (
     encode_fee_tier,
     encode_volume,
 )
-from perpspec.clob.state import ClobPair, ClobPairStatus, ClobState, FeeTier, VolumeStats
+from perpspec.clob.state import FeeParams, FeeTiersState, StatsParams, StatsState
 from perpspec.events import (
     BlockStartedEvent,
     ChainOutageEvent,
@@ -51,14 +51,19 @@ from perpspec.events import (
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
 from perpspec.messages import encode_order, encode_order_id, encode_subaccount_id
 from perpspec.state import (
+    BankState,
+    BlockState,
     LiquidityTier,
     MarketParam,
     MarketPrice,
     MarketType,
     Perpetual,
     PerpetualPosition,
+    PerpetualsState,
+    PricesState,
     State,
     Subaccount,
+    SubaccountsState,
 )
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
@@ -97,76 +102,92 @@ def encode_subaccount(subaccount: Subaccount) -> dict:
     }
 
 
-def encode_state(state: State) -> dict:
-    """The whole state as JSON; lists are sorted by id, subaccounts by (owner, number) (CODEC-1)."""
+def encode_state(state: State) -> dict[str, Any]:
+    """
+    The whole state as JSON, one object per module as the v4 genesis groups them; lists are
+    sorted by id, subaccounts by (owner, number) (CODEC-1).
+    """
+    blocks, bank, subaccounts = state.blocks, state.bank, state.subaccounts
     return {
         "authority": state.authority,
-        "blockHeight": state.block_height,
-        "blockTime": str(state.block_time),
-        "liquidityTiers": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "initialMarginPpm": t.initial_margin_ppm,
-                "maintenanceFractionPpm": t.maintenance_fraction_ppm,
-                "impactNotional": str(t.impact_notional),
-                "openInterestLowerCap": str(t.open_interest_lower_cap),
-                "openInterestUpperCap": str(t.open_interest_upper_cap),
-            }
-            for t in _sorted_values(state.liquidity_tiers)
-        ],
-        "perpetuals": [
-            {
-                "params": {
-                    "id": p.id,
-                    "ticker": p.ticker,
-                    "marketId": p.market_id,
-                    "atomicResolution": p.atomic_resolution,
-                    "defaultFundingPpm": p.default_funding_ppm,
-                    "liquidityTier": p.liquidity_tier,
-                    "marketType": "PERPETUAL_MARKET_TYPE_" + p.market_type.name,
-                },
-                "fundingIndex": str(p.funding_index),
-                "openInterest": str(p.open_interest),
-            }
-            for p in _sorted_values(state.perpetuals)
-        ],
-        "marketParams": [
-            {
-                "id": m.id,
-                "pair": m.pair,
-                "exponent": m.exponent,
-                "minExchanges": m.min_exchanges,
-                "minPriceChangePpm": m.min_price_change_ppm,
-                "maxSourceAgeSeconds": m.max_source_age_seconds,
-            }
-            for m in _sorted_values(state.market_params)
-        ],
-        "marketPrices": [
-            {"id": m.id, "exponent": m.exponent, "price": str(m.price)} for m in _sorted_values(state.market_prices)
-        ],
-        "clobPairs": [
-            {
-                "id": c.id,
-                "perpetualClobMetadata": {"perpetualId": c.perpetual_id},
-                "stepBaseQuantums": str(c.step_base_quantums),
-                "subticksPerTick": c.subticks_per_tick,
-                "quantumConversionExponent": c.quantum_conversion_exponent,
-                "status": "STATUS_" + c.status.name,
-            }
-            for c in _sorted_values(state.clob_pairs)
-        ],
-        "subaccounts": [encode_subaccount(state.subaccounts[sid]) for sid in sorted(state.subaccounts)],
-        "insuranceFundBalance": str(state.insurance_fund_balance),
-        "feeCollectorBalance": str(state.fee_collector_balance),
-        "fundingPoolBalance": str(state.funding_pool_balance),
-        "totalDeposited": str(state.total_deposited),
-        "totalWithdrawn": str(state.total_withdrawn),
-        "negativeTncSubaccountSeenAtBlock": state.negative_tnc_subaccount_seen_at_block,
-        "lastChainOutageAtBlock": state.last_chain_outage_at_block,
-        "feeTiers": [encode_fee_tier(tier) for tier in state.fee_tiers],
-        "volume": encode_volume(state.volume),
+        "blocks": {
+            "height": blocks.height,
+            "time": str(blocks.time),
+            "lastChainOutageAtBlock": blocks.last_chain_outage_at_block,
+        },
+        "bank": {
+            "totalDeposited": str(bank.total_deposited),
+            "totalWithdrawn": str(bank.total_withdrawn),
+            "insuranceFund": str(bank.insurance_fund),
+            "feeCollector": str(bank.fee_collector),
+            "fundingPool": str(bank.funding_pool),
+        },
+        "subaccounts": {
+            "subaccounts": [encode_subaccount(subaccounts.subaccounts[sid]) for sid in sorted(subaccounts.subaccounts)],
+            "negativeTncSubaccountSeenAtBlock": subaccounts.negative_tnc_subaccount_seen_at_block,
+        },
+        "perpetuals": {
+            "liquidityTiers": [encode_liquidity_tier(t) for t in _sorted_values(state.perpetuals.liquidity_tiers)],
+            "perpetuals": [encode_perpetual(p) for p in _sorted_values(state.perpetuals.perpetuals)],
+        },
+        "prices": {
+            "marketParams": [encode_market_param(m) for m in _sorted_values(state.prices.market_params)],
+            "marketPrices": [
+                {"id": m.id, "exponent": m.exponent, "price": str(m.price)}
+                for m in _sorted_values(state.prices.market_prices)
+            ],
+        },
         "clob": encode_clob(state.clob),
+        "feeTiers": {"params": {"tiers": [encode_fee_tier(tier) for tier in state.fee_tiers.params.tiers]}},
+        "stats": {
+            "params": {
+                "epochDurationSeconds": state.stats.params.epoch_duration_seconds,
+                "windowDurationSeconds": state.stats.params.window_duration_seconds,
+            },
+            "volume": encode_volume(state.stats.volume),
+        },
+    }
+
+
+def encode_liquidity_tier(tier: LiquidityTier) -> dict[str, Any]:
+    """A liquidity tier in the v4 ``LiquidityTier`` shape (CODEC-1)."""
+    return {
+        "id": tier.id,
+        "name": tier.name,
+        "initialMarginPpm": tier.initial_margin_ppm,
+        "maintenanceFractionPpm": tier.maintenance_fraction_ppm,
+        "impactNotional": str(tier.impact_notional),
+        "openInterestLowerCap": str(tier.open_interest_lower_cap),
+        "openInterestUpperCap": str(tier.open_interest_upper_cap),
+    }
+
+
+def encode_perpetual(perpetual: Perpetual) -> dict[str, Any]:
+    """A perpetual in the v4 ``Perpetual`` shape: its parameters, funding index and open interest (CODEC-1)."""
+    return {
+        "params": {
+            "id": perpetual.id,
+            "ticker": perpetual.ticker,
+            "marketId": perpetual.market_id,
+            "atomicResolution": perpetual.atomic_resolution,
+            "defaultFundingPpm": perpetual.default_funding_ppm,
+            "liquidityTier": perpetual.liquidity_tier,
+            "marketType": "PERPETUAL_MARKET_TYPE_" + perpetual.market_type.name,
+        },
+        "fundingIndex": str(perpetual.funding_index),
+        "openInterest": str(perpetual.open_interest),
+    }
+
+
+def encode_market_param(param: MarketParam) -> dict[str, Any]:
+    """An oracle market's parameters in the v4 ``MarketParam`` shape (CODEC-1)."""
+    return {
+        "id": param.id,
+        "pair": param.pair,
+        "exponent": param.exponent,
+        "minExchanges": param.min_exchanges,
+        "minPriceChangePpm": param.min_price_change_ppm,
+        "maxSourceAgeSeconds": param.max_source_age_seconds,
     }
 
 
@@ -284,25 +305,6 @@ def _decode_market_price(value: Any, where: str) -> MarketPrice:
     )
 
 
-def _decode_clob_pair(value: Any, where: str) -> ClobPair:
-    obj = _object(
-        value,
-        where,
-        ("id", "perpetualClobMetadata", "stepBaseQuantums", "subticksPerTick", "quantumConversionExponent", "status"),
-    )
-    metadata = _object(obj["perpetualClobMetadata"], f"{where}.perpetualClobMetadata", ("perpetualId",))
-    return ClobPair(
-        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
-        perpetual_id=_integer(metadata["perpetualId"], f"{where}.perpetualClobMetadata.perpetualId", 0, UINT32_MAX),
-        step_base_quantums=_integer(obj["stepBaseQuantums"], f"{where}.stepBaseQuantums", 0, UINT64_MAX),
-        subticks_per_tick=_integer(obj["subticksPerTick"], f"{where}.subticksPerTick", 0, UINT32_MAX),
-        quantum_conversion_exponent=_integer(
-            obj["quantumConversionExponent"], f"{where}.quantumConversionExponent", INT32_MIN, INT32_MAX
-        ),
-        status=_enum(obj["status"], f"{where}.status", "STATUS_", ClobPairStatus),
-    )
-
-
 def _decode_subaccount(value: Any, where: str) -> Subaccount:
     """A subaccount: one USDC asset position at most, one position per perpetual (CODEC-1)."""
     obj = _object(value, where, ("id", "assetPositions", "perpetualPositions"))
@@ -361,78 +363,119 @@ class DecodedState:
     omits_total_deposited: bool
 
 
-OPTIONAL_FIELDS = (
-    "insuranceFundBalance",
-    "feeCollectorBalance",
-    "fundingPoolBalance",
-    "totalDeposited",
-    "totalWithdrawn",
-    "negativeTncSubaccountSeenAtBlock",
-    "lastChainOutageAtBlock",
-    "feeTiers",
-    "volume",
-    "clob",
-)
-"""Top-level fields a genesis may omit (CODEC-1); ``encode_state`` writes every one."""
-
-DEFAULT_FEE_TIERS = (FeeTier("1", 0, 0, 0, 0, 0),)
+DEFAULT_FEE_TIERS = FeeParams().tiers
 """A genesis without fee tiers has one tier with no fees (FEE-5)."""
 
 
-def _optional_block(obj: dict[str, Any], key: str) -> int | None:
+def _optional_block(obj: dict[str, Any], key: str, where: str) -> int | None:
     value = obj.get(key)
-    return None if value is None else _integer(value, f"genesis.{key}", 0, UINT32_MAX)
+    return None if value is None else _integer(value, f"{where}.{key}", 0, UINT32_MAX)
+
+
+def _table(
+    obj: dict[str, Any], key: str, where: str, decode: Callable[[Any, str], T], ident: Callable[[T], K]
+) -> dict[K, T]:
+    items = [decode(item, f"{where}.{key}[{i}]") for i, item in enumerate(_list(obj[key], f"{where}.{key}"))]
+    return _index(items, ident, f"{where}.{key}")
+
+
+def _decode_blocks(value: Any) -> BlockState:
+    obj = _object(value, "genesis.blocks", ("height", "time"), ("lastChainOutageAtBlock",))
+    return BlockState(
+        height=_integer(obj["height"], "genesis.blocks.height", 0, UINT32_MAX),
+        time=_integer(obj["time"], "genesis.blocks.time", 0, INT64_MAX),
+        last_chain_outage_at_block=_optional_block(obj, "lastChainOutageAtBlock", "genesis.blocks"),
+    )
+
+
+def _decode_bank(value: Any) -> BankState:
+    where = "genesis.bank"
+    fields = ("totalDeposited", "totalWithdrawn", "insuranceFund", "feeCollector", "fundingPool")
+    obj = _object(value, where, (), fields)
+    return BankState(
+        total_deposited=_big(obj.get("totalDeposited", 0), f"{where}.totalDeposited", 0),
+        total_withdrawn=_big(obj.get("totalWithdrawn", 0), f"{where}.totalWithdrawn", 0),
+        insurance_fund=_big(obj.get("insuranceFund", 0), f"{where}.insuranceFund", 0),
+        fee_collector=_big(obj.get("feeCollector", 0), f"{where}.feeCollector", 0),
+        funding_pool=_big(obj.get("fundingPool", 0), f"{where}.fundingPool"),
+    )
+
+
+def _decode_subaccounts(value: Any) -> SubaccountsState:
+    where = "genesis.subaccounts"
+    obj = _object(value, where, ("subaccounts",), ("negativeTncSubaccountSeenAtBlock",))
+    return SubaccountsState(
+        subaccounts=_table(obj, "subaccounts", where, _decode_subaccount, lambda s: s.id),
+        negative_tnc_subaccount_seen_at_block=_optional_block(obj, "negativeTncSubaccountSeenAtBlock", where),
+    )
+
+
+def _decode_perpetuals(value: Any) -> tuple[PerpetualsState, frozenset[int]]:
+    """The perpetuals module, and the perpetuals whose open interest a genesis left out (GEN-3)."""
+    where = "genesis.perpetuals"
+    obj = _object(value, where, ("liquidityTiers", "perpetuals"))
+    perpetuals = [
+        _decode_perpetual(p, f"{where}.perpetuals[{i}]")
+        for i, p in enumerate(_list(obj["perpetuals"], f"{where}.perpetuals"))
+    ]
+    state = PerpetualsState(
+        liquidity_tiers=_table(obj, "liquidityTiers", where, _decode_tier, lambda t: t.id),
+        perpetuals=_index([p for p, _ in perpetuals], lambda p: p.id, f"{where}.perpetuals"),
+    )
+    return state, frozenset(p.id for p, given in perpetuals if not given)
+
+
+def _decode_prices(value: Any) -> PricesState:
+    where = "genesis.prices"
+    obj = _object(value, where, ("marketParams", "marketPrices"))
+    return PricesState(
+        market_params=_table(obj, "marketParams", where, _decode_market_param, lambda m: m.id),
+        market_prices=_table(obj, "marketPrices", where, _decode_market_price, lambda m: m.id),
+    )
+
+
+def _decode_fee_tiers(value: Any) -> FeeTiersState:
+    obj = _object(value, "genesis.feeTiers", ("params",))
+    params = _object(obj["params"], "genesis.feeTiers.params", ("tiers",))
+    return FeeTiersState(FeeParams(decode_fee_tiers(params["tiers"], "genesis.feeTiers.params.tiers")))
+
+
+def _decode_stats(value: Any) -> StatsState:
+    obj = _object(value, "genesis.stats", ("params", "volume"))
+    params = _object(obj["params"], "genesis.stats.params", ("epochDurationSeconds", "windowDurationSeconds"))
+    at = "genesis.stats.params"
+    return StatsState(
+        params=StatsParams(
+            epoch_duration_seconds=_integer(params["epochDurationSeconds"], f"{at}.epochDurationSeconds", 0, INT64_MAX),
+            window_duration_seconds=_integer(
+                params["windowDurationSeconds"], f"{at}.windowDurationSeconds", 0, INT64_MAX
+            ),
+        ),
+        volume=decode_volume(obj["volume"], "genesis.stats.volume"),
+    )
 
 
 def decode_state(value: Any) -> DecodedState:
     """A state from its JSON form (the genesis format), checked for shape only (CODEC-4)."""
-    required = (
-        "authority",
-        "blockHeight",
-        "blockTime",
-        "liquidityTiers",
-        "perpetuals",
-        "marketParams",
-        "marketPrices",
-        "clobPairs",
-        "subaccounts",
-    )
-    obj = _object(value, "genesis", required, OPTIONAL_FIELDS)
-    perpetuals = [
-        _decode_perpetual(p, f"perpetuals[{i}]") for i, p in enumerate(_list(obj["perpetuals"], "genesis.perpetuals"))
-    ]
-
-    def table(key: str, decode: Callable[[Any, str], T], ident: Callable[[T], K]) -> dict[K, T]:
-        items = [decode(item, f"{key}[{i}]") for i, item in enumerate(_list(obj[key], f"genesis.{key}"))]
-        return _index(items, ident, key)
-
+    required = ("authority", "blocks", "subaccounts", "perpetuals", "prices", "clob")
+    obj = _object(value, "genesis", required, ("bank", "feeTiers", "stats"))
+    perpetuals, omitted_open_interest = _decode_perpetuals(obj["perpetuals"])
+    bank = obj.get("bank")
     state = State(
         authority=_address(obj["authority"], "genesis.authority"),
-        block_height=_integer(obj["blockHeight"], "genesis.blockHeight", 0, UINT32_MAX),
-        block_time=_integer(obj["blockTime"], "genesis.blockTime", 0, INT64_MAX),
-        liquidity_tiers=table("liquidityTiers", _decode_tier, lambda t: t.id),
-        perpetuals=_index([p for p, _ in perpetuals], lambda p: p.id, "perpetuals"),
-        market_params=table("marketParams", _decode_market_param, lambda m: m.id),
-        market_prices=table("marketPrices", _decode_market_price, lambda m: m.id),
-        clob_pairs=table("clobPairs", _decode_clob_pair, lambda c: c.id),
-        subaccounts=table("subaccounts", _decode_subaccount, lambda s: s.id),
-        insurance_fund_balance=_big(obj.get("insuranceFundBalance", 0), "genesis.insuranceFundBalance", 0),
-        fee_collector_balance=_big(obj.get("feeCollectorBalance", 0), "genesis.feeCollectorBalance", 0),
-        funding_pool_balance=_big(obj.get("fundingPoolBalance", 0), "genesis.fundingPoolBalance"),
-        total_deposited=_big(obj.get("totalDeposited", 0), "genesis.totalDeposited", 0),
-        total_withdrawn=_big(obj.get("totalWithdrawn", 0), "genesis.totalWithdrawn", 0),
-        negative_tnc_subaccount_seen_at_block=_optional_block(obj, "negativeTncSubaccountSeenAtBlock"),
-        last_chain_outage_at_block=_optional_block(obj, "lastChainOutageAtBlock"),
-        fee_tiers=DEFAULT_FEE_TIERS
-        if obj.get("feeTiers") is None
-        else decode_fee_tiers(obj["feeTiers"], "genesis.feeTiers"),
-        volume=VolumeStats() if obj.get("volume") is None else decode_volume(obj["volume"], "genesis.volume"),
-        clob=ClobState() if obj.get("clob") is None else decode_clob(obj["clob"], "genesis.clob"),
+        blocks=_decode_blocks(obj["blocks"]),
+        bank=BankState() if bank is None else _decode_bank(bank),
+        subaccounts=_decode_subaccounts(obj["subaccounts"]),
+        perpetuals=perpetuals,
+        prices=_decode_prices(obj["prices"]),
+        clob=decode_clob(obj["clob"], "genesis.clob"),
+        fee_tiers=FeeTiersState() if obj.get("feeTiers") is None else _decode_fee_tiers(obj["feeTiers"]),
+        stats=StatsState() if obj.get("stats") is None else _decode_stats(obj["stats"]),
     )
     return DecodedState(
         state,
-        omitted_open_interest=frozenset(p.id for p, given in perpetuals if not given),
-        omits_total_deposited="totalDeposited" not in obj or obj["totalDeposited"] is None,
+        omitted_open_interest=omitted_open_interest,
+        omits_total_deposited=not isinstance(bank, dict) or bank.get("totalDeposited") is None,
     )
 
 

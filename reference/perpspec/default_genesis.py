@@ -13,7 +13,9 @@ chain does not publish in genesis, the comment says so.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
+from perpspec.clob.state import STATS_EPOCH_DURATION_SECONDS, STATS_WINDOW_DURATION_SECONDS
 from perpspec.genesis import load_genesis
 from perpspec.state import State
 
@@ -73,79 +75,96 @@ FEE_TIERS = [
 ]
 
 
-def default_genesis_json() -> dict:
+def default_genesis_json() -> dict[str, Any]:
     """The default genesis as JSON, in the state's own shape (CODEC-1)."""
     return {
         "authority": GOVERNANCE_AUTHORITY,
-        "blockHeight": 1,
-        "blockTime": str(GENESIS_TIME),
-        "liquidityTiers": [
-            {
-                "id": tid,
-                "name": name,
-                "initialMarginPpm": imf,
-                "maintenanceFractionPpm": mf,
-                "impactNotional": str(impact),
-                "openInterestLowerCap": str(lower),
-                "openInterestUpperCap": str(upper),
-            }
-            for tid, name, imf, mf, impact, lower, upper in LIQUIDITY_TIERS
-        ],
-        "perpetuals": [
-            {
-                "params": {
+        "blocks": {"height": 1, "time": str(GENESIS_TIME)},
+        "subaccounts": {"subaccounts": []},
+        "perpetuals": {
+            "liquidityTiers": [
+                {
+                    "id": tid,
+                    "name": name,
+                    "initialMarginPpm": imf,
+                    "maintenanceFractionPpm": mf,
+                    "impactNotional": str(impact),
+                    "openInterestLowerCap": str(lower),
+                    "openInterestUpperCap": str(upper),
+                }
+                for tid, name, imf, mf, impact, lower, upper in LIQUIDITY_TIERS
+            ],
+            "perpetuals": [
+                {
+                    "params": {
+                        "id": mid,
+                        "ticker": pair,
+                        "marketId": mid,
+                        "atomicResolution": resolution,
+                        "defaultFundingPpm": DEFAULT_FUNDING_PPM,
+                        "liquidityTier": tier,
+                        "marketType": "PERPETUAL_MARKET_TYPE_CROSS",
+                    },
+                    "fundingIndex": "0",
+                    "openInterest": "0",
+                }
+                for mid, pair, resolution, tier, *_ in MARKETS
+            ],
+        },
+        "prices": {
+            "marketParams": [
+                {
                     "id": mid,
-                    "ticker": pair,
-                    "marketId": mid,
-                    "atomicResolution": resolution,
-                    "defaultFundingPpm": DEFAULT_FUNDING_PPM,
-                    "liquidityTier": tier,
-                    "marketType": "PERPETUAL_MARKET_TYPE_CROSS",
-                },
-                "fundingIndex": "0",
-                "openInterest": "0",
+                    "pair": pair,
+                    "exponent": exponent,
+                    "minExchanges": MIN_EXCHANGES,
+                    "minPriceChangePpm": min_change,
+                    "maxSourceAgeSeconds": MAX_SOURCE_AGE_SECONDS,
+                }
+                for mid, pair, _, _, exponent, min_change, *_ in MARKETS
+            ],
+            "marketPrices": [
+                {"id": mid, "exponent": exponent, "price": str(price)}
+                for mid, _, _, _, exponent, _, price, *_ in MARKETS
+            ],
+        },
+        "clob": {
+            "clobPairs": [
+                {
+                    "id": mid,
+                    "perpetualClobMetadata": {"perpetualId": mid},
+                    "stepBaseQuantums": str(step),
+                    "subticksPerTick": subticks_per_tick,
+                    "quantumConversionExponent": qce,
+                    # The chain's genesis starts pairs INITIALIZING and activates them by governance;
+                    # the reference starts them ACTIVE.
+                    "status": "STATUS_ACTIVE",
+                }
+                for mid, _, _, _, _, _, _, step, subticks_per_tick, qce in MARKETS
+            ],
+        },
+        "feeTiers": {
+            "params": {
+                "tiers": [
+                    {
+                        "name": name,
+                        "absoluteVolumeRequirement": str(absolute),
+                        "totalVolumeShareRequirementPpm": total_share,
+                        "makerVolumeShareRequirementPpm": maker_share,
+                        "makerFeePpm": maker,
+                        "takerFeePpm": taker,
+                    }
+                    for name, absolute, total_share, maker_share, maker, taker in FEE_TIERS
+                ]
             }
-            for mid, pair, resolution, tier, *_ in MARKETS
-        ],
-        "marketParams": [
-            {
-                "id": mid,
-                "pair": pair,
-                "exponent": exponent,
-                "minExchanges": MIN_EXCHANGES,
-                "minPriceChangePpm": min_change,
-                "maxSourceAgeSeconds": MAX_SOURCE_AGE_SECONDS,
-            }
-            for mid, pair, _, _, exponent, min_change, *_ in MARKETS
-        ],
-        "marketPrices": [
-            {"id": mid, "exponent": exponent, "price": str(price)} for mid, _, _, _, exponent, _, price, *_ in MARKETS
-        ],
-        "clobPairs": [
-            {
-                "id": mid,
-                "perpetualClobMetadata": {"perpetualId": mid},
-                "stepBaseQuantums": str(step),
-                "subticksPerTick": subticks_per_tick,
-                "quantumConversionExponent": qce,
-                # The chain's genesis starts pairs INITIALIZING and activates them by governance;
-                # the reference starts them ACTIVE.
-                "status": "STATUS_ACTIVE",
-            }
-            for mid, _, _, _, _, _, _, step, subticks_per_tick, qce in MARKETS
-        ],
-        "subaccounts": [],
-        "feeTiers": [
-            {
-                "name": name,
-                "absoluteVolumeRequirement": str(absolute),
-                "totalVolumeShareRequirementPpm": total_share,
-                "makerVolumeShareRequirementPpm": maker_share,
-                "makerFeePpm": maker,
-                "takerFeePpm": taker,
-            }
-            for name, absolute, total_share, maker_share, maker, taker in FEE_TIERS
-        ],
+        },
+        "stats": {
+            "params": {
+                "epochDurationSeconds": STATS_EPOCH_DURATION_SECONDS,
+                "windowDurationSeconds": STATS_WINDOW_DURATION_SECONDS,
+            },
+            "volume": {"epochs": [], "pending": []},
+        },
     }
 
 

@@ -43,12 +43,13 @@ def _refuse(broken: list[str]) -> None:
 def check_parameters(state: State) -> list[str]:
     """Every parameter within its bounds (GEN-2, ``perpspec.bounds``)."""
     checks: list[Iterable[list[str]]] = [
-        (bounds.check_liquidity_tier(tier) for tier in state.liquidity_tiers.values()),
-        (bounds.check_perpetual(perpetual) for perpetual in state.perpetuals.values()),
-        (bounds.check_market_param(param) for param in state.market_params.values()),
-        (bounds.check_market_price(price) for price in state.market_prices.values()),
-        (bounds.check_clob_pair(pair) for pair in state.clob_pairs.values()),
-        [bounds.check_fee_tiers(state.fee_tiers)],
+        (bounds.check_liquidity_tier(tier) for tier in state.perpetuals.liquidity_tiers.values()),
+        (bounds.check_perpetual(perpetual) for perpetual in state.perpetuals.perpetuals.values()),
+        (bounds.check_market_param(param) for param in state.prices.market_params.values()),
+        (bounds.check_market_price(price) for price in state.prices.market_prices.values()),
+        (bounds.check_clob_pair(pair) for pair in state.clob.clob_pairs.values()),
+        [bounds.check_fee_tiers(state.fee_tiers.params.tiers)],
+        [bounds.check_stats_params(state.stats.params)],
     ]
     return [message for group in checks for broken in group for message in broken]
 
@@ -60,33 +61,33 @@ def check_references(state: State) -> list[str]:
     perpetual; every market has a param and a price with the same exponent.
     """
     broken = []
-    if state.market_params.keys() != state.market_prices.keys():
+    if state.prices.market_params.keys() != state.prices.market_prices.keys():
         broken.append("every market needs both a marketParam and a marketPrice")
-    for market_id, param in state.market_params.items():
-        price = state.market_prices.get(market_id)
+    for market_id, param in state.prices.market_params.items():
+        price = state.prices.market_prices.get(market_id)
         if price is not None and price.exponent != param.exponent:
             broken.append(f"market {market_id}: price exponent differs from the param's")
-    for perpetual in state.perpetuals.values():
-        if perpetual.liquidity_tier not in state.liquidity_tiers:
+    for perpetual in state.perpetuals.perpetuals.values():
+        if perpetual.liquidity_tier not in state.perpetuals.liquidity_tiers:
             broken.append(f"perpetual {perpetual.id}: unknown liquidity tier")
-        if perpetual.market_id not in state.market_params:
+        if perpetual.market_id not in state.prices.market_params:
             broken.append(f"perpetual {perpetual.id}: unknown market")
-    for pair in state.clob_pairs.values():
-        if pair.perpetual_id not in state.perpetuals:
+    for pair in state.clob.clob_pairs.values():
+        if pair.perpetual_id not in state.perpetuals.perpetuals:
             broken.append(f"clob pair {pair.id}: unknown perpetual")
-    for subaccount in state.subaccounts.values():
+    for subaccount in state.subaccounts.subaccounts.values():
         for perpetual_id in subaccount.positions:
-            if perpetual_id not in state.perpetuals:
+            if perpetual_id not in state.perpetuals.perpetuals:
                 broken.append(f"subaccount {subaccount.id}: unknown perpetual {perpetual_id}")
     clob = state.clob
     for pair_id in clob.books:
-        if pair_id not in state.clob_pairs:
+        if pair_id not in state.clob.clob_pairs:
             broken.append(f"clob.books: unknown clob pair {pair_id}")
     for order in _clob_orders(state):
-        if order.order_id.clob_pair_id not in state.clob_pairs:
+        if order.order_id.clob_pair_id not in state.clob.clob_pairs:
             broken.append(f"order {order.order_id}: unknown clob pair")
     for perpetual_id in clob.trade_prices:
-        if perpetual_id not in state.perpetuals:
+        if perpetual_id not in state.perpetuals.perpetuals:
             broken.append(f"clob.tradePrices: unknown perpetual {perpetual_id}")
     return broken
 
@@ -101,22 +102,22 @@ def derive_omitted_values(decoded: DecodedState) -> None:
     if decoded.omitted_open_interest:
         longs, _ = compute_longs_and_shorts(state)
         for perpetual_id in decoded.omitted_open_interest:
-            state.perpetuals[perpetual_id].open_interest = longs[perpetual_id]
+            state.perpetuals.perpetuals[perpetual_id].open_interest = longs[perpetual_id]
     if decoded.omits_total_deposited:
-        total_deposited = compute_usdc_held(state) + state.total_withdrawn
+        total_deposited = compute_usdc_held(state) + state.bank.total_withdrawn
         if total_deposited < 0:
             raise errors.InvalidGenesis("totalDeposited would be negative: give totalWithdrawn (INV-1)")
-        state.total_deposited = total_deposited
+        state.bank.total_deposited = total_deposited
 
 
 def check_blocks(state: State) -> list[str]:
     """A gating block is not after the genesis height (SUB-9, BLOCK-2)."""
     broken = []
     for name, block in (
-        ("negativeTncSubaccountSeenAtBlock", state.negative_tnc_subaccount_seen_at_block),
-        ("lastChainOutageAtBlock", state.last_chain_outage_at_block),
+        ("negativeTncSubaccountSeenAtBlock", state.subaccounts.negative_tnc_subaccount_seen_at_block),
+        ("lastChainOutageAtBlock", state.blocks.last_chain_outage_at_block),
     ):
-        if block is not None and block > state.block_height:
+        if block is not None and block > state.blocks.height:
             broken.append(f"genesis.{name}: block {block} is after the genesis height (SUB-9)")
     return broken
 
@@ -149,14 +150,14 @@ def check_clob(state: State) -> list[str]:
         broken += _order_errors(lambda order=order: validate_order_basic(order))
         if broken:
             return broken
-        pair = state.clob_pairs[order.order_id.clob_pair_id]
+        pair = state.clob.clob_pairs[order.order_id.clob_pair_id]
         broken += [
             f"order {order.order_id}: {message} (CLOB-2)"
             for message in _order_errors(lambda order=order, pair=pair: validate_clob_pair_status(state, pair, order))
         ]
-        if order.good_til_block and order.good_til_block < state.block_height:
+        if order.good_til_block and order.good_til_block < state.blocks.height:
             broken.append(f"order {order.order_id}: good-til-block already passed (ORDER-9)")
-        if not order.good_til_block and order.good_til_block_time <= state.block_time:
+        if not order.good_til_block and order.good_til_block_time <= state.blocks.time:
             broken.append(f"order {order.order_id}: good-til-block-time already passed (ORDER-9)")
     for order_id in clob.untriggered:
         if order_id.order_flags != ORDER_FLAGS_CONDITIONAL:
@@ -165,12 +166,12 @@ def check_clob(state: State) -> list[str]:
         prunable = clob.fill_amount_expiry.get(order_id, 0)
         if is_stateful_order_id(order_id) != (prunable == 0):
             broken.append(f"fill amount of {order_id}: a short-term one needs prunableAtBlock, a stateful one 0")
-        if prunable and prunable < state.block_height:
+        if prunable and prunable < state.blocks.height:
             broken.append(f"fill amount of {order_id}: prunableAtBlock has already passed (ORDER-11)")
     for order_id, good_til_block in clob.short_term_cancels.items():
-        if is_stateful_order_id(order_id) or good_til_block < state.block_height:
+        if is_stateful_order_id(order_id) or good_til_block < state.blocks.height:
             broken.append(f"cancel of {order_id}: a stateful cancel, or one whose good-til-block has passed (ORDER-7)")
-    pending = state.volume.pending.values()
+    pending = state.stats.volume.pending.values()
     if sum(u.taker_notional for u in pending) != sum(u.maker_notional for u in pending):
         broken.append("volume.pending: taker and maker notional differ (FEE-4)")
     return broken

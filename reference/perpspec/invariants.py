@@ -36,7 +36,7 @@ class LedgerSnapshot:
 
 
 def _stored_or_empty(state: State, subaccount_id: SubaccountId) -> Subaccount:
-    return state.subaccounts.get(subaccount_id) or Subaccount(subaccount_id)
+    return state.subaccounts.subaccounts.get(subaccount_id) or Subaccount(subaccount_id)
 
 
 def _touched_perpetuals(state: State, ids: Iterable[SubaccountId]) -> set[int]:
@@ -65,8 +65,8 @@ def take_snapshot(state: State, ids: Iterable[SubaccountId]) -> LedgerSnapshot:
     return LedgerSnapshot(
         usdc={sid: _stored_or_empty(state, sid).usdc_balance for sid in ids},
         longs=_longs(state, ids, perpetual_ids),
-        open_interest={pid: state.perpetuals[pid].open_interest for pid in perpetual_ids},
-        net_deposits=state.total_deposited - state.total_withdrawn,
+        open_interest={pid: state.perpetuals.perpetuals[pid].open_interest for pid in perpetual_ids},
+        net_deposits=state.bank.total_deposited - state.bank.total_withdrawn,
         protocol_balances=protocol_balances(state),
         collateralized={sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids},
     )
@@ -74,7 +74,7 @@ def take_snapshot(state: State, ids: Iterable[SubaccountId]) -> LedgerSnapshot:
 
 def protocol_balances(state: State) -> int:
     """USDC the protocol holds outside subaccounts: insurance fund, fee collector, funding pool."""
-    return state.insurance_fund_balance + state.fee_collector_balance + state.funding_pool_balance
+    return state.bank.insurance_fund + state.bank.fee_collector + state.bank.funding_pool
 
 
 def conserves_usdc(state: State, before: LedgerSnapshot) -> bool:
@@ -84,13 +84,13 @@ def conserves_usdc(state: State, before: LedgerSnapshot) -> bool:
     """
     held_change = sum(_stored_or_empty(state, sid).usdc_balance - usdc for sid, usdc in before.usdc.items())
     held_change += protocol_balances(state) - before.protocol_balances
-    return held_change == (state.total_deposited - state.total_withdrawn) - before.net_deposits
+    return held_change == (state.bank.total_deposited - state.bank.total_withdrawn) - before.net_deposits
 
 
 def has_no_zero_positions(state: State, ids: Iterable[SubaccountId]) -> bool:
     """INV-2: no touched subaccount holds a position of size zero, and none is stored empty."""
     for sid in ids:
-        stored = state.subaccounts.get(sid)
+        stored = state.subaccounts.subaccounts.get(sid)
         if stored is None:
             continue
         if stored.is_empty() or any(p.quantums == 0 for p in stored.positions.values()):
@@ -102,7 +102,8 @@ def open_interest_follows_longs(state: State, before: LedgerSnapshot) -> bool:
     """INV-3 in delta form: each touched perpetual's open interest moved by the change of its longs."""
     after_longs = _longs(state, before.usdc.keys(), before.longs.keys())
     return all(
-        state.perpetuals[pid].open_interest - before.open_interest[pid] == after_longs[pid] - before.longs[pid]
+        state.perpetuals.perpetuals[pid].open_interest - before.open_interest[pid]
+        == after_longs[pid] - before.longs[pid]
         for pid in before.longs
     )
 
@@ -156,14 +157,14 @@ def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
 
 def compute_usdc_held(state: State) -> int:
     """USDC held in the state: every subaccount's balance and the protocol's balances (INV-1)."""
-    return sum(s.usdc_balance for s in state.subaccounts.values()) + protocol_balances(state)
+    return sum(s.usdc_balance for s in state.subaccounts.subaccounts.values()) + protocol_balances(state)
 
 
 def compute_longs_and_shorts(state: State) -> tuple[dict[int, int], dict[int, int]]:
     """Per perpetual, the sum of long positions and the sum of |short positions| (INV-3, INV-4)."""
-    longs = dict.fromkeys(state.perpetuals, 0)
-    shorts = dict.fromkeys(state.perpetuals, 0)
-    for subaccount in state.subaccounts.values():
+    longs = dict.fromkeys(state.perpetuals.perpetuals, 0)
+    shorts = dict.fromkeys(state.perpetuals.perpetuals, 0)
+    for subaccount in state.subaccounts.subaccounts.values():
         for pid, position in subaccount.positions.items():
             if position.quantums > 0:
                 longs[pid] = longs.get(pid, 0) + position.quantums
@@ -182,9 +183,9 @@ def check_state_invariants(state: State) -> list[str]:
     """
     violations = []
     held = compute_usdc_held(state)
-    if held != state.total_deposited - state.total_withdrawn:
+    if held != state.bank.total_deposited - state.bank.total_withdrawn:
         violations.append(f"INV-1: USDC held {held} != deposits - withdrawals")
-    for sid, subaccount in state.subaccounts.items():
+    for sid, subaccount in state.subaccounts.subaccounts.items():
         if sid != subaccount.id or not 0 <= sid.number <= MAX_SUBACCOUNT_NUMBER:
             violations.append(f"INV-6: subaccount id {sid} is malformed")
         if subaccount.is_empty():
@@ -193,7 +194,7 @@ def check_state_invariants(state: State) -> list[str]:
             if position.quantums == 0 or pid != position.perpetual_id:
                 violations.append(f"INV-2: subaccount {sid} holds a zero or misfiled position in {pid}")
     longs, shorts = compute_longs_and_shorts(state)
-    for pid, perpetual in state.perpetuals.items():
+    for pid, perpetual in state.perpetuals.perpetuals.items():
         if perpetual.open_interest != longs[pid]:
             violations.append(f"INV-3: perpetual {pid} open interest {perpetual.open_interest} != longs {longs[pid]}")
         if longs[pid] != shorts[pid]:
@@ -248,9 +249,9 @@ def check_clob_invariants(state: State) -> list[str]:
         violations.append("INV-10: the index of waiting reduce-only orders disagrees with the untriggered orders")
     if seen != len(clob.resting):
         violations.append(f"INV-10: {len(clob.resting)} resting orders indexed, {seen} on the books")
-    if state.fee_collector_balance < 0:
+    if state.bank.fee_collector < 0:
         violations.append("INV-10: the fee collector's balance is negative")
     for perpetual_id, (low, high) in clob.trade_prices.items():
-        if perpetual_id not in state.perpetuals or not 1 <= low <= high:
+        if perpetual_id not in state.perpetuals.perpetuals or not 1 <= low <= high:
             violations.append(f"INV-10: the trade prices of perpetual {perpetual_id} are not 1 <= min <= max")
     return violations

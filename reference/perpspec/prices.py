@@ -62,17 +62,17 @@ def compute_market_price_result(
 
 def _touched_prices(state: State, message: UpdatePrices) -> dict[int, int]:
     return {
-        u.market_id: state.market_prices[u.market_id].price
+        u.market_id: state.prices.market_prices[u.market_id].price
         for u in message.market_updates
-        if u.market_id in state.market_prices
+        if u.market_id in state.prices.market_prices
     }
 
 
 def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
     return all(
-        state.market_prices[mid].price == old
+        state.prices.market_prices[mid].price == old
         or is_price_change_sufficient(
-            old, state.market_prices[mid].price, state.market_params[mid].min_price_change_ppm
+            old, state.prices.market_prices[mid].price, state.prices.market_params[mid].min_price_change_ppm
         )
         for mid, old in before.items()
     )
@@ -85,7 +85,7 @@ def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
     enabled=CONTRACTS_ENABLED,
 )
 @icontract.ensure(
-    lambda state, OLD: all(state.market_prices[mid].price > 0 or old == 0 for mid, old in OLD.prices.items()),
+    lambda state, OLD: all(state.prices.market_prices[mid].price > 0 or old == 0 for mid, old in OLD.prices.items()),
     "PRICE-4: an aggregated price is positive",
     enabled=CONTRACTS_ENABLED,
 )
@@ -102,21 +102,21 @@ def process_update_prices(state: State, message: UpdatePrices) -> list[Event]:
     if message.signer != state.authority:
         raise errors.Unauthorized("oracle prices are set by the protocol authority")
     for update in message.market_updates:
-        if update.market_id not in state.market_params:
+        if update.market_id not in state.prices.market_params:
             raise errors.UnknownMarket(f"market {update.market_id} does not exist")
     # Compute every market's outcome
     results = [
         compute_market_price_result(
-            state.market_params[update.market_id],
-            state.market_prices[update.market_id],
+            state.prices.market_params[update.market_id],
+            state.prices.market_prices[update.market_id],
             update.source_prices,
-            state.block_time,
+            state.blocks.time,
         )
         for update in message.market_updates
     ]
     # Write the new prices
     for result in results:
-        state.market_prices[result.market_id].price = result.new_price
+        state.prices.market_prices[result.market_id].price = result.new_price
     return [
         MarketPriceEvent(r.market_id, r.outcome, r.old_price, r.new_price, r.valid_sources, r.dropped_sources)
         for r in results

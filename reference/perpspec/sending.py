@@ -23,7 +23,7 @@ from perpspec.subaccounts import Update, UpdateType, get_subaccount_update_event
 @ledger_contracts(lambda message: [message.recipient])
 @icontract.ensure(
     lambda state, message, OLD: (
-        state.total_deposited == OLD.ledger.net_deposits + state.total_withdrawn + message.quantums
+        state.bank.total_deposited == OLD.ledger.net_deposits + state.bank.total_withdrawn + message.quantums
     ),
     "SUB-11: total deposited grows by the amount",
     enabled=CONTRACTS_ENABLED,
@@ -41,7 +41,7 @@ def process_deposit(state: State, message: Deposit) -> list[Event]:
     # Apply the recipient's update through the collateral check
     settled = process_updates(state, [Update(message.recipient, usdc_delta=message.quantums)], UpdateType.DEPOSIT)
     # Count the USDC that entered
-    state.total_deposited += message.quantums
+    state.bank.total_deposited += message.quantums
     return [
         DepositEvent(message.sender, message.recipient, message.quantums),
         get_subaccount_update_event(settled[0]),
@@ -68,7 +68,7 @@ def process_withdraw(state: State, message: Withdraw) -> list[Event]:
     # Apply the sender's update through the gated collateral check
     settled = process_updates(state, [Update(message.sender, usdc_delta=-message.quantums)], UpdateType.WITHDRAWAL)
     # Count the USDC that left
-    state.total_withdrawn += message.quantums
+    state.bank.total_withdrawn += message.quantums
     return [
         WithdrawEvent(message.sender, message.recipient, message.quantums),
         get_subaccount_update_event(settled[0]),

@@ -62,14 +62,14 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
     rng = random.Random(seed)
     genesis = default_genesis_json()
     owners = [account(f"trader-{i}") for i in range(accounts)]
-    prices = {int(p["id"]): int(p["price"]) for p in genesis["marketPrices"]}
+    prices = {int(p["id"]): int(p["price"]) for p in genesis["prices"]["marketPrices"]}
     subaccounts: dict[tuple[str, int], dict] = {}
     for owner in owners:
         subaccounts[(owner, 0)] = {"usdc": rng.randrange(1_000_000_000, 50_000_000_000), "positions": {}}
-    for perpetual in genesis["perpetuals"]:
+    for perpetual in genesis["perpetuals"]["perpetuals"]:
         pid = perpetual["params"]["id"]
         resolution = perpetual["params"]["atomicResolution"]
-        exponent = next(m["exponent"] for m in genesis["marketPrices"] if m["id"] == pid)
+        exponent = next(m["exponent"] for m in genesis["prices"]["marketPrices"] if m["id"] == pid)
         # base quantums worth about 1,000 USDC, in multiples of 1e6 quantums
         one_coin = 10**-resolution
         coin_value_usdc = prices[pid] * 10**exponent if exponent >= 0 else prices[pid] // 10**-exponent
@@ -80,9 +80,9 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
             for owner, signed in ((long_owner, size), (short_owner, -size)):
                 positions = subaccounts[(owner, 0)]["positions"]
                 positions[pid] = positions.get(pid, 0) + signed
-    for perpetual in genesis["perpetuals"]:
+    for perpetual in genesis["perpetuals"]["perpetuals"]:
         perpetual["fundingIndex"] = str(rng.randrange(-(10**7), 10**7))
-    genesis["subaccounts"] = [
+    genesis["subaccounts"]["subaccounts"] = [
         {
             "id": subaccount_json(owner, number),
             "assetPositions": [{"assetId": 0, "quantums": str(data["usdc"])}],
@@ -94,7 +94,7 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
         }
         for (owner, number), data in sorted(subaccounts.items())
     ]
-    for perpetual in genesis["perpetuals"]:
+    for perpetual in genesis["perpetuals"]["perpetuals"]:
         del perpetual["openInterest"]
     return genesis
 
@@ -110,7 +110,7 @@ class MessageGenerator:
     """Whether to place and cancel orders; without them a run exercises the ledger alone."""
 
     def __post_init__(self) -> None:
-        self.owners = sorted({sid.owner for sid in self.state.subaccounts}) + [account("newcomer")]
+        self.owners = sorted({sid.owner for sid in self.state.subaccounts.subaccounts}) + [account("newcomer")]
 
     def _subaccount(self) -> dict:
         return subaccount_json(self.rng.choice(self.owners), self.rng.choice([0, 0, 0, 1, 127]))
@@ -163,14 +163,14 @@ class MessageGenerator:
         return {
             "@type": ADVANCE_BLOCK_TYPE,
             "signer": self.state.authority,
-            "height": self.state.block_height + (1 if self.rng.randrange(20) else 2),
-            "time": str(self.state.block_time + step),
+            "height": self.state.blocks.height + (1 if self.rng.randrange(20) else 2),
+            "time": str(self.state.blocks.time + step),
         }
 
     def _price_update(self) -> dict:
         updates = []
-        for market_id in self.rng.sample(sorted(self.state.market_prices), self.rng.randrange(1, 4)):
-            current = self.state.market_prices[market_id].price
+        for market_id in self.rng.sample(sorted(self.state.prices.market_prices), self.rng.randrange(1, 4)):
+            current = self.state.prices.market_prices[market_id].price
             sources = []
             for i in range(self.rng.randrange(1, 6)):
                 move_ppm = self.rng.randrange(-150_000, 150_001)
@@ -179,7 +179,7 @@ class MessageGenerator:
                     price = self.rng.randrange(1, 2 * current + 2)  # a wrong source
                 age = self.rng.choice([0, 1, 5, 29, 30, 31, 120])
                 sources.append(
-                    {"source": f"exchange-{i}", "price": str(price), "timestamp": str(self.state.block_time - age)}
+                    {"source": f"exchange-{i}", "price": str(price), "timestamp": str(self.state.blocks.time - age)}
                 )
             updates.append({"marketId": market_id, "sourcePrices": sources})
         return {"@type": UPDATE_PRICES_TYPE, "signer": self.state.authority, "marketUpdates": updates}
@@ -221,24 +221,24 @@ class MessageGenerator:
     )
 
     def _clob_pair_ids(self) -> list[int]:
-        return sorted(self.state.clob_pairs)
+        return sorted(self.state.clob.clob_pairs)
 
     def _order_price(self, pair_id: int, offset_ticks: int) -> int:
         """A price ``offset_ticks`` ticks from the oracle price of the pair in subticks, on a tick, at least one tick."""
-        pair = self.state.clob_pairs[pair_id]
+        pair = self.state.clob.clob_pairs[pair_id]
         tick = pair.subticks_per_tick
         oracle = int(get_oracle_price_subticks(self.state, pair))
         return max(tick, oracle // tick * tick + offset_ticks * tick)
 
     def _order_size(self, pair_id: int) -> int:
-        step = self.state.clob_pairs[pair_id].step_base_quantums
+        step = self.state.clob.clob_pairs[pair_id].step_base_quantums
         return step * self.rng.choice([1, 1, 2, 5, 10, 100, 1_000, 10_000])
 
     def _good_til_block(self) -> int:
-        return self.state.block_height + self.rng.choice([0, 1, 2, 5, 20, 40])
+        return self.state.blocks.height + self.rng.choice([0, 1, 2, 5, 20, 40])
 
     def _good_til_block_time(self) -> int:
-        return self.state.block_time + self.rng.choice([1, 5, 30, 600, 3_600, 86_400])
+        return self.state.blocks.time + self.rng.choice([1, 5, 30, 600, 3_600, 86_400])
 
     def _live_orders(self) -> list[tuple[OrderId, Order]]:
         """Every live order (resting or untriggered), in order id order, so that runs are deterministic."""
@@ -285,8 +285,10 @@ class MessageGenerator:
             order["subticks"] = str(self._order_price(pair_id, 50 if is_buy else -50))
         if kind == "reduce_only":
             order["reduceOnly"] = True
-            held = self.state.subaccounts.get(SubaccountId(subaccount["owner"], subaccount["number"]))
-            position = held.positions.get(self.state.clob_pairs[pair_id].perpetual_id) if held is not None else None
+            held = self.state.subaccounts.subaccounts.get(SubaccountId(subaccount["owner"], subaccount["number"]))
+            position = (
+                held.positions.get(self.state.clob.clob_pairs[pair_id].perpetual_id) if held is not None else None
+            )
             if position is not None and self.rng.randrange(5):  # mostly the side that reduces
                 order["side"] = "SIDE_SELL" if position.quantums > 0 else "SIDE_BUY"
                 order["subticks"] = str(self._order_price(pair_id, -5 if position.quantums > 0 else 5))
@@ -326,13 +328,13 @@ class MessageGenerator:
             order["goodTilBlockTime"] = self._good_til_block_time()
             order["timeInForce"] = "TIME_IN_FORCE_IOC"
         elif how == "past_block":
-            order["goodTilBlock"] = max(1, self.state.block_height - 1)
+            order["goodTilBlock"] = max(1, self.state.blocks.height - 1)
         elif how == "far_block":
-            order["goodTilBlock"] = self.state.block_height + 41
+            order["goodTilBlock"] = self.state.blocks.height + 41
         elif how == "past_time":
             order["orderId"]["orderFlags"] = 64
             order.pop("goodTilBlock", None)
-            order["goodTilBlockTime"] = self.state.block_time
+            order["goodTilBlockTime"] = self.state.blocks.time
         elif how == "twap_flags":
             order["orderId"]["orderFlags"] = 128
         elif how == "conditional_without_trigger":
@@ -354,7 +356,7 @@ class MessageGenerator:
         change = self.rng.choice(["later", "later", "later", "same", "earlier", "side"])
         delta = {"later": 1 + self.rng.randrange(5), "same": 0, "earlier": -1, "side": 1}[change]
         if existing.good_til_block:
-            order["goodTilBlock"] = min(existing.good_til_block + delta, self.state.block_height + 40)
+            order["goodTilBlock"] = min(existing.good_til_block + delta, self.state.blocks.height + 40)
         else:
             order["goodTilBlockTime"] = existing.good_til_block_time + delta
         if change == "side":
@@ -374,7 +376,7 @@ class MessageGenerator:
                 "orderId": encode_order_id(order_id),
             }
             if order.good_til_block:
-                message["goodTilBlock"] = max(self.state.block_height, order.good_til_block - (1 if early else 0))
+                message["goodTilBlock"] = max(self.state.blocks.height, order.good_til_block - (1 if early else 0))
             else:
                 message["goodTilBlockTime"] = order.good_til_block_time + (-1 if early else self.rng.choice([0, 0, 60]))
             return message

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from perpspec.clob.state import ClobPair, ClobState, FeeTier, VolumeStats
+from perpspec.clob.state import ClobState, FeeTiersState, StatsState
 from perpspec.types import SubaccountId
 
 
@@ -90,30 +90,68 @@ class MarketPrice:
 
 
 @dataclass
+class BlockState:
+    """The current block: its height and unix time, and the last chain outage (BLOCK-1, BLOCK-2; x/blocktime)."""
+
+    height: int
+    time: int
+    last_chain_outage_at_block: int | None = None
+
+
+@dataclass
+class BankState:
+    """
+    The USDC outside subaccounts and what the bridge moved (INV-1): the insurance fund, the
+    fee collector (FEE-3) and the funding pool, the counterpart of every funding settlement
+    (FUND-3), and the totals deposited and withdrawn.
+    """
+
+    total_deposited: int = 0
+    total_withdrawn: int = 0
+    insurance_fund: int = 0
+    fee_collector: int = 0
+    funding_pool: int = 0
+
+
+@dataclass
+class SubaccountsState:
+    """Every non-empty subaccount by id (SUB-3), and the block a negative-TNC subaccount was last seen at (SUB-9)."""
+
+    subaccounts: dict[SubaccountId, Subaccount] = field(default_factory=dict)
+    negative_tnc_subaccount_seen_at_block: int | None = None
+
+
+@dataclass
+class PerpetualsState:
+    """The perpetuals module's parameters: liquidity tiers and perpetuals, each by id (MARGIN-1..3, FUND-1)."""
+
+    liquidity_tiers: dict[int, LiquidityTier] = field(default_factory=dict)
+    perpetuals: dict[int, Perpetual] = field(default_factory=dict)
+
+
+@dataclass
+class PricesState:
+    """The oracle's markets: their parameters and their prices, each by id (PRICE-1)."""
+
+    market_params: dict[int, MarketParam] = field(default_factory=dict)
+    market_prices: dict[int, MarketPrice] = field(default_factory=dict)
+
+
+@dataclass
 class State:
     """
-    Everything the ledger knows.
-
-    USDC is held by subaccounts, the insurance fund, the fee collector and the funding
-    pool, which is the counterpart of every funding settlement (FUND-3).
+    Everything the protocol knows: the governance authority, and one sub-state per module,
+    as the v4 genesis groups them (CODEC-1).  A parameter a governance vote may change lives
+    in its module's sub-state, within the bounds of ``perpspec.bounds``; a true constant
+    stays in the code of the rule that uses it.
     """
 
     authority: str
-    block_height: int
-    block_time: int
-    liquidity_tiers: dict[int, LiquidityTier]
-    perpetuals: dict[int, Perpetual]
-    market_params: dict[int, MarketParam]
-    market_prices: dict[int, MarketPrice]
-    clob_pairs: dict[int, ClobPair]
-    subaccounts: dict[SubaccountId, Subaccount]
-    insurance_fund_balance: int = 0
-    fee_collector_balance: int = 0
-    funding_pool_balance: int = 0
-    total_deposited: int = 0
-    total_withdrawn: int = 0
-    negative_tnc_subaccount_seen_at_block: int | None = None
-    last_chain_outage_at_block: int | None = None
-    fee_tiers: tuple[FeeTier, ...] = ()
-    volume: VolumeStats = field(default_factory=VolumeStats)
+    blocks: BlockState
+    bank: BankState = field(default_factory=BankState)
+    subaccounts: SubaccountsState = field(default_factory=SubaccountsState)
+    perpetuals: PerpetualsState = field(default_factory=PerpetualsState)
+    prices: PricesState = field(default_factory=PricesState)
     clob: ClobState = field(default_factory=ClobState)
+    fee_tiers: FeeTiersState = field(default_factory=FeeTiersState)
+    stats: StatsState = field(default_factory=StatsState)

@@ -90,7 +90,7 @@ class SettledUpdate:
 
 def get_subaccount(state: State, subaccount_id: SubaccountId) -> Subaccount:
     """The stored subaccount, or an empty one: absent and empty are the same (SUB-3)."""
-    stored = state.subaccounts.get(subaccount_id)
+    stored = state.subaccounts.subaccounts.get(subaccount_id)
     if stored is None:
         return Subaccount(subaccount_id)
     return copy_subaccount(stored)
@@ -104,7 +104,7 @@ def copy_subaccount(subaccount: Subaccount) -> Subaccount:
 
 
 def get_perpetual(state: State, perpetual_id: int) -> Perpetual:
-    perpetual = state.perpetuals.get(perpetual_id)
+    perpetual = state.perpetuals.perpetuals.get(perpetual_id)
     if perpetual is None:
         raise errors.UnknownPerpetual(f"perpetual {perpetual_id} does not exist")
     return perpetual
@@ -121,7 +121,7 @@ def get_settled_subaccount(state: State, subaccount: Subaccount) -> tuple[Subacc
     settled = copy_subaccount(subaccount)
     total_ppm = 0
     payments: dict[int, int] = {}
-    perpetuals = state.perpetuals
+    perpetuals = state.perpetuals.perpetuals
     for position in settled.positions.values():
         perpetual_index = perpetuals[position.perpetual_id].funding_index
         if position.funding_index == perpetual_index:
@@ -144,9 +144,9 @@ def get_position_risk(state: State, perpetual_id: int, quantums: int, open_inter
     of ``position_net_notional_quote_quantums`` and ``perpetual_margin_requirements``
     (equal to them: tests/test_fast_paths.py).
     """
-    perpetual = state.perpetuals[perpetual_id]
-    price = state.market_prices[perpetual.market_id]
-    tier = state.liquidity_tiers[perpetual.liquidity_tier]
+    perpetual = state.perpetuals.perpetuals[perpetual_id]
+    price = state.prices.market_prices[perpetual.market_id]
+    tier = state.perpetuals.liquidity_tiers[perpetual.liquidity_tier]
     return Risk(
         *position_risk_of_integers(
             quantums,
@@ -181,8 +181,8 @@ def get_subaccount_risk(state: State, subaccount: Subaccount, open_interest: dic
 
 def is_withdrawal_gated(state: State) -> bool:
     """Withdrawals and transfers are blocked within 50 blocks of a negative-TNC subaccount or an outage (SUB-9)."""
-    for seen_at in (state.negative_tnc_subaccount_seen_at_block, state.last_chain_outage_at_block):
-        if seen_at is not None and state.block_height - seen_at < WITHDRAWAL_GATING_BLOCKS:
+    for seen_at in (state.subaccounts.negative_tnc_subaccount_seen_at_block, state.blocks.last_chain_outage_at_block):
+        if seen_at is not None and state.blocks.height - seen_at < WITHDRAWAL_GATING_BLOCKS:
             return True
     return False
 
@@ -190,7 +190,7 @@ def is_withdrawal_gated(state: State) -> bool:
 def is_perpetual_updatable(state: State, perpetual_id: int) -> bool:
     """A perpetual's positions may change only once its market has a non-zero price (PRICE-7)."""
     perpetual = get_perpetual(state, perpetual_id)
-    return state.market_prices[perpetual.market_id].price != 0
+    return state.prices.market_prices[perpetual.market_id].price != 0
 
 
 # --- computing --------------------------------------------------------------------------
@@ -292,9 +292,9 @@ def validate_unique_updates(updates: list[Update]) -> None:
 def compute_settled_updates(state: State, updates: list[Update]) -> list[SettledUpdate]:
     """Settle each updated subaccount and compute it after its update (FUND-2, SUB-5)."""
     settled_updates = []
-    perpetuals = state.perpetuals
+    perpetuals = state.perpetuals.perpetuals
     for update in updates:
-        current = state.subaccounts.get(update.subaccount_id)
+        current = state.subaccounts.subaccounts.get(update.subaccount_id)
         if current is None:
             current = Subaccount(update.subaccount_id)
         for perpetual_id, position in current.positions.items():
@@ -334,7 +334,7 @@ def check_updates(
                 raise errors.PositionNotUpdatable(f"perpetual {perpetual_id} has no oracle price yet")
     post_trade_open_interest = (
         {
-            pid: state.perpetuals[pid].open_interest + delta
+            pid: state.perpetuals.perpetuals[pid].open_interest + delta
             for pid, delta in compute_open_interest_deltas(settled_updates).items()
         }
         if update_type is _MATCH
@@ -361,12 +361,12 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
     alone, without building the settled and updated subaccounts; every other case goes
     through ``check_updates`` (equal to it: tests/test_fast_paths.py).
     """
-    stored = state.subaccounts.get(update.subaccount_id)
+    stored = state.subaccounts.subaccounts.get(update.subaccount_id)
     if update_type is _COLLAT_CHECK and stored is not None and len(update.perpetual_deltas) == 1:
         perpetual_id, delta = update.perpetual_deltas[0]
-        perpetuals = state.perpetuals
+        perpetuals = state.perpetuals.perpetuals
         perpetual = perpetuals.get(perpetual_id)
-        if perpetual is not None and state.market_prices[perpetual.market_id].price != 0:
+        if perpetual is not None and state.prices.market_prices[perpetual.market_id].price != 0:
             nc = stored.usdc_balance + update.usdc_delta
             imr = 0
             held = False
@@ -397,9 +397,9 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
 def write_subaccount(state: State, subaccount: Subaccount) -> None:
     """Store a subaccount; an empty one is deleted, so absent and empty agree (SUB-3)."""
     if subaccount.is_empty():
-        state.subaccounts.pop(subaccount.id, None)
+        state.subaccounts.subaccounts.pop(subaccount.id, None)
     else:
-        state.subaccounts[subaccount.id] = subaccount
+        state.subaccounts.subaccounts[subaccount.id] = subaccount
 
 
 def process_updates(state: State, updates: list[Update], update_type: UpdateType) -> list[SettledUpdate]:
@@ -425,9 +425,9 @@ def write_settled_updates(state: State, settled_updates: list[SettledUpdate]) ->
     stored settled, with its update.
     """
     for perpetual_id, delta in compute_open_interest_deltas(settled_updates).items():
-        state.perpetuals[perpetual_id].open_interest += delta
+        state.perpetuals.perpetuals[perpetual_id].open_interest += delta
     for settled_update in settled_updates:
-        state.funding_pool_balance -= settled_update.settlement
+        state.bank.funding_pool -= settled_update.settlement
         write_subaccount(state, settled_update.updated)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from perpspec import errors
 from perpspec.blocks import process_advance_block
@@ -65,8 +65,6 @@ from perpspec.sending import process_deposit, process_transfer, process_withdraw
 from perpspec.state import State
 from perpspec.types import OrderId, SubaccountId
 
-M = TypeVar("M")
-
 StatePart = Callable[[State, Any], Any]
 """One part of the state a message may change, as a JSON value read in O(that part) (TX-2)."""
 
@@ -77,18 +75,18 @@ StatePart = Callable[[State, Any], Any]
 def bank_part(state: State, message: Any) -> Any:
     """The USDC outside subaccounts and the flows through the bridge (INV-1)."""
     return [
-        str(state.total_deposited),
-        str(state.total_withdrawn),
-        str(state.funding_pool_balance),
-        str(state.fee_collector_balance),
-        str(state.insurance_fund_balance),
+        str(state.bank.total_deposited),
+        str(state.bank.total_withdrawn),
+        str(state.bank.funding_pool),
+        str(state.bank.fee_collector),
+        str(state.bank.insurance_fund),
     ]
 
 
 def prices_part(state: State, message: UpdatePrices) -> Any:
     """The oracle prices of the markets an update names (PRICE-6)."""
     return [
-        str(state.market_prices[u.market_id].price) if u.market_id in state.market_prices else None
+        str(state.prices.market_prices[u.market_id].price) if u.market_id in state.prices.market_prices else None
         for u in message.market_updates
     ]
 
@@ -108,7 +106,7 @@ def order_part(order_id: Callable[[Any], OrderId]) -> StatePart:
             clob.short_term_cancels.get(named),
             [len(clob.resting), len(clob.untriggered), len(clob.fill_amounts), len(clob.short_term_cancels)],
             clob.next_sequence,
-            str(state.volume.pending_notional),
+            str(state.stats.volume.pending_notional),
         ]
 
     return part
@@ -123,9 +121,12 @@ def whole_state_part(state: State, message: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class MessageKind(Generic[M]):
+class MessageKind:
     """
     One row of the message table: everything the state machine knows of one message type (TX-1).
+
+    The callables take and return the row's ``message_class``; the row is not generic in it
+    because the compiled build (mypyc) cannot compile a generic dataclass.
 
     ``subaccounts`` are the subaccounts the message names: those it may change, which the
     TX-2 check compares (with the open interest of the perpetuals they hold) and the
@@ -135,11 +136,11 @@ class MessageKind(Generic[M]):
 
     name: str
     type_url: str
-    message_class: type[M]
-    decode: Callable[[dict[str, Any]], M]
-    encode: Callable[[M], dict[str, Any]]
-    process: Callable[[State, M], list[Event]]
-    subaccounts: Callable[[M], Sequence[SubaccountId]]
+    message_class: type
+    decode: Callable[[dict[str, Any]], Any]
+    encode: Callable[[Any], dict[str, Any]]
+    process: Callable[[State, Any], list[Event]]
+    subaccounts: Callable[[Any], Sequence[SubaccountId]]
     parts: tuple[StatePart, ...]
 
 
@@ -147,7 +148,7 @@ def _names_none(message: Any) -> Sequence[SubaccountId]:
     return ()
 
 
-MESSAGE_KINDS: tuple[MessageKind[Any], ...] = (
+MESSAGE_KINDS: tuple[MessageKind, ...] = (
     MessageKind(
         "Deposit",
         DEPOSIT_TYPE,
@@ -221,11 +222,11 @@ MESSAGE_KINDS: tuple[MessageKind[Any], ...] = (
 )
 """Every message type, one row each (TX-1)."""
 
-KINDS_BY_TYPE_URL: dict[str, MessageKind[Any]] = {kind.type_url: kind for kind in MESSAGE_KINDS}
-KINDS_BY_CLASS: dict[type, MessageKind[Any]] = {kind.message_class: kind for kind in MESSAGE_KINDS}
+KINDS_BY_TYPE_URL: dict[str, MessageKind] = {kind.type_url: kind for kind in MESSAGE_KINDS}
+KINDS_BY_CLASS: dict[type, MessageKind] = {kind.message_class: kind for kind in MESSAGE_KINDS}
 
 
-def get_message_kind(message: Message) -> MessageKind[Any]:
+def get_message_kind(message: Message) -> MessageKind:
     """The row of a decoded message; a value of no row's class is ``UNKNOWN_MESSAGE_TYPE`` (TX-1)."""
     kind = KINDS_BY_CLASS.get(type(message))
     if kind is None:
@@ -275,18 +276,18 @@ class Outcome:
         return {"events": self.events}
 
 
-def compute_fingerprint(state: State, kind: MessageKind[Any], message: Message) -> bytes:
+def compute_fingerprint(state: State, kind: MessageKind, message: Message) -> bytes:
     """
     Canonical bytes of the parts of the state a row names (TX-2): its subaccounts, the open
     interest of the perpetuals they hold, and its other parts; O(those parts).
     """
     named = kind.subaccounts(message)
-    stored = [state.subaccounts.get(sid) for sid in named]
+    stored = [state.subaccounts.subaccounts.get(sid) for sid in named]
     held = sorted({pid for subaccount in stored if subaccount is not None for pid in subaccount.positions})
     return canonical_json(
         {
             "subaccounts": [encode_subaccount(s) if s is not None else None for s in stored],
-            "openInterest": [[pid, str(state.perpetuals[pid].open_interest)] for pid in held],
+            "openInterest": [[pid, str(state.perpetuals.perpetuals[pid].open_interest)] for pid in held],
             "parts": [part(state, message) for part in kind.parts],
         }
     )

@@ -17,7 +17,7 @@
 
 'use strict';
 
-const FORMAT = 'perpspec conformance format 3';
+const FORMAT = 'perpspec conformance format 4';
 
 // ---------------------------------------------------------------------------------------
 // Errors: the catalogue's codes (spec/catalogue.md, CAT-4, CAT-5)

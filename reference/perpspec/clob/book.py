@@ -22,8 +22,11 @@ from sortedcontainers import SortedList
 OrderT = TypeVar("OrderT")
 """What the book carries for each resting order; it never looks inside."""
 
+IdT = TypeVar("IdT", bound=Hashable)
+"""The identity of a resting order, which the book carries beside it."""
 
-class BookOrder(Generic[OrderT]):
+
+class BookOrder(Generic[OrderT, IdT]):
     """
     An order resting on the book: the carried order, its id, side and price, and its place in
     time priority (``sequence``).
@@ -31,7 +34,7 @@ class BookOrder(Generic[OrderT]):
 
     __slots__ = ("is_buy", "order", "order_id", "removed", "sequence", "subticks")
 
-    def __init__(self, order: OrderT, order_id: Hashable, is_buy: bool, subticks: int, sequence: int) -> None:
+    def __init__(self, order: OrderT, order_id: IdT, is_buy: bool, subticks: int, sequence: int) -> None:
         self.order = order
         self.order_id = order_id
         self.is_buy = is_buy
@@ -40,7 +43,7 @@ class BookOrder(Generic[OrderT]):
         self.removed = False
 
 
-class Level(Generic[OrderT]):
+class Level(Generic[OrderT, IdT]):
     """
     All resting orders at one price on one side, oldest first (BOOK-1).
 
@@ -53,11 +56,11 @@ class Level(Generic[OrderT]):
 
     def __init__(self, subticks: int) -> None:
         self.subticks = subticks
-        self.queue: list[BookOrder[OrderT]] = []
+        self.queue: list[BookOrder[OrderT, IdT]] = []
         self.head = 0
         self.live = 0
 
-    def front(self) -> BookOrder[OrderT]:
+    def front(self) -> BookOrder[OrderT, IdT]:
         """The oldest live order; the level holds at least one."""
         queue = self.queue
         head = self.head
@@ -69,11 +72,11 @@ class Level(Generic[OrderT]):
         self.head = head
         return queue[head]
 
-    def orders(self) -> Iterator[BookOrder[OrderT]]:
+    def orders(self) -> Iterator[BookOrder[OrderT, IdT]]:
         return (entry for entry in self.queue[self.head :] if not entry.removed)
 
 
-class Side(Generic[OrderT]):
+class Side(Generic[OrderT, IdT]):
     """One side of a book: bids (best = highest price) or asks (best = lowest price)."""
 
     __slots__ = ("is_bid", "levels", "prices")
@@ -81,16 +84,16 @@ class Side(Generic[OrderT]):
     def __init__(self, is_bid: bool) -> None:
         self.is_bid = is_bid
         self.prices = SortedList()
-        self.levels: dict[int, Level[OrderT]] = {}
+        self.levels: dict[int, Level[OrderT, IdT]] = {}
 
-    def best(self) -> Level[OrderT] | None:
+    def best(self) -> Level[OrderT, IdT] | None:
         """The level with the best price, or None when the side is empty."""
         prices = self.prices
         if not prices:
             return None
         return self.levels[prices[-1] if self.is_bid else prices[0]]
 
-    def add(self, entry: BookOrder[OrderT]) -> None:
+    def add(self, entry: BookOrder[OrderT, IdT]) -> None:
         """Append an order at the back of its price level (BOOK-1)."""
         level = self.levels.get(entry.subticks)
         if level is None:
@@ -100,7 +103,7 @@ class Side(Generic[OrderT]):
         level.queue.append(entry)
         level.live += 1
 
-    def remove(self, entry: BookOrder[OrderT]) -> None:
+    def remove(self, entry: BookOrder[OrderT, IdT]) -> None:
         """Take an order off the book; its level goes when it holds no live order."""
         entry.removed = True
         level = self.levels[entry.subticks]
@@ -109,19 +112,19 @@ class Side(Generic[OrderT]):
             del self.levels[entry.subticks]
             self.prices.remove(entry.subticks)
 
-    def levels_best_first(self) -> list[Level[OrderT]]:
+    def levels_best_first(self) -> list[Level[OrderT, IdT]]:
         prices = reversed(self.prices) if self.is_bid else iter(self.prices)
         return [self.levels[price] for price in prices]
 
 
-class Book(Generic[OrderT]):
+class Book(Generic[OrderT, IdT]):
     """The bids and asks of one clob pair."""
 
     __slots__ = ("asks", "bids")
 
     def __init__(self) -> None:
-        self.bids: Side[OrderT] = Side(True)
-        self.asks: Side[OrderT] = Side(False)
+        self.bids: Side[OrderT, IdT] = Side(True)
+        self.asks: Side[OrderT, IdT] = Side(False)
 
-    def side(self, is_buy: bool) -> Side[OrderT]:
+    def side(self, is_buy: bool) -> Side[OrderT, IdT]:
         return self.bids if is_buy else self.asks

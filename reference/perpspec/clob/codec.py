@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from perpspec import errors
-from perpspec.clob.state import SIDE_BUY, ClobState, FeeTier, Order, UserVolume, VolumeStats
+from perpspec.clob.state import SIDE_BUY, ClobPair, ClobPairStatus, ClobState, FeeTier, Order, UserVolume, VolumeStats
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
 from perpspec.messages import encode_order, encode_order_id, read_order, read_order_id
 from perpspec.types import OrderId
@@ -36,6 +36,18 @@ def encode_fee_tier(tier: FeeTier) -> dict:
         "makerVolumeShareRequirementPpm": tier.maker_volume_share_requirement_ppm,
         "makerFeePpm": tier.maker_fee_ppm,
         "takerFeePpm": tier.taker_fee_ppm,
+    }
+
+
+def encode_clob_pair(pair: ClobPair) -> dict[str, Any]:
+    """A clob pair in the v4 ``ClobPair`` shape (CODEC-1)."""
+    return {
+        "id": pair.id,
+        "perpetualClobMetadata": {"perpetualId": pair.perpetual_id},
+        "stepBaseQuantums": str(pair.step_base_quantums),
+        "subticksPerTick": pair.subticks_per_tick,
+        "quantumConversionExponent": pair.quantum_conversion_exponent,
+        "status": "STATUS_" + pair.status.name,
     }
 
 
@@ -64,7 +76,8 @@ def encode_volume(volume: VolumeStats) -> dict:
     }
 
 
-def encode_clob(clob: ClobState) -> dict:
+def encode_clob(clob: ClobState) -> dict[str, Any]:
+    """The clob module: its pairs, books in priority order, waiting orders, fill amounts, cancels, trade prices (CLOB-3)."""
     books = []
     for pair_id in sorted(clob.books):
         book = clob.books[pair_id]
@@ -73,6 +86,7 @@ def encode_clob(clob: ClobState) -> dict:
         if bids or asks:
             books.append({"clobPairId": pair_id, "bids": bids, "asks": asks})
     return {
+        "clobPairs": [encode_clob_pair(clob.clob_pairs[pair_id]) for pair_id in sorted(clob.clob_pairs)],
         "books": books,
         "untriggeredOrders": [encode_order(clob.untriggered[oid]) for oid in sorted(clob.untriggered)],
         "fillAmounts": [
@@ -192,14 +206,51 @@ def decode_volume(value: Any, where: str = "volume") -> VolumeStats:
     return volume
 
 
+def _clob_pair_status(value: Any, where: str) -> ClobPairStatus:
+    statuses = {"STATUS_" + status.name: status for status in ClobPairStatus}
+    name = read_string(value, where, type_error=errors.InvalidGenesis)
+    if name not in statuses:
+        raise errors.InvalidGenesis(f"{where}: unknown value {name[:80]!r}")
+    return statuses[name]
+
+
+def decode_clob_pair(value: Any, where: str) -> ClobPair:
+    """A clob pair in the v4 ``ClobPair`` shape (CLOB-1)."""
+    obj = _object(
+        value,
+        where,
+        ("id", "perpetualClobMetadata", "stepBaseQuantums", "subticksPerTick", "quantumConversionExponent", "status"),
+    )
+    metadata = _object(obj["perpetualClobMetadata"], f"{where}.perpetualClobMetadata", ("perpetualId",))
+    return ClobPair(
+        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
+        perpetual_id=_integer(metadata["perpetualId"], f"{where}.perpetualClobMetadata.perpetualId", 0, UINT32_MAX),
+        step_base_quantums=_integer(obj["stepBaseQuantums"], f"{where}.stepBaseQuantums", 0, UINT64_MAX),
+        subticks_per_tick=_integer(obj["subticksPerTick"], f"{where}.subticksPerTick", 0, UINT32_MAX),
+        quantum_conversion_exponent=_integer(
+            obj["quantumConversionExponent"], f"{where}.quantumConversionExponent", INT32_MIN, INT32_MAX
+        ),
+        status=_clob_pair_status(obj["status"], f"{where}.status"),
+    )
+
+
 def decode_clob(value: Any, where: str = "clob") -> ClobState:
     """
     The clob state (CLOB-3): books in priority order, each order on its own pair's book and
     side and best price first; no order id twice; the expiry indexes rebuilt.
     """
-    # tradePrices may be omitted: a genesis usually starts a block with no fills (COND-3)
-    obj = _object(value, where, ("books", "untriggeredOrders", "fillAmounts", "shortTermCancels"), ("tradePrices",))
+    # A genesis may omit every part but the clob pairs: it usually starts with no orders (GEN-3)
+    optional = ("books", "untriggeredOrders", "fillAmounts", "shortTermCancels", "tradePrices")
+    obj = _object(value, where, ("clobPairs",), optional)
     clob = ClobState()
+    pairs = [
+        decode_clob_pair(item, f"{where}.clobPairs[{i}]")
+        for i, item in enumerate(_list(obj["clobPairs"], f"{where}.clobPairs"))
+    ]
+    for pair in pairs:
+        if pair.id in clob.clob_pairs:
+            raise errors.InvalidGenesis(f"{where}.clobPairs: duplicate id {pair.id}")
+        clob.clob_pairs[pair.id] = pair
     seen: set[OrderId] = set()
 
     def read(item: Any, at: str) -> Order:
@@ -209,7 +260,7 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
         seen.add(order.order_id)
         return order
 
-    for i, item in enumerate(_list(obj["books"], f"{where}.books")):
+    for i, item in enumerate(_list(obj.get("books", []), f"{where}.books")):
         at = f"{where}.books[{i}]"
         book = _object(item, at, ("clobPairId", "bids", "asks"))
         pair_id = _integer(book["clobPairId"], f"{at}.clobPairId", 0, UINT32_MAX)
@@ -228,9 +279,9 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
                     raise errors.InvalidGenesis(f"{at}.{side_name}: orders are not best price first")
                 previous = order.subticks
                 clob.add_resting(order)
-    for i, raw in enumerate(_list(obj["untriggeredOrders"], f"{where}.untriggeredOrders")):
+    for i, raw in enumerate(_list(obj.get("untriggeredOrders", []), f"{where}.untriggeredOrders")):
         clob.add_untriggered(read(raw, f"{where}.untriggeredOrders[{i}]"))
-    for i, item in enumerate(_list(obj["fillAmounts"], f"{where}.fillAmounts")):
+    for i, item in enumerate(_list(obj.get("fillAmounts", []), f"{where}.fillAmounts")):
         at = f"{where}.fillAmounts[{i}]"
         fill = _object(item, at, ("orderId", "quantums", "prunableAtBlock"))
         order_id = _as_genesis_error(lambda: read_order_id(fill["orderId"], at))  # noqa: B023 (called at once)
@@ -241,7 +292,7 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
         if prunable:
             clob.fill_amount_expiry[order_id] = prunable
             clob.expire_at_block(prunable, order_id)
-    for i, item in enumerate(_list(obj["shortTermCancels"], f"{where}.shortTermCancels")):
+    for i, item in enumerate(_list(obj.get("shortTermCancels", []), f"{where}.shortTermCancels")):
         at = f"{where}.shortTermCancels[{i}]"
         cancel = _object(item, at, ("orderId", "goodTilBlock"))
         order_id = _as_genesis_error(lambda: read_order_id(cancel["orderId"], at))  # noqa: B023 (called at once)

@@ -81,7 +81,9 @@ def get_trigger_prices(state: State, pair: ClobPair) -> list[Fraction]:
     traded = state.clob.trade_prices.get(pair.perpetual_id)
     if traded is None:
         return [oracle]
-    min_price_change_ppm = state.market_params[state.perpetuals[pair.perpetual_id].market_id].min_price_change_ppm
+    min_price_change_ppm = state.prices.market_params[
+        state.perpetuals.perpetuals[pair.perpetual_id].market_id
+    ].min_price_change_ppm
     return [oracle] + [clamp_trade_price(subticks, oracle, min_price_change_ppm) for subticks in traded]
 
 
@@ -97,7 +99,7 @@ def process_conditional_triggers(state: State) -> list[Order]:
         order = untriggered[order_id]
         pair_id = order_id.clob_pair_id
         if pair_id not in prices:
-            prices[pair_id] = get_trigger_prices(state, state.clob_pairs[pair_id])
+            prices[pair_id] = get_trigger_prices(state, state.clob.clob_pairs[pair_id])
         if any(can_trigger(order, price) for price in prices[pair_id]):
             triggered.append(order)
     for order in triggered:
@@ -141,7 +143,7 @@ def process_triggered_orders(state: State, triggered: list[Order], events: list[
     (COND-2); one whose good-til-block-time has passed by the new block's time expires instead (ORDER-9).
     """
     for order in triggered:
-        if order.good_til_block_time <= state.block_time:
+        if order.good_til_block_time <= state.blocks.time:
             events.append(OrderRemovedEvent(order.order_id, RemovalReason.EXPIRED))
             state.clob.fill_amounts.pop(order.order_id, None)
             continue

@@ -9,15 +9,9 @@ the end of the block it was traded in (FEE-4).
 
 from __future__ import annotations
 
-from perpspec.clob.state import FeeTier, UserVolume, VolumeStats
+from perpspec.clob.state import FeeTier, StatsState, UserVolume, VolumeStats
 from perpspec.rounding import ONE_MILLION, floor_div, mul_ppm_ceil
 from perpspec.state import State
-
-STATS_EPOCH_SECONDS = 3_600
-"""Volume is kept per one-hour epoch (the real chain's stats epoch)."""
-
-STATS_WINDOW_EPOCHS = 720
-"""30 days of one-hour epochs: volume older than this no longer counts (FEE-4)."""
 
 NO_VOLUME = UserVolume()
 
@@ -47,8 +41,8 @@ def get_fee_tier_index(tiers: tuple[FeeTier, ...], user: UserVolume, global_noti
 
 def get_fee_ppm(state: State, address: str, is_taker: bool) -> int:
     """The taker or maker fee rate of an address, in ppm; a negative maker rate is a rebate (FEE-2)."""
-    volume = state.volume
-    tiers = state.fee_tiers
+    volume = state.stats.volume
+    tiers = state.fee_tiers.params.tiers
     if len(tiers) == 1:
         tier = tiers[0]
     else:
@@ -100,12 +94,18 @@ def _add_volume(table: dict[str, UserVolume], address: str, taker: int, maker: i
         del table[address]
 
 
-def process_volume_end_block(volume: VolumeStats, block_time: int, next_block_time: int) -> None:
+def process_volume_end_block(stats: StatsState, block_time: int, next_block_time: int) -> None:
     """
-    At the end of a block: its fills join the epoch of its time, and epochs older than
-    30 days at the next block's time stop counting (FEE-4).
+    At the end of a block: its fills join the epoch of its time, and epochs that have left
+    the window at the next block's time stop counting (FEE-4).
+
+    With epoch length E and window W (a whole number of epochs, GEN-2), the block at time t
+    is in epoch floor(t / E), and the epochs kept at time t' are those from
+    floor(t' / E) - W / E + 1 on.
     """
-    epoch = block_time // STATS_EPOCH_SECONDS
+    volume = stats.volume
+    epoch_seconds = stats.params.epoch_duration_seconds
+    epoch = block_time // epoch_seconds
     if volume.pending:
         epoch_users = volume.epochs.setdefault(epoch, {})
         for address in sorted(volume.pending):
@@ -116,7 +116,8 @@ def process_volume_end_block(volume: VolumeStats, block_time: int, next_block_ti
         volume.global_notional += volume.pending_notional
         volume.pending = {}
         volume.pending_notional = 0
-    oldest_kept = next_block_time // STATS_EPOCH_SECONDS - STATS_WINDOW_EPOCHS + 1
+    window_epochs = stats.params.window_duration_seconds // epoch_seconds
+    oldest_kept = next_block_time // epoch_seconds - window_epochs + 1
     for old in sorted(e for e in volume.epochs if e < oldest_kept):
         for address, entry in sorted(volume.epochs.pop(old).items()):
             _add_volume(volume.users, address, -entry.taker_notional, -entry.maker_notional)

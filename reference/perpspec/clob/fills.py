@@ -137,7 +137,7 @@ def process_single_match(
         return outcome
     # Write both sides, the fees, the volume and the trade price (FEE-3, FEE-4, COND-3)
     apply_fill(state, settled, taker_fee + maker_fee)
-    record_fill_volume(state.volume, taker_subaccount.owner, maker_subaccount.owner, quote)
+    record_fill_volume(state.stats.volume, taker_subaccount.owner, maker_subaccount.owner, quote)
     state.clob.record_trade_price(perpetual_id, maker.subticks)
     # Record both fill amounts (ORDER-11)
     clob = state.clob
@@ -168,16 +168,16 @@ def _stored_balances(state: State, settled: list[SettledUpdate], perpetual_id: i
     """USDC of the two parties, fee collector plus funding pool, and the parties' net position (for contracts)."""
     usdc = base = 0
     for settled_update in settled:
-        stored = state.subaccounts.get(settled_update.update.subaccount_id)
+        stored = state.subaccounts.subaccounts.get(settled_update.update.subaccount_id)
         if stored is not None:
             usdc += stored.usdc_balance
             position = stored.positions.get(perpetual_id)
             base += position.quantums if position is not None else 0
     return (
         usdc,
-        state.fee_collector_balance + state.funding_pool_balance,
+        state.bank.fee_collector + state.bank.funding_pool,
         base,
-        state.perpetuals[perpetual_id].open_interest,
+        state.perpetuals.perpetuals[perpetual_id].open_interest,
     )
 
 
@@ -217,7 +217,7 @@ def _fill_perpetual(settled: list[SettledUpdate]) -> int:
 def apply_fill(state: State, settled: list[SettledUpdate], fees: int) -> None:
     """Write both sides of a fill and credit the fee collector (FEE-3)."""
     write_settled_updates(state, settled)
-    state.fee_collector_balance += fees
+    state.bank.fee_collector += fees
 
 
 # --- events ----------------------------------------------------------------------------

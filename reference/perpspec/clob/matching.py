@@ -14,9 +14,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from perpspec.clob.book import BookOrder, Side
 from perpspec.clob.fills import SingleMatch, process_single_match
-from perpspec.clob.state import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, ClobPair, Order
+from perpspec.clob.state import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, BookSide, ClobPair, Order, RestingOrder
 from perpspec.events import Event, OrderRemovedEvent, RemovalReason
 from perpspec.rounding import floor_div
 from perpspec.state import State
@@ -67,7 +66,7 @@ def compute_reduce_only_fill(is_buy: Any, position_quantums: Any, fill_quantums:
 # --- book changes ----------------------------------------------------------------------
 
 
-def remove_resting_order(state: State, entry: BookOrder, reason: RemovalReason, events: list[Event]) -> None:
+def remove_resting_order(state: State, entry: RestingOrder, reason: RemovalReason, events: list[Event]) -> None:
     """
     Take an order off the book and forget it (ORDER-9, MATCH-3, MATCH-4).
 
@@ -102,7 +101,7 @@ def match_order(
     POST_ONLY_WOULD_CROSS and nothing of that fill is applied (MATCH-5).
     """
     clob = state.clob
-    opposite: Side = clob.book(pair.id).side(taker.side != SIDE_BUY)
+    opposite: BookSide = clob.book(pair.id).side(taker.side != SIDE_BUY)
     taker_is_buy = taker.side == SIDE_BUY
     taker_subaccount = taker.order_id.subaccount_id
     post_only = taker.time_in_force == TIME_IN_FORCE_POST_ONLY
@@ -121,7 +120,7 @@ def match_order(
         fill = min(remaining, maker.quantums - clob.fill_amounts.get(maker_id, 0))
         # Reduce-only takers are cut to the position they reduce (MATCH-8)
         if taker.reduce_only:
-            position = state.subaccounts.get(taker_subaccount)
+            position = state.subaccounts.subaccounts.get(taker_subaccount)
             held = position.positions.get(perpetual_id) if position is not None else None
             fill = compute_reduce_only_fill(taker_is_buy, held.quantums if held else 0, fill, pair.step_base_quantums)
             if fill == 0:
@@ -166,7 +165,7 @@ def cancel_reduce_only_orders_if_closed(
             continue
         subaccount_id = settled_update.update.subaccount_id
         waiting: list[OrderId] = []
-        for pair_id, pair in state.clob_pairs.items():
+        for pair_id, pair in state.clob.clob_pairs.items():
             if pair.perpetual_id == perpetual_id:
                 waiting.extend(clob.reduce_only_waiting.get((subaccount_id, pair_id), ()))
         for order_id in sorted(waiting):

@@ -56,7 +56,7 @@ STATEFUL_ORDER_TIME_WINDOW = 95 * 24 * 3_600
 
 
 def get_clob_pair(state: State, clob_pair_id: int) -> ClobPair:
-    pair = state.clob_pairs.get(clob_pair_id)
+    pair = state.clob.clob_pairs.get(clob_pair_id)
     if pair is None:
         raise errors.InvalidClob(f"clob pair {clob_pair_id} does not exist")
     return pair
@@ -64,8 +64,8 @@ def get_clob_pair(state: State, clob_pair_id: int) -> ClobPair:
 
 def get_oracle_price_subticks(state: State, pair: ClobPair) -> Fraction:
     """The oracle price of the pair's perpetual in subticks, exactly (UNITS-7)."""
-    perpetual = state.perpetuals[pair.perpetual_id]
-    price = state.market_prices[perpetual.market_id]
+    perpetual = state.perpetuals.perpetuals[pair.perpetual_id]
+    price = state.prices.market_prices[perpetual.market_id]
     return price_to_subticks(
         price.price,
         price.exponent,
@@ -144,12 +144,12 @@ def validate_order_stateful(state: State, order: Order) -> ClobPair:
     validate_clob_pair_status(state, pair, order)
     # Verify the expiry is within its window
     if order.order_id.order_flags == ORDER_FLAGS_SHORT_TERM:
-        validate_good_til_block(order.good_til_block, state.block_height)
+        validate_good_til_block(order.good_til_block, state.blocks.height)
     else:
-        validate_good_til_block_time(order.good_til_block_time, state.block_time)
+        validate_good_til_block_time(order.good_til_block_time, state.blocks.time)
     # Verify the perpetual can trade: its market has a price (PRICE-7)
-    perpetual = state.perpetuals[pair.perpetual_id]
-    if state.market_prices[perpetual.market_id].price == 0:
+    perpetual = state.perpetuals.perpetuals[pair.perpetual_id]
+    if state.prices.market_prices[perpetual.market_id].price == 0:
         raise errors.PositionNotUpdatable(f"perpetual {perpetual.id} has no oracle price yet")
     return pair
 
@@ -201,7 +201,7 @@ def validate_fill_amount(state: State, pair: ClobPair, order: Order) -> None:
 
 def validate_reduce_only(state: State, pair: ClobPair, order: Order) -> None:
     """A reduce-only order must be opposite to a position the subaccount holds (ORDER-10)."""
-    subaccount = state.subaccounts.get(order.order_id.subaccount_id)
+    subaccount = state.subaccounts.subaccounts.get(order.order_id.subaccount_id)
     position = subaccount.positions.get(pair.perpetual_id) if subaccount is not None else None
     quantums = position.quantums if position is not None else 0
     if quantums == 0 or (quantums > 0) == (order.side == SIDE_BUY):
@@ -213,8 +213,8 @@ def validate_reduce_only(state: State, pair: ClobPair, order: Order) -> None:
 
 def get_position_quantums(state: State, order: Order) -> int:
     """The signed position of the order's subaccount in its pair's perpetual, 0 if none."""
-    pair = state.clob_pairs.get(order.order_id.clob_pair_id)
-    subaccount = state.subaccounts.get(order.order_id.subaccount_id)
+    pair = state.clob.clob_pairs.get(order.order_id.clob_pair_id)
+    subaccount = state.subaccounts.subaccounts.get(order.order_id.subaccount_id)
     if pair is None or subaccount is None:
         return 0
     position = subaccount.positions.get(pair.perpetual_id)
@@ -378,7 +378,7 @@ def cancel_short_term_order(state: State, message: CancelOrder) -> list[Event]:
     """
     clob = state.clob
     order_id = message.order_id
-    validate_good_til_block(message.good_til_block, state.block_height)
+    validate_good_til_block(message.good_til_block, state.blocks.height)
     existing_cancel = clob.short_term_cancels.get(order_id)
     if existing_cancel is not None and existing_cancel >= message.good_til_block:
         raise errors.CancelAlreadyExists(f"a cancel already holds until block {existing_cancel}")
@@ -394,7 +394,7 @@ def cancel_short_term_order(state: State, message: CancelOrder) -> list[Event]:
 def cancel_stateful_order(state: State, message: CancelOrder) -> list[Event]:
     """A stateful cancel removes the live order with its id, if it expires no later than the cancel (ORDER-8)."""
     order_id = message.order_id
-    validate_good_til_block_time(message.good_til_block_time, state.block_time)
+    validate_good_til_block_time(message.good_til_block_time, state.blocks.time)
     existing = get_existing_order(state, order_id)
     if existing is None:
         raise errors.StatefulOrderDoesNotExist("no stateful order with this id")

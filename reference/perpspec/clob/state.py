@@ -12,9 +12,9 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
-from perpspec.clob.book import Book, BookOrder
+from perpspec.clob.book import Book, BookOrder, Side
 from perpspec.types import OrderId, SubaccountId
 
 # Order enums and flags (ORDER-1), as the real protos number them.
@@ -80,6 +80,28 @@ class FeeTier:
     taker_fee_ppm: int
 
 
+class Order(NamedTuple):
+    """
+    An order as the real protocol's ``Order`` message has it (ORDER-1).
+
+    ``side`` is 1 (buy) or 2 (sell); exactly one of ``good_til_block`` (short-term) and
+    ``good_til_block_time`` (stateful) is non-zero; ``time_in_force`` 0 is good-til-time,
+    1 IOC, 2 post-only; ``condition_type`` 0 none, 1 stop-loss, 2 take-profit.
+    """
+
+    order_id: OrderId
+    side: int
+    quantums: int
+    subticks: int
+    good_til_block: int = 0
+    good_til_block_time: int = 0
+    time_in_force: int = 0
+    reduce_only: bool = False
+    client_metadata: int = 0
+    condition_type: int = 0
+    conditional_order_trigger_subticks: int = 0
+
+
 @dataclass
 class UserVolume:
     """Notional traded by one address as taker and as maker, in quote quantums (FEE-4)."""
@@ -105,26 +127,55 @@ class VolumeStats:
     pending_notional: int = 0
 
 
-class Order(NamedTuple):
-    """
-    An order as the real protocol's ``Order`` message has it (ORDER-1).
+@dataclass(frozen=True)
+class FeeParams:
+    """The fee tiers, in order: x/feetiers' ``PerpetualFeeParams`` (FEE-1, FEE-5)."""
 
-    ``side`` is 1 (buy) or 2 (sell); exactly one of ``good_til_block`` (short-term) and
-    ``good_til_block_time`` (stateful) is non-zero; ``time_in_force`` 0 is good-til-time,
-    1 IOC, 2 post-only; ``condition_type`` 0 none, 1 stop-loss, 2 take-profit.
+    tiers: tuple[FeeTier, ...] = (FeeTier("1", 0, 0, 0, 0, 0),)
+
+
+@dataclass
+class FeeTiersState:
+    """The fee tiers module: its parameters (FEE-1, FEE-5)."""
+
+    params: FeeParams = field(default_factory=FeeParams)
+
+
+STATS_EPOCH_DURATION_SECONDS = 3_600
+"""v4's stats epoch: one hour (x/epochs ``stats-epoch``)."""
+
+STATS_WINDOW_DURATION_SECONDS = 30 * 24 * 3_600
+"""v4's stats window: 30 days (x/stats ``Params.window_duration``)."""
+
+
+@dataclass(frozen=True)
+class StatsParams:
+    """
+    How volume is kept (FEE-4): per epoch of ``epoch_duration_seconds``, for a window of
+    ``window_duration_seconds``, a whole number of epochs.  v4 keeps the epoch's duration in
+    x/epochs and the window in x/stats; both are governed.
     """
 
-    order_id: OrderId
-    side: int
-    quantums: int
-    subticks: int
-    good_til_block: int = 0
-    good_til_block_time: int = 0
-    time_in_force: int = 0
-    reduce_only: bool = False
-    client_metadata: int = 0
-    condition_type: int = 0
-    conditional_order_trigger_subticks: int = 0
+    epoch_duration_seconds: int = STATS_EPOCH_DURATION_SECONDS
+    window_duration_seconds: int = STATS_WINDOW_DURATION_SECONDS
+
+
+@dataclass
+class StatsState:
+    """The stats module: its parameters and the trading volume they keep (FEE-4)."""
+
+    params: StatsParams = field(default_factory=StatsParams)
+    volume: VolumeStats = field(default_factory=VolumeStats)
+
+
+RestingOrder: TypeAlias = "BookOrder[Order, OrderId]"
+"""An order on a book, with its place in time priority (BOOK-1)."""
+
+OrderBook: TypeAlias = "Book[Order, OrderId]"
+"""The bids and asks of one clob pair (BOOK-1)."""
+
+BookSide: TypeAlias = "Side[Order, OrderId]"
+"""One side of a clob pair's book (BOOK-1)."""
 
 
 @dataclass
@@ -132,6 +183,7 @@ class ClobState:
     """
     The clob part of the state (spec/clob.md).
 
+    - ``clob_pairs``: the clob pairs by id, the clob module's parameters (CLOB-1).
     - ``books``: one book per clob pair id, created on first use.
     - ``resting``: every order on a book, by order id.
     - ``untriggered``: conditional orders waiting for their trigger (COND-1).
@@ -147,8 +199,9 @@ class ClobState:
     - ``next_sequence``: the time-priority counter (BOOK-1).
     """
 
-    books: dict[int, Book[Order]] = field(default_factory=dict)
-    resting: dict[OrderId, BookOrder[Order]] = field(default_factory=dict)
+    clob_pairs: dict[int, ClobPair] = field(default_factory=dict)
+    books: dict[int, OrderBook] = field(default_factory=dict)
+    resting: dict[OrderId, RestingOrder] = field(default_factory=dict)
     untriggered: dict[OrderId, Order] = field(default_factory=dict)
     reduce_only_waiting: dict[tuple[SubaccountId, int], set[OrderId]] = field(default_factory=dict)
     fill_amounts: dict[OrderId, int] = field(default_factory=dict)
@@ -159,7 +212,7 @@ class ClobState:
     trade_prices: dict[int, tuple[int, int]] = field(default_factory=dict)
     next_sequence: int = 0
 
-    def book(self, clob_pair_id: int) -> Book[Order]:
+    def book(self, clob_pair_id: int) -> OrderBook:
         """The book of a clob pair, created empty on first use."""
         book = self.books.get(clob_pair_id)
         if book is None:
@@ -167,7 +220,7 @@ class ClobState:
             self.books[clob_pair_id] = book
         return book
 
-    def add_resting(self, order: Order) -> BookOrder[Order]:
+    def add_resting(self, order: Order) -> RestingOrder:
         """Put an order at the back of its price level, next in time priority (BOOK-1), and index it."""
         order_id = order.order_id
         entry = BookOrder(order, order_id, order.side == SIDE_BUY, order.subticks, self.next_sequence)

@@ -133,24 +133,43 @@ def subs(*owners: str) -> list[dict]:
     return [sub(owner) for owner in owners]
 
 
-def make_genesis(subaccounts: Iterable[dict] = (), **top_level: Any) -> dict:
-    """The default genesis (GEN-1) with ``subaccounts``, its open interest left to be derived from them, and ``top_level`` fields replaced."""
+GENESIS_FIELDS = {
+    "blockHeight": ("blocks", "height"),
+    "blockTime": ("blocks", "time"),
+    "lastChainOutageAtBlock": ("blocks", "lastChainOutageAtBlock"),
+    "negativeTncSubaccountSeenAtBlock": ("subaccounts", "negativeTncSubaccountSeenAtBlock"),
+    "insuranceFund": ("bank", "insuranceFund"),
+    "feeCollector": ("bank", "feeCollector"),
+    "fundingPool": ("bank", "fundingPool"),
+    "totalDeposited": ("bank", "totalDeposited"),
+    "totalWithdrawn": ("bank", "totalWithdrawn"),
+}
+"""The fields ``make_genesis`` may set, by the name a scenario gives them, and where they sit (CODEC-1)."""
+
+
+def make_genesis(subaccounts: Iterable[dict] = (), **fields: Any) -> dict:
+    """
+    The default genesis (GEN-1) with ``subaccounts``, its open interest left to be derived
+    from them (GEN-3), and the named ``fields`` of ``GENESIS_FIELDS`` set.
+    """
     genesis = default_genesis_json()
-    genesis["subaccounts"] = list(subaccounts)
-    for perpetual in genesis["perpetuals"]:
+    genesis["subaccounts"]["subaccounts"] = list(subaccounts)
+    for perpetual in genesis["perpetuals"]["perpetuals"]:
         del perpetual["openInterest"]
-    genesis.update(top_level)
+    for name, value in fields.items():
+        module, key = GENESIS_FIELDS[name]
+        genesis.setdefault(module, {})[key] = value
     return genesis
 
 
 def perpetual_json(genesis: dict, perpetual_id: int) -> dict:
     """The genesis JSON of one perpetual, to edit in place."""
-    return next(p for p in genesis["perpetuals"] if p["params"]["id"] == perpetual_id)
+    return next(p for p in genesis["perpetuals"]["perpetuals"] if p["params"]["id"] == perpetual_id)
 
 
 def market_price_json(genesis: dict, market_id: int) -> dict:
     """The genesis JSON of one market's price, to edit in place."""
-    return next(m for m in genesis["marketPrices"] if m["id"] == market_id)
+    return next(m for m in genesis["prices"]["marketPrices"] if m["id"] == market_id)
 
 
 # --- message builders ---------------------------------------------------------------------
@@ -314,12 +333,12 @@ class Scenario:
     @property
     def height(self) -> int:
         """The block height of the current state."""
-        return self.state.block_height
+        return self.state.blocks.height
 
     @property
     def time(self) -> int:
         """The block time of the current state."""
-        return self.state.block_time
+        return self.state.blocks.time
 
     def next_block(self, seconds: int = 1) -> dict:
         """The authority's next block, ``seconds`` after the current one."""
@@ -447,13 +466,13 @@ def types(events: list[dict] | None) -> list[str]:
 
 def usdc(s: Scenario, owner: str, number: int = 0) -> int:
     """A subaccount's USDC balance, 0 if it is absent (SUB-3)."""
-    subaccount = s.state.subaccounts.get(SubaccountId(owner, number))
+    subaccount = s.state.subaccounts.subaccounts.get(SubaccountId(owner, number))
     return subaccount.usdc_balance if subaccount is not None else 0
 
 
 def position(s: Scenario, owner: str, perpetual_id: int = BTC, number: int = 0) -> int:
     """A subaccount's position size in base quantums, 0 if it holds none."""
-    subaccount = s.state.subaccounts.get(SubaccountId(owner, number))
+    subaccount = s.state.subaccounts.subaccounts.get(SubaccountId(owner, number))
     held = subaccount.positions.get(perpetual_id) if subaccount is not None else None
     return held.quantums if held is not None else 0
 
@@ -465,7 +484,7 @@ def filled(s: Scenario, owner: str, client_id: int, flags: int = SHORT_TERM, clo
 
 def open_interest(s: Scenario, perpetual_id: int = BTC) -> int:
     """A perpetual's open interest in base quantums (SUB-6)."""
-    return s.state.perpetuals[perpetual_id].open_interest
+    return s.state.perpetuals.perpetuals[perpetual_id].open_interest
 
 
 def prunable_at(s: Scenario, owner: str, client_id: int, flags: int = SHORT_TERM, clob: int = BTC) -> int | None:

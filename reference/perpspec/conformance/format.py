@@ -14,7 +14,7 @@ from typing import Any
 
 from perpspec.jsonio import decimal_string
 
-FORMAT_VERSION = "perpspec conformance format 3"
+FORMAT_VERSION = "perpspec conformance format 4"
 """The one string every vector file and the manifest carry; a runner refuses any other."""
 
 SUITES = ("functions", "ledger", "traces", "lines")

@@ -146,7 +146,7 @@ class BookRecorder:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.state: State = default_genesis()
-        pair = self.state.clob_pairs[PAIR_ID]
+        pair = self.state.clob.clob_pairs[PAIR_ID]
         self.step_quantums = pair.step_base_quantums
         self.tick_subticks = pair.subticks_per_tick
         self.orders: list[dict[str, Any]] = []  # model id n is self.orders[n - 1]
@@ -192,7 +192,7 @@ class BookRecorder:
                 "@type": CANCEL_ORDER_TYPE,
                 "signer": owner_of(order["owner"]),
                 "orderId": self._order_id(order["owner"], target),
-                "goodTilBlock": self.state.block_height + GOOD_TIL_AHEAD,
+                "goodTilBlock": self.state.blocks.height + GOOD_TIL_AHEAD,
             }
             return message, "Cancel", {"id": target}
         if kind == "Cancel":
@@ -220,7 +220,7 @@ class BookRecorder:
                 "side": "SIDE_BUY" if side == "buy" else "SIDE_SELL",
                 "quantums": str(size * self.step_quantums),
                 "subticks": str(price * self.tick_subticks),
-                "goodTilBlock": self.state.block_height + GOOD_TIL_AHEAD,
+                "goodTilBlock": self.state.blocks.height + GOOD_TIL_AHEAD,
                 "timeInForce": ACTIONS[kind],
             },
         }
@@ -309,8 +309,10 @@ class BookRecorder:
             raise TraceMappingError("a book on another clob pair")
         pos = {}
         for name in OWNERS:
-            subaccount = self.state.subaccounts.get(SubaccountId(owner_of(name), 0))
-            position = subaccount.positions.get(self.state.clob_pairs[PAIR_ID].perpetual_id) if subaccount else None
+            subaccount = self.state.subaccounts.subaccounts.get(SubaccountId(owner_of(name), 0))
+            position = (
+                subaccount.positions.get(self.state.clob.clob_pairs[PAIR_ID].perpetual_id) if subaccount else None
+            )
             pos[name] = _exact(position.quantums, self.step_quantums, "position quantums") if position else 0
         return {"orders": orders, "book": book, "fills": [dict(f) for f in self.fills], "pos": pos}
 

@@ -249,7 +249,7 @@ def _book_genesis() -> tuple[dict, list[str]]:
 
     genesis = default_genesis_json()
     owners = [account(f"book-{i}") for i in range(4)]
-    genesis["subaccounts"] = [
+    genesis["subaccounts"]["subaccounts"] = [
         {
             "id": subaccount_json(owner, 0),
             "assetPositions": [{"assetId": 0, "quantums": str(10**14)}],
@@ -317,14 +317,14 @@ def _model_match(
 def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, str]]) -> None:
     genesis, owners = _book_genesis()
     state = load_genesis(genesis)
-    pair = state.clob_pairs[0]
-    oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
+    pair = state.clob.clob_pairs[0]
+    oracle = state.prices.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
     model: list[list] = []
     for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
         subticks = oracle + offset * pair.subticks_per_tick
         size = steps * pair.step_base_quantums
-        message = _short_term_order(owners[owner], index, is_buy, size, subticks, state.block_height + 5, tif)
-        fee_collector = state.fee_collector_balance
+        message = _short_term_order(owners[owner], index, is_buy, size, subticks, state.blocks.height + 5, tif)
+        fee_collector = state.bank.fee_collector
         outcome = apply_json(state, message)
         assert outcome.accepted, f"order {index} rejected: {outcome.error}"
         fills, remaining, _ = _model_match(model, is_buy, subticks, size, owner, tif == "TIME_IN_FORCE_POST_ONLY")
@@ -335,7 +335,7 @@ def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, st
         ]
         assert got == fills, f"PRIO-1: order {index} filled {got}, price-time priority gives {fills}"
         fees = sum(int(e["takerFee"]) + int(e["makerFee"]) for e in outcome.events if e["type"] == "OrderFill")
-        assert state.fee_collector_balance - fee_collector == fees, "CONS-3: the fee collector got other than the fees"
+        assert state.bank.fee_collector - fee_collector == fees, "CONS-3: the fee collector got other than the fees"
         rests = any(e["type"] == "OrderOnBook" for e in outcome.events)
         if rests:
             model.append([subticks, index, index, remaining, owner, is_buy])
@@ -363,12 +363,12 @@ def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[i
     from perpspec.types import SubaccountId
 
     genesis, owners = _book_genesis()
-    for entry, balance in zip(genesis["subaccounts"], balances):
+    for entry, balance in zip(genesis["subaccounts"]["subaccounts"], balances):
         entry["assetPositions"] = [{"assetId": 0, "quantums": str(balance)}] if balance else []
-    genesis["subaccounts"] = [e for e in genesis["subaccounts"] if e["assetPositions"]]
+    genesis["subaccounts"]["subaccounts"] = [e for e in genesis["subaccounts"]["subaccounts"] if e["assetPositions"]]
     state = load_genesis(genesis)
-    pair = state.clob_pairs[0]
-    oracle = state.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
+    pair = state.clob.clob_pairs[0]
+    oracle = state.prices.market_prices[0].price // pair.subticks_per_tick * pair.subticks_per_tick
     ids = [SubaccountId(owner, 0) for owner in owners]
     for index, (owner, is_buy, offset, steps, tif) in enumerate(orders):
         before = {sid: is_initially_collateralized(settled_risk(state, sid)) for sid in ids}
@@ -378,7 +378,7 @@ def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[i
             is_buy,
             steps * pair.step_base_quantums,
             oracle + offset * pair.subticks_per_tick,
-            state.block_height + 5,
+            state.blocks.height + 5,
             tif,
         )
         outcome = apply_json(state, message)

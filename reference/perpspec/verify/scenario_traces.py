@@ -154,15 +154,15 @@ class FullTrace:
 
 def state_params(state: State, keys: dict[SubaccountId, str]) -> dict[str, Any]:
     """The tables no message changes (GEN-1, GEN-2), with the subaccounts' identities."""
-    for market_id, price in state.market_prices.items():
-        if price.exponent != state.market_params[market_id].exponent:
+    for market_id, price in state.prices.market_prices.items():
+        if price.exponent != state.prices.market_params[market_id].exponent:
             raise TraceMappingError(f"market {market_id}: price and param exponents differ")
     return {
         "authority": state.authority,
         "subs": {key: {"owner": sid.owner, "number": small(sid.number)} for sid, key in keys.items()},
         "perps": {
             pid: {"market": small(p.market_id), "ar": small(p.atomic_resolution), "tier": small(p.liquidity_tier)}
-            for pid, p in sorted(state.perpetuals.items())
+            for pid, p in sorted(state.perpetuals.perpetuals.items())
         },
         "tiers": {
             tid: {
@@ -171,23 +171,23 @@ def state_params(state: State, keys: dict[SubaccountId, str]) -> dict[str, Any]:
                 "lower": big(t.open_interest_lower_cap),
                 "upper": big(t.open_interest_upper_cap),
             }
-            for tid, t in sorted(state.liquidity_tiers.items())
+            for tid, t in sorted(state.perpetuals.liquidity_tiers.items())
         },
         "markets": {
             mid: {
-                "exponent": small(state.market_prices[mid].exponent),
+                "exponent": small(state.prices.market_prices[mid].exponent),
                 "minExchanges": small(m.min_exchanges),
                 "minChangePpm": small(m.min_price_change_ppm),
                 "maxAge": small(m.max_source_age_seconds),
             }
-            for mid, m in sorted(state.market_params.items())
+            for mid, m in sorted(state.prices.market_params.items())
         },
     }
 
 
 def subaccount_record(state: State, sid: SubaccountId) -> dict[str, Any]:
     """A subaccount as the model holds it; absent is empty (SUB-3), positions are non-zero (SUB-4)."""
-    stored = state.subaccounts.get(sid)
+    stored = state.subaccounts.subaccounts.get(sid)
     if stored is None:
         return {"usdc": big(0), "pos": {}}
     if stored.is_empty():
@@ -202,23 +202,23 @@ def subaccount_record(state: State, sid: SubaccountId) -> dict[str, Any]:
 
 def abstract_state(state: State, keys: dict[SubaccountId, str], last: dict[str, Any]) -> dict[str, Any]:
     """The reference state as LedgerFull's variables (all but params)."""
-    unknown = set(state.subaccounts) - set(keys)
+    unknown = set(state.subaccounts.subaccounts) - set(keys)
     if unknown:
         raise TraceMappingError(f"subaccounts {sorted(map(str, unknown))} are not in the trace's key table")
     return {
         "subs": {key: subaccount_record(state, sid) for sid, key in keys.items()},
-        "prices": {mid: big(p.price) for mid, p in sorted(state.market_prices.items())},
-        "findex": {pid: big(p.funding_index) for pid, p in sorted(state.perpetuals.items())},
-        "oi": {pid: big(p.open_interest) for pid, p in sorted(state.perpetuals.items())},
-        "height": small(state.block_height),
-        "time": big(state.block_time),
-        "outageAt": small(state.last_chain_outage_at_block),
-        "negTncAt": small(state.negative_tnc_subaccount_seen_at_block),
-        "deposited": big(state.total_deposited),
-        "withdrawn": big(state.total_withdrawn),
-        "pool": big(state.funding_pool_balance),
-        "insurance": big(state.insurance_fund_balance),
-        "feeCollector": big(state.fee_collector_balance),
+        "prices": {mid: big(p.price) for mid, p in sorted(state.prices.market_prices.items())},
+        "findex": {pid: big(p.funding_index) for pid, p in sorted(state.perpetuals.perpetuals.items())},
+        "oi": {pid: big(p.open_interest) for pid, p in sorted(state.perpetuals.perpetuals.items())},
+        "height": small(state.blocks.height),
+        "time": big(state.blocks.time),
+        "outageAt": small(state.blocks.last_chain_outage_at_block),
+        "negTncAt": small(state.subaccounts.negative_tnc_subaccount_seen_at_block),
+        "deposited": big(state.bank.total_deposited),
+        "withdrawn": big(state.bank.total_withdrawn),
+        "pool": big(state.bank.funding_pool),
+        "insurance": big(state.bank.insurance_fund),
+        "feeCollector": big(state.bank.fee_collector),
         "last": last,
     }
 
@@ -289,7 +289,9 @@ def check_figures(state: State, decoded: Any, keys: dict[SubaccountId, str]) -> 
     for update, result, settled in zip(updates, results, settled_updates):
         current = get_subaccount(state, update.subaccount_id)
         ppm = sum(
-            funding_settlement_ppm(state.perpetuals[p.perpetual_id].funding_index, p.funding_index, p.quantums)[0]
+            funding_settlement_ppm(
+                state.perpetuals.perpetuals[p.perpetual_id].funding_index, p.funding_index, p.quantums
+            )[0]
             for p in current.positions.values()
         )
         figures.append(
@@ -307,7 +309,7 @@ def check_figures(state: State, decoded: Any, keys: dict[SubaccountId, str]) -> 
 
 def subaccount_keys(state: State, messages: list[Any]) -> dict[SubaccountId, str]:
     """Short names s0, s1, ... for the genesis's subaccounts, then those the messages name."""
-    ids = sorted(state.subaccounts, key=lambda sid: (sid.owner, sid.number))
+    ids = sorted(state.subaccounts.subaccounts, key=lambda sid: (sid.owner, sid.number))
     for message in messages:
         decoded, _ = decode(message)
         if decoded is not None:

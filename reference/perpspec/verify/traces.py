@@ -119,51 +119,54 @@ def trace_genesis(rng: random.Random) -> tuple[dict, dict[str, Any]]:
             subaccounts.append(entry)
     genesis = {
         "authority": GOVERNANCE_AUTHORITY,
-        "blockHeight": GENESIS_HEIGHT,
-        "blockTime": str(GENESIS_TIME),
-        "liquidityTiers": [
-            {
-                "id": 0,
-                "name": "TLA",
-                "initialMarginPpm": imf,
-                "maintenanceFractionPpm": mf,
-                "impactNotional": "1",
-                "openInterestLowerCap": "0",
-                "openInterestUpperCap": "0",
-            }
-        ],
-        "perpetuals": [
-            {
-                "params": {
-                    "id": PERPETUAL_ID,
-                    "ticker": "TLA-USD",
-                    "marketId": MARKET_ID,
-                    "atomicResolution": -6,
-                    "defaultFundingPpm": 0,
-                    "liquidityTier": 0,
-                    "marketType": "PERPETUAL_MARKET_TYPE_CROSS",
-                },
-                "fundingIndex": "0",
-            }
-        ],
-        "marketParams": [
-            {
-                "id": MARKET_ID,
-                "pair": "TLA-USD",
-                "exponent": 0,
-                "minExchanges": 1,
-                "minPriceChangePpm": 1,
-                "maxSourceAgeSeconds": 30,
-            }
-        ],
-        "marketPrices": [{"id": MARKET_ID, "exponent": 0, "price": str(price)}],
-        "clobPairs": [],
-        "subaccounts": subaccounts,
+        "blocks": {"height": GENESIS_HEIGHT, "time": str(GENESIS_TIME)},
+        "subaccounts": {"subaccounts": subaccounts},
+        "perpetuals": {
+            "liquidityTiers": [
+                {
+                    "id": 0,
+                    "name": "TLA",
+                    "initialMarginPpm": imf,
+                    "maintenanceFractionPpm": mf,
+                    "impactNotional": "1",
+                    "openInterestLowerCap": "0",
+                    "openInterestUpperCap": "0",
+                }
+            ],
+            "perpetuals": [
+                {
+                    "params": {
+                        "id": PERPETUAL_ID,
+                        "ticker": "TLA-USD",
+                        "marketId": MARKET_ID,
+                        "atomicResolution": -6,
+                        "defaultFundingPpm": 0,
+                        "liquidityTier": 0,
+                        "marketType": "PERPETUAL_MARKET_TYPE_CROSS",
+                    },
+                    "fundingIndex": "0",
+                }
+            ],
+        },
+        "prices": {
+            "marketParams": [
+                {
+                    "id": MARKET_ID,
+                    "pair": "TLA-USD",
+                    "exponent": 0,
+                    "minExchanges": 1,
+                    "minPriceChangePpm": 1,
+                    "maxSourceAgeSeconds": 30,
+                }
+            ],
+            "marketPrices": [{"id": MARKET_ID, "exponent": 0, "price": str(price)}],
+        },
+        "clob": {"clobPairs": []},
     }
     # Sometimes start inside a withdrawal-gating window (SUB-9): ending after two blocks, or lasting.
     gating = rng.choice([None, None, None, GENESIS_HEIGHT - 48, GENESIS_HEIGHT])
     if gating is not None:
-        genesis["negativeTncSubaccountSeenAtBlock"] = gating
+        genesis["subaccounts"]["negativeTncSubaccountSeenAtBlock"] = gating
     return genesis, {"imfPpm": imf, "mfPpm": mf}
 
 
@@ -189,7 +192,7 @@ def abstract_state(state: State, last: dict[str, Any]) -> dict[str, Any]:
     ids = {subaccount_id(name): name for name in ACCOUNTS}
     usdc = dict.fromkeys(ACCOUNTS, 0)
     pos = dict.fromkeys(ACCOUNTS, 0)
-    for sid, subaccount in state.subaccounts.items():
+    for sid, subaccount in state.subaccounts.subaccounts.items():
         if sid not in ids:
             raise TraceMappingError(f"subaccount {sid} is not one of the model's accounts")
         if subaccount.is_empty():
@@ -203,16 +206,19 @@ def abstract_state(state: State, last: dict[str, Any]) -> dict[str, Any]:
             if position.funding_index != 0:
                 raise TraceMappingError("a non-zero funding index")
             pos[ids[sid]] = position.quantums
-    if set(state.perpetuals) != {PERPETUAL_ID} or state.perpetuals[PERPETUAL_ID].funding_index != 0:
+    if (
+        set(state.perpetuals.perpetuals) != {PERPETUAL_ID}
+        or state.perpetuals.perpetuals[PERPETUAL_ID].funding_index != 0
+    ):
         raise TraceMappingError("the perpetuals are not the trace genesis's one perpetual")
     return {
         "usdc": usdc,
         "pos": pos,
-        "price": state.market_prices[MARKET_ID].price,
-        "oi": state.perpetuals[PERPETUAL_ID].open_interest,
-        "deposited": state.total_deposited,
-        "withdrawn": state.total_withdrawn,
-        "pool": state.insurance_fund_balance + state.fee_collector_balance + state.funding_pool_balance,
+        "price": state.prices.market_prices[MARKET_ID].price,
+        "oi": state.perpetuals.perpetuals[PERPETUAL_ID].open_interest,
+        "deposited": state.bank.total_deposited,
+        "withdrawn": state.bank.total_withdrawn,
+        "pool": state.bank.insurance_fund + state.bank.fee_collector + state.bank.funding_pool,
         "gated": is_withdrawal_gated(state),
         "last": last,
     }
@@ -248,7 +254,7 @@ class TraceMessages:
             return self._price_message(price, self.state.authority), "SetPrice", {"price": price}
         if kind == "block":
             step = self.rng.choices([1, 2, 30, 400], [20, 5, 3, 1])[0]  # 400 s: an outage (BLOCK-2)
-            height = self.state.block_height + 1
+            height = self.state.blocks.height + 1
             return self._block_message(height, step), "AdvanceBlock", {"height": height}
         if kind == "deposit":
             name, amount = self.rng.choice(ACCOUNTS), self._amount()
@@ -277,7 +283,7 @@ class TraceMessages:
         elif case == 4:
             message, reason = self._transfer(name, name, 1, self._owner(name)), "SENDER_SAME_AS_RECIPIENT"
         elif case == 5:
-            message, reason = self._block_message(self.state.block_height + 2, 1), "INVALID_BLOCK_HEIGHT"
+            message, reason = self._block_message(self.state.blocks.height + 2, 1), "INVALID_BLOCK_HEIGHT"
         else:
             message, reason = self._price_message(3, self._owner(name)), "UNAUTHORIZED"
         return message, "Invalid", {"reason": reason}
@@ -315,7 +321,7 @@ class TraceMessages:
         }
 
     def _price_message(self, price: int, signer: str) -> dict:
-        source = {"source": "exchange-0", "price": str(price), "timestamp": str(self.state.block_time)}
+        source = {"source": "exchange-0", "price": str(price), "timestamp": str(self.state.blocks.time)}
         update = {"marketId": MARKET_ID, "sourcePrices": [source]}
         return {"@type": UPDATE_PRICES_TYPE, "signer": signer, "marketUpdates": [update]}
 
@@ -324,7 +330,7 @@ class TraceMessages:
             "@type": ADVANCE_BLOCK_TYPE,
             "signer": self.state.authority,
             "height": height,
-            "time": str(self.state.block_time + step),
+            "time": str(self.state.blocks.time + step),
         }
 
 
@@ -336,7 +342,7 @@ def record_trace(seed: int, steps: int) -> Trace:
     trace = Trace(seed, constants)
     genesis_last = {"action": "Genesis", "who": "", "accepted": True, **NO_RISK}
     genesis_state = abstract_state(state, genesis_last)
-    trace.steps.append({"action": "Genesis", "args": {"height": state.block_height}, "state": genesis_state})
+    trace.steps.append({"action": "Genesis", "args": {"height": state.blocks.height}, "state": genesis_state})
     messages = TraceMessages(rng, state)
     for _ in range(steps):
         message, action, args = messages.next()

@@ -48,7 +48,7 @@ from perpspec.conformance.builders import (
 
 def clob_pair_status() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    for pair in genesis["clobPairs"]:
+    for pair in genesis["clob"]["clobPairs"]:
         if pair["id"] == ETH:
             pair["status"] = "STATUS_INITIALIZING"
         if pair["id"] == SOL:
@@ -181,7 +181,7 @@ def clob_pair_status() -> Scenario:
 
 def initializing_oracle_floor() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    for pair in genesis["clobPairs"]:
+    for pair in genesis["clob"]["clobPairs"]:
         if pair["id"] == ETH:
             pair["status"] = "STATUS_INITIALIZING"
             pair["quantumConversionExponent"] = -8
@@ -292,7 +292,7 @@ def level_queue() -> Scenario:
 def _rich_clob_state() -> Scenario:
     """A state holding every part of the clob JSON (CLOB-3), reached by messages: see ``clob_state_genesis``."""
     genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE))
-    for pair in genesis["clobPairs"]:
+    for pair in genesis["clob"]["clobPairs"]:
         if pair["id"] == ETH:
             pair["status"] = "STATUS_INITIALIZING"
             pair["quantumConversionExponent"] = -8
@@ -355,7 +355,7 @@ def clob_state_genesis() -> Scenario:
     ]
     assert clob["books"][0]["asks"][0]["goodTilBlock"] == h and len(clob["untriggeredOrders"]) == 1
     assert [f["prunableAtBlock"] for f in clob["fillAmounts"]] == [h, h + 5] and len(clob["shortTermCancels"]) == 1
-    assert genesis["volume"]["pending"] and genesis["blockHeight"] == h
+    assert genesis["stats"]["volume"]["pending"] and genesis["blocks"]["height"] == h
     s = Scenario(
         "clob-state-genesis",
         "A genesis holding every part of the clob state (CLOB-3), as the state JSON written after messages: a book with asks only, among them a partly filled short-term order good til the genesis block (its filled amount prunable at it) and a long-term order; a book of an INITIALIZING pair with post-only orders on both sides; a book with bids only, two of them at one price of 2 subticks and one at 1; an untriggered conditional order; a short-term cancel; pending volume. Loaded, it matches, cancels, blocks and expires exactly as the state it was written from.",

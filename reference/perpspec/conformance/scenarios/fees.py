@@ -70,7 +70,7 @@ def fee_tiers_by_volume() -> Scenario:
         show=subs(ALICE, BOB),
     )
     assert fills(events) == [(BOB, 34 * ONE_BTC, usd(30_000), 1_020_000_000_000, 510_000_000, 102_000_000)]
-    assert s.state.fee_collector_balance == 612_000_000
+    assert s.state.bank.fee_collector == 612_000_000
     # one step at $30,000: quote 3_000_000; 500 ppm = 1_500, 100 ppm = 300
     events = s.step(
         "in the same block ALICE buys one step more: still tier 1, the block's volume counts from its end",
@@ -111,7 +111,7 @@ def fee_tiers_by_volume() -> Scenario:
         show=subs(ALICE, BOB),
     )
     assert fills(events) == [(BOB, STEP, usd(30_001), 3_000_100, 1_351, 301)]
-    assert s.state.fee_collector_balance == 612_000_000 + 1_800 + 1_650 + 1_800 + 1_652
+    assert s.state.bank.fee_collector == 612_000_000 + 1_800 + 1_650 + 1_800 + 1_652
     s.step(
         "a block 30 days (720 one-hour epochs) later: the volume of the first hour no longer counts",
         s.next_block(720 * 3_600),
@@ -136,7 +136,7 @@ def fee_tiers_by_volume() -> Scenario:
 
 def fee_rebate() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    genesis["feeTiers"] = [
+    genesis["feeTiers"]["params"]["tiers"] = [
         {
             "name": "rebate",
             "absoluteVolumeRequirement": "0",
@@ -165,7 +165,7 @@ def fee_rebate() -> Scenario:
     )
     assert fills(events) == [(BOB, STEP, usd(30_001), 3_000_100, 901, -300)]
     assert usdc(s, BOB) == RICH + 3_000_100 + 300 and usdc(s, ALICE) == RICH - 3_000_100 - 901
-    assert s.state.fee_collector_balance == 601
+    assert s.state.bank.fee_collector == 601
     s.step("BOB asks 0.01 BTC at $30,000", place(BOB, order(BOB, 2, SELL, CENTI_BTC, usd(30_000), gtb=gtb)), OK)
     # quote 300_000_000: taker fee 90_000, maker rebate 30_000
     events = s.step(
@@ -176,7 +176,7 @@ def fee_rebate() -> Scenario:
         show=subs(ALICE, BOB),
     )
     assert fills(events) == [(BOB, CENTI_BTC, usd(30_000), 300_000_000, 90_000, -30_000)]
-    assert s.state.fee_collector_balance == 601 + 60_000
+    assert s.state.bank.fee_collector == 601 + 60_000
     return s
 
 
@@ -201,9 +201,7 @@ def no_fee_tiers() -> Scenario:
     )
     assert fills(events) == [(BOB, CENTI_BTC, usd(30_000), 300_000_000, 0, 0)]
     assert (
-        usdc(s, ALICE) == RICH - 300_000_000
-        and usdc(s, BOB) == RICH + 300_000_000
-        and s.state.fee_collector_balance == 0
+        usdc(s, ALICE) == RICH - 300_000_000 and usdc(s, BOB) == RICH + 300_000_000 and s.state.bank.fee_collector == 0
     )
     return s
 
@@ -213,7 +211,7 @@ def fee_tier_shares() -> Scenario:
     oldest = epoch - 719  # the oldest epoch still counted at the genesis time
     big = 10**13  # $10,000,000
     genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
-    genesis["feeTiers"] = [
+    genesis["feeTiers"]["params"]["tiers"] = [
         {
             "name": "1",
             "absoluteVolumeRequirement": "0",
@@ -244,7 +242,7 @@ def fee_tier_shares() -> Scenario:
         return [{"address": a, "takerNotional": str(t), "makerNotional": str(m)} for a, t, m in sorted(rows)]
 
     # Each epoch's takers and makers both sum to its notional.
-    genesis["volume"] = {
+    genesis["stats"]["volume"] = {
         "epochs": [
             {
                 "epoch": oldest,
@@ -295,7 +293,7 @@ def fee_tier_shares() -> Scenario:
         OK,
         ["FEE-4"],
     )
-    assert [e["epoch"] for e in encode_state(s.state)["volume"]["epochs"]] == [oldest + 1, epoch]
+    assert [e["epoch"] for e in encode_state(s.state)["stats"]["volume"]["epochs"]] == [oldest + 1, epoch]
     # ALICE: 1_000_000 of taker notional, exactly tier 2's absolute requirement; tier 3 needs 0.1% of the global notional.
     events = s.step(
         "ALICE takes 0.001 BTC: her 30-day notional is exactly $1, tier 2 (taker 400 ppm)",
@@ -325,7 +323,7 @@ def fee_tier_shares() -> Scenario:
 
 def fee_taker_rebate() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB))
-    genesis["feeTiers"] = [
+    genesis["feeTiers"]["params"]["tiers"] = [
         {
             "name": "1",
             "absoluteVolumeRequirement": "0",
@@ -355,7 +353,7 @@ def fee_taker_rebate() -> Scenario:
         show=subs(ALICE, BOB),
     )
     assert fills(events) == [(BOB, CENTI_BTC + STEP, usd(30_001), 303_010_100, -30_301, 30_605)]
-    assert s.state.fee_collector_balance == 304
+    assert s.state.bank.fee_collector == 304
     return s
 
 
@@ -363,7 +361,7 @@ def volume_epoch_zero() -> Scenario:
     # A genesis 1.5 hours after time 0: epochs 0 and 1 both count (FEE-4).
     genesis = make_genesis(funded(ALICE, BOB, CAROL), blockTime="5400")
     million = 10**12
-    genesis["volume"] = {
+    genesis["stats"]["volume"] = {
         "epochs": [
             {
                 "epoch": 0,

@@ -62,7 +62,7 @@ def funding() -> Scenario:
     )
     # BOB: +2_345_670_234_567 + 1_500_000_000 = 2_347_170_234_567 ppm -> floor 2_347_170
     assert events[1]["usdcBalance"] == str(10_000_000_000 + 2_347_170 - 1)
-    assert s.state.funding_pool_balance == 1  # FUND-3: the pool keeps the rounding
+    assert s.state.bank.funding_pool == 1  # FUND-3: the pool keeps the rounding
     s.step("CAROL, new, settles nothing", withdraw(CAROL, sub(CAROL), 1), OK)
     return s
 
@@ -97,7 +97,7 @@ def funding_recipient() -> Scenario:
         OK,
     )
     s.step("BOB's withdrawal settles him: he pays 8", withdraw(BOB, sub(BOB), 1), OK)
-    assert s.state.funding_pool_balance == 1
+    assert s.state.bank.funding_pool == 1
     return s
 
 
@@ -128,5 +128,5 @@ def funding_one_ppm() -> Scenario:
         ("DAVE, paying 999999 ppm, pays 1", DAVE),
     ):
         s.step(name, deposit(owner, sub(owner), 1), OK)
-    assert s.state.funding_pool_balance == 2
+    assert s.state.bank.funding_pool == 2
     return s

@@ -33,7 +33,7 @@ HUGE = 10**400 - 1
 
 def extreme_parameters(genesis: dict) -> dict:
     """Add a tier, market, perpetual and clob pairs at the lowest and at the highest value of every field (GEN-2); one name is not ASCII (CODEC-2 escapes it)."""
-    genesis["liquidityTiers"] += [
+    genesis["perpetuals"]["liquidityTiers"] += [
         {
             "id": 7,
             "name": "",
@@ -53,7 +53,7 @@ def extreme_parameters(genesis: dict) -> dict:
             "openInterestUpperCap": str(UINT64_MAX),
         },
     ]
-    genesis["marketParams"] += [
+    genesis["prices"]["marketParams"] += [
         {
             "id": 7,
             "pair": "LOW-USD \u00e9\u20ac",
@@ -71,12 +71,12 @@ def extreme_parameters(genesis: dict) -> dict:
             "maxSourceAgeSeconds": str(INT64_MAX),
         },
     ]
-    genesis["marketPrices"] += [
+    genesis["prices"]["marketPrices"] += [
         {"id": 7, "exponent": -100, "price": "0"},
         {"id": UINT32_MAX, "exponent": 100, "price": str(UINT64_MAX)},
     ]
     cross = "PERPETUAL_MARKET_TYPE_CROSS"
-    genesis["perpetuals"] += [
+    genesis["perpetuals"]["perpetuals"] += [
         {
             "params": {
                 "id": 7,
@@ -110,7 +110,7 @@ def extreme_parameters(genesis: dict) -> dict:
         "STATUS_INITIALIZING",
         "STATUS_FINAL_SETTLEMENT",
     ]
-    genesis["clobPairs"] += [
+    genesis["clob"]["clobPairs"] += [
         {
             "id": 7,
             "perpetualClobMetadata": {"perpetualId": 7},
@@ -155,9 +155,9 @@ def genesis_extremes() -> Scenario:
         make_genesis(
             subaccounts,
             blockHeight=1_000,
-            insuranceFundBalance="1000001",
-            feeCollectorBalance="20002",
-            fundingPoolBalance="-3",
+            insuranceFund="1000001",
+            feeCollector="20002",
+            fundingPool="-3",
             totalWithdrawn="5000",
             totalDeposited=str(held + 5_000),
             negativeTncSubaccountSeenAtBlock=0,

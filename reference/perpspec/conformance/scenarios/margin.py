@@ -272,7 +272,7 @@ def quote_exponent_markets(genesis: dict) -> dict:
     worth a whole multiple of a quote quantum (e >= 0) beside the default perpetuals'
     truncating ones (e < 0), with open interest between and above the caps (MARGIN-1).
     """
-    genesis["liquidityTiers"] += [
+    genesis["perpetuals"]["liquidityTiers"] += [
         {
             "id": 8,
             "name": "Narrow",
@@ -300,7 +300,7 @@ def quote_exponent_markets(genesis: dict) -> dict:
         (10, 0, 77, -6, 9),
         (11, 1, 7, -6, 8),
     ):
-        genesis["marketParams"].append(
+        genesis["prices"]["marketParams"].append(
             {
                 "id": pid,
                 "pair": f"E{pid}-USD",
@@ -310,8 +310,8 @@ def quote_exponent_markets(genesis: dict) -> dict:
                 "maxSourceAgeSeconds": 30,
             }
         )
-        genesis["marketPrices"].append({"id": pid, "exponent": exponent, "price": str(price)})
-        genesis["perpetuals"].append(
+        genesis["prices"]["marketPrices"].append({"id": pid, "exponent": exponent, "price": str(price)})
+        genesis["perpetuals"]["perpetuals"].append(
             {
                 "params": {
                     "id": pid,
@@ -431,7 +431,7 @@ def position_risk_roundings() -> Scenario:
     # Perpetual 13 on market 12, in a tier whose open-interest caps are equal: 100 base quantums
     # are 123_457 quote quantums of open interest, exactly at both caps.  At the lower cap the
     # tier's own imf applies (2%: IMR ceil(2_469.14) = 2_470), not the 100% above the upper cap.
-    genesis["liquidityTiers"].append(
+    genesis["perpetuals"]["liquidityTiers"].append(
         {
             "id": 10,
             "name": "Pinned",
@@ -442,7 +442,7 @@ def position_risk_roundings() -> Scenario:
             "openInterestUpperCap": "123457",
         }
     )
-    genesis["perpetuals"].append(
+    genesis["perpetuals"]["perpetuals"].append(
         {
             "params": {
                 "id": 13,
@@ -459,7 +459,7 @@ def position_risk_roundings() -> Scenario:
     # Perpetual 12: atomic resolution -5, price 123_457e-3 (exponent -3), Large-Cap (imf 2%, no caps):
     # quote exponent -3 + (-5) + 6 = -2, so 7_000_001 base quantums are trunc(7_000_001 * 123_457 / 100)
     # = 8_641_991_234 quote quantums.
-    genesis["marketParams"].append(
+    genesis["prices"]["marketParams"].append(
         {
             "id": 12,
             "pair": "R12-USD",
@@ -469,8 +469,8 @@ def position_risk_roundings() -> Scenario:
             "maxSourceAgeSeconds": 30,
         }
     )
-    genesis["marketPrices"].append({"id": 12, "exponent": -3, "price": "123457"})
-    genesis["perpetuals"].append(
+    genesis["prices"]["marketPrices"].append({"id": 12, "exponent": -3, "price": "123457"})
+    genesis["perpetuals"]["perpetuals"].append(
         {
             "params": {
                 "id": 12,
@@ -493,7 +493,7 @@ def position_risk_roundings() -> Scenario:
     )
     risk = s.risk(ALICE)
     notional = 20_000_166_666_666
-    assert risk.nc == notional and s.state.perpetuals[SOL].open_interest == sol_size
+    assert risk.nc == notional and s.state.perpetuals.perpetuals[SOL].open_interest == sol_size
     assert risk.imr == -(-notional * 100_004 // 10**6)
     boundary = risk.nc - risk.imr
     s.step(
@@ -580,9 +580,10 @@ def match_open_interest_crosses_cap() -> Scenario:
         OK,
         ["SUB-6"],
     )
-    assert s.state.perpetuals[SOL].open_interest == held
+    assert s.state.perpetuals.perpetuals[SOL].open_interest == held
     assert (
-        SubaccountId(ALICE, 0) not in s.state.subaccounts or not s.state.subaccounts[SubaccountId(ALICE, 0)].positions
+        SubaccountId(ALICE, 0) not in s.state.subaccounts.subaccounts
+        or not s.state.subaccounts.subaccounts[SubaccountId(ALICE, 0)].positions
     )
     s.step("she deposits 2e11 quote quantums", deposit(ALICE, sub(ALICE), 2 * 10**11), OK)
     s.step(
@@ -591,7 +592,7 @@ def match_open_interest_crosses_cap() -> Scenario:
         OK,
         ["SUB-6"],
     )
-    assert s.state.perpetuals[SOL].open_interest == held + size
+    assert s.state.perpetuals.perpetuals[SOL].open_interest == held + size
     return s
 
 
@@ -628,7 +629,7 @@ def close_leaving_negative_collateral() -> Scenario:
         OK,
         ["SUB-8"],
     )
-    assert s.state.subaccounts[SubaccountId(ALICE, 0)].positions[BTC].quantums == STEP
+    assert s.state.subaccounts.subaccounts[SubaccountId(ALICE, 0)].positions[BTC].quantums == STEP
     s.step("she deposits one quantum", deposit(ALICE, sub(ALICE), 1), OK)
     s.step(
         "the same IOC sell now fills: NC 0 = IMR 0 after it, initially collateralized",
@@ -637,6 +638,6 @@ def close_leaving_negative_collateral() -> Scenario:
         ["SUB-7"],
     )
     assert (
-        SubaccountId(ALICE, 0) not in s.state.subaccounts
+        SubaccountId(ALICE, 0) not in s.state.subaccounts.subaccounts
     )  # USDC 0 and no position: an empty subaccount is not stored
     return s

@@ -119,7 +119,7 @@ def limit_orders() -> Scenario:
     assert on_book(events) == [(ALICE, 1, CENTI_BTC)]
     assert usdc(s, ALICE) == RICH - 1_202_000_000 - 601_000
     assert usdc(s, BOB) == RICH + 902_000_000 - 90_200
-    assert s.state.fee_collector_balance == 601_000 + 120_200
+    assert s.state.bank.fee_collector == 601_000 + 120_200
     assert open_interest(s) == 4 * CENTI_BTC  # the longs: ALICE 0.04 (MATCH-9)
     # CAROL sells 0.015 IOC at $30,000: ALICE's bid at 30,100 is better than CAROL's limit and fills at 30,100
     # (the maker's price): quote 301_000_000, CAROL's taker fee 150_500, ALICE's maker fee 30_100.
@@ -168,7 +168,7 @@ def limit_orders() -> Scenario:
     )
     assert open_interest(s) == 55 * CENTI_BTC // 10
     # Fee collector: 721_200 + 180_600 + 87_000 + 87_000
-    assert s.state.fee_collector_balance == 1_075_800
+    assert s.state.bank.fee_collector == 1_075_800
     s.step(
         "the block ends: the book and every party as they stand",
         s.next_block(),
@@ -216,7 +216,7 @@ def market_orders_and_self_trade() -> Scenario:
     ]
     assert usdc(s, ALICE) == RICH - 902_000_000 - 451_000
     # FEE-3: taker change + maker changes + fees = 0; the collector holds both fees
-    assert s.state.fee_collector_balance == 451_000 + 90_200
+    assert s.state.bank.fee_collector == 451_000 + 90_200
     events = s.step(
         "DAVE's market sell into an empty bid side: no fill, the order is removed",
         place(DAVE, order(DAVE, 1, SELL, CENTI_BTC, usd(29_000), gtb=gtb, tif=IOC)),
@@ -347,7 +347,7 @@ def post_only() -> Scenario:
     )
     assert removals(events) == [(MALLORY, 1, "UNDERCOLLATERALIZED")] and on_book(events) == [(CAROL, 1, 10 * STEP)]
     assert fills(events) == [] and usdc(s, MALLORY) == 500_000
-    assert s.state.fee_collector_balance == 0 and open_interest(s) == 0
+    assert s.state.bank.fee_collector == 0 and open_interest(s) == 0
     return s
 
 
@@ -483,15 +483,15 @@ def add_to_book_fast_path() -> Scenario:
     )
     assert len(s.state.clob.resting) == 1
     s.step("DAVE bids one step of BTC at $28,000", place(DAVE, order(DAVE, 1, BUY, STEP, usd(28_000), gtb=gtb)), OK)
-    assert s.state.perpetuals[BTC].open_interest == STEP + 1
+    assert s.state.perpetuals.perpetuals[BTC].open_interest == STEP + 1
     s.step(
         "CAROL (long one step and one quantum) sells one step IOC to DAVE (short as much): a long of one quantum is left, open interest 1",
         place(CAROL, order(CAROL, 1, SELL, STEP, usd(28_000), gtb=gtb, tif=IOC)),
         OK,
         ["SUB-6"],
     )
-    assert s.state.perpetuals[BTC].open_interest == 1
-    assert s.state.subaccounts[SubaccountId(CAROL, 0)].positions[BTC].quantums == 1
+    assert s.state.perpetuals.perpetuals[BTC].open_interest == 1
+    assert s.state.subaccounts.subaccounts[SubaccountId(CAROL, 0)].positions[BTC].quantums == 1
     for description, side, code in (
         ("side INT32_MIN is an int32: read, then not a side", INT32_MIN, errors.InvalidOrderSide.code),
         ("side INT32_MAX likewise", INT32_MAX, errors.InvalidOrderSide.code),
@@ -925,7 +925,7 @@ def reduce_only_other_perpetual() -> Scenario:
 
 def quote_exponents_near_zero() -> Scenario:
     genesis = make_genesis(funded(ALICE, BOB, CAROL, DAVE, MALLORY))
-    for pair in genesis["clobPairs"]:
+    for pair in genesis["clob"]["clobPairs"]:
         pair["quantumConversionExponent"] = {BTC: -1, ETH: 0, SOL: 1}[pair["id"]]
         pair["subticksPerTick"] = 1
         pair["stepBaseQuantums"] = "1"
@@ -1007,7 +1007,7 @@ def quote_exponents_near_zero() -> Scenario:
         ["FEE-4", "COND-1", "COND-2"],
     )
     assert types(events)[-2:] == ["ConditionalOrderTriggered", "OrderOnBook"]
-    users = {u["address"]: u for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
+    users = {u["address"]: u for e in encode_state(s.state)["stats"]["volume"]["epochs"] for u in e["users"]}
     assert users[CAROL] == {"address": CAROL, "takerNotional": "1", "makerNotional": "0"}
     # A fill whose quote rounds down to 0: floor(1 * 1 / 10) on BTC-USD (exponent -1)
     s.step(
@@ -1030,7 +1030,7 @@ def quote_exponents_near_zero() -> Scenario:
         OK,
         ["FEE-4"],
     )
-    users = {u["address"] for e in encode_state(s.state)["volume"]["epochs"] for u in e["users"]}
+    users = {u["address"] for e in encode_state(s.state)["stats"]["volume"]["epochs"] for u in e["users"]}
     assert DAVE not in users and MALLORY not in users
     # Reduce-only with a step of one quantum: ALICE is long 999 ETH quantums.
     gtb = s.height + 10
