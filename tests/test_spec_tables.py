@@ -97,7 +97,7 @@ def test_every_constant_row_matches_the_code():
     """META-1: each constant row's value is the value the code defines."""
     constants, _ = read_tables()
     assert constants, "no constants tables found in spec/"
-    for code, (value, rule, spec_file) in constants.items():
+    for code, (value, _rule, spec_file) in constants.items():
         assert resolve(code) == int(value.replace("_", "")), (
             f"{spec_file}: {code} is {resolve(code)}, the table says {value}"
         )
