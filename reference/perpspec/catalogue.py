@@ -121,7 +121,7 @@ def encode_integer(value: int) -> int | str:
     return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else decimal_string(value)
 
 
-def encode_rational(value: Fraction) -> list:
+def encode_rational(value: Fraction) -> list[Any]:
     """A reduced [numerator, denominator] with a positive denominator (CAT-3)."""
     return [encode_integer(value.numerator), encode_integer(value.denominator)]
 
@@ -174,7 +174,7 @@ class CatalogueFunction:
             missing_error=errors.MissingInput,
             unknown_error=errors.UnexpectedInput,
         )
-        values = {}
+        values: dict[str, int | list[int]] = {}
         for name, kind in self.inputs:
             if isinstance(kind, IntegerListType):
                 values[name] = read_integer_list(inputs[name], name)
@@ -528,7 +528,7 @@ def evaluate_request(request: Any) -> Any:
     return entry.evaluate(request["inputs"])
 
 
-def evaluate_line(line: str | UndecodableLine) -> dict:
+def evaluate_line(line: str | UndecodableLine) -> dict[str, Any]:
     """One response object for one input line (JSON-1), a line that is not UTF-8 included; never raises (CAT-5)."""
     try:
         if isinstance(line, UndecodableLine):

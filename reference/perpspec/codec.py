@@ -68,6 +68,9 @@ from perpspec.state import (
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
 from perpspec.units import INT32_MAX, INT32_MIN, INT64_MAX, UINT32_MAX, UINT64_MAX
 
+T = TypeVar("T")
+K = TypeVar("K")
+
 
 def canonical_json(value: Any) -> bytes:
     """Keys sorted, separators without spaces, ASCII only (CODEC-2)."""
@@ -82,7 +85,7 @@ def state_hash(state: State) -> str:
 # --- encoding ---------------------------------------------------------------------------
 
 
-def encode_position(position: PerpetualPosition) -> dict:
+def encode_position(position: PerpetualPosition) -> dict[str, Any]:
     return {
         "perpetualId": position.perpetual_id,
         "quantums": str(position.quantums),
@@ -90,7 +93,7 @@ def encode_position(position: PerpetualPosition) -> dict:
     }
 
 
-def encode_subaccount(subaccount: Subaccount) -> dict:
+def encode_subaccount(subaccount: Subaccount) -> dict[str, Any]:
     """A subaccount in the v4 shape; a zero USDC balance has no asset position (CODEC-1)."""
     assets = []
     if subaccount.usdc_balance != 0:
@@ -191,7 +194,8 @@ def encode_market_param(param: MarketParam) -> dict[str, Any]:
     }
 
 
-def _sorted_values(table: dict) -> list:
+def _sorted_values(table: dict[int, T]) -> list[T]:
+    """A table's records by id."""
     return [table[key] for key in sorted(table)]
 
 
@@ -333,10 +337,6 @@ def _decode_subaccount(value: Any, where: str) -> Subaccount:
             raise errors.InvalidGenesis(f"{where}: two positions in perpetual {position.perpetual_id}")
         subaccount.positions[position.perpetual_id] = position
     return subaccount
-
-
-T = TypeVar("T")
-K = TypeVar("K")
 
 
 def _index(items: list[T], key: Callable[[T], K], where: str) -> dict[K, T]:

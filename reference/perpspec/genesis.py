@@ -11,6 +11,7 @@ of ``perpspec.invariants``.  Each failure is an ``InvalidGenesis`` naming what i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from perpspec import bounds, errors
@@ -147,13 +148,13 @@ def check_clob(state: State) -> list[str]:
     clob = state.clob
     broken = []
     for order in _clob_orders(state):
-        broken += _order_errors(lambda order=order: validate_order_basic(order))
+        broken += _order_errors(partial(validate_order_basic, order))
         if broken:
             return broken
         pair = state.clob.clob_pairs[order.order_id.clob_pair_id]
         broken += [
             f"order {order.order_id}: {message} (CLOB-2)"
-            for message in _order_errors(lambda order=order, pair=pair: validate_clob_pair_status(state, pair, order))
+            for message in _order_errors(partial(validate_clob_pair_status, state, pair, order))
         ]
         if order.good_til_block and order.good_til_block < state.blocks.height:
             broken.append(f"order {order.order_id}: good-til-block already passed (ORDER-9)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import icontract
 
@@ -21,6 +21,8 @@ from perpspec.margin import Risk, is_initially_collateralized
 from perpspec.state import State, Subaccount
 from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, SubaccountId
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def not_newly_undercollateralized(state: State, before: LedgerSnapshot, subaccou
     return is_initially_collateralized(settled_risk(state, subaccount_id))
 
 
-def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
+def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable[[F], F]:
     """
     The postconditions every ledger transition carries, over the subaccounts ``touched(message)``.
 
@@ -135,7 +137,7 @@ def ledger_contracts(touched: Callable[[Any], list[SubaccountId]]) -> Callable:
     def snapshot_touched(state: State, message: Any) -> LedgerSnapshot:
         return take_snapshot(state, touched(message))
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: F) -> F:
         # Conditions are named functions, not lambdas, so icontract can name them in a violation.
         function = icontract.ensure(
             open_interest_follows_the_longs,

@@ -175,7 +175,12 @@ def _object_without_duplicates(error: ErrorClass) -> Callable[[list[tuple[str, A
         obj = dict(pairs)
         if len(obj) != len(pairs):
             seen: set[str] = set()
-            twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+            twice = ""
+            for key, _ in pairs:
+                if key in seen:
+                    twice = key
+                    break
+                seen.add(key)
             raise _Refused(error(f"not valid JSON: the key {twice[:80]!r} appears twice in an object"))
         return obj
 
@@ -319,7 +324,8 @@ def read_integer(
 
 @lru_cache(maxsize=16)
 def _power_of_ten(exponent: int) -> int:
-    return 10**exponent
+    power: int = 10**exponent
+    return power
 
 
 def read_string(

@@ -159,7 +159,7 @@ def read_uint64(value: Any, where: str) -> int:
 def read_address(value: Any, where: str) -> str:
     if not is_valid_address(value):
         raise errors.InvalidAddress(f"{where}: {value!r} is not a dydx bech32 address")
-    return value
+    return str(value)
 
 
 def read_string(value: Any, where: str) -> str:
@@ -325,7 +325,7 @@ def read_order_id(value: Any, where: str) -> OrderId:
     )
 
 
-def _read_good_til(obj: dict, where: str) -> tuple[int, int]:
+def _read_good_til(obj: dict[str, Any], where: str) -> tuple[int, int]:
     """The good-til oneof: at most one of goodTilBlock (uint32) and goodTilBlockTime (fixed32)."""
     if "goodTilBlock" in obj and "goodTilBlockTime" in obj:
         raise errors.InvalidField(f"{where}: goodTilBlock and goodTilBlockTime are a oneof; give one")
@@ -449,11 +449,11 @@ def decode_cancel_order(obj: dict[str, Any]) -> CancelOrder:
 # --- encoders ---------------------------------------------------------------------------
 
 
-def encode_subaccount_id(subaccount_id: SubaccountId) -> dict:
+def encode_subaccount_id(subaccount_id: SubaccountId) -> dict[str, Any]:
     return {"owner": subaccount_id.owner, "number": subaccount_id.number}
 
 
-def encode_order_id(order_id: OrderId) -> dict:
+def encode_order_id(order_id: OrderId) -> dict[str, Any]:
     return {
         "subaccountId": encode_subaccount_id(order_id.subaccount_id),
         "clientId": order_id.client_id,
@@ -462,7 +462,7 @@ def encode_order_id(order_id: OrderId) -> dict:
     }
 
 
-def encode_order(order: Order) -> dict:
+def encode_order(order: Order) -> dict[str, Any]:
     """An order's canonical JSON: every field written, enums by name, uint64 as strings (ORDER-1)."""
     obj: dict[str, Any] = {
         "orderId": encode_order_id(order.order_id),

@@ -39,4 +39,5 @@ def is_source_fresh(timestamp: int, block_time: int, max_age_seconds: int) -> bo
 
 def is_price_change_sufficient(old_price: int, new_price: int, min_price_change_ppm: int) -> bool:
     """|new - old| >= floor(old * ppm / 1e6); always true while the old price is 0 (PRICE-5)."""
-    return abs(new_price - old_price) >= min_price_change_amount(old_price, min_price_change_ppm)
+    least: int = min_price_change_amount(old_price, min_price_change_ppm)
+    return abs(new_price - old_price) >= least

@@ -8,6 +8,7 @@ suite in the same shape, so neither package imports the other for it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,7 +27,7 @@ class MethodResult:
     detail: str = ""
     milliseconds: int = 0
     counterexample: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 METHODS = ("contracts", "hypothesis", "z3", "crosshair", "tla", "conformance", "coverage")

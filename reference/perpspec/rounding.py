@@ -132,7 +132,8 @@ def mul_pow10(value: Any, exponent: int, rounding: Rounding) -> Any:
 
 def round_fraction(value: Fraction, rounding: Rounding) -> int:
     """An exact rational rounded to an integer in the named direction (ROUND-8)."""
-    return divide(value.numerator, value.denominator, rounding)
+    rounded: int = divide(value.numerator, value.denominator, rounding)
+    return rounded
 
 
 def mean_round_half_away_from_zero(first: Any, second: Any) -> Any:

@@ -46,11 +46,11 @@ def account(name: str) -> str:
     return encode_address(hashlib.sha256(name.encode()).digest()[:20])
 
 
-def subaccount_json(owner: str, number: int) -> dict:
+def subaccount_json(owner: str, number: int) -> dict[str, Any]:
     return {"owner": owner, "number": number}
 
 
-def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
+def genesis_with_positions(seed: int, accounts: int = 6) -> dict[str, Any]:
     """
     The default genesis plus funded subaccounts holding balanced positions.
 
@@ -63,7 +63,7 @@ def genesis_with_positions(seed: int, accounts: int = 6) -> dict:
     genesis = default_genesis_json()
     owners = [account(f"trader-{i}") for i in range(accounts)]
     prices = {int(p["id"]): int(p["price"]) for p in genesis["prices"]["marketPrices"]}
-    subaccounts: dict[tuple[str, int], dict] = {}
+    subaccounts: dict[tuple[str, int], dict[str, Any]] = {}
     for owner in owners:
         subaccounts[(owner, 0)] = {"usdc": rng.randrange(1_000_000_000, 50_000_000_000), "positions": {}}
     for perpetual in genesis["perpetuals"]["perpetuals"]:
@@ -112,7 +112,7 @@ class MessageGenerator:
     def __post_init__(self) -> None:
         self.owners = sorted({sid.owner for sid in self.state.subaccounts.subaccounts}) + [account("newcomer")]
 
-    def _subaccount(self) -> dict:
+    def _subaccount(self) -> dict[str, Any]:
         return subaccount_json(self.rng.choice(self.owners), self.rng.choice([0, 0, 0, 1, 127]))
 
     def _amount(self) -> str:
@@ -167,7 +167,7 @@ class MessageGenerator:
             "time": str(self.state.blocks.time + step),
         }
 
-    def _price_update(self) -> dict:
+    def _price_update(self) -> dict[str, Any]:
         updates = []
         for market_id in self.rng.sample(sorted(self.state.prices.market_prices), self.rng.randrange(1, 4)):
             current = self.state.prices.market_prices[market_id].price
@@ -247,7 +247,7 @@ class MessageGenerator:
         live.update(clob.untriggered)
         return [(order_id, live[order_id]) for order_id in sorted(live)]
 
-    def _place_order(self) -> dict:
+    def _place_order(self) -> dict[str, Any]:
         """A placement of a random kind: limit, IOC, market, post-only, long-term, conditional, reduce-only, replacement or invalid."""
         kind = self.rng.choice(self.ORDER_KINDS)
         if kind == "replace":
@@ -305,7 +305,7 @@ class MessageGenerator:
         owner = order["orderId"]["subaccountId"]["owner"]
         return {"@type": PLACE_ORDER_TYPE, "signer": self._signer(owner), "order": order}
 
-    def _spoil_order(self, order: dict) -> None:
+    def _spoil_order(self, order: dict[str, Any]) -> None:
         """Make a placement invalid in one of many ways (ORDER-2, ORDER-3, ORDER-4)."""
         how = self.rng.choice(self.INVALID_ORDERS)
         if how == "fill_or_kill":
@@ -345,7 +345,7 @@ class MessageGenerator:
         else:
             order["orderId"]["clobPairId"] = max(self._clob_pair_ids()) + 1
 
-    def _replacement(self, order_id: OrderId, existing: Order) -> dict:
+    def _replacement(self, order_id: OrderId, existing: Order) -> dict[str, Any]:
         """The live order's id placed again: mostly a valid replacement (later expiry), else an invalid one (ORDER-6)."""
         order = encode_order(existing)
         pair_id = order_id.clob_pair_id
@@ -364,7 +364,7 @@ class MessageGenerator:
         owner = order_id.subaccount_id.owner
         return {"@type": PLACE_ORDER_TYPE, "signer": self._signer(owner), "order": order}
 
-    def _cancel_order(self) -> dict:
+    def _cancel_order(self) -> dict[str, Any]:
         """A cancel: mostly of a live order (sometimes too early), else of a random id (ORDER-7, ORDER-8)."""
         live = self._live_orders()
         if live and self.rng.randrange(10) < 7:
@@ -435,6 +435,7 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
             report.orders_resting += sum(1 for event in outcome.events or () if event["type"] == "OrderOnBook")
         else:
             report.rejected += 1
+            assert outcome.error is not None
             code = outcome.error.code
             report.error_codes[code] = report.error_codes.get(code, 0) + 1
             if before is not None and full_state_bytes(state) != before:

@@ -131,4 +131,5 @@ def subticks_to_price(
     exponent = compute_subticks_exponent(
         price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
     )
-    return mul_pow10(subticks, -exponent, Rounding.FLOOR)
+    price: int = mul_pow10(subticks, -exponent, Rounding.FLOOR)
+    return price

@@ -28,7 +28,7 @@ BIG_DIGITS = 400
 # --- encoding --------------------------------------------------------------------------
 
 
-def encode_fee_tier(tier: FeeTier) -> dict:
+def encode_fee_tier(tier: FeeTier) -> dict[str, Any]:
     return {
         "name": tier.name,
         "absoluteVolumeRequirement": str(tier.absolute_volume_requirement),
@@ -51,7 +51,7 @@ def encode_clob_pair(pair: ClobPair) -> dict[str, Any]:
     }
 
 
-def _encode_users(users: dict[str, UserVolume]) -> list[dict]:
+def _encode_users(users: dict[str, UserVolume]) -> list[dict[str, Any]]:
     return [
         {
             "address": address,
@@ -62,7 +62,7 @@ def _encode_users(users: dict[str, UserVolume]) -> list[dict]:
     ]
 
 
-def encode_volume(volume: VolumeStats) -> dict:
+def encode_volume(volume: VolumeStats) -> dict[str, Any]:
     return {
         "epochs": [
             {

@@ -9,6 +9,8 @@ the end of the block it was traded in (FEE-4).
 
 from __future__ import annotations
 
+from typing import Any
+
 from perpspec.clob.state import FeeTier, StatsState, UserVolume, VolumeStats
 from perpspec.rounding import ONE_MILLION, floor_div, mul_ppm_ceil
 from perpspec.state import State
@@ -50,7 +52,7 @@ def get_fee_ppm(state: State, address: str, is_taker: bool) -> int:
     return tier.taker_fee_ppm if is_taker else tier.maker_fee_ppm
 
 
-def compute_fee_quote_quantums(fill_quote_quantums: int, fee_ppm: int) -> int:
+def compute_fee_quote_quantums(fill_quote_quantums: Any, fee_ppm: Any) -> Any:
     """
     The fee on a fill: ceil(fill quote * fee ppm / 1e6) (FEE-2).
 

@@ -68,8 +68,10 @@ def compute_fill_quote_quantums(subticks: int, fill_quantums: int, quantum_conve
     """
     value = subticks * fill_quantums
     if quantum_conversion_exponent >= 0:
-        return value * 10**quantum_conversion_exponent
-    return value // 10**-quantum_conversion_exponent
+        scale: int = 10**quantum_conversion_exponent
+        return value * scale
+    divisor: int = 10**-quantum_conversion_exponent
+    return value // divisor
 
 
 # --- one fill --------------------------------------------------------------------------
@@ -183,7 +185,7 @@ def _stored_balances(state: State, settled: list[SettledUpdate], perpetual_id: i
 
 def _fill_conserves_value(state: State, settled: list[SettledUpdate], OLD: Any) -> bool:
     usdc, protocol, base, _ = _stored_balances(state, settled, _fill_perpetual(settled))
-    return usdc - OLD.fill[0] + protocol - OLD.fill[1] == 0 and base == OLD.fill[2]
+    return bool(usdc - OLD.fill[0] + protocol - OLD.fill[1] == 0 and base == OLD.fill[2])
 
 
 def _fill_keeps_parties_collateralized(state: State, settled: list[SettledUpdate]) -> bool:

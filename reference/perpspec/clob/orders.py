@@ -226,7 +226,7 @@ def reduce_only_never_grows(state: State, message: PlaceOrder, OLD: object) -> b
     if not message.order.reduce_only:
         return True
     before, after = OLD.position, get_position_quantums(state, message.order)  # type: ignore[attr-defined]
-    return abs(after) <= abs(before) and after * before >= 0
+    return bool(abs(after) <= abs(before) and after * before >= 0)
 
 
 @icontract.snapshot(
