@@ -369,7 +369,7 @@ def summarise(mutants: list[Mutant]) -> dict:
 
 
 def first_added_line(diff: str) -> str:
-    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")), "")
+    return next((line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")), "")
 
 
 def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int], stale: list[Mutant]) -> None:
