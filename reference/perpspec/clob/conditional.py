@@ -10,7 +10,6 @@ long-term orders.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from perpspec.clob.orders import (
@@ -30,6 +29,7 @@ from perpspec.clob.state import (
 )
 from perpspec.errors import ProtocolError
 from perpspec.events import ConditionalOrderTriggeredEvent, Event, OrderRemovedEvent, RemovalReason
+from perpspec.rounding import Rounding, round_fraction
 from perpspec.state import State
 
 
@@ -50,8 +50,8 @@ def can_trigger(order: Order, oracle_subticks: Fraction) -> bool:
     """
     trigger = order.conditional_order_trigger_subticks
     if triggers_when_price_at_or_below(order):
-        return math.ceil(oracle_subticks) <= trigger
-    return math.floor(oracle_subticks) >= trigger
+        return round_fraction(oracle_subticks, Rounding.CEIL) <= trigger
+    return round_fraction(oracle_subticks, Rounding.FLOOR) >= trigger
 
 
 CONDITIONAL_ORDER_TRIGGER_MULTIPLIER = 5

@@ -107,7 +107,7 @@ def process_volume_end_block(stats: StatsState, block_time: int, next_block_time
     """
     volume = stats.volume
     epoch_seconds = stats.params.epoch_duration_seconds
-    epoch = block_time // epoch_seconds
+    epoch = floor_div(block_time, epoch_seconds)
     if volume.pending:
         epoch_users = volume.epochs.setdefault(epoch, {})
         for address in sorted(volume.pending):
@@ -118,8 +118,8 @@ def process_volume_end_block(stats: StatsState, block_time: int, next_block_time
         volume.global_notional += volume.pending_notional
         volume.pending = {}
         volume.pending_notional = 0
-    window_epochs = stats.params.window_duration_seconds // epoch_seconds
-    oldest_kept = next_block_time // epoch_seconds - window_epochs + 1
+    window_epochs = floor_div(stats.params.window_duration_seconds, epoch_seconds)  # exact: GEN-2 bounds it
+    oldest_kept = floor_div(next_block_time, epoch_seconds) - window_epochs + 1
     for old in sorted(e for e in volume.epochs if e < oldest_kept):
         for address, entry in sorted(volume.epochs.pop(old).items()):
             _add_volume(volume.users, address, -entry.taker_notional, -entry.maker_notional)

@@ -10,7 +10,6 @@ or is removed, with the reason in an ``OrderRemoved`` event.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import icontract
@@ -40,6 +39,7 @@ from perpspec.events import (
 )
 from perpspec.invariants import is_book_uncrossed
 from perpspec.messages import CancelOrder, PlaceOrder
+from perpspec.rounding import Rounding, round_fraction
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_update_succeeds
 from perpspec.types import OrderId
@@ -94,7 +94,7 @@ def validate_clob_pair_status(state: State, pair: ClobPair, order: Order) -> Non
             raise errors.OrderConflictsWithClobPairStatus(
                 "an initializing clob pair takes only short-term post-only orders"
             )
-        oracle_subticks = math.floor(get_oracle_price_subticks(state, pair))
+        oracle_subticks = round_fraction(get_oracle_price_subticks(state, pair), Rounding.FLOOR)
         if order.side == SIDE_BUY and order.subticks > oracle_subticks:
             raise errors.OrderConflictsWithClobPairStatus(
                 "an initializing pair takes buys at or below the oracle price"
