@@ -53,22 +53,28 @@ LEDGER_MODULES = [
     "units.py",
     "margin.py",
     "funding.py",
+    "oracle.py",
     "prices.py",
     "subaccounts.py",
     "sending.py",
     "blocks.py",
     "messages.py",
+    "events.py",
+    "jsonio.py",
     "codec.py",
+    "bounds.py",
+    "genesis.py",
     "transition.py",
     "catalogue.py",
 ]
-"""The ledger's modules; contracts, simulation, verification and the CLI are not the protocol."""
+"""The ledger's modules; the contract switch and predicates, simulation, verification and the CLI are not the protocol."""
 
 CLOB_MODULES = [
     "clob/book.py",
+    "clob/state.py",
     "clob/orders.py",
-    "clob/fills.py",
     "clob/matching.py",
+    "clob/fills.py",
     "clob/fees.py",
     "clob/conditional.py",
     "clob/expiry.py",
@@ -369,7 +375,9 @@ def summarise(mutants: list[Mutant]) -> dict:
 
 
 def first_added_line(diff: str) -> str:
-    return next((line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")), "")
+    return next(
+        (line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")), ""
+    )
 
 
 def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int], stale: list[Mutant]) -> None:
