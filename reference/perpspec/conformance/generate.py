@@ -37,7 +37,7 @@ from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.conformance.adapter import ReferenceAdapter
 from perpspec.conformance.builders import touched_subaccounts
 from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
-from perpspec.conformance.function_cases import build_function_documents
+from perpspec.conformance.functions import build_function_documents
 from perpspec.conformance.line_cases import IGNORED, LineCase, line_cases
 from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
 from perpspec.genesis import load_genesis
