@@ -4,7 +4,7 @@
 Three suites, each a folder of JSON files under the output directory:
 
 - ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
-  ``perpspec.conformance.function_cases``;
+  ``perpspec.conformance.functions`` (one module per spec family);
 - ``ledger/<scenario>.json``: hand-written scenarios of the transition function
   (TX-1..6), from the registries of ``perpspec.conformance.scenarios`` (one module per
   spec family, built on ``perpspec.conformance.builders``), the order book's (spec/clob.md)
