@@ -291,7 +291,7 @@ class BookRecorder:
                     "status": status,
                 }
             )
-        book = {"buy": [[] for _ in TICKS], "sell": [[] for _ in TICKS]}
+        book: dict[str, list[list[int]]] = {"buy": [[] for _ in TICKS], "sell": [[] for _ in TICKS]}
         pair_book = clob.books.get(PAIR_ID)
         if pair_book is not None:
             for side_name, side in (("buy", pair_book.bids), ("sell", pair_book.asks)):
@@ -432,12 +432,6 @@ def check_book_trace(trace: BookTrace, book_dir: Path, java: str, jar: Path, tim
     return judge_trace_run(run, len(trace.steps))
 
 
-def _book_dir(repository: Path | None) -> tuple[Path | None, str | None]:
-    tla_dir = tlc.find_tla_dir(repository)
-    problem = tlc.missing_tools(tla_dir)
-    return (tla_dir / BOOK_DIR if tla_dir is not None else None), problem
-
-
 def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodResult]:
     """
     (a) Seeded random order flows of the reference, each replayed by TLC against Book
@@ -448,12 +442,15 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
     full: 10 traces of 120 messages and two corrupted copies (50-70 s on 2 busy cores).
     """
     count, steps = (1, 30) if quick else (10, 120)
-    book_dir, problem = _book_dir(repository)
-    if problem is None and not all((book_dir / name).is_file() for name in TRACE_FILES):
-        problem = "tla/book/ lacks " + ", ".join(TRACE_FILES)
+    tla_dir = tlc.find_tla_dir(repository)
+    problem = tlc.missing_tools(tla_dir)
     if problem is not None:
         return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", False, problem)]
-    java, jar = tlc.find_java(), tlc.find_jar()
+    tla_dir, java, jar = tlc.found_tools(tla_dir)
+    book_dir = tla_dir / BOOK_DIR
+    if not all((book_dir / name).is_file() for name in TRACE_FILES):
+        problem = "tla/book/ lacks " + ", ".join(TRACE_FILES)
+        return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", False, problem)]
     results: list[MethodResult] = []
     traces: list[BookTrace] = []
     for seed in range(count):
@@ -485,13 +482,13 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         checks = list(pool.map(check_job, jobs))
-    for (trace, name, index, what), check in zip(jobs, checks):
+    for (trace, name, corrupted_at, what), check in zip(jobs, checks):
         distinct = check.run.distinct_states if check.run is not None else None
         extra = {"steps": len(trace.steps) - 1, "fills": trace.fills, "distinct_states": distinct}
-        if index is not None:
+        if corrupted_at is not None:
             run = check.run
-            rejected = run is not None and run.violated == "StepAccepted" and run.trace_length == index
-            where = f"Trace[{index + 1}] ({what})"
+            rejected = run is not None and run.violated == "StepAccepted" and run.trace_length == corrupted_at
+            where = f"Trace[{corrupted_at + 1}] ({what})"
             detail = (
                 f"corrupted {where} rejected: {check.detail}"
                 if rejected
@@ -525,15 +522,14 @@ def run_book_models(quick: bool, repository: Path | None = None) -> list[MethodR
     """
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
-    entries: list[dict[str, Any]] = []
-    if problem is None:
-        try:
-            entries = [e for e in read_book_entries(tla_dir) if e.get("quick", True) or not quick]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            problem = f"cannot read tla/{tlc.MANIFEST} {MANIFEST_MODELS}: {error}"
     if problem is not None:
         return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", False, problem)]
-    java, jar = tlc.find_java(), tlc.find_jar()
+    tla_dir, java, jar = tlc.found_tools(tla_dir)
+    try:
+        entries = [e for e in read_book_entries(tla_dir) if e.get("quick", True) or not quick]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        problem = f"cannot read tla/{tlc.MANIFEST} {MANIFEST_MODELS}: {error}"
+        return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", False, problem)]
 
     def run(entry: dict[str, Any]) -> MethodResult:
         try:

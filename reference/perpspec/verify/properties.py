@@ -293,7 +293,7 @@ def _model_match(
     fills (maker index, size, price) by price-time priority, the remainder, and whether a
     post-only order was removed.  Self-trades remove the resting order (MATCH-3).
     """
-    fills = []
+    fills: list[tuple[int, int, int]] = []
     while size:
         makers = [o for o in book if o[5] != is_buy and (o[0] <= limit if is_buy else o[0] >= limit)]
         if not makers:
@@ -327,16 +327,18 @@ def _book_follows_price_time_priority(orders: list[tuple[int, bool, int, int, st
         fee_collector = state.bank.fee_collector
         outcome = apply_json(state, message)
         assert outcome.accepted, f"order {index} rejected: {outcome.error}"
+        events = outcome.events
+        assert events is not None, f"order {index} accepted without events"
         fills, remaining, _ = _model_match(model, is_buy, subticks, size, owner, tif == "TIME_IN_FORCE_POST_ONLY")
         got = [
             (e["makerOrderId"]["clientId"], int(e["fillQuantums"]), int(e["subticks"]))
-            for e in outcome.events
+            for e in events
             if e["type"] == "OrderFill"
         ]
         assert got == fills, f"PRIO-1: order {index} filled {got}, price-time priority gives {fills}"
-        fees = sum(int(e["takerFee"]) + int(e["makerFee"]) for e in outcome.events if e["type"] == "OrderFill")
+        fees = sum(int(e["takerFee"]) + int(e["makerFee"]) for e in events if e["type"] == "OrderFill")
         assert state.bank.fee_collector - fee_collector == fees, "CONS-3: the fee collector got other than the fees"
-        rests = any(e["type"] == "OrderOnBook" for e in outcome.events)
+        rests = any(e["type"] == "OrderOnBook" for e in events)
         if rests:
             model.append([subticks, index, index, remaining, owner, is_buy])
         violations = check_state_invariants(state)

@@ -347,19 +347,21 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
         expected = step["expected"]
         if reproduce and (
             outcome.accepted != ("events" in expected)
-            or (not outcome.accepted and outcome.error.code != expected["error"]["code"])
+            or (outcome.error is not None and outcome.error.code != expected["error"]["code"])
         ):
             raise TraceMappingError(f"{where}: the reference no longer gives the vector's verdict")
         if reproduce and state_hash(state) != step["stateHash"]:
             raise TraceMappingError(f"{where}: the reference no longer reproduces the vector's state hash")
         if state_params(state, keys) != params:
             raise TraceMappingError(f"{where}: a genesis table changed, which the model keeps fixed")
-        priced = isinstance(decoded, UpdatePrices) and outcome.accepted
-        outcomes = [event["outcome"] for event in outcome.events] if priced else []
+        outcomes = []
+        if isinstance(decoded, UpdatePrices) and outcome.accepted:
+            assert outcome.events is not None, f"{where}: accepted without events"
+            outcomes = [event["outcome"] for event in outcome.events]
         last = {
             "action": action,
             "accepted": outcome.accepted,
-            "code": "" if outcome.accepted else outcome.error.code,
+            "code": "" if outcome.error is None else outcome.error.code,
             "checks": figures,
             "outcomes": outcomes,
         }
@@ -547,15 +549,17 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
     """
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
-    if problem is None and not all((tla_dir / "ledger" / name).is_file() for name in FILES):
+    if problem is not None:
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", False, problem)]
+    tla_dir, java, jar = tlc.found_tools(tla_dir)
+    ledger_dir = tla_dir / "ledger"
+    vectors = tla_dir.parent / "conformance" / "vectors"
+    if not all((ledger_dir / name).is_file() for name in FILES):
         problem = "tla/ledger/ lacks " + ", ".join(FILES)
-    vectors = tla_dir.parent / "conformance" / "vectors" if tla_dir is not None else None
-    if problem is None and (vectors is None or not (vectors / "ledger").is_dir()):
+    elif not (vectors / "ledger").is_dir():
         problem = "conformance/vectors/ledger/ is missing"
     if problem is not None:
         return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", False, problem)]
-    java, jar = tlc.find_java(), tlc.find_jar()
-    ledger_dir = tla_dir / "ledger"
     suites = ["ledger"] if quick else ["ledger", "random ledger runs"]
     results: list[MethodResult] = []
     jobs: list[tuple[str, list[FullTrace], tuple[int, int] | None]] = []

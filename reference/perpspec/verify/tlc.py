@@ -92,6 +92,17 @@ def missing_tools(tla_dir: Path | None) -> str | None:
     return None
 
 
+def found_tools(tla_dir: Path | None) -> tuple[Path, str, Path]:
+    """
+    ``tla_dir``, java and ``tla2tools.jar``, for a caller that has seen ``missing_tools(tla_dir)``
+    return None; a RuntimeError with ``missing_tools``' reason if one has gone missing since.
+    """
+    java, jar = find_java(), find_jar()
+    if tla_dir is None or java is None or jar is None:
+        raise RuntimeError(f"TLC cannot run: {missing_tools(tla_dir)}")
+    return tla_dir, java, jar
+
+
 # --- running TLC and reading its output -------------------------------------------------
 
 _STATES = re.compile(r"^([\d,]+) states generated, ([\d,]+) distinct states found, ([\d,]+) states left on queue", re.M)
@@ -260,17 +271,17 @@ def run_tla(quick: bool, repository: Path | None = None) -> list[MethodResult]:
     One ``MethodResult`` per configuration; a bug configuration passes when TLC reports the
     violation the manifest expects (CONS-1, SOLV-1, POS-1, ATOM-1 by configuration).
     """
+    claims = ("CONS-1", "SOLV-1", "POS-1", "ATOM-1")
     tla_dir = find_tla_dir(repository)
     problem = missing_tools(tla_dir)
-    if problem is None:
-        try:
-            manifest = read_manifest(tla_dir)
-            entries = [e for e in manifest["models"] if e.get("quick", True) or not quick]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            problem = f"cannot read tla/{MANIFEST}: {error}"
     if problem is not None:
-        return [MethodResult(("CONS-1", "SOLV-1", "POS-1", "ATOM-1"), METHOD, "Ledger (TLC)", False, problem)]
-    java, jar = find_java(), find_jar()
+        return [MethodResult(claims, METHOD, "Ledger (TLC)", False, problem)]
+    tla_dir, java, jar = found_tools(tla_dir)
+    try:
+        manifest = read_manifest(tla_dir)
+        entries = [e for e in manifest["models"] if e.get("quick", True) or not quick]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return [MethodResult(claims, METHOD, "Ledger (TLC)", False, f"cannot read tla/{MANIFEST}: {error}")]
     results = []
     for entry in entries:
         try:

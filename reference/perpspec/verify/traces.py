@@ -117,7 +117,7 @@ def trace_genesis(rng: random.Random) -> tuple[dict, dict[str, Any]]:
         }
         if usdc or positions[name]:
             subaccounts.append(entry)
-    genesis = {
+    genesis: dict[str, Any] = {
         "authority": GOVERNANCE_AUTHORITY,
         "blocks": {"height": GENESIS_HEIGHT, "time": str(GENESIS_TIME)},
         "subaccounts": {"subaccounts": subaccounts},
@@ -477,12 +477,13 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
     count, steps = (3, 30) if quick else (12, 120)
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
-    if problem is None and not all((tla_dir / "ledger" / name).is_file() for name in TRACE_FILES):
-        problem = "tla/ledger/ lacks " + ", ".join(TRACE_FILES)
     if problem is not None:
         return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", False, problem)]
-    java, jar = tlc.find_java(), tlc.find_jar()
+    tla_dir, java, jar = tlc.found_tools(tla_dir)
     ledger_dir = tla_dir / "ledger"
+    if not all((ledger_dir / name).is_file() for name in TRACE_FILES):
+        problem = "tla/ledger/ lacks " + ", ".join(TRACE_FILES)
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", False, problem)]
     results: list[MethodResult] = []
     traces: list[Trace] = []
     for seed in range(count):

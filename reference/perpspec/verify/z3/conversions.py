@@ -12,6 +12,7 @@ Real functions: ``perpspec.units.base_to_quote_quantums``, ``quote_to_base_quant
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -218,49 +219,49 @@ def proofs(exponents: tuple[int, ...]) -> list[Proof]:
                 ("CONV-1",),
                 ("UNITS-4",),
                 "p > 0 => f(-b) = -f(b)",
-                lambda e=e: prove_base_to_quote_odd(e),
+                partial(prove_base_to_quote_odd, e),
             ),
             Proof(
                 f"UNITS-4 base_to_quote e={e} monotone",
                 ("CONV-1",),
                 ("UNITS-4",),
                 "p > 0, b1 <= b2 => f(b1) <= f(b2)",
-                lambda e=e: prove_base_to_quote_monotone(e),
+                partial(prove_base_to_quote_monotone, e),
             ),
             Proof(
                 f"UNITS-5 quote_to_base e={e} bound",
                 ("CONV-1",),
                 ("UNITS-5", "ROUND-5"),
                 "p > 0 => r = q/(p*10^e) truncated toward zero",
-                lambda e=e: prove_quote_to_base(e),
+                partial(prove_quote_to_base, e),
             ),
             Proof(
                 f"UNITS-5 quote_to_base e={e} monotone",
                 ("CONV-1",),
                 ("UNITS-5",),
                 "p > 0, q1 <= q2 => f(q1) <= f(q2)",
-                lambda e=e: prove_quote_to_base_monotone(e),
+                partial(prove_quote_to_base_monotone, e),
             ),
             Proof(
                 f"UNITS-5 quote round trip e={e}",
                 ("CONV-1",),
                 ("UNITS-4", "UNITS-5"),
                 "p > 0 => |b2q(q2b(q))| <= |q|, same sign",
-                lambda e=e: prove_quote_round_trip(e),
+                partial(prove_quote_round_trip, e),
             ),
             Proof(
                 f"UNITS-6 fill quote qce={e} bound",
                 ("CONV-1",),
                 ("UNITS-6", "ROUND-7"),
                 "s, b >= 0 => r = floor(s*b*10^qce)",
-                lambda e=e: prove_fill(e),
+                partial(prove_fill, e),
             ),
             Proof(
                 f"UNITS-6 fill quote qce={e} monotone",
                 ("CONV-1",),
                 ("UNITS-6",),
                 "monotone in subticks and in base quantums",
-                lambda e=e: prove_fill_monotone(e),
+                partial(prove_fill_monotone, e),
             ),
         ]
     for case in SUBTICKS_CASES:
@@ -270,7 +271,7 @@ def proofs(exponents: tuple[int, ...]) -> list[Proof]:
                 ("CONV-1",),
                 ("UNITS-7",),
                 "floor(s*10^-exp), monotone",
-                lambda c=case: prove_subticks_to_price(*c),
+                partial(prove_subticks_to_price, *case),
             )
         )
     return found
@@ -284,7 +285,7 @@ def fast_path_proofs() -> list[Proof]:
             ("CONV-1", "CONS-3"),
             ("UNITS-6", "MATCH-2"),
             "compute_fill_quote_quantums == fill_quote_quantums_from_subticks",
-            lambda e=e: prove_fast_fill_quote(e),
+            partial(prove_fast_fill_quote, e),
         )
         for e in (-12, -9, -8, -6, 0, 2)
     ]

@@ -10,6 +10,8 @@ with the conversions, in ``perpspec.verify.z3.conversions``.
 
 from __future__ import annotations
 
+from functools import partial
+
 import z3
 
 from perpspec import rounding
@@ -83,7 +85,7 @@ def proofs() -> list[Proof]:
             ("CONS-3",),
             ("FEE-2", "FEE-3", "FEE-5"),
             "taker + maker changes + fees = 0; fees ceil; total fees >= 0",
-            lambda buy=buy: prove_fill_zero_sum(buy),
+            partial(prove_fill_zero_sum, buy),
         )
         for buy in (True, False)
     ]

@@ -9,6 +9,7 @@ functions: ``perpspec.funding.settlement_quote_quantums`` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -113,7 +114,7 @@ def proofs() -> list[Proof]:
                 ("CONS-2",),
                 ("FUND-2", "FUND-3"),
                 f"sum s_i = 0 => -{k} < sum floor(s_i/1e6) <= 0",
-                lambda k=k: prove_sum_zero(k),
+                partial(prove_sum_zero, k),
             )
         )
         found.append(
@@ -122,7 +123,7 @@ def proofs() -> list[Proof]:
                 ("CONS-2",),
                 ("FUND-1", "FUND-2", "FUND-3", "INV-4"),
                 f"sum q_i = 0 => -{k} < total settled <= 0",
-                lambda k=k: prove_positions_sum_zero(k),
+                partial(prove_positions_sum_zero, k),
             )
         )
     return found

@@ -17,6 +17,7 @@ admissible (N, M)) and makes the query independent of the price.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -284,7 +285,7 @@ def fast_path_proofs(exponents: tuple[int, ...]) -> list[Proof]:
             ("RISK-1", "CONV-1"),
             ("MARGIN-1", "MARGIN-2", "MARGIN-3", "MARGIN-4", "UNITS-4"),
             "position_risk_of_integers == (NC, IMR, MMR) of the general functions",
-            lambda e=e: prove_fast_position_risk(e),
+            partial(prove_fast_position_risk, e),
         )
         for e in exponents
     ]

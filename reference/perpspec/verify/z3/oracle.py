@@ -10,6 +10,7 @@ PRICE-8 (on ROUND-9).  Real functions: ``perpspec.oracle.median_round_half_away_
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -141,7 +142,7 @@ def proofs() -> list[Proof]:
                 ("ORACLE-1",),
                 ("PRICE-4", "PRICE-8"),
                 f"sorted, at most {(n - 1) // 2} wrong, rest in [lo, hi] => median reads values in [lo, hi]",
-                lambda n=n: prove_median_sorted(n),
+                partial(prove_median_sorted, n),
             )
         )
     for n in range(1, 7):

@@ -226,10 +226,15 @@ class Explorer:
             raise NonPositiveDivisor(str(divisor))
         return numerator / divisor
 
-    def symbol(self, name: str) -> SymInt:
+    # The two return Any, not SymInt, on purpose: a SymInt goes where the reference's integer
+    # functions expect an int (they are typed for int and run unchanged on it), so the
+    # explorer's values are untyped at this boundary rather than those functions weakened.
+    def symbol(self, name: str) -> Any:
+        """A new symbolic integer ``name``, as a ``SymInt``."""
         return SymInt(z3.Int(name), self)
 
-    def wrap(self, value: Any) -> SymInt:
+    def wrap(self, value: Any) -> Any:
+        """``value`` (a z3 term or an int) as a ``SymInt``."""
         return SymInt(term(value), self)
 
     def _feasible(self, condition: Any) -> bool:

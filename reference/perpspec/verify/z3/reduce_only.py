@@ -8,6 +8,8 @@ Claim: RO-1 (spec/claims.md).  Rules: MATCH-8, ORDER-10.  Real function:
 
 from __future__ import annotations
 
+from functools import partial
+
 import z3
 
 from perpspec.verify.z3.harness import Obligation, Proof, ints, path_lemmas, path_value
@@ -54,7 +56,7 @@ def proofs() -> list[Proof]:
             ("RO-1",),
             ("MATCH-8", "ORDER-10"),
             "whole steps, <= fill, never grows or flips",
-            lambda buy=buy: prove_reduce_only_fill(buy),
+            partial(prove_reduce_only_fill, buy),
         )
         for buy in (True, False)
     ]

@@ -11,6 +11,7 @@ stated as the exact rational value, each monotonicity with two symbolic inputs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -318,7 +319,7 @@ def proofs() -> list[Proof]:
                 ("CONV-1",),
                 ("ROUND-7",),
                 "|v| < 10^s => divide gives -1/0/1 by direction",
-                lambda e=exponent: prove_pow10_shortcut(e),
+                partial(prove_pow10_shortcut, exponent),
             )
         )
     found += [
