@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 import perpspec
 from perpspec import errors
@@ -138,7 +138,7 @@ def serve(adapter: ReferenceAdapter, stdin: BinaryIO | TextIO, stdout: TextIO) -
     ``stdin`` is read as bytes (a text stream through its ``buffer``), so that a line that
     is not UTF-8 is answered, not fatal; each answer is flushed as it is made.
     """
-    for line in iter_lines(getattr(stdin, "buffer", stdin)):
+    for line in iter_lines(cast(BinaryIO, getattr(stdin, "buffer", stdin))):
         response = adapter.answer(line)
         try:
             text = json.dumps(response, separators=(",", ":"), ensure_ascii=True, default=_refuse)

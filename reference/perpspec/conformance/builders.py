@@ -346,30 +346,36 @@ class Scenario:
 
     def step(
         self, description: str, message: Any, expect: str, rules: Iterable[str] = (), show: Iterable[dict] | None = None
-    ) -> list[dict] | None:
-        """Apply ``message``, assert it ends as ``expect`` (``OK`` or an error code), and record the step."""
+    ) -> list[dict]:
+        """
+        Apply ``message``, assert it ends as ``expect`` (``OK`` or an error code), and record the
+        step; the events of an accepted message (none for a rejected one).
+        """
         before = full_state_bytes(self.state)
         outcome = apply_json(self.state, copy.deepcopy(message))
+        error = outcome.error
         if expect == OK:
-            if not outcome.accepted:
+            if error is not None:
                 raise AssertionError(
-                    f"{self.name} step {len(self.steps)} ({description}): expected acceptance, got {outcome.error.code}: {outcome.error.message}"
+                    f"{self.name} step {len(self.steps)} ({description}): expected acceptance, got {error.code}: {error.message}"
                 )
-            expected: dict = {"events": outcome.events}
+            events = outcome.events or []
+            expected: dict = {"events": events}
         else:
-            if outcome.accepted:
+            if error is None:
                 raise AssertionError(
                     f"{self.name} step {len(self.steps)} ({description}): expected {expect}, got events {outcome.events}"
                 )
-            if outcome.error.code != expect:
+            if error.code != expect:
                 raise AssertionError(
-                    f"{self.name} step {len(self.steps)} ({description}): expected {expect}, got {outcome.error.code}: {outcome.error.message}"
+                    f"{self.name} step {len(self.steps)} ({description}): expected {expect}, got {error.code}: {error.message}"
                 )
             if full_state_bytes(self.state) != before:
                 raise AssertionError(
                     f"{self.name} step {len(self.steps)}: TX-2 violated, a rejection changed the state"
                 )
-            expected = {"error": {"code": outcome.error.code}}
+            expected = {"error": {"code": error.code}}
+            events = []
         shown = (
             [SubaccountId(s["owner"], s["number"]) for s in show] if show is not None else touched_subaccounts(message)
         )
@@ -383,7 +389,7 @@ class Scenario:
         if rules:
             step["rules"] = list(rules)
         self.steps.append(step)
-        return outcome.events
+        return events
 
     def risk(self, owner: str, number: int = 0) -> Risk:
         """A subaccount's NC, IMR and MMR in the current state (MARGIN-5)."""
@@ -425,7 +431,7 @@ def genesis_risk(genesis: dict, owner: str, number: int = 0) -> Risk:
 # --- reading events and state -------------------------------------------------------------
 
 
-def fills(events: list[dict] | None) -> list[tuple[str, int, int, int, int, int]]:
+def fills(events: list[dict]) -> list[tuple[str, int, int, int, int, int]]:
     """(maker owner, fill quantums, subticks, quote, taker fee, maker fee) of each OrderFill event."""
     return [
         (
@@ -441,7 +447,7 @@ def fills(events: list[dict] | None) -> list[tuple[str, int, int, int, int, int]
     ]
 
 
-def removals(events: list[dict] | None) -> list[tuple[str, int, str]]:
+def removals(events: list[dict]) -> list[tuple[str, int, str]]:
     """(owner, client id, reason) of each OrderRemoved event."""
     return [
         (e["orderId"]["subaccountId"]["owner"], e["orderId"]["clientId"], e["reason"])
@@ -450,7 +456,7 @@ def removals(events: list[dict] | None) -> list[tuple[str, int, str]]:
     ]
 
 
-def on_book(events: list[dict] | None) -> list[tuple[str, int, int]]:
+def on_book(events: list[dict]) -> list[tuple[str, int, int]]:
     """(owner, client id, remaining quantums) of each OrderOnBook event."""
     return [
         (e["orderId"]["subaccountId"]["owner"], e["orderId"]["clientId"], int(e["remainingQuantums"]))
@@ -459,7 +465,7 @@ def on_book(events: list[dict] | None) -> list[tuple[str, int, int]]:
     ]
 
 
-def types(events: list[dict] | None) -> list[str]:
+def types(events: list[dict]) -> list[str]:
     """The type of each event."""
     return [e["type"] for e in events or []]
 

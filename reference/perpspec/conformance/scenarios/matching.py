@@ -1030,8 +1030,8 @@ def quote_exponents_near_zero() -> Scenario:
         OK,
         ["FEE-4"],
     )
-    users = {u["address"] for e in encode_state(s.state)["stats"]["volume"]["epochs"] for u in e["users"]}
-    assert DAVE not in users and MALLORY not in users
+    addresses = {u["address"] for e in encode_state(s.state)["stats"]["volume"]["epochs"] for u in e["users"]}
+    assert DAVE not in addresses and MALLORY not in addresses
     # Reduce-only with a step of one quantum: ALICE is long 999 ETH quantums.
     gtb = s.height + 10
     s.step(
