@@ -1,7 +1,7 @@
 """
 ``perpspec conformance generate``: write the conformance vectors (conformance/FORMAT.md).
 
-Three suites, each a folder of JSON files under the output directory:
+Five suites, each a folder of JSON files under the output directory:
 
 - ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
   ``perpspec.conformance.function_cases``;
