@@ -308,6 +308,7 @@ REPORTED = {
 
 
 def _integer_case(field: IntegerField, suffix: str, value: Any, what: str, reason: str) -> GenesisCase:
+    """One value of the integer class in one field: INVALID_GENESIS, never read as an integer (JSON-3)."""
     note = REPORTED.get((field.prefix, suffix), "")
     return case(
         f"{field.prefix}-{suffix}",
