@@ -529,6 +529,7 @@ def test_run_conformance_reports_method_results_for_verify():
         "ledger vectors (reference adapter)",
         "traces vectors (reference adapter)",
         "lines vectors (reference adapter)",
+        "geneses vectors (reference adapter)",
         "every vector file read",
         "vectors regenerate byte-identical",
     ]
@@ -643,7 +644,7 @@ def test_a_manifest_that_is_not_strict_json_is_refused(tmp_path):
 
 # --- the line vectors (FORMAT.md §11) ------------------------------------------------------------------
 
-ONLY_LINES = [r"^functions/", r"^ledger/", r"^traces/"]
+ONLY_LINES = [r"^functions/", r"^ledger/", r"^traces/", r"^geneses/"]
 
 
 def test_both_adapters_pass_the_line_vectors():

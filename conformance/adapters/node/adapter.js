@@ -6,7 +6,8 @@
 // prices.md, catalogue.md), not from the Python reference: every amount is a BigInt,
 // every division names its rounding, and inputs are checked as catalogue.md says.
 // It implements "hello" and "eval"; the ledger ops (reset, apply, query_subaccount,
-// state_hash) are answered UNSUPPORTED_OP, so it runs the function suite only.
+// state_hash) are answered UNSUPPORTED_OP, so it runs the function suite (and the line
+// suite, which needs no op); the ledger, trace and genesis suites come out unsupported.
 //
 // Lines are read as spec/json.md says (JSON-1, JSON-2; ADAPTER.md 1-2): stdin as bytes, one
 // line per LF, each decoded as UTF-8 by itself and strictly, lines of JSON white space (space,

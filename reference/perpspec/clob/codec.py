@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from perpspec import errors
+from perpspec.bech32 import is_valid_address
 from perpspec.clob.state import SIDE_BUY, ClobPair, ClobPairStatus, ClobState, FeeTier, Order, UserVolume, VolumeStats
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
 from perpspec.messages import encode_order, encode_order_id, read_order, read_order_id
@@ -175,6 +176,8 @@ def _decode_users(items: Any, where: str) -> dict[str, UserVolume]:
         at = f"{where}[{i}]"
         obj = _object(item, at, ("address", "takerNotional", "makerNotional"))
         address = read_string(obj["address"], f"{at}.address", type_error=errors.InvalidGenesis)
+        if not is_valid_address(address):
+            raise errors.InvalidGenesis(f"{at}.address: not a dydx bech32 address")
         if address in users:
             raise errors.InvalidGenesis(f"{at}.address: the address appears twice")
         users[address] = UserVolume(
@@ -266,12 +269,13 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
         pair_id = _integer(book["clobPairId"], f"{at}.clobPairId", 0, UINT32_MAX)
         if pair_id in clob.books:
             raise errors.InvalidGenesis(f"{at}: clob pair {pair_id} appears twice")
-        if not _list(book["bids"], f"{at}.bids") and not _list(book["asks"], f"{at}.asks"):
+        sides = {"bids": _list(book["bids"], f"{at}.bids"), "asks": _list(book["asks"], f"{at}.asks")}
+        if not sides["bids"] and not sides["asks"]:
             raise errors.InvalidGenesis(f"{at}: a book is listed only when it has a resting order")
         clob.book(pair_id)
         for side_name, is_buy in (("bids", True), ("asks", False)):
             previous = None
-            for j, raw in enumerate(book[side_name]):
+            for j, raw in enumerate(sides[side_name]):
                 order = read(raw, f"{at}.{side_name}[{j}]")
                 if order.order_id.clob_pair_id != pair_id or (order.side == SIDE_BUY) != is_buy:
                     raise errors.InvalidGenesis(f"{at}.{side_name}[{j}]: order is on the wrong book or side")

@@ -1,7 +1,7 @@
 """
 ``perpspec conformance generate``: write the conformance vectors (conformance/FORMAT.md).
 
-Three suites, each a folder of JSON files under the output directory:
+Five suites, each a folder of JSON files under the output directory:
 
 - ``functions/<function>.json``: cases of every catalogue function (CAT-1..5), from
   ``perpspec.conformance.functions`` (one module per spec family);
@@ -11,7 +11,11 @@ Three suites, each a folder of JSON files under the output directory:
   last;
 - ``traces/trace-<seed>.json``: seeded random traces from ``perpspec.simulation``;
 - ``lines/raw-lines.json``: raw request lines and the one answer (or none) each must
-  get (JSON-1, JSON-2), from ``perpspec.conformance.line_cases``.
+  get (JSON-1, JSON-2), from ``perpspec.conformance.line_cases``;
+- ``geneses/<name>.json``: invalid geneses, each the default genesis with a JSON Patch,
+  that a ``reset`` must refuse with ``INVALID_GENESIS`` and keep the previous state (GEN-2,
+  GEN-3, CODEC-4, JSON-3), from ``perpspec.conformance.genesis_cases``; each case is
+  checked against the reference, which must refuse it for the reason the case names.
 
 plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
 Generation is deterministic (TX-6): fixed seeds, sorted keys, no timestamps, no
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +41,22 @@ from perpspec import errors
 from perpspec.codec import encode_state, encode_subaccount, state_hash
 from perpspec.conformance.adapter import ReferenceAdapter
 from perpspec.conformance.builders import touched_subaccounts
-from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, file_bytes, sha256_hex
+from perpspec.conformance.format import (
+    FORMAT_VERSION,
+    MANIFEST,
+    SUITES,
+    apply_patch,
+    file_bytes,
+    request_line,
+    sha256_hex,
+)
 from perpspec.conformance.functions import build_function_documents
+from perpspec.conformance.genesis_cases import GENESIS_FILES, GenesisCase, base_genesis
 from perpspec.conformance.line_cases import IGNORED, LineCase, line_cases
 from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
-from perpspec.jsonio import iter_lines
+from perpspec.jsonio import iter_lines, parse_json
 from perpspec.simulation import MessageGenerator, genesis_with_positions
 from perpspec.subaccounts import get_subaccount
 from perpspec.transition import apply_json, full_state_bytes
@@ -220,6 +234,86 @@ def build_line_documents() -> dict[str, dict]:
     return {document["name"]: document}
 
 
+# --- the geneses suite ---------------------------------------------------------------------------
+
+GENESIS_CLAIMS = ["DET-1"]
+INVALID_GENESIS = errors.InvalidGenesis.code
+
+
+def _reference_load(genesis: object) -> None:
+    """Load ``genesis`` as the reference adapter does: sent as JSON text, read strictly (JSON-2), then GEN-2."""
+    load_genesis(parse_json(json.dumps(genesis, ensure_ascii=True), errors.InvalidGenesis))
+
+
+def check_genesis_case(case: GenesisCase, base: dict, base_hash: str, adapter: ReferenceAdapter) -> None:
+    """
+    A geneses case holds against the reference (GEN-2), or the generator stops: its setup
+    alone is a valid genesis; with its change, ``load_genesis`` raises ``InvalidGenesis``
+    for the case's reason; and the reference adapter, sent the runner's very requests,
+    refuses it with INVALID_GENESIS and keeps the base state (ADAPTER.md §2).
+    """
+    try:
+        _reference_load(apply_patch(base, list(case.setup)))
+    except errors.PerpspecError as error:
+        raise AssertionError(f"genesis case {case.name!r}: its setup alone is refused: {error.message}") from None
+    try:
+        _reference_load(apply_patch(base, case.patch))
+    except errors.InvalidGenesis as error:
+        if case.reason not in error.message:
+            raise AssertionError(
+                f"genesis case {case.name!r}: refused for another reason than {case.reason!r}: {error.message}"
+            ) from None
+    else:
+        raise AssertionError(f"genesis case {case.name!r}: the reference accepts it")
+    requests = [
+        {"op": "reset", "genesis": base},
+        {"op": "state_hash"},
+        {"op": "reset", "genesis": apply_patch(base, case.patch)},
+        {"op": "state_hash"},
+    ]
+    answers = [adapter.answer(request_line(i, r).decode("ascii")) for i, r in enumerate(requests, 1)]
+    codes = [answer.get("error", {}).get("code") for answer in answers]
+    hashes = [answer.get("stateHash") for answer in answers]
+    if codes != [None, None, INVALID_GENESIS, None] or hashes[1] != base_hash or hashes[3] != base_hash:
+        raise AssertionError(f"genesis case {case.name!r}: the reference adapter answers {answers!r}")
+
+
+def build_genesis_documents() -> dict[str, dict]:
+    """The geneses suite: one file per ``GENESIS_FILES`` entry, every case checked against the reference."""
+    base = base_genesis()
+    base_hash = state_hash(load_genesis(copy.deepcopy(base)))
+    adapter = ReferenceAdapter()
+    documents: dict[str, dict] = {}
+    seen: set[str] = set()
+    for genesis_file in GENESIS_FILES:
+        cases = []
+        for case in genesis_file.cases():
+            if case.name in seen:
+                raise AssertionError(f"two genesis cases are named {case.name!r}")
+            seen.add(case.name)
+            check_genesis_case(case, base, base_hash, adapter)
+            cases.append(
+                {
+                    "name": case.name,
+                    "description": case.description,
+                    "rules": list(case.rules),
+                    "patch": case.patch,
+                    "expected": {"error": {"code": INVALID_GENESIS}},
+                }
+            )
+        documents[genesis_file.name] = {
+            "suite": "geneses",
+            "name": genesis_file.name,
+            "description": genesis_file.description,
+            "rules": list(genesis_file.rules),
+            "claims": GENESIS_CLAIMS,
+            "baseGenesis": base,
+            "baseStateHash": base_hash,
+            "cases": cases,
+        }
+    return documents
+
+
 # --- coverage of error codes ----------------------------------------------------------------
 
 
@@ -259,7 +353,7 @@ class GeneratedSuite:
 
 
 def _vectors_in(suite: str, document: dict) -> int:
-    return len(document["cases"]) if suite in ("functions", "lines") else 1
+    return len(document["cases"]) if suite in ("functions", "lines", "geneses") else 1
 
 
 def build_suite() -> GeneratedSuite:
@@ -269,6 +363,7 @@ def build_suite() -> GeneratedSuite:
         "ledger": build_ledger_and_clob_documents(),
         "traces": build_trace_documents(),
         "lines": build_line_documents(),
+        "geneses": build_genesis_documents(),
     }
     sequences = {f"{suite}/{name}.json": doc for suite in ("ledger", "traces") for name, doc in suites[suite].items()}
     covered = error_code_coverage(sequences)

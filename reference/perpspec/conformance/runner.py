@@ -9,7 +9,11 @@ for each vector compares the adapter's answers with the vector's expectations:
   state hash, then for each step the events or error code, the touched subaccounts'
   JSON and the state hash (CODEC-3);
 - a raw line (JSON-1, JSON-2): the line's bytes, then a ``hello`` request; the line must
-  get exactly one answer, with ``id`` null and the expected error code, or none at all.
+  get exactly one answer, with ``id`` null and the expected error code, or none at all;
+- an invalid genesis (GEN-2, GEN-3): ``reset`` to the file's base genesis and its hash,
+  ``reset`` to the case's genesis (the base with the case's JSON Patch applied), which must
+  be refused with the expected code, then the hash, which must not have moved: a refused
+  ``reset`` keeps the previous state (ADAPTER.md §2).
 
 A vector passes, fails (the runner reports its first divergence: the message index,
 the field path, the expected and the actual value) or is unsupported (the adapter
@@ -41,7 +45,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from perpspec.conformance.format import FORMAT_VERSION, MANIFEST, SUITES, UNSUPPORTED_OP, sha256_hex
+from perpspec.conformance.format import (
+    FORMAT_VERSION,
+    MANIFEST,
+    SUITES,
+    UNSUPPORTED_OP,
+    PatchError,
+    apply_patch,
+    request_line,
+    sha256_hex,
+)
 from perpspec.jsonio import integer_from_decimal, parse_json
 
 ABSENT = "<absent>"
@@ -83,13 +96,23 @@ def read_json_bytes(data: bytes, what: str) -> Any:
     A vector file, the manifest or an error map: UTF-8 and strict JSON (JSON-2), else ``VectorsUnusable``.
 
     Integers are read at any length; fractions become floats, as the generator wrote
-    them, so that a request is sent as the vector wrote it (FORMAT.md §3).
+    them, so that a request is sent as the vector wrote it (FORMAT.md §3). A fraction the
+    runner could not write back with the same text (``1E3``, ``1.50``, ``1e400``, which a
+    float would send as ``1000.0``, ``1.5`` or ``Infinity``) makes the file unusable rather
+    than be sent as another number.
     """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise VectorsUnusable(f"{what} is not UTF-8: {error.reason} at byte {error.start}") from None
-    return parse_json(text, lambda message: VectorsUnusable(f"{what}: {message}"), max_digits=None, fraction=float)
+
+    def fraction(number: str) -> float:
+        value = float(number)
+        if json.dumps(value) != number:
+            raise VectorsUnusable(f"{what}: the number {number[:40]} cannot be sent as written (it would be {value!r})")
+        return value
+
+    return parse_json(text, lambda message: VectorsUnusable(f"{what}: {message}"), max_digits=None, fraction=fraction)
 
 
 def read_answer(line: bytes) -> Any:
@@ -147,8 +170,7 @@ class AdapterProcess:
 
     def _request_line(self, request: dict) -> tuple[int, bytes]:
         self.next_id += 1
-        text = json.dumps({"id": self.next_id, **request}, separators=(",", ":"), ensure_ascii=True)
-        return self.next_id, text.encode("ascii") + b"\n"
+        return self.next_id, request_line(self.next_id, request)
 
     def _send(self, payload: bytes) -> None:
         assert self.process.stdin is not None
@@ -299,14 +321,15 @@ def first_difference(expected: Any, actual: Any, path: str = "", strict: bool = 
 class Divergence:
     """Where an adapter first departs from a vector."""
 
-    step: int | str | None  # the message index of a sequence; "genesis"; None for a function case
+    step: int | str | None  # the message index of a sequence; "genesis"; "base" (a geneses case); None for a case
     path: str
     expected: Any
     actual: Any
     note: str = ""
 
     def describe(self) -> str:
-        where = "" if self.step is None else ("at genesis: " if self.step == "genesis" else f"step {self.step}: ")
+        labels = {None: "", "genesis": "at genesis: ", "base": "at the base genesis: "}
+        where = labels.get(self.step, f"step {self.step}: ")
         note = f" ({self.note})" if self.note else ""
         return f"{where}{self.path}: expected {_show(self.expected)}, got {_show(self.actual)}{note}"
 
@@ -324,6 +347,9 @@ def _show(value: Any) -> str:
 
 PASSED, FAILED, UNSUPPORTED = "passed", "failed", "unsupported"
 
+CASE_SUITES = ("functions", "lines", "geneses")
+"""The suites whose files hold cases, each a vector of its own; a ledger or trace file is one vector."""
+
 
 @dataclass
 class VectorOutcome:
@@ -335,7 +361,7 @@ class VectorOutcome:
     description: str = ""
 
     def describe(self) -> str:
-        label = f'{self.file} case "{self.name}"' if self.suite in ("functions", "lines") else self.file
+        label = f'{self.file} case "{self.name}"' if self.suite in CASE_SUITES else self.file
         detail = self.divergence.describe() if self.divergence else ""
         return f"{label}: {detail}" if detail else label
 
@@ -531,6 +557,71 @@ def check_sequence(document: dict, answers: list[dict], mapper: ErrorMapper) -> 
     return PASSED, None
 
 
+def genesis_requests(document: dict, case: dict) -> list[dict]:
+    """
+    The requests of one geneses case (FORMAT.md §12): ``reset`` to the base genesis, its hash,
+    ``reset`` to the base with the case's patch applied, and the hash after that refusal.
+    """
+    base = document["baseGenesis"]
+    return [
+        {"op": "reset", "genesis": base},
+        {"op": "state_hash"},
+        {"op": "reset", "genesis": apply_patch(base, case["patch"])},
+        {"op": "state_hash"},
+    ]
+
+
+def check_genesis_case(
+    document: dict, case: dict, answers: list[dict], mapper: ErrorMapper
+) -> tuple[str, Divergence | None]:
+    """
+    Judge a geneses case's four answers (GEN-2; ADAPTER.md §2): the base genesis accepted
+    and hashed; the case's genesis refused with the expected code; the state hash unchanged
+    by the refusal, since a refused ``reset`` keeps the previous state.
+    """
+    base_reset, base_hash, reset, after = answers
+    if any(_is_unsupported(answer, mapper) for answer in answers):
+        return UNSUPPORTED, None
+    if "error" in base_reset:
+        return FAILED, Divergence("base", "reset", "ok", mapper.code(base_reset), "the adapter refused baseGenesis")
+    before = base_hash.get("stateHash", ABSENT)
+    if not isinstance(before, str):
+        return FAILED, Divergence("base", "stateHash", document["baseStateHash"], before)
+    want = case["expected"]["error"]["code"]
+    if "error" not in reset:
+        return FAILED, Divergence(None, "error.code", want, ABSENT, "the adapter accepted the genesis")
+    if mapper.code(reset) != want:
+        return FAILED, Divergence(None, "error.code", want, mapper.code(reset))
+    if after.get("stateHash", ABSENT) != before:
+        note = "a refused reset keeps the previous state: the hash after it is the base genesis's"
+        return FAILED, Divergence(None, "stateHash", before, after.get("stateHash", ABSENT), note)
+    return PASSED, None
+
+
+def _run_genesis_cases(
+    adapter: AdapterProcess, document: dict, relative: str, mapper: ErrorMapper
+) -> list[VectorOutcome]:
+    """Every case of a geneses file, pipelined; a case whose patch does not apply fails without a request."""
+    requests: list[dict] = []
+    runnable: list[dict] = []
+    outcomes: dict[str, VectorOutcome] = {}
+    for case in document["cases"]:
+        try:
+            requests += genesis_requests(document, case)
+        except PatchError as error:
+            divergence = Divergence(None, "patch", "a patch that applies to baseGenesis", ABSENT, str(error))
+            outcomes[case["name"]] = VectorOutcome("geneses", relative, case["name"], FAILED, divergence)
+            continue
+        runnable.append(case)
+    answers = adapter.request_many(requests)
+    for index, case in enumerate(runnable):
+        status, divergence = check_genesis_case(document, case, answers[4 * index : 4 * index + 4], mapper)
+        outcomes[case["name"]] = VectorOutcome(
+            "geneses", relative, case["name"], status, divergence, case.get("description", "")
+        )
+    return [outcomes[case["name"]] for case in document["cases"]]
+
+
 def explain_genesis_hash(adapter: AdapterProcess, document: dict) -> str:
     """After a genesis hash mismatch, the first field where the adapter's state JSON differs (op ``state``)."""
     try:
@@ -624,7 +715,12 @@ def run_vectors(
             if document.get("format") != FORMAT_VERSION:
                 report.problems.append(f"{relative}: format {document.get('format')!r} is not {FORMAT_VERSION!r}")
                 continue
-            suite = document["suite"]
+            suite = document.get("suite")
+            if suite not in report.suites:
+                report.problems.append(
+                    f"{relative}: suite {suite!r} is not one this runner knows ({', '.join(SUITES)})"
+                )
+                continue
             summary = report.suites[suite]
             summary.claims.update(document.get("claims", []))
             start = time.perf_counter_ns()
@@ -667,6 +763,8 @@ def _all_failed(document: dict, relative: str, reason: str) -> list[VectorOutcom
 
 def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper: ErrorMapper) -> list[VectorOutcome]:
     suite = document["suite"]
+    if suite == "geneses":
+        return _run_genesis_cases(adapter, document, relative, mapper)
     if suite == "lines":
         cases = document["cases"]
         answers = adapter.raw_lines([bytes.fromhex(case["lineHex"]) for case in cases])
@@ -785,6 +883,7 @@ SUITE_CLAIMS = {
     "ledger": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
     "traces": ("CONS-1", "ATOM-1", "DET-1", "SOLV-1"),
     "lines": ("DET-1",),
+    "geneses": ("DET-1",),
 }
 """Claims each suite's results are reported under when its files name none."""
 
