@@ -35,6 +35,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import perpspec
 from perpspec import errors
@@ -102,7 +103,7 @@ def protocol_error_codes() -> list[str]:
     """Every code of a ProtocolError subclass in perpspec.errors (TX-3)."""
     found: list[str] = []
 
-    def walk(cls: type) -> None:
+    def walk(cls: type[errors.ProtocolError]) -> None:
         for child in cls.__subclasses__():
             if child.__module__ == errors.__name__ and "code" in child.__dict__:
                 found.append(child.code)
@@ -132,6 +133,7 @@ def build_trace_document(seed: int, steps: int = TRACE_STEPS, orders: bool = Tru
         else:
             if full_state_bytes(state) != before:
                 raise AssertionError(f"trace {seed} step {index}: TX-2 violated")
+            assert outcome.error is not None
             expected = {"error": {"code": outcome.error.code}}
         violations = check_state_invariants(state)
         if violations:
@@ -219,7 +221,7 @@ def build_line_documents() -> dict[str, dict]:
                 "expected": expected,
             }
         )
-    document = {
+    document: dict[str, Any] = {
         "suite": "lines",
         "name": "raw-lines",
         "description": (
@@ -265,7 +267,7 @@ def check_genesis_case(case: GenesisCase, base: dict, base_hash: str, adapter: R
             ) from None
     else:
         raise AssertionError(f"genesis case {case.name!r}: the reference accepts it")
-    requests = [
+    requests: list[dict[str, Any]] = [
         {"op": "reset", "genesis": base},
         {"op": "state_hash"},
         {"op": "reset", "genesis": apply_patch(base, case.patch)},

@@ -328,7 +328,7 @@ class Divergence:
     note: str = ""
 
     def describe(self) -> str:
-        labels = {None: "", "genesis": "at genesis: ", "base": "at the base genesis: "}
+        labels: dict[int | str | None, str] = {None: "", "genesis": "at genesis: ", "base": "at the base genesis: "}
         where = labels.get(self.step, f"step {self.step}: ")
         note = f" ({self.note})" if self.note else ""
         return f"{where}{self.path}: expected {_show(self.expected)}, got {_show(self.actual)}{note}"
@@ -434,7 +434,7 @@ class ErrorMapper:
         return self.mapping.get(code, code) if isinstance(code, str) else code
 
 
-def _catalogue_error_classes(errors_module: Any) -> list[type]:
+def _catalogue_error_classes(errors_module: Any) -> list[Any]:
     return [
         c
         for c in vars(errors_module).values()
@@ -609,8 +609,8 @@ def _run_genesis_cases(
         try:
             requests += genesis_requests(document, case)
         except PatchError as error:
-            divergence = Divergence(None, "patch", "a patch that applies to baseGenesis", ABSENT, str(error))
-            outcomes[case["name"]] = VectorOutcome("geneses", relative, case["name"], FAILED, divergence)
+            failure = Divergence(None, "patch", "a patch that applies to baseGenesis", ABSENT, str(error))
+            outcomes[case["name"]] = VectorOutcome("geneses", relative, case["name"], FAILED, failure)
             continue
         runnable.append(case)
     answers = adapter.request_many(requests)
@@ -767,12 +767,12 @@ def _run_document(adapter: AdapterProcess, document: dict, relative: str, mapper
         return _run_genesis_cases(adapter, document, relative, mapper)
     if suite == "lines":
         cases = document["cases"]
-        answers = adapter.raw_lines([bytes.fromhex(case["lineHex"]) for case in cases])
+        line_answers = adapter.raw_lines([bytes.fromhex(case["lineHex"]) for case in cases])
         return [
             VectorOutcome(
                 suite, relative, case["name"], *check_line_case(case, got, mapper), case.get("description", "")
             )
-            for case, got in zip(cases, answers)
+            for case, got in zip(cases, line_answers)
         ]
     if suite == "functions":
         cases = document["cases"]
