@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 from helpers.paths import REFERENCE, REPOSITORY
+from perpspec.conformance.builders import deposit, sub
 
 ENV = {**os.environ, "PYTHONPATH": str(REFERENCE)}
 UTF8_ENV = {**ENV, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
@@ -34,3 +35,8 @@ def answers_of(completed: subprocess.CompletedProcess) -> list[dict]:
     """The JSON answers of a bytes run, checking that it exited 0 with nothing on stderr."""
     assert completed.returncode == 0 and completed.stderr == b"", completed.stderr.decode(errors="replace")
     return [json.loads(line) for line in completed.stdout.decode("ascii").splitlines()]
+
+
+def deposit_line(owner: str, quantums: str) -> str:
+    """A deposit of ``owner`` into its subaccount 0 as one JSON line (``builders.deposit``)."""
+    return json.dumps(deposit(owner, sub(owner, 0), quantums))

@@ -12,10 +12,12 @@ import shutil
 import sys
 from pathlib import Path
 
+from helpers import paths
 from helpers.paths import REPOSITORY, VECTORS
 
 NODE_ADAPTER = REPOSITORY / "conformance" / "adapters" / "node" / "adapter.js"
-REFERENCE = str(REPOSITORY / "reference")
+REFERENCE = str(paths.REFERENCE)
+"""The reference folder as a string, for adapter scripts and PYTHONPATH."""
 ENV = {
     **os.environ,
     "PYTHONPATH": REFERENCE + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""),

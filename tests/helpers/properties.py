@@ -13,13 +13,12 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from helpers.budget import examples
+from helpers.numbers import CEIL, FLOOR, TRUNC
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.units import INT64_MAX, INT64_MIN, UINT64_MAX, compute_quote_exponent
 
 PROPERTY = settings(max_examples=examples(200), deadline=None)
 """200 examples under the ``ci`` profile, derandomized there (tests/conftest.py)."""
-
-FLOOR, CEIL, TRUNC = Rounding.FLOOR, Rounding.CEIL, Rounding.TRUNC
 
 # --- strategies -------------------------------------------------------------------------
 
