@@ -123,3 +123,8 @@ def test_inv_8_contracts_switch():
             timeout=60,
         )
         assert result.stdout.strip() == expected
+
+
+def test_contracts_are_on():
+    """INV-8: these tests run with contracts enabled."""
+    assert config.CONTRACTS_ENABLED is True
