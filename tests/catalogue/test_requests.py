@@ -10,7 +10,92 @@ import json
 
 import pytest
 
+from helpers.catalogue import error_code
 from perpspec.catalogue import evaluate_line
+
+
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ("{not json", "MALFORMED_JSON"),
+        ('{"function": "x", "inputs": NaN}', "MALFORMED_JSON"),
+        ("[1, 2]", "MALFORMED_REQUEST"),
+        ('{"function": 3, "inputs": {}}', "MALFORMED_REQUEST"),
+        ('{"function": "risk_compare"}', "MALFORMED_REQUEST"),
+        ('{"function": "risk_compare", "inputs": [], "x": 1}', "MALFORMED_REQUEST"),
+        ('{"function": "risk_compare", "inputs": []}', "MALFORMED_REQUEST"),
+        ('{"function": "no_such", "inputs": {}}', "UNKNOWN_FUNCTION"),
+        ('{"function": "risk_compare", "inputs": {"first_nc": 1, "first_mmr": 1, "second_nc": 1}}', "MISSING_INPUT"),
+        (
+            '{"function": "risk_compare", "inputs": {"first_nc": 1, "first_mmr": 1, "second_nc": 1, "second_mmr": 1, "x": 0}}',
+            "UNEXPECTED_INPUT",
+        ),
+    ],
+)
+def test_bad_requests(line, code):
+    """CAT-5: each kind of bad line gets its own stable error code."""
+    assert error_code(line) == code
+
+
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ('{"function": "risk_compare", "function": "risk_compare", "inputs": {}}', "MALFORMED_JSON"),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1, "net_collateral": 2, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": Infinity, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": -Infinity, "maintenance_margin_requirement": 1}}',
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 128 + "]" * 128 + "}}",
+            "MALFORMED_JSON",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 126 + "]" * 126 + "}}",
+            "INVALID_TYPE",
+        ),
+        (
+            '{"function": "median_round_half_away_from_zero", "inputs": {"values": ' + "[" * 5000 + "]" * 5000 + "}}",
+            "MALFORMED_JSON",
+        ),
+        ('{"function": "risk_compare\\ud800", "inputs": {}}', "MALFORMED_JSON"),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": '
+            + "7" * 5000
+            + ', "maintenance_margin_requirement": 1}}',
+            "OUT_OF_RANGE",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1.'
+            + "0" * 5000
+            + ', "maintenance_margin_requirement": 1}}',
+            "INVALID_TYPE",
+        ),
+        (
+            '{"function": "is_liquidatable", "inputs": {"net_collateral": 1e400, "maintenance_margin_requirement": 1}}',
+            "INVALID_TYPE",
+        ),
+    ],
+)
+def test_strict_json_lines(line, code):
+    """JSON-2, CAT-2, CAT-4: a key twice, Infinity, nesting past 128, an unpaired surrogate are MALFORMED_JSON; long integers OUT_OF_RANGE; fractions INVALID_TYPE."""
+    assert error_code(line) == code
+
+
+@pytest.mark.parametrize("bad", ["--5", "+5", " 5", "\u0663", "\u00b2", "", "-", "1_0", "5 "])
+def test_decimal_strings_are_an_optional_minus_and_ascii_digits(bad):
+    """JSON-3, CAT-2: any other string where an integer belongs is INVALID_TYPE, cleanly."""
+    line = json.dumps(
+        {"function": "maintenance_margin_ppm", "inputs": {"initial_margin_ppm": bad, "maintenance_fraction_ppm": 1}}
+    )
+    assert error_code(line) == "INVALID_TYPE"
 
 
 @pytest.mark.parametrize(
