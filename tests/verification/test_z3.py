@@ -1,33 +1,29 @@
 """
-Z3 proofs and CrossHair checks of the arithmetic claims (CLAIM-1; CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2).
+Z3 proofs of the arithmetic claims (CLAIM-1; CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2).
 
 The z3 proofs call the real helpers with z3 terms: ROUND-3..ROUND-9 and UNITS-4..UNITS-7
 (CONV-1), MARGIN-1, MARGIN-2, MARGIN-3 (RISK-1), SUB-7, SUB-8 (SOLV-1), PRICE-4, PRICE-8
-(ORACLE-1), FUND-1, FUND-2, FUND-3 (CONS-2).  CrossHair runs the same functions'
-int branches under icontract postconditions.  Each checker is itself checked on
-deliberately wrong functions, which it must refute with a counterexample.
+(ORACLE-1), FUND-1, FUND-2, FUND-3 (CONS-2).  The checker is itself checked on deliberately
+wrong functions, which it must refute with a counterexample.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import z3
 
+from helpers.paths import SPEC
+from helpers.verification import ARITHMETIC_CLAIMS
 from perpspec import rounding
 from perpspec.margin import Risk
 from perpspec.rules import read_rules
 from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
-from perpspec.verify import crosshair_check
 from perpspec.verify import z3 as z3_package
 from perpspec.verify.claims import CLAIMS
 from perpspec.verify.z3.harness import Obligation, Proof, run_proof
 from perpspec.verify.z3.paths import Explorer
-
-SPEC = Path(__file__).resolve().parent.parent / "spec"
-ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +31,7 @@ def z3_results():
     return z3_package.run_z3(quick=True)
 
 
-@pytest.fixture(scope="module")
-def crosshair_results():
-    return crosshair_check.run_crosshair(quick=True)
-
-
-# --- z3 ------------------------------------------------------------------------------------------
-
-
+@pytest.mark.z3
 def test_every_z3_proof_passes(z3_results):
     """CLAIM-1: every z3 proof of CONV-1, RISK-1, SOLV-1, ORACLE-1 and CONS-2 is proved, with its time."""
     failed = [(r.check, r.detail, r.counterexample) for r in z3_results if not r.passed]
@@ -52,6 +41,7 @@ def test_every_z3_proof_passes(z3_results):
     assert len(z3_results) > 100
 
 
+@pytest.mark.z3
 def test_every_z3_proof_has_a_witness(z3_results):
     """CLAIM-1: each proved property comes with a model of its premise (non-vacuity)."""
     proofs = [r for r in z3_results if r.check != "z3 branch equals int branch"]
@@ -76,12 +66,14 @@ def test_full_mode_covers_the_whole_exponent_grid():
         assert f"MARGIN-2/3 IMR >= MMR >= 0 e={e}" in names
 
 
+@pytest.mark.z3
 def test_margin_proof_uses_the_abstraction(z3_results):
     """RISK-1 (MARGIN-2, MARGIN-3): the notionals were found in the real expression and abstracted."""
     margins = [r for r in z3_results if r.check.startswith("MARGIN-2/3 IMR >= MMR")]
     assert margins and all(r.extra["note"].startswith("notionals abstracted") for r in margins)
 
 
+@pytest.mark.z3
 def test_mutants_are_refuted_with_counterexamples():
     """CLAIM-1: proofs run on wrong functions (floor rounding up, ROUND-9 toward zero, FUND-2 rounding up, ...) fail."""
     results = z3_package.mutation_sanity()
@@ -144,71 +136,3 @@ def test_path_explorer_agrees_with_the_real_function():
         UpdateResult.NEWLY_UNDERCOLLATERALIZED,
         UpdateResult.STILL_UNDERCOLLATERALIZED,
     }
-
-
-# --- CrossHair ------------------------------------------------------------------------------------
-
-
-def test_contract_descriptions_start_with_a_claim():
-    """CLAIM-1: every postcondition of the contracted wrappers starts with a registered claim ID."""
-    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
-    ensures = [c for conditions in functions.values() for c in conditions if c.kind == "ensure"]
-    assert len(ensures) >= 25
-    assert all(c.claim in CLAIMS for c in ensures), [c.description for c in ensures if c.claim not in CLAIMS]
-    assert {c.claim for c in ensures} == ARITHMETIC_CLAIMS
-
-
-def test_wrappers_call_the_real_functions():
-    """CLAIM-1: each contracted wrapper calls a function of the reference, never a copy of it."""
-    import ast
-
-    source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
-    modules = {"rounding", "units", "margin", "funding", "oracle", "subaccounts", "matching", "fills"}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef) and node.decorator_list:
-            attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]
-            used = {a.value.id for a in attributes if isinstance(a.value, ast.Name)}
-            assert used & modules, node.name
-
-
-def test_parse_report():
-    """CLAIM-1: CrossHair's three outcomes map to confirmed / counterexample / timeout records."""
-    conditions = [
-        crosshair_check.Condition("f", "ensure", 10, "CONV-1: a"),
-        crosshair_check.Condition("f", "ensure", 12, "CONV-1: b"),
-        crosshair_check.Condition("f", "ensure", 14, "CONV-1: c"),
-        crosshair_check.Condition("f", "require", 16, "ROUND-2: d > 0"),
-    ]
-    output = (
-        "/x/contracted.py:10: info: Confirmed over all paths.\n"
-        "/x/contracted.py:12: error: false when calling f(-5, 3) (which returns -2)\n"
-        "/x/contracted.py:14: info: Not confirmed.\n"
-    )
-    records = crosshair_check.parse_report(output, conditions, 7)
-    assert [r.status for r in records] == ["confirmed", "counterexample", "timeout"]
-    assert records[1].message == "false when calling f(-5, 3) (which returns -2)"
-
-
-def test_crosshair_refutes_a_wrong_contract():
-    """CLAIM-1, ROUND-3: a floor claimed to be a ceil (and an MMR of the notional, MARGIN-3) gets a counterexample."""
-    results = crosshair_check.crosshair_mutation_sanity()
-    assert {r.extra["function"] for r in results} == {"floor_claimed_ceil", "mmr_of_notional"}
-    for result in results:
-        assert not result.passed
-        assert result.extra["status"] == "counterexample"
-        assert result.counterexample.startswith("false when calling")
-
-
-def test_crosshair_quick_has_no_counterexamples(crosshair_results):
-    """CLAIM-1: CrossHair finds no counterexample to any claim (CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2)."""
-    assert all(r.method == "crosshair" for r in crosshair_results)
-    bad = [(r.check, r.detail) for r in crosshair_results if not r.passed]
-    assert bad == []
-    statuses = crosshair_check.summarize(crosshair_results)
-    assert set(statuses) <= {"confirmed", "timeout"}
-    assert statuses.get("confirmed", 0) >= 20
-    timed_out = [r for r in crosshair_results if r.extra["status"] == "timeout"]
-    assert all("timed out" in r.detail for r in timed_out)
-    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
-    ensures = sum(1 for conditions in functions.values() for c in conditions if c.kind == "ensure")
-    assert len(crosshair_results) == ensures

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from helpers.paths import REPOSITORY, TLA
 from perpspec.clob import book as clob_book
 from perpspec.report import METHODS
 from perpspec.verify import book_model, tlc
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-TLA = REPOSITORY / "tla"
 BOOK = TLA / "book"
+
+
 CLAIMS = ("CROSS-1", "PRIO-1", "CONS-3")
 
 
@@ -48,9 +48,7 @@ def java_and_jar():
     return tlc.find_java(), tlc.find_jar()
 
 
-# --- model checking ---------------------------------------------------------------------
-
-
+@pytest.mark.tla
 def test_green_config_passes_with_the_recorded_state_count(model_results):
     """CROSS-1, PRIO-1, CONS-3 (BOOK-1, MATCH-1..3, MATCH-5, MATCH-6, INV-9): MCBook.cfg passes, count exact."""
     expected = manifest_entry("MCBook.cfg")
@@ -62,6 +60,7 @@ def test_green_config_passes_with_the_recorded_state_count(model_results):
     assert result.detail.startswith(f"{expected['distinctStates']} distinct states")
 
 
+@pytest.mark.tla
 @pytest.mark.parametrize(
     ("config", "invariant"),
     [
@@ -80,6 +79,7 @@ def test_bug_config_fails_naming_the_invariant(model_results, config, invariant)
     assert f"expected violation of {invariant} found" in result.detail
 
 
+@pytest.mark.tla
 def test_every_quick_book_entry_ran(model_results):
     """CLAIM-1: each quick configuration under bookModels in tla/manifest.json gives one result."""
     manifest = json.loads((TLA / "manifest.json").read_text())
@@ -97,9 +97,7 @@ def test_model_names_the_claims_and_rules():
         assert rule in text, rule
 
 
-# --- trace validation -------------------------------------------------------------------
-
-
+@pytest.mark.tla
 def test_reference_trace_is_accepted_by_the_model(trace_results):
     """CROSS-1, PRIO-1, CONS-3 (BOOK-1, MATCH-1..3, MATCH-5, MATCH-6): a seeded run replays step by step."""
     valid = [r for r in trace_results if r.check.startswith("BookTrace seed") and r.check.split()[-1].isdigit()]
@@ -111,6 +109,7 @@ def test_reference_trace_is_accepted_by_the_model(trace_results):
         assert "0 rejected" in result.detail
 
 
+@pytest.mark.tla
 def test_trace_with_swapped_makers_is_rejected(trace_results):
     """PRIO-1 (MATCH-1): two fills' makers swapped must violate StepAccepted exactly at that step."""
     corrupted = [r for r in trace_results if r.check.endswith("makers swapped")]
@@ -119,6 +118,7 @@ def test_trace_with_swapped_makers_is_rejected(trace_results):
     assert "StepAccepted is violated" in corrupted[0].detail
 
 
+@pytest.mark.tla
 def test_trace_with_a_wrong_remaining_size_is_rejected(java_and_jar):
     """CONS-3 (MATCH-2): one order's remaining size off by one must violate StepAccepted at that step."""
     java, jar = java_and_jar
@@ -130,6 +130,7 @@ def test_trace_with_a_wrong_remaining_size_is_rejected(java_and_jar):
     assert check.run.trace_length == index  # TLC's last matched state is the one before
 
 
+@pytest.mark.tla
 def test_a_lifo_engine_is_caught_by_trace_validation(java_and_jar, monkeypatch):
     """BOOK-1, MATCH-1: a reference that matches the newest order of a level first fails its trace."""
     java, jar = java_and_jar

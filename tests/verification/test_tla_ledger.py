@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import pytest
 
+from helpers.paths import REPOSITORY, TLA
 from perpspec.genesis import load_genesis
 from perpspec.report import METHODS
 from perpspec.verify import tlc, traces
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-TLA = REPOSITORY / "tla"
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +35,7 @@ def test_the_tools_are_there():
     assert tlc.missing_tools(tlc.find_tla_dir(REPOSITORY)) is None
 
 
+@pytest.mark.tla
 def test_green_config_passes_with_the_expected_state_count(model_results):
     """CONS-1, SOLV-1, POS-1, ATOM-1 (INV-1, INV-3, INV-4, INV-5, TX-2): MCLedger.cfg passes, state count exact."""
     manifest = json.loads((TLA / "manifest.json").read_text())
@@ -50,6 +48,7 @@ def test_green_config_passes_with_the_expected_state_count(model_results):
     assert result.detail.startswith(f"{expected['distinctStates']} distinct states")
 
 
+@pytest.mark.tla
 def test_bug_config_without_collateral_check_violates_solvency(model_results):
     """SOLV-1 (SUB-7, SUB-8, INV-5): with the collateral check off, TLC must report SOLV_1 violated."""
     result = model_results["Ledger MCLedgerBug.cfg"]
@@ -57,6 +56,7 @@ def test_bug_config_without_collateral_check_violates_solvency(model_results):
     assert "SOLV_1" in result.detail
 
 
+@pytest.mark.tla
 def test_bug_config_with_non_atomic_transfer_violates_conservation(model_results):
     """CONS-1 (INV-1, SUB-13): a transfer whose rejected batch still debits the sender breaks CONS_1."""
     result = model_results["Ledger MCLedgerBugAtomic.cfg"]
@@ -64,6 +64,7 @@ def test_bug_config_with_non_atomic_transfer_violates_conservation(model_results
     assert "CONS_1" in result.detail
 
 
+@pytest.mark.tla
 def test_every_quick_manifest_entry_ran(model_results):
     """CLAIM-1: each quick configuration in tla/manifest.json gives one result."""
     manifest = json.loads((TLA / "manifest.json").read_text())
@@ -71,6 +72,7 @@ def test_every_quick_manifest_entry_ran(model_results):
     assert quick == set(model_results)
 
 
+@pytest.mark.tla
 def test_reference_traces_are_accepted_by_the_model(trace_results):
     """CONS-1, SOLV-1, POS-1, ATOM-1 (TX-2): seeded runs of the reference replay step by step in TLC."""
     valid = [r for r in trace_results if not r.check.endswith("corrupted")]
@@ -81,6 +83,7 @@ def test_reference_traces_are_accepted_by_the_model(trace_results):
         assert "31 states matched" in result.detail
 
 
+@pytest.mark.tla
 def test_corrupted_trace_is_rejected(trace_results):
     """ATOM-1, CONS-1: one balance off by one in one logged state must violate StepAccepted right there."""
     corrupted = [r for r in trace_results if r.check.endswith("corrupted")]

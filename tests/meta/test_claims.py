@@ -1,12 +1,14 @@
-"""CLAIM-1: the claim registry in code is the table in spec/claims.md, and every claim names defined rules."""
+"""
+CLAIM-1: the claim registry in code is the table in spec/claims.md, and every claim names defined rules.
+"""
+
+from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from helpers.paths import REPOSITORY, SPEC
 from perpspec.rules import read_rules
 from perpspec.verify.claims import CLAIMS
-
-SPEC = Path(__file__).resolve().parent.parent / "spec"
 
 
 def spec_claim_rows() -> dict[str, tuple[str, str]]:
@@ -41,7 +43,6 @@ def test_claims_cite_defined_rules():
 def test_vector_schema_knows_every_claim():
     """CLAIM-1: the conformance schema's claim IDs are exactly the registry's, so vectors can name any claim."""
     import json
-    from pathlib import Path
 
-    schema = json.loads((Path(__file__).parent.parent / "conformance" / "schema" / "vector.schema.json").read_text())
+    schema = json.loads((REPOSITORY / "conformance" / "schema" / "vector.schema.json").read_text())
     assert set(schema["$defs"]["claimId"]["enum"]) == set(CLAIMS)

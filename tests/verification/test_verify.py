@@ -1,23 +1,23 @@
-"""`perpspec verify`: steps, the claim matrix, reports, and failures that name their claim (CLAIM-1)."""
+"""
+`perpspec verify`: steps, the claim matrix, reports, and failures that name their claim (CLAIM-1).
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import perpspec.sending
 import perpspec.subaccounts
+from helpers.commands import ENV
+from helpers.paths import REPOSITORY
 from perpspec.report import MethodResult
 from perpspec.verify import properties
 from perpspec.verify.claims import CLAIMS
 from perpspec.verify.runner import Budget, compute_claim_matrix, render_markdown, step_contracts
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -65,9 +65,12 @@ def test_markdown_report_lists_every_claim():
     assert "broken \\| badly" in text
 
 
+@pytest.mark.tla
+@pytest.mark.crosshair
+@pytest.mark.z3
+@pytest.mark.conformance
 def test_verify_quick_writes_reports_and_exits_zero(tmp_path):
     """CLAIM-1, META-1: `perpspec verify --quick` passes here and writes JSON and Markdown reports."""
-    env = {**os.environ, "PYTHONPATH": str(REPOSITORY / "reference")}
     completed = subprocess.run(
         [
             sys.executable,
@@ -82,7 +85,7 @@ def test_verify_quick_writes_reports_and_exits_zero(tmp_path):
         ],
         capture_output=True,
         text=True,
-        env=env,
+        env=ENV,
         cwd=REPOSITORY,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -14,24 +14,25 @@ import ast
 import importlib
 import inspect
 import re
-from pathlib import Path
 from typing import Any
 
+from helpers.paths import REFERENCE, SPEC
 from perpspec import genesis
 from perpspec.codec import encode_state
 from perpspec.default_genesis import default_genesis
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "spec"
-PACKAGE = ROOT / "reference" / "perpspec"
+PACKAGE = REFERENCE / "perpspec"
+
 
 ROW = re.compile(r"^\| `([^`]+)` \| ([^|]+) \| `([^`]+)` \| ([A-Z]+-[0-9]+) \|$")
+
 
 IMPLEMENTATION_CONSTANTS = {
     "perpspec.jsonio.DIGITS_PER_CHUNK": "how many digits the exact big-integer reader converts at a time, no protocol value",
     "perpspec.jsonio.CHUNK": "10^DIGITS_PER_CHUNK, the same",
 }
 """Integer constants that are not protocol values, with the reason."""
+
 
 NOT_PROTOCOL = ("verify", "conformance")
 """Folders of the package that check the protocol rather than state it."""

@@ -16,10 +16,10 @@ import copy
 import json
 import random
 import shutil
-from pathlib import Path
 
 import pytest
 
+from helpers.paths import REPOSITORY, VECTORS
 from perpspec import subaccounts
 from perpspec.conformance.scenarios import SCENARIOS
 from perpspec.genesis import load_genesis
@@ -28,9 +28,7 @@ from perpspec.types import SubaccountId
 from perpspec.verify import scenario_traces as st
 from perpspec.verify import tlc
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 LEDGER_DIR = REPOSITORY / "tla" / "ledger"
-VECTORS = REPOSITORY / "conformance" / "vectors"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +50,7 @@ def check(traces):
     return st.check_traces(traces, LEDGER_DIR, tlc.find_java(), tlc.find_jar())
 
 
+@pytest.mark.tla
 def test_every_ledger_scenario_is_a_behaviour_of_the_full_model(results):
     """
     CONS-1, CONS-2, SOLV-1, POS-1, ATOM-1: every ledger scenario without orders replays in TLC,
@@ -73,6 +72,7 @@ def test_every_ledger_scenario_is_a_behaviour_of_the_full_model(results):
     assert result.claims == ("CONS-1", "CONS-2", "SOLV-1", "POS-1", "ATOM-1")
 
 
+@pytest.mark.tla
 def test_corrupted_scenario_balance_is_rejected_at_its_step(results):
     """FUND-2, CONS-1: one USDC balance off by one quantum after a settlement is rejected, naming the step."""
     result = results["LedgerFullTrace corrupted"]
@@ -91,6 +91,7 @@ def plus_one(value: dict) -> dict:
     return st.big(st.from_big(value) + 1)
 
 
+@pytest.mark.tla
 def test_corrupted_figure_and_verdict_are_rejected(scenario_traces):
     """MARGIN-1, SUB-8: a logged IMR one quantum off, or the wrong rejection code, fails at that step."""
     scaled = scenario_traces["withdraw-boundary-open-interest-scaled"]
@@ -112,6 +113,7 @@ def test_corrupted_figure_and_verdict_are_rejected(scenario_traces):
         assert f"{trace.name} step {index - 1} (" in result.detail
 
 
+@pytest.mark.tla
 def test_a_trace_tlc_cannot_start_is_not_a_pass(scenario_traces):
     """CLAIM-1: a genesis TLC cannot match gives fewer states than logged, which fails."""
     trace = scenario_traces["withdraw"]
@@ -122,6 +124,7 @@ def test_a_trace_tlc_cannot_start_is_not_a_pass(scenario_traces):
     assert result.detail == f"TLC matched 0 distinct states of {len(trace.steps)} logged"
 
 
+@pytest.mark.tla
 def test_invariants_are_checked_on_logged_states(scenario_traces):
     """CONS-1 (INV-1): a logged genesis whose totalDeposited is one quantum off violates CONS_1 there."""
     trace = scenario_traces["withdraw"]
@@ -131,6 +134,7 @@ def test_invariants_are_checked_on_logged_states(scenario_traces):
     assert result.detail == "CONS_1 is violated at withdraw genesis"
 
 
+@pytest.mark.tla
 def test_random_ledger_run_prefix_is_a_behaviour(tmp_path):
     """FUND-2, SUB-7, PRICE-6: the first 40 messages of a random ledger run (six traders, three perpetuals, no orders)."""
     document = st.random_ledger_documents_for([0], steps=40)[0]
@@ -142,6 +146,7 @@ def test_random_ledger_run_prefix_is_a_behaviour(tmp_path):
     assert any(c["settlement"]["s"] != 0 for s in trace.steps for c in s["state"]["last"]["checks"])
 
 
+@pytest.mark.tla
 def test_bigint_is_exact_in_tlc(tmp_path):
     """CONV-1: BigInt.tla's add, subtract, multiply, compare and the rounded divisions equal Python's, far past 2^31."""
     rng = random.Random(7)
@@ -264,6 +269,7 @@ def _unscaled_margin(q, resolution, price, exponent, imf, mf, open_interest, low
     return ORIGINAL_MARGIN(q, resolution, price, exponent, imf, mf, open_interest, 0, 0)
 
 
+@pytest.mark.tla
 @pytest.mark.parametrize(
     "scenario, attribute, mutant, step",
     [

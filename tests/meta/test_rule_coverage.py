@@ -1,10 +1,11 @@
-"""META-1: every spec rule has implementing code and at least one test, and no undefined ID is cited."""
+"""
+META-1: every spec rule has implementing code and at least one test, and no undefined ID is cited.
+"""
 
-from pathlib import Path
+from __future__ import annotations
 
+from helpers.paths import REPOSITORY
 from perpspec.rules import compute_coverage, read_rules
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def test_spec_defines_rules_once():
