@@ -1,6 +1,6 @@
 """
-Hypothesis properties of the catalogue's margin functions (spec/margin.md, MARGIN-1..MARGIN-7;
-spec/catalogue.md, CAT-1).
+Hypothesis properties of the catalogue's margin functions (spec/margin.md, MARGIN-1..MARGIN-4,
+MARGIN-6, MARGIN-7; spec/catalogue.md, CAT-1).
 
 Each property calls the function the state machine uses and checks it against exact
 ``Fraction`` arithmetic, monotonicity, sign symmetry or a plain transliteration of the Go

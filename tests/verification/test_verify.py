@@ -40,6 +40,7 @@ def test_a_conservation_mutant_fails_the_contract_runs_naming_cons_1(conservatio
     assert "CONS-1" in result.claims and "CONS-1" in result.detail
 
 
+@pytest.mark.slow
 def test_a_conservation_mutant_fails_the_state_machine(conservation_mutant):
     """CLAIM-1, INV-1: hypothesis's ledger machine catches it too, with a falsifying example."""
     result = properties.run_state_machine(examples=5, steps=20)
