@@ -1,0 +1,6 @@
+"""What the z3 and CrossHair tests share (CLAIM-1)."""
+
+from __future__ import annotations
+
+ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}
+"""The claims the arithmetic checkers (z3 proofs, CrossHair's contracted wrappers) cover, together."""

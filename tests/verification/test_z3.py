@@ -1,0 +1,138 @@
+"""
+Z3 proofs of the arithmetic claims (CLAIM-1; CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2).
+
+The z3 proofs call the real helpers with z3 terms: ROUND-3..ROUND-9 and UNITS-4..UNITS-7
+(CONV-1), MARGIN-1, MARGIN-2, MARGIN-3 (RISK-1), SUB-7, SUB-8 (SOLV-1), PRICE-4, PRICE-8
+(ORACLE-1), FUND-1, FUND-2, FUND-3 (CONS-2).  The checker is itself checked on deliberately
+wrong functions, which it must refute with a counterexample.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import z3
+
+from helpers.paths import SPEC
+from helpers.verification import ARITHMETIC_CLAIMS
+from perpspec import rounding
+from perpspec.margin import Risk
+from perpspec.rules import read_rules
+from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
+from perpspec.verify import z3 as z3_package
+from perpspec.verify.claims import CLAIMS
+from perpspec.verify.z3.harness import Obligation, Proof, run_proof
+from perpspec.verify.z3.paths import Explorer
+
+
+@pytest.fixture(scope="module")
+def z3_results():
+    return z3_package.run_z3(quick=True)
+
+
+@pytest.mark.z3
+def test_every_z3_proof_passes(z3_results):
+    """CLAIM-1: every z3 proof of CONV-1, RISK-1, SOLV-1, ORACLE-1 and CONS-2 is proved, with its time."""
+    failed = [(r.check, r.detail, r.counterexample) for r in z3_results if not r.passed]
+    assert failed == []
+    assert all(r.method == "z3" for r in z3_results)
+    assert {claim for r in z3_results for claim in r.claims} == ARITHMETIC_CLAIMS
+    assert len(z3_results) > 100
+
+
+@pytest.mark.z3
+def test_every_z3_proof_has_a_witness(z3_results):
+    """CLAIM-1: each proved property comes with a model of its premise (non-vacuity)."""
+    proofs = [r for r in z3_results if r.check != "z3 branch equals int branch"]
+    assert all(r.extra.get("witness") for r in proofs)
+
+
+def test_z3_proofs_cite_defined_rules_and_claims():
+    """CLAIM-1: every proof names registered claims and defined rules (ROUND-3, MARGIN-2, SUB-8, FUND-2, ...)."""
+    rules = read_rules(SPEC)
+    for proof in z3_package.proofs(quick=False):
+        assert proof.claims and set(proof.claims) <= set(CLAIMS), proof.name
+        assert proof.rules and set(proof.rules) <= set(rules), proof.name
+
+
+def test_full_mode_covers_the_whole_exponent_grid():
+    """CONV-1 (UNITS-4, UNITS-5, UNITS-6): full mode proves every exponent in -12..3; RISK-1 too."""
+    names = {p.name for p in z3_package.proofs(quick=False)}
+    for e in range(-12, 4):
+        assert f"UNITS-4 base_to_quote e={e} bound" in names
+        assert f"UNITS-5 quote_to_base e={e} bound" in names
+        assert f"UNITS-6 fill quote qce={e} bound" in names
+        assert f"MARGIN-2/3 IMR >= MMR >= 0 e={e}" in names
+
+
+@pytest.mark.z3
+def test_margin_proof_uses_the_abstraction(z3_results):
+    """RISK-1 (MARGIN-2, MARGIN-3): the notionals were found in the real expression and abstracted."""
+    margins = [r for r in z3_results if r.check.startswith("MARGIN-2/3 IMR >= MMR")]
+    assert margins and all(r.extra["note"].startswith("notionals abstracted") for r in margins)
+
+
+@pytest.mark.z3
+def test_mutants_are_refuted_with_counterexamples():
+    """CLAIM-1: proofs run on wrong functions (floor rounding up, ROUND-9 toward zero, FUND-2 rounding up, ...) fail."""
+    results = z3_package.mutation_sanity()
+    assert len(results) >= 6
+    for result in results:
+        assert not result.passed, result.check
+        assert result.detail.startswith("counterexample"), (result.check, result.detail)
+        assert result.counterexample, result.check
+
+
+def test_floor_mutant_counterexample_is_concrete():
+    """ROUND-3: the counterexample to "ceil_div is a floor" really breaks the floor bound."""
+    name, proof = z3_package.MUTANTS[0]
+    assert name == "floor_div rounds up"
+    result = run_proof(proof, 5_000)
+    values = dict(re.findall(r"(\w+)=(-?\d+)", result.counterexample))
+    n, d = int(values["n"]), int(values["d"])
+    q = rounding.ceil_div(n, d)
+    assert not (d * q <= n < d * q + d)
+    assert int(values["result"]) == q
+
+
+def test_a_hard_query_reports_timeout():
+    """CLAIM-1: a proof z3 cannot settle in its budget fails with detail "timeout", not a pass."""
+
+    def build():
+        x, y, z = z3.Ints("x y z")
+        return Obligation(
+            premise=z3.And(x > 0, y > 0, z > 0),
+            prop=x * x * x + y * y * y != z * z * z,
+            inputs={"x": x, "y": y, "z": z},
+        )
+
+    proof = Proof("cubes", ("CONV-1",), ("ROUND-1",), "Fermat n=3", build)
+    result = run_proof(proof, 300)
+    assert not result.passed
+    assert result.detail == "timeout"
+
+
+def test_path_explorer_agrees_with_the_real_function():
+    """SUB-8: each path the explorer finds, replayed on concrete ints from its model, gives the path's result."""
+    names = "nc_cur imr_cur mmr_cur nc_new imr_new mmr_new"
+    variables = z3.Ints(names)
+    premise = z3.And(variables[2] >= 0, variables[5] >= 0, variables[3] < variables[4])
+    explorer = Explorer(premise)
+    s = [explorer.wrap(v) for v in variables]
+    paths = explorer.explore(lambda: compute_undercollateralized_result(Risk(*s[:3]), Risk(*s[3:])))
+    assert len(paths.paths) > 3 and not paths.raised
+    seen = set()
+    for path in paths.paths:
+        solver = z3.Solver()
+        solver.add(premise, path.condition())
+        assert solver.check() == z3.sat
+        model = solver.model()
+        ints = [model.eval(v, model_completion=True).as_long() for v in variables]
+        assert compute_undercollateralized_result(Risk(*ints[:3]), Risk(*ints[3:])) is path.value
+        seen.add(path.value)
+    assert seen == {
+        UpdateResult.SUCCESS,
+        UpdateResult.NEWLY_UNDERCOLLATERALIZED,
+        UpdateResult.STILL_UNDERCOLLATERALIZED,
+    }
