@@ -136,8 +136,9 @@ def position_risk_of_integers(
     with ``//`` on integers instead of going through ``perpspec.rounding``'s helpers, which
     also accept z3 terms and pay for that check on every call.  Truncation toward zero is
     floor of the absolute value with the sign put back; ceil(x / d) is -floor(-x / d).
-    tests/test_fast_paths.py proves it equal to the general functions on every integer input
-    it draws, boundaries of the open-interest caps included.
+    Z3 proves it equal to the general functions for every integer input at the exponents its
+    proof lists (``perpspec.verify.z3.margin``), and tests/properties/test_fast_path_margin.py
+    tests it on drawn inputs, boundaries of the open-interest caps included.
     """
     exponent = price_exponent + atomic_resolution - QUOTE_ATOMIC_RESOLUTION  # compute_quote_exponent (UNITS-4)
     value = position_quantums * price_value

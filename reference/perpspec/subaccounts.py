@@ -142,7 +142,7 @@ def get_position_risk(state: State, perpetual_id: int, quantums: int, open_inter
 
     The state holds integers, so this takes ``position_risk_of_integers``, the integer form
     of ``position_net_notional_quote_quantums`` and ``perpetual_margin_requirements``
-    (equal to them: tests/test_fast_paths.py).
+    (equal to them: tests/properties/test_fast_path_margin.py).
     """
     perpetual = state.perpetuals.perpetuals[perpetual_id]
     price = state.prices.market_prices[perpetual.market_id]
@@ -304,7 +304,7 @@ def compute_settled_updates(state: State, updates: list[Update]) -> list[Settled
         else:
             # Nothing to settle: get_settled_subaccount would return an equal copy with no
             # payments.  The stored subaccount stands for it; it is only read, and a write
-            # replaces it with ``updated`` (tests/test_fast_paths.py).
+            # replaces it with ``updated`` (tests/properties/test_fast_path_updates.py).
             settled, payments = current, {}
         updated = compute_updated_subaccount(state, settled, update)
         settlement = settled.usdc_balance - current.usdc_balance
@@ -359,7 +359,7 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
     CollatCheck of a stored subaccount with nothing to settle, one perpetual delta on an
     updatable perpetual, and NC >= IMR after it -- is answered from the positions' risks
     alone, without building the settled and updated subaccounts; every other case goes
-    through ``check_updates`` (equal to it: tests/test_fast_paths.py).
+    through ``check_updates`` (equal to it: tests/properties/test_fast_path_updates.py).
     """
     stored = state.subaccounts.subaccounts.get(update.subaccount_id)
     if update_type is _COLLAT_CHECK and stored is not None and len(update.perpetual_deltas) == 1:

@@ -20,7 +20,7 @@ Five suites, each a folder of JSON files under the output directory:
 plus ``manifest.json``, which lists every file with its SHA-256 and the suite counts.
 Generation is deterministic (TX-6): fixed seeds, sorted keys, no timestamps, no
 paths of this machine, so regenerating gives byte-identical files; the runner's
-self-check and ``tests/test_conformance.py`` hold it to that (claim DET-1).
+self-check and ``tests/conformance/test_generation.py`` hold it to that (claim DET-1).
 
 The generator also checks that every ``ProtocolError`` code that a message can
 produce (TX-3) is expected by at least one ledger or trace vector, and stops with

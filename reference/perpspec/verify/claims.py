@@ -1,7 +1,7 @@
 """
 The claim registry (spec/claims.md, CLAIM-1).
 
-The table here is the spec's table; ``tests/test_claims.py`` checks that they agree.
+The table here is the spec's table; ``tests/meta/test_claims.py`` checks that they agree.
 Every verification method tags its results with these IDs.
 """
 

@@ -17,7 +17,7 @@ scenario module.  The registries below say which scenarios the suite holds and i
 they are built:
 
 - ``SCENARIOS``: the ledger scenarios without orders, which the TLC trace validation also
-  replays (``perpspec.verify.scenario_traces``, tests/test_scenario_traces.py);
+  replays (``perpspec.verify.scenario_traces``, tests/verification/test_scenario_traces.py);
 - ``ORDER_SCENARIOS``: ledger scenarios that place orders;
 - ``CLOB_SCENARIOS``: the order book's scenarios, appended after them
   (``perpspec.conformance.generate``).
