@@ -112,9 +112,12 @@ def order_part(order_id: Callable[[Any], OrderId]) -> StatePart:
     return part
 
 
-def whole_state_part(state: State, message: Any) -> Any:
-    """The whole state: a block's phases may reach any part of it (BLOCK-3)."""
-    return encode_state(state)
+def block_part(state: State, message: Any) -> Any:
+    """
+    The block: height, time and the last outage (BLOCK-1, BLOCK-2).  A block message writes
+    nothing before its checks pass (BLOCK-3); once they pass it cannot be rejected.
+    """
+    return [state.blocks.height, state.blocks.time, state.blocks.last_chain_outage_at_block]
 
 
 # --- the table (TX-1) -------------------------------------------------------------------
@@ -197,7 +200,7 @@ MESSAGE_KINDS: tuple[MessageKind, ...] = (
         encode_advance_block,
         process_advance_block,
         subaccounts=_names_none,
-        parts=(whole_state_part,),
+        parts=(block_part,),
     ),
     MessageKind(
         "PlaceOrder",
