@@ -182,6 +182,7 @@ class Runner:
 
     def run(self, ops: list) -> dict:
         from perpspec.errors import ProtocolError
+        from perpspec.events import OrderFillEvent
 
         state = self.state
         setup = self.setup
@@ -223,7 +224,7 @@ class Runner:
                 message = self.AdvanceBlock(state.authority, state.blocks.height + 1, state.blocks.time + 1)
             try:
                 for event in apply(state, message):
-                    if event["type"] == "OrderFill":
+                    if type(event) is OrderFillEvent:
                         fills += 1
             except ProtocolError:
                 rejected += 1

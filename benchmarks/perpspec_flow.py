@@ -36,6 +36,7 @@ import os
 from perpspec.bech32 import encode_address
 from perpspec.clob.state import Order
 from perpspec.default_genesis import default_genesis_json
+from perpspec.events import OrderFillEvent, OrderOnBookEvent
 from perpspec.genesis import load_genesis
 from perpspec.messages import CANCEL_ORDER_TYPE, PLACE_ORDER_TYPE, CancelOrder, PlaceOrder, validate_order_basic
 from perpspec.transition import apply_message, decode_message
@@ -158,7 +159,7 @@ def build(flow) -> Engine:
     state = engine.state
     for _, oid, is_buy, price, size, owner in flow.preload:
         events = apply_message(state, engine.place_message(oid, is_buy, price, size, owner))
-        assert events[-1]["type"] == "OrderOnBook", events[-1]
+        assert type(events[-1]) is OrderOnBookEvent, events[-1]
     return engine
 
 
@@ -176,9 +177,9 @@ def replay(engine: Engine, flow) -> tuple[int, int]:
             else:
                 message = decode_message(place(op[1], op[2], op[3], op[4], op[5], TIME_IN_FORCE_IOC))
             for event in apply_message(state, message):
-                if event["type"] == "OrderFill":
+                if type(event) is OrderFillEvent:
                     fills += 1
-                    filled += int(event["fillQuantums"])
+                    filled += event.fill_quantums
         return fills, filled // STEP_BASE_QUANTUMS
     place, cancel = engine.place_message, engine.cancel_message
     for op in flow.ops:
@@ -190,9 +191,9 @@ def replay(engine: Engine, flow) -> tuple[int, int]:
         else:
             message = place(op[1], op[2], op[3], op[4], op[5], TIME_IN_FORCE_IOC)
         for event in apply_message(state, message):
-            if event["type"] == "OrderFill":
+            if type(event) is OrderFillEvent:
                 fills += 1
-                filled += int(event["fillQuantums"])
+                filled += event.fill_quantums
     return fills, filled // STEP_BASE_QUANTUMS
 
 
