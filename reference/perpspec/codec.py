@@ -363,10 +363,6 @@ class DecodedState:
     omits_total_deposited: bool
 
 
-DEFAULT_FEE_TIERS = FeeParams().tiers
-"""A genesis without fee tiers has one tier with no fees (FEE-5)."""
-
-
 def _optional_block(obj: dict[str, Any], key: str, where: str) -> int | None:
     value = obj.get(key)
     return None if value is None else _integer(value, f"{where}.{key}", 0, UINT32_MAX)
