@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers.verification import ARITHMETIC_CLAIMS
+from perpspec.report import SELF_TEST
 from perpspec.verify import crosshair_check
 from perpspec.verify.claims import CLAIMS
 
@@ -68,7 +69,7 @@ def test_crosshair_refutes_a_wrong_contract():
     results = crosshair_check.crosshair_mutation_sanity()
     assert {r.extra["function"] for r in results} == {"floor_claimed_ceil", "mmr_of_notional"}
     for result in results:
-        assert not result.passed
+        assert result.status == SELF_TEST
         assert result.extra["status"] == "counterexample"
         assert result.counterexample.startswith("false when calling")
 
@@ -77,7 +78,7 @@ def test_crosshair_refutes_a_wrong_contract():
 def test_crosshair_quick_has_no_counterexamples(crosshair_results):
     """CLAIM-1: CrossHair finds no counterexample to any claim (CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2)."""
     assert all(r.method == "crosshair" for r in crosshair_results)
-    bad = [(r.check, r.detail) for r in crosshair_results if not r.passed]
+    bad = [(r.check, r.detail) for r in crosshair_results if r.failed]
     assert bad == []
     statuses = crosshair_check.summarize(crosshair_results)
     assert set(statuses) <= {"confirmed", "timeout"}

@@ -18,7 +18,7 @@ import pytest
 
 from helpers.paths import REPOSITORY, TLA
 from perpspec.clob import book as clob_book
-from perpspec.report import METHODS
+from perpspec.report import CHECKED, METHODS, SELF_TEST
 from perpspec.verify import book_model, tlc
 
 BOOK = TLA / "book"
@@ -53,7 +53,7 @@ def test_green_config_passes_with_the_recorded_state_count(model_results):
     """CROSS-1, PRIO-1, CONS-3 (BOOK-1, MATCH-1..3, MATCH-5, MATCH-6, INV-9): MCBook.cfg passes, count exact."""
     expected = manifest_entry("MCBook.cfg")
     result = model_results["Book MCBook.cfg"]
-    assert result.passed, result.detail
+    assert result.status == CHECKED, result.detail
     assert result.method == "tla" and "tla" in METHODS
     assert set(result.claims) == set(CLAIMS)
     assert result.extra["distinct_states"] == expected["distinctStates"]
@@ -75,7 +75,7 @@ def test_bug_config_fails_naming_the_invariant(model_results, config, invariant)
     entry = manifest_entry(config)
     assert entry["result"] == "violation" and entry["violates"] == invariant
     result = model_results[f"Book {config}"]
-    assert result.passed, result.detail
+    assert result.status == SELF_TEST, result.detail
     assert f"expected violation of {invariant} found" in result.detail
 
 
@@ -103,7 +103,7 @@ def test_reference_trace_is_accepted_by_the_model(trace_results):
     valid = [r for r in trace_results if r.check.startswith("BookTrace seed") and r.check.split()[-1].isdigit()]
     assert len(valid) == 1
     for result in valid:
-        assert result.passed, (result.check, result.detail)
+        assert result.status == CHECKED, (result.check, result.detail)
         assert result.claims == CLAIMS
         assert result.extra["distinct_states"] == result.extra["steps"] + 1
         assert "0 rejected" in result.detail
@@ -114,7 +114,7 @@ def test_trace_with_swapped_makers_is_rejected(trace_results):
     """PRIO-1 (MATCH-1): two fills' makers swapped must violate StepAccepted exactly at that step."""
     corrupted = [r for r in trace_results if r.check.endswith("makers swapped")]
     assert len(corrupted) == 1
-    assert corrupted[0].passed, corrupted[0].detail
+    assert corrupted[0].status == SELF_TEST, corrupted[0].detail
     assert "StepAccepted is violated" in corrupted[0].detail
 
 

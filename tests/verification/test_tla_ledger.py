@@ -16,7 +16,7 @@ import pytest
 
 from helpers.paths import REPOSITORY, TLA
 from perpspec.genesis import load_genesis
-from perpspec.report import METHODS
+from perpspec.report import CHECKED, FAILED, INCONCLUSIVE, METHODS, SELF_TEST
 from perpspec.verify import tlc, traces
 
 
@@ -41,7 +41,7 @@ def test_green_config_passes_with_the_expected_state_count(model_results):
     manifest = json.loads((TLA / "manifest.json").read_text())
     expected = next(e for e in manifest["models"] if e["config"] == "MCLedger.cfg")
     result = model_results["Ledger MCLedger.cfg"]
-    assert result.passed, result.detail
+    assert result.status == CHECKED, result.detail
     assert result.method == "tla" and "tla" in METHODS
     assert set(result.claims) == {"CONS-1", "SOLV-1", "POS-1", "ATOM-1"}
     assert result.extra["distinct_states"] == expected["distinctStates"]
@@ -52,7 +52,7 @@ def test_green_config_passes_with_the_expected_state_count(model_results):
 def test_bug_config_without_collateral_check_violates_solvency(model_results):
     """SOLV-1 (SUB-7, SUB-8, INV-5): with the collateral check off, TLC must report SOLV_1 violated."""
     result = model_results["Ledger MCLedgerBug.cfg"]
-    assert result.passed, result.detail
+    assert result.status == SELF_TEST, result.detail
     assert "SOLV_1" in result.detail
 
 
@@ -60,7 +60,7 @@ def test_bug_config_without_collateral_check_violates_solvency(model_results):
 def test_bug_config_with_non_atomic_transfer_violates_conservation(model_results):
     """CONS-1 (INV-1, SUB-13): a transfer whose rejected batch still debits the sender breaks CONS_1."""
     result = model_results["Ledger MCLedgerBugAtomic.cfg"]
-    assert result.passed, result.detail
+    assert result.status == SELF_TEST, result.detail
     assert "CONS_1" in result.detail
 
 
@@ -78,7 +78,7 @@ def test_reference_traces_are_accepted_by_the_model(trace_results):
     valid = [r for r in trace_results if not r.check.endswith("corrupted")]
     assert len(valid) == 3
     for result in valid:
-        assert result.passed, (result.check, result.detail)
+        assert result.status == CHECKED, (result.check, result.detail)
         assert result.claims == ("CONS-1", "SOLV-1", "POS-1", "ATOM-1")
         assert "31 states matched" in result.detail
 
@@ -88,7 +88,7 @@ def test_corrupted_trace_is_rejected(trace_results):
     """ATOM-1, CONS-1: one balance off by one in one logged state must violate StepAccepted right there."""
     corrupted = [r for r in trace_results if r.check.endswith("corrupted")]
     assert len(corrupted) == 1
-    assert corrupted[0].passed, corrupted[0].detail
+    assert corrupted[0].status == SELF_TEST, corrupted[0].detail
     assert "StepAccepted" in corrupted[0].detail
 
 
@@ -126,16 +126,16 @@ def test_trace_module_is_tla():
 def test_missing_tools_fail_clearly(tmp_path, monkeypatch):
     """CLAIM-1: no tla/ folder, no java or no jar is a failed check that says why, never a crash."""
     [result] = tlc.run_tla(quick=True, repository=tmp_path)
-    assert not result.passed and "tla/" in result.detail
+    assert result.failed and "tla/" in result.detail
     [result] = traces.run_trace_validation(quick=True, repository=tmp_path)
-    assert not result.passed and "tla/" in result.detail
+    assert result.failed and "tla/" in result.detail
     monkeypatch.setattr(tlc, "find_java", lambda: None)
     [result] = tlc.run_tla(quick=True, repository=REPOSITORY)
-    assert not result.passed and "java" in result.detail
+    assert result.failed and "java" in result.detail
     monkeypatch.undo()
     monkeypatch.setenv("PERPSPEC_TLA2TOOLS", str(tmp_path / "absent.jar"))
     [result] = traces.run_trace_validation(quick=True, repository=REPOSITORY)
-    assert not result.passed and "tla2tools.jar" in result.detail
+    assert result.failed and "tla2tools.jar" in result.detail
 
 
 def test_judge_demands_the_exact_state_count():
@@ -147,11 +147,13 @@ def test_judge_demands_the_exact_state_count():
     )
     run = tlc.parse_tlc_output(output, 0, 1000)
     assert (run.completed, run.distinct_states, run.generated_states, run.depth) == (True, 66369, 2202168, 7)
-    assert tlc.judge({"result": "pass", "distinctStates": 66369}, run)[0]
-    assert not tlc.judge({"result": "pass", "distinctStates": 66370}, run)[0]
-    assert not tlc.judge({"result": "violation", "violates": "SOLV_1"}, run)[0]
+    assert tlc.judge({"result": "pass", "distinctStates": 66369}, run)[0] == CHECKED
+    assert tlc.judge({"result": "pass", "distinctStates": 66370}, run)[0] == FAILED
+    assert tlc.judge({"result": "violation", "violates": "SOLV_1"}, run)[0] == FAILED
     violated = tlc.parse_tlc_output("Error: Invariant SOLV_1 is violated.\nState 1: <Init>\nState 2: <W>\n", 12, 5)
     assert violated.violated == "SOLV_1" and violated.trace_length == 2
-    assert tlc.judge({"result": "violation", "violates": "SOLV_1"}, violated)[0]
-    assert not tlc.judge({"result": "violation", "violates": "CONS_1"}, violated)[0]
-    assert not tlc.judge({"result": "pass", "distinctStates": 1}, violated)[0]
+    assert tlc.judge({"result": "violation", "violates": "SOLV_1"}, violated)[0] == SELF_TEST
+    assert tlc.judge({"result": "violation", "violates": "CONS_1"}, violated)[0] == FAILED
+    assert tlc.judge({"result": "pass", "distinctStates": 1}, violated)[0] == FAILED
+    timed_out = tlc.parse_tlc_output("", None, 9000, True)
+    assert tlc.judge({"result": "pass", "distinctStates": 66369}, timed_out)[0] == INCONCLUSIVE

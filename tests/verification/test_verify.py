@@ -14,10 +14,10 @@ import perpspec.sending
 import perpspec.subaccounts
 from helpers.commands import ENV
 from helpers.paths import REPOSITORY
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, INCONCLUSIVE, PROVED, SELF_TEST, MethodResult
 from perpspec.verify import properties
 from perpspec.verify.claims import CLAIMS
-from perpspec.verify.runner import Budget, compute_claim_matrix, render_markdown, step_contracts
+from perpspec.verify.runner import Budget, compute_claim_matrix, render_markdown, run_verify, step_contracts
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def conservation_mutant(monkeypatch):
 def test_a_conservation_mutant_fails_the_contract_runs_naming_cons_1(conservation_mutant):
     """CLAIM-1, INV-1: the contract-checked runs catch a conservation mutant and name claim CONS-1."""
     [result] = step_contracts(Budget(quick=True, seeds=1, steps=100), REPOSITORY)
-    assert not result.passed
+    assert result.failed
     assert "CONS-1" in result.claims and "CONS-1" in result.detail
 
 
@@ -44,22 +44,66 @@ def test_a_conservation_mutant_fails_the_contract_runs_naming_cons_1(conservatio
 def test_a_conservation_mutant_fails_the_state_machine(conservation_mutant):
     """CLAIM-1, INV-1: hypothesis's ledger machine catches it too, with a falsifying example."""
     result = properties.run_state_machine(examples=5, steps=20)
-    assert not result.passed
+    assert result.failed
     assert "CONS-1" in result.claims and result.counterexample
 
 
-def test_a_claim_no_method_checked_fails_the_matrix():
-    """CLAIM-1: a claim with no check is not held."""
-    results = [MethodResult(("CONS-1",), "contracts", "x", True)]
+def test_a_claim_needs_two_methods_with_evidence():
+    """CLAIM-2: a claim holds with two methods proved or checked; one method, or none, is not enough."""
+    results = [
+        MethodResult(("CONS-1", "DET-1"), "contracts", "x", CHECKED),
+        MethodResult(("CONS-1",), "z3", "y", PROVED),
+    ]
     matrix = {row.claim: row for row in compute_claim_matrix(results)}
-    assert matrix["CONS-1"].passed and matrix["CONS-1"].methods == {"contracts": "pass 1"}
-    assert not matrix["DET-1"].passed and matrix["DET-1"].methods == {}
+    assert matrix["CONS-1"].holds and matrix["CONS-1"].methods == {"contracts": "1 checked", "z3": "1 proved"}
+    assert matrix["DET-1"].status == "too little evidence" and not matrix["DET-1"].holds
+    assert matrix["ATOM-1"].status == "not checked" and matrix["ATOM-1"].methods == {}
     assert set(matrix) == set(CLAIMS)
+
+
+@pytest.mark.parametrize("status", [INCONCLUSIVE, SELF_TEST, "not-run"])
+def test_inconclusive_and_self_test_results_are_no_evidence(status):
+    """CLAIM-2: a timeout, a planted bug caught or a check not run never makes a claim hold."""
+    results = [MethodResult(("CONS-1",), "contracts", "x", CHECKED), MethodResult(("CONS-1",), "z3", "y", status)]
+    [row] = [row for row in compute_claim_matrix(results) if row.claim == "CONS-1"]
+    assert not row.holds and row.evidence == ("contracts",) and row.methods["z3"] == f"1 {status}"
+
+
+def test_one_failed_check_refutes_the_claim():
+    """CLAIM-2: any failed check refutes its claim, whatever else proved it."""
+    results = [
+        MethodResult(("CONS-1",), "contracts", "x", CHECKED),
+        MethodResult(("CONS-1",), "z3", "y", PROVED),
+        MethodResult(("CONS-1",), "tla", "z", FAILED),
+    ]
+    [row] = [row for row in compute_claim_matrix(results) if row.claim == "CONS-1"]
+    assert row.status == "FAILS" and row.methods["tla"] == "FAIL"
+
+
+def test_a_status_outside_the_six_is_refused():
+    """CLAIM-2: a result must carry one of the six statuses (a bool left from an old caller is an error)."""
+    with pytest.raises(ValueError, match="status"):
+        MethodResult(("CONS-1",), "z3", "y", True)  # type: ignore[arg-type]
+
+
+def test_only_that_selects_nothing_exits_2(capsys):
+    """CLAIM-2: `verify --only` with words that select no step runs nothing and says so (exit 2)."""
+    assert run_verify(True, None, None, REPOSITORY, only=["no-such-step"]) == 2
+    assert "selects no step" in capsys.readouterr().err
+
+
+def test_only_never_says_a_claim_holds(capsys):
+    """CLAIM-2: a partial run judges its checks, reports evidence, and never says a claim holds."""
+    assert run_verify(True, None, None, REPOSITORY, only=["rule coverage"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.split(" ", 1)[0] in CLAIMS]
+    assert "claims not judged" in out and len(rows) == len(CLAIMS)
+    assert not any(f"{line} ".count(" holds ") for line in rows), rows
 
 
 def test_markdown_report_lists_every_claim():
     """CLAIM-1: the Markdown report has a row per claim and per check."""
-    results = [MethodResult(("CONS-1",), "contracts", "random runs", False, "broken | badly")]
+    results = [MethodResult(("CONS-1",), "contracts", "random runs", FAILED, "broken | badly")]
     text = render_markdown(results, compute_claim_matrix(results))
     for claim_id in CLAIMS:
         assert f"`{claim_id}`" in text

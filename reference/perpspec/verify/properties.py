@@ -34,7 +34,7 @@ from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
 from perpspec.oracle import median_round_half_away_from_zero
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, MethodResult
 from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
 from perpspec.transition import apply_json, full_state_bytes
@@ -80,7 +80,7 @@ def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
                     claims=_claims_named(violation, LEDGER_CLAIMS),
                     method="contracts",
                     check="random runs",
-                    passed=False,
+                    status=FAILED,
                     detail=f"seed {seed}: {violation}",
                     milliseconds=_elapsed_ms(start),
                     counterexample=f"perpspec.simulation.run_random({seed}, {steps})",
@@ -92,7 +92,7 @@ def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
             claims=LEDGER_CLAIMS,
             method="contracts",
             check="random runs",
-            passed=True,
+            status=CHECKED,
             detail=f"{seeds} seeds x {steps} steps = {total} messages, {accepted} accepted, {fills} fills, "
             f"{rested} orders rested; rejected: {seen}",
             milliseconds=_elapsed_ms(start),
@@ -417,12 +417,12 @@ def _run_hypothesis(claims: tuple[str, ...], check: str, test: Callable[[], None
             claims=_claims_named(message, claims),
             method="hypothesis",
             check=check,
-            passed=False,
+            status=FAILED,
             detail=message,
             milliseconds=_elapsed_ms(start),
             counterexample="\n".join([*getattr(failure, "__notes__", []), output.getvalue().strip()]).strip() or None,
         )
-    return MethodResult(claims, "hypothesis", check, True, detail, _elapsed_ms(start))
+    return MethodResult(claims, "hypothesis", check, CHECKED, detail, _elapsed_ms(start))
 
 
 def run_hypothesis(quick: bool) -> list[MethodResult]:

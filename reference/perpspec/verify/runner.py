@@ -5,7 +5,7 @@ It runs every method — contract-checked random runs, hypothesis, Z3 proofs, Cr
 TLC models and trace validation, the conformance self-check — and rule coverage (META-1),
 showing progress as it goes; then it prints the checks and the claim matrix, writes
 ``--json`` / ``--markdown`` reports on request, and exits non-zero on any failure or on
-any claim no method checked.
+any claim that fewer than two methods proved or checked (CLAIM-2).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from perpspec import config
-from perpspec.report import METHODS, MethodResult
+from perpspec.report import CHECKED, EVIDENCE, FAILED, METHODS, STATUSES, MethodResult, verdict
 from perpspec.rules import compute_coverage, find_repository
 from perpspec.verify.claims import CLAIMS
 
@@ -105,7 +105,7 @@ def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodRe
     start = time.perf_counter_ns()
     if repository is None:
         return [
-            MethodResult((), "coverage", "rule coverage", False, "no checkout found (run from one, or pass --repo)")
+            MethodResult((), "coverage", "rule coverage", FAILED, "no checkout found (run from one, or pass --repo)")
         ]
     coverage = compute_coverage(repository)
     problems = [] if coverage.rules else ["spec/ defines no rules"]
@@ -116,7 +116,7 @@ def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodRe
     if coverage.dangling:
         problems.append("undefined ids cited: " + ", ".join(sorted(coverage.dangling)))
     detail = "; ".join(problems) or f"{len(coverage.rules)} rules (META-1), each with code and a test"
-    return [MethodResult((), "coverage", "rule coverage", not problems, detail, _elapsed_ms(start))]
+    return [MethodResult((), "coverage", "rule coverage", verdict(not problems, CHECKED), detail, _elapsed_ms(start))]
 
 
 Step = Callable[[Budget, "Path | None"], list[MethodResult]]
@@ -154,39 +154,73 @@ def run_steps(
         try:
             step_results = step(budget, repository)
         except Exception as error:  # a broken method must show up in the report, not hide the others
-            step_results = [MethodResult((), "coverage", label, False, f"crashed: {type(error).__name__}: {error}")]
-        failed = sum(not r.passed for r in step_results)
-        verdict = "ok" if not failed else f"{failed} FAILED"
-        print(f" {len(step_results)} checks, {verdict} ({format_ms(_elapsed_ms(start))})", file=progress, flush=True)
+            step_results = [MethodResult((), "coverage", label, FAILED, f"crashed: {type(error).__name__}: {error}")]
+        print(f" {count_statuses(step_results)} ({format_ms(_elapsed_ms(start))})", file=progress, flush=True)
         results.extend(step_results)
     return results
 
 
 # --- the report --------------------------------------------------------------------------
 
+MINIMUM_METHODS = 2
+"""A claim holds when at least this many methods proved or checked it, and none failed it (CLAIM-2)."""
+
+
+def count_statuses(results: list[MethodResult]) -> str:
+    """``12 proved, 3 inconclusive``: how many checks ended in each status, strongest first."""
+    counts = {status: sum(r.status == status for r in results) for status in STATUSES}
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no checks"
+
 
 @dataclass
 class ClaimRow:
+    """One claim's line of the matrix: each method's cell, the methods that give evidence, the verdict."""
+
     claim: str
     rules: str
     methods: dict[str, str]
-    passed: bool
+    evidence: tuple[str, ...]
+    status: str
     milliseconds: int
+
+    @property
+    def holds(self) -> bool:
+        return self.status == HOLDS
+
+
+HOLDS, REFUTED, TOO_LITTLE, UNCHECKED = "holds", "FAILS", "too little evidence", "not checked"
+"""A claim's verdict: held (two methods or more, none failing), refuted, one method only, none."""
+
+
+def _method_cell(mine: list[MethodResult]) -> str:
+    """``proved 5``, ``checked 2, inconclusive 1`` or ``FAIL``: one method's results for one claim."""
+    if any(r.failed for r in mine):
+        return "FAIL"
+    return count_statuses(mine)
 
 
 def compute_claim_matrix(results: list[MethodResult]) -> list[ClaimRow]:
-    """Per claim: each method's verdict (checks passed, or FAIL), overall result and time (CLAIM-1)."""
+    """Per claim: each method's statuses, the methods with evidence, the verdict and time (CLAIM-2)."""
     rows = []
     for claim in CLAIMS.values():
-        relevant = [r for r in results if claim.id in r.claims]
+        relevant = [r for r in results if claim.id in r.claims and r.method != "coverage"]
         methods = {}
         for method in METHODS:
             mine = [r for r in relevant if r.method == method]
             if mine:
-                methods[method] = "FAIL" if any(not r.passed for r in mine) else f"pass {len(mine)}"
-        checked = bool(relevant)
-        passed = checked and all(r.passed for r in relevant)
-        rows.append(ClaimRow(claim.id, ", ".join(claim.rules), methods, passed, sum(r.milliseconds for r in relevant)))
+                methods[method] = _method_cell(mine)
+        evidence = tuple(m for m in METHODS if any(r.method == m and r.status in EVIDENCE for r in relevant))
+        if any(r.failed for r in relevant):
+            status = REFUTED
+        elif len(evidence) >= MINIMUM_METHODS:
+            status = HOLDS
+        elif evidence:
+            status = TOO_LITTLE
+        else:
+            status = UNCHECKED
+        rows.append(
+            ClaimRow(claim.id, ", ".join(claim.rules), methods, evidence, status, sum(r.milliseconds for r in relevant))
+        )
     return rows
 
 
@@ -203,57 +237,43 @@ SUMMARISE_ABOVE = 8
 
 
 def _check_row(r: MethodResult) -> list[str]:
-    return [
-        r.method,
-        r.check,
-        ",".join(r.claims) or "-",
-        "PASS" if r.passed else "FAIL",
-        format_ms(r.milliseconds),
-        r.detail,
-    ]
+    return [r.method, r.check, ",".join(r.claims) or "-", r.status, format_ms(r.milliseconds), r.detail]
 
 
 def _summary_rows(results: list[MethodResult]) -> list[list[str]]:
+    """One row per check, or per method with many checks: then its total, and a row for each check not proved or checked."""
     rows: list[list[str]] = []
     for method in dict.fromkeys(r.method for r in results):
         mine = [r for r in results if r.method == method]
         if len(mine) <= SUMMARISE_ABOVE:
             rows += [_check_row(r) for r in mine]
             continue
-        failed = [r for r in mine if not r.passed]
         claims = ",".join(dict.fromkeys(c for r in mine for c in r.claims))
         total_ms = sum(r.milliseconds for r in mine)
-        rows.append(
-            [
-                method,
-                f"{len(mine)} checks",
-                claims,
-                "FAIL" if failed else "PASS",
-                format_ms(total_ms),
-                f"{len(mine) - len(failed)} passed, {len(failed)} failed",
-            ]
-        )
-        rows += [_check_row(r) for r in failed]
-        notes = [r for r in mine if r.passed and r.extra.get("status") == "timeout"]
-        rows += [_check_row(r) for r in notes]
+        worst = "failed" if any(r.failed for r in mine) else "-"
+        rows.append([method, f"{len(mine)} checks", claims, worst, format_ms(total_ms), count_statuses(mine)])
+        rows += [_check_row(r) for r in mine if r.status not in EVIDENCE]
     return rows
 
 
-def render_text(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
+def _claim_verdict(row: ClaimRow, partial: bool) -> str:
+    """The claim's verdict; in a partial run (``--only``) the evidence found, never "holds" (CLAIM-2)."""
+    if partial and row.status != REFUTED:
+        return f"{len(row.evidence)} method(s) in this run" if row.evidence else UNCHECKED
+    return row.status
+
+
+def render_text(results: list[MethodResult], matrix: list[ClaimRow], partial: bool = False) -> str:
     checks = _summary_rows(results)
-    lines = ["Checks", ""] + _table(["method", "check", "claims", "result", "time", "detail"], checks)
+    lines = ["Checks", ""] + _table(["method", "check", "claims", "status", "time", "detail"], checks)
     used = [m for m in METHODS if m != "coverage"]
     rows = [
-        [
-            row.claim,
-            *(row.methods.get(m, "-") for m in used),
-            "PASS" if row.passed else "FAIL",
-            format_ms(row.milliseconds),
-        ]
+        [row.claim, *(row.methods.get(m, "-") for m in used), _claim_verdict(row, partial), format_ms(row.milliseconds)]
         for row in matrix
     ]
-    lines += ["", "Claims", ""] + _table(["claim", *used, "result", "time"], rows)
-    failures = [r for r in results if not r.passed and r.counterexample]
+    lines += ["", "Claims (a claim holds when two methods or more proved or checked it, and none failed: CLAIM-2)", ""]
+    lines += _table(["claim", *used, "verdict", "time"], rows)
+    failures = [r for r in results if r.failed and r.counterexample]
     for failure in failures:
         lines += [
             "",
@@ -263,21 +283,23 @@ def render_text(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(results: list[MethodResult], matrix: list[ClaimRow]) -> str:
+def render_markdown(results: list[MethodResult], matrix: list[ClaimRow], partial: bool = False) -> str:
     used = [m for m in METHODS if m != "coverage"]
-    lines = ["# perpspec verify", "", "## Claims", "", "| claim | rules | " + " | ".join(used) + " | result | time |"]
+    lines = ["# perpspec verify", "", "## Claims", "", "| claim | rules | " + " | ".join(used) + " | verdict | time |"]
     lines.append("|" + "---|" * (len(used) + 4))
     for row in matrix:
         cells = [row.methods.get(m, "–") for m in used]
-        result = "PASS" if row.passed else "**FAIL**"
+        verdict_text = _claim_verdict(row, partial)
+        result = verdict_text if row.holds or (partial and row.status != REFUTED) else f"**{verdict_text}**"
         lines.append(
             f"| `{row.claim}` | {row.rules} | " + " | ".join(cells) + f" | {result} | {format_ms(row.milliseconds)} |"
         )
-    lines += ["", "## Checks", "", "| method | check | claims | result | time | detail |", "|---|---|---|---|---|---|"]
+    lines += ["", "## Checks", "", "| method | check | claims | status | time | detail |", "|---|---|---|---|---|---|"]
     for r in results:
         detail = r.detail.replace("|", "\\|")
+        status = f"**{r.status}**" if r.failed else r.status
         lines.append(
-            f"| {r.method} | {r.check} | {', '.join(r.claims) or '–'} | {'PASS' if r.passed else '**FAIL**'} "
+            f"| {r.method} | {r.check} | {', '.join(r.claims) or '–'} | {status} "
             f"| {format_ms(r.milliseconds)} | {detail} |"
         )
     return "\n".join(lines) + "\n"
@@ -306,9 +328,19 @@ def run_verify(
     markdown_path: Path | None = None,
     only: list[str] | None = None,
 ) -> int:
-    """Run every check, print the checks and the claim matrix, and return the exit code."""
+    """
+    Run every check, print the checks and the claim matrix, and return the exit code (CLAIM-2).
+
+    0: no check failed and every claim holds (with ``only``: at least one check ran and none
+    failed; claims are reported, not judged); 1: a check failed or a claim does not hold;
+    2: verify cannot run (contracts off, or ``only`` selects no step).
+    """
     if not config.CONTRACTS_ENABLED:
         print("perpspec verify: contracts are off (PERPSPEC_CONTRACTS); verify needs them on", file=sys.stderr)
+        return 2
+    if only and not select_steps(only):
+        labels = "; ".join(label for label, _ in STEPS)
+        print(f"perpspec verify: --only {' '.join(only)} selects no step (the steps: {labels})", file=sys.stderr)
         return 2
     budget = Budget(
         quick=quick,
@@ -320,18 +352,30 @@ def run_verify(
     results = run_steps(budget, repository, sys.stderr, only)
     matrix = compute_claim_matrix(results)
     wall = _elapsed_ms(start)
-    failed_checks = sum(not r.passed for r in results)
-    failed_claims = [row.claim for row in matrix if not row.passed and (not only or row.methods)]
-    passed = not failed_checks and not failed_claims
-    print(render_text(results, matrix))
+    partial = bool(only)
+    failed_checks = sum(r.failed for r in results)
+    refuted = [row.claim for row in matrix if row.status == REFUTED]
+    not_holding = [row.claim for row in matrix if not row.holds]
+    if partial:
+        passed = bool(results) and not failed_checks
+    else:
+        passed = not failed_checks and not not_holding
+    print(render_text(results, matrix, partial))
     if json_path:
         json_path.write_text(render_json(results, matrix, budget, wall, passed) + "\n", encoding="utf-8")
     if markdown_path:
-        markdown_path.write_text(render_markdown(results, matrix), encoding="utf-8")
-    print(
-        f"\nperpspec verify: {len(results) - failed_checks} checks passed, {failed_checks} failed; "
-        f"{len(matrix) - len(failed_claims)} of {len(matrix)} claims hold"
-        + (f" (not holding or unchecked: {', '.join(failed_claims)})" if failed_claims else "")
-        + f"; {format_ms(wall)}"
-    )
+        markdown_path.write_text(render_markdown(results, matrix, partial), encoding="utf-8")
+    if partial:
+        with_evidence = [row.claim for row in matrix if row.evidence and row.status != REFUTED]
+        claims_line = (
+            f"a partial run (--only): claims not judged; {len(with_evidence)} of {len(matrix)} have evidence "
+            f"in this run" + (f", refuted: {', '.join(refuted)}" if refuted else "")
+        )
+    else:
+        claims_line = f"{len(matrix) - len(not_holding)} of {len(matrix)} claims hold" + (
+            "; not holding: " + ", ".join(f"{row.claim} ({row.status})" for row in matrix if not row.holds)
+            if not_holding
+            else ""
+        )
+    print(f"\nperpspec verify: {count_statuses(results)}; {claims_line}; {format_ms(wall)}")
     return 0 if passed else 1

@@ -55,7 +55,7 @@ from perpspec.messages import (
     UpdatePrices,
     Withdraw,
 )
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, SELF_TEST, MethodResult, verdict
 from perpspec.state import State
 from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccount, get_subaccount_risk
 from perpspec.transition import apply_json, decode_message, get_touched_subaccounts
@@ -550,7 +550,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
     if problem is not None:
-        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", FAILED, problem)]
     tla_dir, java, jar = tlc.found_tools(tla_dir)
     ledger_dir = tla_dir / "ledger"
     vectors = tla_dir.parent / "conformance" / "vectors"
@@ -559,7 +559,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
     elif not (vectors / "ledger").is_dir():
         problem = "conformance/vectors/ledger/ is missing"
     if problem is not None:
-        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", FAILED, problem)]
     suites = ["ledger"] if quick else ["ledger", "random ledger runs"]
     results: list[MethodResult] = []
     jobs: list[tuple[str, list[FullTrace], tuple[int, int] | None]] = []
@@ -577,10 +577,10 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
                     skipped.append(f"{document['name']} ({error})")
         except (TraceMappingError, KeyError, ValueError, errors.PerpspecError) as error:
             ms = (time.perf_counter_ns() - start) // 1_000_000
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, f"export: {error}", ms))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, FAILED, f"export: {error}", ms))
             continue
         if not traces:
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, "no vectors found"))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, FAILED, "no vectors found"))
             continue
         if suite == "ledger":
             jobs.append((name, traces, None))
@@ -594,7 +594,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
             target = next((k for k, t in enumerate(traces) if t.name == CORRUPTED_SCENARIO), None)
             if target is None:
                 missing = f"no scenario {CORRUPTED_SCENARIO}"
-                results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", False, missing))
+                results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", FAILED, missing))
             else:
                 bad = corrupt(traces[target], CORRUPTED_STEP)
                 jobs.append(("LedgerFullTrace corrupted", [bad], (0, CORRUPTED_STEP)))
@@ -613,7 +613,9 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
             if skipped and name.endswith("ledger vectors"):
                 # Not a pass for these: they are named, and the conformance self-check runs them
                 detail += f"; not modelled (ids or heights beyond TLC's 32-bit integers): {'; '.join(skipped)}"
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, check.accepted, detail, check.milliseconds))
+            results.append(
+                MethodResult(CLAIMS, tlc.METHOD, name, verdict(check.accepted, CHECKED), detail, check.milliseconds)
+            )
             continue
         expected = describe(traces, *corruption)
         rejected = check.stuck and (check.failed_trace, check.failed_step) == corruption
@@ -622,7 +624,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
             if rejected
             else f"one USDC balance off by one in {expected}: NOT rejected there: {check.detail}"
         )
-        results.append(MethodResult(CLAIMS, tlc.METHOD, name, rejected, detail, check.milliseconds))
+        results.append(MethodResult(CLAIMS, tlc.METHOD, name, verdict(rejected, SELF_TEST), detail, check.milliseconds))
     return results
 
 
@@ -630,4 +632,4 @@ if __name__ == "__main__":
     import sys
 
     for result in run_scenario_trace_validation(quick="--full" not in sys.argv):
-        print(f"{'PASS' if result.passed else 'FAIL'}  {result.check}  {result.milliseconds} ms  {result.detail}")
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, INCONCLUSIVE, SELF_TEST, MethodResult
 from perpspec.rules import find_repository
 
 METHOD = "tla"
@@ -216,34 +216,40 @@ def check_name(entry: dict[str, Any]) -> str:
     return f"{entry['spec']} {entry['config']}"
 
 
-def judge(entry: dict[str, Any], run: TlcRun) -> tuple[bool, str]:
-    """Compare one TLC run with its manifest entry: (passed, detail)."""
+def judge(entry: dict[str, Any], run: TlcRun) -> tuple[str, str]:
+    """
+    Compare one TLC run with its manifest entry: (status, detail) (CLAIM-2).
+
+    A model that TLC explored completely with the recorded state count is ``checked`` (a
+    finite model: bounded, not proved); a bug configuration that violates the invariant the
+    manifest names is a ``self-test``; a run stopped by its time limit is ``inconclusive``.
+    """
     seconds = f"{run.milliseconds / 1000:.1f} s"
-    if run.timed_out:
-        return False, f"TLC timed out after {seconds}"
+    if run.timed_out and not run.violated:
+        return INCONCLUSIVE, f"TLC timed out after {seconds}"
     if entry["result"] == "pass":
         if run.violated:
-            return False, f"invariant {run.violated} is violated (expected none); {run.error_summary()}"
+            return FAILED, f"invariant {run.violated} is violated (expected none); {run.error_summary()}"
         if not run.completed or run.distinct_states is None:
-            return False, run.error_summary()
+            return FAILED, run.error_summary()
         expected = entry["distinctStates"]
         if run.distinct_states != expected:
-            return False, (
+            return FAILED, (
                 f"{run.distinct_states} distinct states, manifest expects {expected}: "
                 "the model or its constants changed; review and update tla/manifest.json"
             )
-        return True, f"{run.distinct_states} distinct states, depth {run.depth}, {run.generated_states} generated"
+        return CHECKED, f"{run.distinct_states} distinct states, depth {run.depth}, {run.generated_states} generated"
     expected_violation = entry["violates"]
     if run.violated == expected_violation:
-        return True, (
+        return SELF_TEST, (
             f"expected violation of {expected_violation} found "
             f"({run.trace_length}-state counterexample, {run.distinct_states} distinct states)"
         )
     if run.violated:
-        return False, f"{run.violated} is violated, manifest expects {expected_violation}"
+        return FAILED, f"{run.violated} is violated, manifest expects {expected_violation}"
     if run.completed:
-        return False, f"no violation found: the bug configuration must violate {expected_violation}"
-    return False, run.error_summary()
+        return FAILED, f"no violation found: the bug configuration must violate {expected_violation}"
+    return FAILED, run.error_summary()
 
 
 def run_entry(entry: dict[str, Any], tla_dir: Path, java: str, jar: Path) -> MethodResult:
@@ -254,14 +260,14 @@ def run_entry(entry: dict[str, Any], tla_dir: Path, java: str, jar: Path) -> Met
         try:
             command = tlc_command(java, jar, entry["command"], scratch / "states")
         except ValueError as error:
-            return MethodResult(claims, METHOD, name, False, str(error))
+            return MethodResult(claims, METHOD, name, FAILED, str(error))
         run = run_tlc(command, tla_dir / entry["dir"], entry.get("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS), scratch)
-    passed, detail = judge(entry, run)
+    status, detail = judge(entry, run)
     extra = {"distinct_states": run.distinct_states, "generated_states": run.generated_states, "depth": run.depth}
     counterexample = None
-    if run.violated and not passed:
+    if run.violated and status == FAILED:
         counterexample = run.output[-4000:]
-    return MethodResult(claims, METHOD, name, passed, detail, run.milliseconds, counterexample, extra)
+    return MethodResult(claims, METHOD, name, status, detail, run.milliseconds, counterexample, extra)
 
 
 def run_tla(quick: bool, repository: Path | None = None) -> list[MethodResult]:
@@ -275,20 +281,20 @@ def run_tla(quick: bool, repository: Path | None = None) -> list[MethodResult]:
     tla_dir = find_tla_dir(repository)
     problem = missing_tools(tla_dir)
     if problem is not None:
-        return [MethodResult(claims, METHOD, "Ledger (TLC)", False, problem)]
+        return [MethodResult(claims, METHOD, "Ledger (TLC)", FAILED, problem)]
     tla_dir, java, jar = found_tools(tla_dir)
     try:
         manifest = read_manifest(tla_dir)
         entries = [e for e in manifest["models"] if e.get("quick", True) or not quick]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return [MethodResult(claims, METHOD, "Ledger (TLC)", False, f"cannot read tla/{MANIFEST}: {error}")]
+        return [MethodResult(claims, METHOD, "Ledger (TLC)", FAILED, f"cannot read tla/{MANIFEST}: {error}")]
     results = []
     for entry in entries:
         try:
             results.append(run_entry(entry, tla_dir, java, jar))
         except (OSError, KeyError, TypeError, ValueError) as error:
             results.append(
-                MethodResult(tuple(entry.get("claims", ())), METHOD, str(entry.get("config")), False, repr(error))
+                MethodResult(tuple(entry.get("claims", ())), METHOD, str(entry.get("config")), FAILED, repr(error))
             )
     return results
 
@@ -297,4 +303,4 @@ if __name__ == "__main__":
     import sys
 
     for result in run_tla(quick="--full" not in sys.argv):
-        print(f"{'PASS' if result.passed else 'FAIL'}  {result.check}  {result.milliseconds} ms  {result.detail}")
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")

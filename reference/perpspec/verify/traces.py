@@ -45,7 +45,7 @@ from typing import Any
 from perpspec.default_genesis import GENESIS_TIME, GOVERNANCE_AUTHORITY
 from perpspec.genesis import load_genesis
 from perpspec.messages import ADVANCE_BLOCK_TYPE, DEPOSIT_TYPE, TRANSFER_TYPE, UPDATE_PRICES_TYPE, WITHDRAW_TYPE
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, SELF_TEST, MethodResult, verdict
 from perpspec.simulation import account, subaccount_json
 from perpspec.state import State
 from perpspec.subaccounts import get_settled_subaccount, get_subaccount, get_subaccount_risk, is_withdrawal_gated
@@ -478,12 +478,12 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
     if problem is not None:
-        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", FAILED, problem)]
     tla_dir, java, jar = tlc.found_tools(tla_dir)
     ledger_dir = tla_dir / "ledger"
     if not all((ledger_dir / name).is_file() for name in TRACE_FILES):
         problem = "tla/ledger/ lacks " + ", ".join(TRACE_FILES)
-        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", False, problem)]
+        return [MethodResult(CLAIMS, tlc.METHOD, "LedgerTrace (traces)", FAILED, problem)]
     results: list[MethodResult] = []
     traces: list[Trace] = []
     for seed in range(count):
@@ -493,7 +493,7 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
         except Exception as error:
             ms = (time.perf_counter_ns() - start) // 1_000_000
             name = f"LedgerTrace seed {seed}"
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, False, f"recording: {error!r}", ms))
+            results.append(MethodResult(CLAIMS, tlc.METHOD, name, FAILED, f"recording: {error!r}", ms))
     corrupted, index = corrupt(traces[0]) if traces else (None, 0)
     jobs = [(t, f"LedgerTrace seed {t.seed}") for t in traces]
     if corrupted is not None:
@@ -520,10 +520,19 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
                 if rejected
                 else f"corrupted {where} NOT rejected by StepAccepted: {check.detail}"
             )
-            results.append(MethodResult(CLAIMS, tlc.METHOD, name, rejected, detail, check.milliseconds))
+            results.append(
+                MethodResult(CLAIMS, tlc.METHOD, name, verdict(rejected, SELF_TEST), detail, check.milliseconds)
+            )
         else:
             results.append(
-                MethodResult(CLAIMS, tlc.METHOD, name, check.accepted, f"{summary}: {check.detail}", check.milliseconds)
+                MethodResult(
+                    CLAIMS,
+                    tlc.METHOD,
+                    name,
+                    verdict(check.accepted, CHECKED),
+                    f"{summary}: {check.detail}",
+                    check.milliseconds,
+                )
             )
     return results
 
@@ -532,4 +541,4 @@ if __name__ == "__main__":
     import sys
 
     for result in run_trace_validation(quick="--full" not in sys.argv):
-        print(f"{'PASS' if result.passed else 'FAIL'}  {result.check}  {result.milliseconds} ms  {result.detail}")
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")

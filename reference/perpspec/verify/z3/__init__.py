@@ -23,7 +23,9 @@ them are sensitive to the terms built before), then the differential check.
 
 from __future__ import annotations
 
-from perpspec.report import MethodResult
+from dataclasses import replace
+
+from perpspec.report import FAILED, INCONCLUSIVE, SELF_TEST, MethodResult
 from perpspec.verify.z3 import (
     conversions,
     differential,
@@ -37,7 +39,7 @@ from perpspec.verify.z3 import (
 )
 from perpspec.verify.z3.harness import DEFAULT_TIMEOUT_MS, EXPONENTS, QUICK_EXPONENTS, Proof, run_proof
 
-__all__ = ["MUTANTS", "mutation_sanity", "proofs", "run_z3"]
+__all__ = ["MUTANTS", "as_self_test", "mutation_sanity", "proofs", "run_z3"]
 
 
 def proofs(quick: bool) -> list[Proof]:
@@ -75,9 +77,21 @@ MUTANTS: list[tuple[str, Proof]] = (
 
 def mutation_sanity(timeout_ms: int = 10_000) -> list[MethodResult]:
     """
-    Proofs run against deliberately wrong functions: each must FAIL with a counterexample.
+    Proofs run against deliberately wrong functions: each must find a counterexample.
 
-    This checks the checker: a proof that cannot fail proves nothing.  A result here
-    with ``passed`` True means the proof harness is broken, not the reference.
+    This checks the checker: a proof that cannot fail proves nothing.  A refuted wrong
+    function is a ``self-test`` result; a wrong function the proof "proves" is ``failed``
+    (the proof is broken, not the reference); a timeout stays ``inconclusive`` (CLAIM-2).
     """
-    return [run_proof(proof, timeout_ms) for _, proof in MUTANTS]
+    return [as_self_test(run_proof(proof, timeout_ms)) for _, proof in MUTANTS]
+
+
+def as_self_test(result: MethodResult) -> MethodResult:
+    """A proof of a planted bug, judged as a self-test: its counterexample is the pass."""
+    if result.status == FAILED and result.counterexample is not None:
+        status = SELF_TEST
+    elif result.status == INCONCLUSIVE:
+        status = INCONCLUSIVE
+    else:
+        status = FAILED
+    return replace(result, status=status, detail=f"planted bug: {result.detail}")

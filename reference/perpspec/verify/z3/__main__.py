@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 
+from perpspec.report import CHECKED, FAILED, INCONCLUSIVE, PROVED, SELF_TEST
 from perpspec.verify.z3 import mutation_sanity, run_z3
 
 
@@ -15,19 +17,18 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results = run_z3(quick)
     for result in results:
-        status = "PROVED" if result.passed else "FAILED"
-        print(f"{status} {result.milliseconds:6d} ms  {result.check}  [{', '.join(result.claims)}]")
-        if not result.passed:
-            print(f"{'':18}{result.detail}: {result.counterexample or ''}")
-    failed = [r for r in results if not r.passed]
+        print(f"{result.status:<12} {result.milliseconds:6d} ms  {result.check}  [{', '.join(result.claims)}]")
+        if result.status not in (PROVED, CHECKED):
+            print(f"{'':21}{result.detail}: {result.counterexample or ''}")
+    counts = Counter(r.status for r in results)
     print(
-        f"{len(results) - len(failed)} of {len(results)} proved in {time.perf_counter() - start:.1f} s "
+        f"{', '.join(f'{n} {s}' for s, n in counts.items())} of {len(results)} in {time.perf_counter() - start:.1f} s "
         f"({'quick' if quick else 'full'}); slowest {max(r.milliseconds for r in results)} ms"
     )
     mutants = mutation_sanity()
-    survivors = [r.check for r in mutants if r.passed]
-    print(f"mutation sanity: {len(mutants) - len(survivors)} of {len(mutants)} wrong functions refuted")
-    return 1 if failed or survivors else 0
+    caught = sum(r.status == SELF_TEST for r in mutants)
+    print(f"mutation sanity: {caught} of {len(mutants)} wrong functions refuted")
+    return 1 if counts[FAILED] or counts[INCONCLUSIVE] or caught < len(mutants) else 0
 
 
 if __name__ == "__main__":

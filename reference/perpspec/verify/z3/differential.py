@@ -20,7 +20,7 @@ from typing import Any
 import z3
 
 from perpspec import funding, margin, rounding, units
-from perpspec.report import MethodResult
+from perpspec.report import CHECKED, FAILED, MethodResult
 from perpspec.rounding import ONE_MILLION, Rounding
 from perpspec.verify.z3.harness import EXPONENTS, POW10_EXPONENTS, elapsed_ms, split_exponent
 
@@ -118,7 +118,7 @@ def differential_check(count: int) -> MethodResult:
                 claims=("CONV-1", "RISK-1", "CONS-2"),
                 method="z3",
                 check="z3 branch equals int branch",
-                passed=False,
+                status=FAILED,
                 detail=f"{name}: int branch {expected_tuple}, z3 branch {got}",
                 milliseconds=elapsed_ms(start),
                 counterexample=f"{name}{args}",
@@ -127,7 +127,7 @@ def differential_check(count: int) -> MethodResult:
         claims=("CONV-1", "RISK-1", "CONS-2"),
         method="z3",
         check="z3 branch equals int branch",
-        passed=True,
+        status=CHECKED,
         detail=f"{len(cases)} concrete cases agree",
         milliseconds=elapsed_ms(start),
         extra={"cases": len(cases)},

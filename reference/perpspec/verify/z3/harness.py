@@ -36,7 +36,7 @@ from typing import Any
 import z3
 
 from perpspec import units
-from perpspec.report import MethodResult
+from perpspec.report import FAILED, INCONCLUSIVE, PROVED, MethodResult
 from perpspec.rounding import Rounding
 from perpspec.verify.z3.paths import Paths, term
 
@@ -146,17 +146,17 @@ def describe_model(model: Any, inputs: dict[str, Any], observe: dict[str, Any] |
 
 
 def run_proof(proof: Proof, timeout_ms: int) -> MethodResult:
-    """Prove one proof: lemmas, then the property, then the witness; a timeout is a failure."""
+    """Prove one proof: lemmas, then the property, then the witness; a timeout or unknown is inconclusive (CLAIM-2)."""
     start = time.perf_counter()
     extra: dict[str, Any] = {"rules": list(proof.rules), "statement": proof.statement}
 
-    def result(passed: bool, detail: str, counterexample: str | None = None) -> MethodResult:
+    def result(status: str, detail: str, counterexample: str | None = None) -> MethodResult:
         extra["milliseconds"] = elapsed_ms(start)
         return MethodResult(
             claims=proof.claims,
             method="z3",
             check=proof.name,
-            passed=passed,
+            status=status,
             detail=detail,
             milliseconds=elapsed_ms(start),
             counterexample=counterexample,
@@ -166,7 +166,7 @@ def run_proof(proof: Proof, timeout_ms: int) -> MethodResult:
     try:
         obligation = proof.build()
     except Exception as error:
-        return result(False, f"error building the proof: {type(error).__name__}: {error}")
+        return result(FAILED, f"error building the proof: {type(error).__name__}: {error}")
     extra["build_ms"] = elapsed_ms(start)
     if obligation.note:
         extra["note"] = obligation.note
@@ -185,27 +185,27 @@ def run_proof(proof: Proof, timeout_ms: int) -> MethodResult:
             observe = obligation.observe if name == "property" else {}
             counterexample = describe_model(outcome.model, obligation.inputs, observe)
             where = "" if name == "property" else f" (of {name})"
-            return result(False, f"counterexample{where}", counterexample)
+            return result(FAILED, f"counterexample{where}", counterexample)
         if outcome.result == z3.unknown:
             extra["attempts"] = attempts
             extra["unknown"] = {"query": name, "reason": outcome.reason}
-            return result(False, "timeout")
+            return result(INCONCLUSIVE, f"inconclusive: {outcome.reason or 'timeout'}")
     witness = obligation.witness if obligation.witness is not None else obligation.premise
     outcome = check([witness], remaining())
     attempts["witness"] = (outcome.attempts, outcome.milliseconds)
     extra["attempts"] = attempts
     if outcome.result == z3.unsat:
-        return result(False, "vacuous: the premise (witness) is unsatisfiable")
+        return result(FAILED, "vacuous: the premise (witness) is unsatisfiable")
     if outcome.result == z3.unknown:
         extra["unknown"] = {"query": "witness", "reason": outcome.reason}
-        return result(False, "timeout")
+        return result(INCONCLUSIVE, f"inconclusive: {outcome.reason or 'timeout'}")
     witness_text = describe_model(
         outcome.model,
         obligation.witness_inputs if obligation.witness_inputs is not None else obligation.inputs,
         obligation.witness_observe if obligation.witness_observe is not None else obligation.observe,
     )
     extra["witness"] = witness_text
-    return result(True, f"proved; witness {witness_text}")
+    return result(PROVED, f"proved; witness {witness_text}")
 
 
 # --- mathematical statements (not copies of the code: what the exact value is) ------------------
