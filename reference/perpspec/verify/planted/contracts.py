@@ -1,0 +1,20 @@
+"""Planted bugs that the contract-checked random runs must catch (CLAIM-3; the harness is ``perpspec.verify.planted``)."""
+
+from __future__ import annotations
+
+from perpspec.verify.planted import PlantedBug
+
+COMMAND = ("-m", "perpspec", "verify", "--quick", "--only", "contract-checked")
+
+BUGS: list[PlantedBug] = [
+    PlantedBug(
+        id="transfer-creates-a-quantum",
+        method="contracts",
+        claims=("CONS-1",),
+        path="sending.py",
+        old="Update(message.recipient, usdc_delta=message.amount),",
+        new="Update(message.recipient, usdc_delta=message.amount + 1),",
+        command=COMMAND,
+        description="a transfer credits its recipient one quantum more than it debits (INV-1)",
+    ),
+]
