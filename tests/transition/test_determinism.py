@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 
+import pytest
+
+from helpers.commands import ENV
+from helpers.paths import REPOSITORY
 from perpspec.codec import state_hash
 from perpspec.conformance.builders import AUTHORITY, advance_block, deposit, sub, transfer, update_prices, withdraw
 from perpspec.default_genesis import default_genesis, default_genesis_json
@@ -51,3 +57,34 @@ def test_tx_6_same_genesis_and_messages_give_the_same_hash():
     outcomes = [out for out, _ in first]
     assert "events" in outcomes[0] and "error" in outcomes[-1]
     assert first[0][1] != state_hash(load_genesis(copy.deepcopy(genesis)))
+
+
+REPLAY = """
+import hashlib, json, pathlib, sys
+from perpspec.codec import state_hash
+from perpspec.genesis import load_genesis
+from perpspec.transition import apply_json
+digest = hashlib.sha256()
+for suite in ("ledger", "traces"):
+    for path in sorted(pathlib.Path(sys.argv[1], suite).glob("*.json")):
+        document = json.loads(path.read_text())
+        state = load_genesis(document["genesis"])
+        for step in document["steps"]:
+            outcome = apply_json(state, step["message"])
+            digest.update(json.dumps(outcome.to_json(), sort_keys=True).encode() + state_hash(state).encode())
+print(digest.hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_tx_6_processes_with_different_hash_seeds_agree():
+    """TX-6, DET-1: every ledger and trace vector replayed in two processes with different hash seeds gives the same outcomes and hashes."""
+    vectors = REPOSITORY / "conformance" / "vectors"
+    digests = set()
+    for seed in ("1", "4242"):
+        env = {**ENV, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", REPLAY, str(vectors)], capture_output=True, text=True, env=env, check=True
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, digests
