@@ -101,6 +101,16 @@ def step_conformance(budget: Budget, repository: Path | None) -> list[MethodResu
     return run_conformance(None, vectors)
 
 
+def step_planted_bugs(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.planted import run_planted
+
+    if repository is None:
+        return [
+            MethodResult((), "coverage", "planted bugs", FAILED, "no checkout found (run from one, or pass --repo)")
+        ]
+    return run_planted(repository)
+
+
 def step_rule_coverage(budget: Budget, repository: Path | None) -> list[MethodResult]:
     start = time.perf_counter_ns()
     if repository is None:
@@ -131,6 +141,7 @@ STEPS: list[tuple[str, Step]] = [
     ("TLC book model checking", step_book_models),
     ("TLC book trace validation", step_book_traces),
     ("conformance self-check", step_conformance),
+    ("planted bugs", step_planted_bugs),
     ("rule coverage", step_rule_coverage),
 ]
 
