@@ -5,9 +5,10 @@ vectors kill.
 
 cosmic-ray enumerates the mutants (every operator it has, over the modules below), except
 those inside type annotations, contract decorators and error-message text, which are
-excluded up front (see ``excluded_spans``).  Each mutant is written into a private copy of ``reference/`` and the
-conformance runner is run against that copy with contracts off, so only the vectors can
-kill it.  A mutant is killed when the run fails (or times out).  The unmutated copy must
+excluded up front (see ``excluded_spans``).  Each mutant is written into a private copy of ``reference/``; the
+conformance runner, from the unmutated checkout, runs the vectors against the reference
+adapter of that copy (a process of its own) with contracts off, so only the vectors can kill
+it and the instrument is never mutated.  A mutant is killed when the run fails (or times out).  The unmutated copy must
 pass first.
 
 Survivors that no vector can kill are listed, each with its reason, in ``equivalent.json``
@@ -32,9 +33,11 @@ import argparse
 import ast
 import concurrent.futures
 import difflib
+import hashlib
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import subprocess
@@ -237,7 +240,22 @@ STAGES = (["--exclude", "traces/"], ["--exclude", "functions/", "--exclude", "le
 the traces (the slower part) are not run.  Together the two runs read every vector file."""
 
 
-def conformance_command(vectors: Path, stage: list[str]) -> list[str]:
+def adapter_command(copy: Path) -> str:
+    """The reference adapter of the mutated ``copy``, in a process of its own (ADAPTER.md)."""
+    return shlex.join(
+        [
+            "env",
+            f"PYTHONPATH={copy / 'reference'}",
+            "PERPSPEC_CONTRACTS=0",
+            sys.executable,
+            "-m",
+            "perpspec.conformance.adapter",
+        ]
+    )
+
+
+def conformance_command(vectors: Path, stage: list[str], copy: Path) -> list[str]:
+    """The runner, from the unmutated checkout, aimed at the mutated copy's adapter."""
     return [
         sys.executable,
         "-m",
@@ -246,6 +264,8 @@ def conformance_command(vectors: Path, stage: list[str]) -> list[str]:
         "run",
         "--vectors",
         str(vectors),
+        "--adapter",
+        adapter_command(copy),
         "--max-failures",
         "0",
         *stage,
@@ -258,10 +278,18 @@ def run_conformance(copy: Path, vectors: Path, timeout: float) -> bool:
 
 
 def run_stage(copy: Path, vectors: Path, timeout: float, stage: list[str]) -> bool:
-    env = {**os.environ, "PYTHONPATH": str(copy / "reference"), "PERPSPEC_CONTRACTS": "0"}
+    """
+    One run of the conformance runner over ``stage``'s suites: True when every vector passes.
+
+    The runner (the measuring instrument) runs from the unmutated ``reference/`` of the
+    checkout; only the adapter process it starts loads the mutated copy.  Mutating
+    ``catalogue.py`` or the codec therefore changes what the adapter answers, never how the
+    runner reads the vectors or compares the answers.
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY / "reference"), "PERPSPEC_CONTRACTS": "0"}
     # A session of its own, so a mutant stuck in a loop is killed with the adapter it started.
     process = subprocess.Popen(
-        conformance_command(vectors, stage),
+        conformance_command(vectors, stage, copy),
         cwd=copy,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -341,7 +369,7 @@ def load_equivalents(path: Path) -> dict[str, EquivalentEntry]:
     if not path.exists():
         return {}
     document = json.loads(path.read_text(encoding="utf-8"))
-    entries = [EquivalentEntry(**{k: v for k, v in item.items() if k != "lineno"}) for item in document["mutants"]]
+    entries = [EquivalentEntry(**_entry_fields(item)) for item in document["mutants"]]
     return {entry.key: entry for entry in entries}
 
 
@@ -424,6 +452,94 @@ def write_report(
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
+def module_fingerprint(module: str) -> str:
+    """The sha256 of a module's text (``reference/perpspec/x.py``): what the list was checked against."""
+    return hashlib.sha256((REPOSITORY / module).read_bytes()).hexdigest()
+
+
+def stale_fingerprints(document: dict) -> list[str]:
+    """The modules the list cites whose text is not the text it was last checked against."""
+    recorded = document.get("checkedAgainst", {})
+    cited = sorted({item["module"] for item in document["mutants"]})
+    return [m for m in cited if recorded.get(m) != module_fingerprint(m)]
+
+
+def check_list(args: argparse.Namespace) -> int:
+    """
+    The freshness check of ``equivalent.json``: every entry must match a mutant of today's
+    module, and that mutant must survive the vectors (run from an unmutated runner).
+
+    Exit 1 when an entry matches no mutant or is killed (stale); ``--prune`` removes such
+    entries and records each checked module's fingerprint, so ``stale_fingerprints`` (the fast
+    check CI runs) can tell when a module changed since.
+    """
+    document = json.loads(args.equivalent.read_text(encoding="utf-8"))
+    modules = sorted({item["module"] for item in document["mutants"]})
+    if args.changed_only:
+        modules = stale_fingerprints(document)
+    if not modules:
+        print("mutation --check-list: every cited module is as the list was checked against")
+        return 0
+    equivalents = load_equivalents(args.equivalent)
+    short = [m.removeprefix("reference/perpspec/") for m in modules]
+    with tempfile.TemporaryDirectory(prefix="perpspec-mutation-") as scratch:
+        scratch_path = Path(scratch)
+        enumeration = scratch_path / "enumerate"
+        enumeration.mkdir()
+        shutil.copytree(
+            REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        mutants, _ = enumerate_mutants(enumeration, short)
+        listed = {key: entry for key, entry in equivalents.items() if entry.module in modules}
+        by_key = {m.key: m for m in mutants}
+        unmatched = sorted(key for key in listed if key not in by_key)
+        to_test = [by_key[key] for key in sorted(listed) if key in by_key]
+        vectors = scratch_path / "vectors"
+        shutil.copytree(args.vectors.resolve(), vectors)
+        workers = []
+        for index in range(max(args.workers, 1)):
+            root = scratch_path / f"worker-{index}"
+            root.mkdir()
+            workers.append(Worker(root, vectors, args.timeout))
+        if not run_conformance(workers[0].copy, vectors, args.timeout):
+            sys.exit("mutation: the unmutated reference fails the vectors; fix that first")
+        print(
+            f"mutation --check-list: {len(listed)} entries over {len(modules)} modules; "
+            f"{len(unmatched)} match no mutant; testing {len(to_test)} with {len(workers)} worker(s)",
+            flush=True,
+        )
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(workers)) as pool:
+            futures = [pool.submit(workers[i % len(workers)].test, m) for i, m in enumerate(to_test)]
+            for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+                future.result()
+                if done % 50 == 0:
+                    print(f"  {done}/{len(to_test)} ({time.perf_counter() - start:.0f} s)", flush=True)
+    killed = sorted(m.key for m in to_test if m.killed)
+    for title, keys in (("match no mutant", unmatched), ("are killed", killed)):
+        print(f"\n{len(keys)} entries {title}:")
+        for key in keys:
+            print(f"  [{listed[key].category}] {key}")
+    stale = set(unmatched) | set(killed)
+    if args.prune:
+        document["mutants"] = [
+            item for item in document["mutants"] if EquivalentEntry(**_entry_fields(item)).key not in stale
+        ]
+        fingerprints = document.setdefault("checkedAgainst", {})
+        for module in modules:
+            fingerprints[module] = module_fingerprint(module)
+        document["checkedAgainst"] = dict(sorted(fingerprints.items()))
+        args.equivalent.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\npruned {len(stale)} entries; fingerprints recorded for {len(modules)} modules")
+        return 0
+    print(f"\n{len(stale)} stale entries; {time.perf_counter() - start:.0f} s")
+    return 1 if stale else 0
+
+
+def _entry_fields(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k != "lineno"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a deterministic random sample of this many mutants")
@@ -461,7 +577,25 @@ def main() -> int:
     )
     parser.add_argument("--skip-equivalent", action="store_true", help="do not test mutants marked equivalent")
     parser.add_argument("--out", type=Path, help="write the full report (every mutant, survivors' diffs) as JSON")
+    parser.add_argument(
+        "--check-list",
+        action="store_true",
+        help="the list's freshness check: test exactly the mutants equivalent.json lists, over every module it "
+        "cites; exit 1 when an entry matches no mutant or its mutant is killed",
+    )
+    parser.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="with --check-list: only the modules whose text differs from the fingerprint the list records",
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --check-list: remove the stale entries and record the modules' fingerprints in the list",
+    )
     args = parser.parse_args()
+    if args.check_list:
+        return check_list(args)
     if not args.modules:
         args.modules = MODULE_SETS[args.set]
 
