@@ -373,19 +373,37 @@ def load_equivalents(path: Path) -> dict[str, EquivalentEntry]:
     return {entry.key: entry for entry in entries}
 
 
+KNOWN_GAP = "known-gap"
+"""A listed survivor a vector could kill but none does yet: a gap of the suite, not an excuse."""
+
+UNREACHABLE = "unreachable"
+
+
 def summarise(mutants: list[Mutant]) -> dict:
+    """
+    Per module and overall: raw = killed / mutants; adjusted = killed / (mutants - excused),
+    where the excused survivors are the listed ones other than known gaps (equivalent,
+    unreachable, contracts-only, performance-only).  Known gaps stay in the denominator.
+    """
+
     def counts(group: list[Mutant]) -> dict:
         killed = sum(bool(m.killed) for m in group)
-        equivalent = sum(1 for m in group if not m.killed and m.equivalent)
+        listed = [m for m in group if not m.killed and m.equivalent]
+        gaps = sum(m.equivalent == KNOWN_GAP for m in listed)
+        unreachable = sum(m.equivalent == UNREACHABLE for m in listed)
+        excused = len(listed) - gaps
         survived = len(group) - killed
         return {
             "mutants": len(group),
             "killed": killed,
             "survived": survived,
-            "equivalent": equivalent,
-            "unexplained": survived - equivalent,
+            "equivalent": excused - unreachable,
+            "unreachable": unreachable,
+            "knownGaps": gaps,
+            "listed": len(listed),
+            "unexplained": survived - len(listed),
             "raw": round(100 * killed / max(len(group), 1), 1),
-            "adjusted": round(100 * killed / max(len(group) - equivalent, 1), 1),
+            "adjusted": round(100 * killed / max(len(group) - excused, 1), 1),
         }
 
     modules: dict[str, list[Mutant]] = {}
@@ -409,12 +427,13 @@ def first_added_line(diff: str) -> str:
 
 
 def print_report(summary: dict, mutants: list[Mutant], excluded: dict[str, int], stale: list[Mutant]) -> None:
-    print(f"\n{'module':<36}{'mutants':>8}{'killed':>8}{'equiv':>7}{'left':>6}{'raw':>8}{'adjusted':>10}")
+    header = f"{'module':<36}{'mutants':>8}{'killed':>8}{'equiv':>7}{'unreach':>8}{'gaps':>6}{'left':>6}"
+    print(f"\n{header}{'raw':>8}{'adjusted':>10}")
     rows = [*summary["modules"].items(), ("all", summary)]
     for module, e in rows:
         print(
-            f"{module:<36}{e['mutants']:>8}{e['killed']:>8}{e['equivalent']:>7}{e['unexplained']:>6}"
-            f"{e['raw']:>7.1f}%{e['adjusted']:>9.1f}%"
+            f"{module:<36}{e['mutants']:>8}{e['killed']:>8}{e['equivalent']:>7}{e['unreachable']:>8}"
+            f"{e['knownGaps']:>6}{e['unexplained']:>6}{e['raw']:>7.1f}%{e['adjusted']:>9.1f}%"
         )
     if excluded:
         print(
@@ -677,7 +696,8 @@ def main() -> int:
         write_report(args.out, mutants, excluded, full_set, args)
     print(
         f"\n{summary['mutants']} mutants: {summary['killed']} killed, {summary['survived']} survived "
-        f"({summary['equivalent']} equivalent, {summary['unexplained']} not); raw score {summary['raw']:.1f}%, "
+        f"({summary['equivalent']} equivalent, {summary['unreachable']} unreachable, {summary['knownGaps']} known gaps, "
+        f"{summary['unexplained']} unexplained); raw score {summary['raw']:.1f}%, "
         f"adjusted score {summary['adjusted']:.1f}%; {len(to_test)} tested in {time.perf_counter() - start:.0f} s"
     )
     return 0
