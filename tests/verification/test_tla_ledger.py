@@ -65,6 +65,23 @@ def test_bug_config_with_non_atomic_transfer_violates_conservation(model_results
 
 
 @pytest.mark.tla
+@pytest.mark.parametrize(
+    ("config", "invariant"),
+    [
+        ("MCLedgerBugMaintenance.cfg", "SOLV_1"),  # SUB-7: the check tests NC >= MMR instead of IMR
+        ("MCLedgerBugOpenInterest.cfg", "POS_1"),  # SUB-6: a trade's OI delta counts the buyer only
+        ("MCLedgerBugRejectedWrite.cfg", "ATOM_1"),  # TX-2: a rejected withdrawal is written anyway
+        ("MCLedgerBugType.cfg", "TypeOK"),  # an invalid message records an unknown subject
+    ],
+)
+def test_bug_config_fails_naming_the_invariant(model_results, config, invariant):
+    """CLAIM-1: each bug configuration makes TLC report the invariant the manifest names."""
+    result = model_results[f"Ledger {config}"]
+    assert result.status == SELF_TEST, result.detail
+    assert f"expected violation of {invariant} found" in result.detail
+
+
+@pytest.mark.tla
 def test_every_quick_manifest_entry_ran(model_results):
     """CLAIM-1: each quick configuration in tla/manifest.json gives one result."""
     manifest = json.loads((TLA / "manifest.json").read_text())
