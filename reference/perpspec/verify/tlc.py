@@ -299,8 +299,30 @@ def run_tla(quick: bool, repository: Path | None = None) -> list[MethodResult]:
     return results
 
 
+# --- running a module by hand -----------------------------------------------------------
+
+
+def exit_code(results: list[MethodResult]) -> int:
+    """
+    0 when every result is evidence or a self-test (checked, self-test), 1 when any failed
+    (a check found a problem: what a planted bug must cause), 2 otherwise (nothing ran, or
+    a result is inconclusive: neither a pass nor a catch).
+    """
+    if any(result.status == FAILED for result in results):
+        return 1
+    if not results or any(result.status not in (CHECKED, SELF_TEST) for result in results):
+        return 2
+    return 0
+
+
+def report(results: list[MethodResult]) -> int:
+    """Print one line per result and return ``exit_code(results)`` (the ``__main__`` blocks' exit)."""
+    for result in results:
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    return exit_code(results)
+
+
 if __name__ == "__main__":
     import sys
 
-    for result in run_tla(quick="--full" not in sys.argv):
-        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    sys.exit(report(run_tla(quick="--full" not in sys.argv)))
