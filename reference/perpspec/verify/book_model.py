@@ -557,5 +557,9 @@ if __name__ == "__main__":
     # --traces: trace validation only (the models do not read the reference).  Exit 0 when
     # every check passed, 1 when one failed (tlc.exit_code)
     full = "--full" in sys.argv
-    models = [] if "--traces" in sys.argv else run_book_models(quick=not full)
-    sys.exit(tlc.report(models + run_book_traces(quick=not full)))
+
+    def main() -> int:
+        models = [] if "--traces" in sys.argv else run_book_models(quick=not full)
+        return tlc.report(models + run_book_traces(quick=not full))
+
+    sys.exit(tlc.run_main(main))

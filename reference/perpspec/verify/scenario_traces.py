@@ -756,7 +756,9 @@ CORRUPTED_STEP = 3
 """The funding scenario's first settlement: ALICE's deposit that settles -2347171 (FUND-2)."""
 
 
-def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -> list[MethodResult]:
+def run_scenario_trace_validation(
+    quick: bool, repository: Path | None = None, only: str | None = None, reproduce: bool = True
+) -> list[MethodResult]:
     """
     (a) Every ledger conformance scenario replayed by TLC against LedgerFull in one run;
     (b) in full runs, the random trace vectors likewise; (c) the funding scenario with one
@@ -794,7 +796,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
             traces = []
             for document in documents:
                 try:
-                    traces.append(record_vector(document))
+                    traces.append(record_vector(document, reproduce))
                 except TooLargeForTlc as error:
                     skipped.append(f"{document['name']} ({error})")
         except (TraceMappingError, KeyError, ValueError, errors.PerpspecError) as error:
@@ -834,6 +836,9 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
         except (OSError, ValueError) as error:
             return FullTraceCheck(False, f"cannot run TLC on the traces: {error!r}", 0, 0)
 
+    if only is not None:  # by hand: the runs whose name holds ``only``
+        jobs = [job for job in jobs if only in job[0]]
+        results = [result for result in results if only in result.check]
     with ThreadPoolExecutor(max_workers=2) as pool:
         checks = list(pool.map(check_job, jobs))
     for (name, traces, corruption), check in zip(jobs, checks):
@@ -858,8 +863,22 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
     return results
 
 
+def main(argv: list[str]) -> int:
+    """
+    ``python -m perpspec.verify.scenario_traces [--full] [--only NAME] [--no-reproduce]``:
+    ``--only`` keeps the TLC runs whose name holds NAME (``order``, ``ledger vectors``,
+    ``corrupted``); ``--no-reproduce`` records what the reference does now with the vectors'
+    messages, without requiring the vectors' verdicts and state hashes, so that TLC, not the
+    vector check, judges a changed reference (the planted bugs of CLAIM-3).  Exit 0 when
+    every trace is accepted and every corrupted one rejected, 1 when TLC found a problem, 2
+    when a trace could not be built or nothing conclusive ran (``tlc.exit_code``).
+    """
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    results = run_scenario_trace_validation("--full" not in argv, only=only, reproduce="--no-reproduce" not in argv)
+    return tlc.report(results)
+
+
 if __name__ == "__main__":
     import sys
 
-    # Exit 0 when every trace is accepted and the corrupted ones rejected, 1 when a check failed
-    sys.exit(tlc.report(run_scenario_trace_validation(quick="--full" not in sys.argv)))
+    sys.exit(tlc.run_main(lambda: main(sys.argv[1:])))

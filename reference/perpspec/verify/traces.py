@@ -541,4 +541,4 @@ if __name__ == "__main__":
     import sys
 
     # Exit 0 when every trace is accepted and the corrupted one rejected, 1 when a check failed
-    sys.exit(tlc.report(run_trace_validation(quick="--full" not in sys.argv)))
+    sys.exit(tlc.run_main(lambda: tlc.report(run_trace_validation(quick="--full" not in sys.argv))))
