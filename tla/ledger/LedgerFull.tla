@@ -66,12 +66,12 @@ OneMillion == 1000000
 GatingBlocks == 50          \* SUB-9
 OutageSeconds == 300        \* BLOCK-2
 
-\* Error codes a message can fail with before any state is read (TX-5).
+\* Error codes a message can fail with before any state is read (TX-5); from DEPRECATED_FIELD
+\* on, those of an order or cancel that does not decode (spec/clob.md, ORDER-1, ORDER-2).
 DecodeCodes == {"MALFORMED_MESSAGE", "UNKNOWN_MESSAGE_TYPE", "INVALID_FIELD", "INVALID_ADDRESS",
                 "INVALID_SUBACCOUNT_NUMBER", "NON_USDC_ASSET", "INVALID_TRANSFER_AMOUNT",
                 "SENDER_SAME_AS_RECIPIENT", "INVALID_PRICE", "DUPLICATE_SOURCE",
                 "DUPLICATE_MARKET_UPDATE",
-                \* an order or cancel that does not decode (spec/clob.md, ORDER-1..4)
                 "DEPRECATED_FIELD", "INVALID_CONDITION_TYPE", "INVALID_CONDITIONAL_ORDER_TRIGGER_SUBTICKS",
                 "INVALID_ORDER_FLAG", "INVALID_ORDER_GOOD_TIL_BLOCK", "INVALID_ORDER_QUANTUMS",
                 "INVALID_ORDER_SIDE", "INVALID_ORDER_SUBTICKS", "INVALID_STATEFUL_ORDER_GOOD_TIL_BLOCK_TIME",
