@@ -470,7 +470,6 @@ SOLV_2 ==
         \A k \in DOMAIN last.checks :
             LET c == last.checks[k] IN
             /\ Risk(subs[c.sub]) = c.new
-            /\ c.result = "Success"
             /\ MeetsImr(c.cur) => MeetsImr(c.new)
 
 \* ATOM-1 (TX-2), an action property: a rejected message changes no ledger variable.
