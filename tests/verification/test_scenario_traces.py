@@ -226,6 +226,24 @@ def test_invariants_are_checked_on_logged_states(scenario_traces):
 
 
 @pytest.mark.tla
+@pytest.mark.parametrize(
+    ("invariant", "change"),
+    [
+        # POS-1 (INV-4): open interest one base quantum above the sum of longs
+        ("POS_1", lambda state: state["oi"].update({0: plus_one(state["oi"][0])})),
+        # a negative block height is no height
+        ("TypeOK", lambda state: state.update(height=-5)),
+    ],
+)
+def test_each_trace_invariant_can_fail_on_a_logged_state(order_traces, invariant, change):
+    """CLAIM-1: POS_1 and TypeOK (like CONS_1 above) are checked on logged states: a genesis breaking one fails it."""
+    trace = order_traces["limit-order-matching"]
+    result = check([corrupted_copy(trace, 0, change)])
+    assert not result.accepted and result.run.violated == invariant, result.detail
+    assert result.detail == f"{invariant} is violated at limit-order-matching genesis"
+
+
+@pytest.mark.tla
 def test_random_ledger_run_prefix_is_a_behaviour(tmp_path):
     """FUND-2, SUB-7, PRICE-6: the first 40 messages of a random ledger run (six traders, three perpetuals, no orders)."""
     document = st.random_ledger_documents_for([0], steps=40)[0]
