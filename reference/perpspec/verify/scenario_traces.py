@@ -575,6 +575,10 @@ def trace_module(traces: list[FullTrace]) -> str:
 
 
 DEADLOCK = "Error: Deadlock reached."
+JAVA_STACK = "64m"
+"""The Java thread stack for TLC: its evaluator recurses deeply on the big-integer arithmetic
+of long traces, and the default stack overflowed (now and then, not always) on the random
+trace vectors with orders."""
 _VAR_T = re.compile(r"^/\\ t = (\d+)$", re.MULTILINE)
 _VAR_I = re.compile(r"^/\\ i = (\d+)$", re.MULTILINE)
 
@@ -631,7 +635,7 @@ def check_traces(
             shutil.copy(ledger_dir / name, scratch / name)
         (scratch / "FullTraceData.tla").write_text(trace_module(traces), encoding="utf-8")
         command = [
-            java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-workers", "1",
+            java, "-XX:+UseParallelGC", f"-Xss{JAVA_STACK}", "-cp", str(jar), "tlc2.TLC", "-workers", "1",
             "-metadir", str(scratch / "states"), "-config", f"{SPEC}.cfg", SPEC,
         ]  # fmt: skip
         run = tlc.run_tlc(command, scratch, timeout, scratch)
