@@ -174,3 +174,19 @@ def test_judge_demands_the_exact_state_count():
     assert tlc.judge({"result": "pass", "distinctStates": 1}, violated)[0] == FAILED
     timed_out = tlc.parse_tlc_output("", None, 9000, True)
     assert tlc.judge({"result": "pass", "distinctStates": 66369}, timed_out)[0] == INCONCLUSIVE
+
+
+def test_exit_code_tells_a_catch_from_a_crash():
+    """CLAIM-3: the modules run by hand exit 1 only when a check failed; 2 when nothing conclusive ran or a trace was not built."""
+    from perpspec.report import MethodResult
+
+    def result(status, detail="x"):
+        return MethodResult(("CONS-1",), "tla", "c", status, detail)
+
+    assert tlc.exit_code([result(CHECKED), result(SELF_TEST)]) == 0
+    assert tlc.exit_code([result(CHECKED), result(FAILED, "deadlock: no LedgerFull step explains ...")]) == 1
+    assert tlc.exit_code([result(FAILED, "export: a rejected message made 2 fills")]) == 2
+    assert tlc.exit_code([result(FAILED, "recording: ValueError()"), result(FAILED, "StepAccepted")]) == 2
+    assert tlc.exit_code([result(CHECKED), result(INCONCLUSIVE)]) == 2
+    assert tlc.exit_code([]) == 2
+    assert tlc.run_main(lambda: 1 // 0) == 2
