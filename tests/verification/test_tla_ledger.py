@@ -65,6 +65,23 @@ def test_bug_config_with_non_atomic_transfer_violates_conservation(model_results
 
 
 @pytest.mark.tla
+@pytest.mark.parametrize(
+    ("config", "invariant"),
+    [
+        ("MCLedgerBugMaintenance.cfg", "SOLV_1"),  # SUB-7: the check tests NC >= MMR instead of IMR
+        ("MCLedgerBugOpenInterest.cfg", "POS_1"),  # SUB-6: a trade's OI delta counts the buyer only
+        ("MCLedgerBugRejectedWrite.cfg", "ATOM_1"),  # TX-2: a rejected withdrawal is written anyway
+        ("MCLedgerBugType.cfg", "TypeOK"),  # an invalid message records an unknown subject
+    ],
+)
+def test_bug_config_fails_naming_the_invariant(model_results, config, invariant):
+    """CLAIM-1: each bug configuration makes TLC report the invariant the manifest names."""
+    result = model_results[f"Ledger {config}"]
+    assert result.status == SELF_TEST, result.detail
+    assert f"expected violation of {invariant} found" in result.detail
+
+
+@pytest.mark.tla
 def test_every_quick_manifest_entry_ran(model_results):
     """CLAIM-1: each quick configuration in tla/manifest.json gives one result."""
     manifest = json.loads((TLA / "manifest.json").read_text())
@@ -157,3 +174,19 @@ def test_judge_demands_the_exact_state_count():
     assert tlc.judge({"result": "pass", "distinctStates": 1}, violated)[0] == FAILED
     timed_out = tlc.parse_tlc_output("", None, 9000, True)
     assert tlc.judge({"result": "pass", "distinctStates": 66369}, timed_out)[0] == INCONCLUSIVE
+
+
+def test_exit_code_tells_a_catch_from_a_crash():
+    """CLAIM-3: the modules run by hand exit 1 only when a check failed; 2 when nothing conclusive ran or a trace was not built."""
+    from perpspec.report import MethodResult
+
+    def result(status, detail="x"):
+        return MethodResult(("CONS-1",), "tla", "c", status, detail)
+
+    assert tlc.exit_code([result(CHECKED), result(SELF_TEST)]) == 0
+    assert tlc.exit_code([result(CHECKED), result(FAILED, "deadlock: no LedgerFull step explains ...")]) == 1
+    assert tlc.exit_code([result(FAILED, "export: a rejected message made 2 fills")]) == 2
+    assert tlc.exit_code([result(FAILED, "recording: ValueError()"), result(FAILED, "StepAccepted")]) == 2
+    assert tlc.exit_code([result(CHECKED), result(INCONCLUSIVE)]) == 2
+    assert tlc.exit_code([]) == 2
+    assert tlc.run_main(lambda: 1 // 0) == 2

@@ -34,7 +34,9 @@ Bugs == {"None",
          "NewestFirst",    \* within a level, match the newest order first (breaks MATCH-1)
          "TakerPrice",     \* fill at the taker's price, not the maker's (breaks MATCH-2)
          "FillTakerSize",  \* size a fill by the taker's remainder only, not the min (breaks MATCH-2)
-         "PostOnlyRests"}  \* a post-only order rests without looking at the book (breaks MATCH-5)
+         "PostOnlyRests",  \* a post-only order rests without looking at the book (breaks MATCH-5)
+         "CancelStays",    \* a cancel marks the order canceled but leaves it on the book (INV_10)
+         "IocStatus"}      \* an IOC remainder is dropped with a status outside Statuses (TypeOK)
 
 ASSUME Bug \in Bugs
 ASSUME MarginFailures \in BOOLEAN
@@ -165,7 +167,7 @@ SubmitResult(o, s, p, q, tif, fail) ==
         tk == M.orders[t]
         st == IF tk.rem = 0 THEN "filled"              \* FULLY_FILLED
               ELSE IF M.crossed THEN "postonly"        \* MATCH-5
-              ELSE IF tif = "IOC" THEN "ioc"           \* MATCH-6
+              ELSE IF tif = "IOC" THEN (IF Bug = "IocStatus" THEN "expired" ELSE "ioc")  \* MATCH-6
               ELSE "resting"                           \* the remainder rests (BOOK-1)
     IN  [orders |-> [M.orders EXCEPT ![t].status = st],
          book |-> IF st = "resting" THEN [M.book EXCEPT ![s][p] = Append(@, t)] ELSE M.book,
@@ -177,7 +179,8 @@ SubmitResult(o, s, p, q, tif, fail) ==
 CancelResult(id) ==
     IF orders[id].status = "resting"
     THEN [orders |-> [orders EXCEPT ![id].status = "canceled"],
-          book |-> [book EXCEPT ![orders[id].side][orders[id].price] = Without(@, id)],
+          book |-> IF Bug = "CancelStays" THEN book
+                   ELSE [book EXCEPT ![orders[id].side][orders[id].price] = Without(@, id)],
           fills |-> fills, pos |-> pos]
     ELSE [orders |-> orders, book |-> book, fills |-> fills, pos |-> pos]
 

@@ -27,9 +27,18 @@ CONSTANTS
     MaxPos,        \* bound on |position| at genesis and after trades
     ImfPpm,        \* the liquidity tier's initial margin fraction, ppm
     MfPpm,         \* the liquidity tier's maintenance fraction, ppm
-    Bug            \* "None", "NoCollateralCheck" or "NonAtomicTransfer"
+    Bug            \* "None" or a deliberate defect of a bug configuration (Bugs)
 
-ASSUME Bug \in {"None", "NoCollateralCheck", "NonAtomicTransfer"}
+\* The bug configurations' defects, one or more per invariant (tla/manifest.json):
+Bugs == {"None",
+         "NoCollateralCheck",        \* accept every ungated withdrawal and transfer (SOLV_1)
+         "MaintenanceForInitial",    \* the collateral check tests NC >= MMR, not NC >= IMR (SOLV_1)
+         "NonAtomicTransfer",        \* a rejected transfer still debits its sender (CONS_1)
+         "OpenInterestBuyerOnly",    \* a trade's open-interest delta counts the buyer only (POS_1)
+         "RejectedWithdrawalWrites", \* a rejected withdrawal is written anyway (ATOM_1)
+         "InvalidNamesSubject"}      \* an invalid message records an unknown subject (TypeOK)
+
+ASSUME Bug \in Bugs
 ASSUME ImfPpm \in 0..1000000 /\ MfPpm \in 0..1000000
 
 VARIABLES
@@ -84,8 +93,9 @@ RiskCompare(r1, r2) ==
     ELSE Sign(r1.mmr - r2.mmr)
 
 \* The result of one update is Success (SUB-7, SUB-8).
+\* Bug "MaintenanceForInitial": the first test reads MMR where SUB-7 says IMR.
 UpdateSucceeds(cur, new) ==
-    \/ new.nc >= new.imr
+    \/ new.nc >= (IF Bug = "MaintenanceForInitial" THEN new.mmr ELSE new.imr)
     \/ /\ new.mmr <= cur.mmr
        /\ IF new.mmr = 0 \/ cur.mmr = 0
             THEN new.mmr = 0 /\ cur.mmr = 0 /\ new.nc > cur.nc
@@ -141,6 +151,8 @@ Deposit(s, amt) ==
                /\ Record("Deposit", s, FALSE, cur)
 
 \* SUB-12: a gated Withdrawal update that must pass the collateral check.
+\* Bug "RejectedWithdrawalWrites": an ungated withdrawal that fails the check is
+\* written all the same (USDC and totalWithdrawn agree, so only ATOM_1 can see it).
 Withdraw(s, amt) ==
     /\ amt > 0
     /\ LET cur == Risk(usdc[s], pos[s])
@@ -150,7 +162,11 @@ Withdraw(s, amt) ==
                /\ withdrawn' = withdrawn + amt
                /\ UNCHANGED <<pos, price, oi, deposited, pool, gated>>
                /\ Record("Withdraw", s, TRUE, cur)
-          ELSE /\ UNCHANGED ledger
+          ELSE /\ IF Bug = "RejectedWithdrawalWrites" /\ ~gated
+                    THEN /\ usdc' = [usdc EXCEPT ![s] = @ - amt]
+                         /\ withdrawn' = withdrawn + amt
+                         /\ UNCHANGED <<pos, price, oi, deposited, pool, gated>>
+                    ELSE UNCHANGED ledger
                /\ Record("Withdraw", s, FALSE, cur)
 
 \* SUB-13: one gated Transfer batch of two updates: both are written or neither.
@@ -187,13 +203,15 @@ AdvanceBlock ==
 
 \* A message rejected before the collateral check (malformed, unauthorized,
 \* a bad block height): TX-2 says it changes nothing.
+\* Bug "InvalidNamesSubject": it records a subject that is no subaccount.
 Invalid ==
     /\ UNCHANGED ledger
-    /\ Record("Invalid", "", FALSE, NoRisk)
+    /\ Record("Invalid", IF Bug = "InvalidNamesSubject" THEN "nobody" ELSE "", FALSE, NoRisk)
 
 \* Not a perpspec message yet: a fill of q base quantums at the oracle price,
 \* buyer b and seller s, as one Match batch (never gated), moving open
-\* interest by the SUB-6 delta formula.
+\* interest by the SUB-6 delta formula.  Bug "OpenInterestBuyerOnly": the delta
+\* leaves out the seller's change of its long position.
 Trade(b, s, q) ==
     /\ q > 0
     /\ b # s
@@ -204,7 +222,8 @@ Trade(b, s, q) ==
            curS == Risk(usdc[s], pos[s])
            newS == Risk(usdc[s] + q * price, ns)
            Long(x) == IF x > 0 THEN x ELSE 0
-           delta == (Long(nb) - Long(pos[b])) + (Long(ns) - Long(pos[s]))
+           delta == (Long(nb) - Long(pos[b]))
+                    + (IF Bug = "OpenInterestBuyerOnly" THEN 0 ELSE Long(ns) - Long(pos[s]))
        IN IF Passes(UpdateSucceeds(curB, newB) /\ UpdateSucceeds(curS, newS))
           THEN /\ usdc' = [usdc EXCEPT ![b] = @ - q * price, ![s] = @ + q * price]
                /\ pos' = [pos EXCEPT ![b] = nb, ![s] = ns]
@@ -254,6 +273,18 @@ POS_1 == Longs(pos) = Shorts(pos) /\ oi = Longs(pos)
 \* SOLV-1 (SUB-7, SUB-8, INV-5): an accepted withdrawal or transfer leaves its
 \* sender initially collateralized, or with MMR not higher and NC/MMR not worse;
 \* and a sender that met its initial margin before still meets it.
+\*
+\* The two conjuncts are not alike.  The first (INV-5) is a consequence of SUB-8,
+\* not its text: SUB-8 never lets a withdrawal or transfer out of a collateralized
+\* sender that leaves it below IMR, since its NC falls and its MMR stays.  The second
+\* restates the guard of Withdraw and Transfer (UpdateSucceeds on the sender), over
+\* the same Risk formulas, so with the check as written it cannot fail, in a green run
+\* or in trace validation: LedgerTrace takes a step only as the model's own action,
+\* so a reference that accepts what the guard rejects fails StepAccepted, never SOLV_1.
+\* Its value is in the bug configurations: it is written apart from UpdateSucceeds
+\* and its Bug switches, so a changed guard is measured against SUB-8 as stated
+\* (MCLedgerBug.cfg and MCLedgerBugMaintenance.cfg violate both conjuncts).  In
+\* LedgerFull.tla, SOLV_1 also compares the logged figures with the written state.
 SOLV_1 ==
     (last.action \in {"Withdraw", "Transfer"} /\ last.accepted) =>
         LET cur == [nc |-> last.nc0, imr |-> last.imr0, mmr |-> last.mmr0]

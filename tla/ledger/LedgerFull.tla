@@ -19,13 +19,22 @@
 (*     BLOCK-1, BLOCK-2);                                                  *)
 (*   oracle aggregation: fresh sources, minimum count, median with halves  *)
 (*     away from zero, minimum change (PRICE-2..6, ROUND-9);               *)
-(*   signer checks (SUB-11, SUB-12, SUB-13, PRICE-6, BLOCK-1).             *)
+(*   signer checks (SUB-11, SUB-12, SUB-13, PRICE-6, BLOCK-1);             *)
+(*   fills (MATCH-2, MATCH-4, FEE-2, FEE-3, SUB-6): the quote at the       *)
+(*     maker's price, each party's fee, one Match batch of two updates     *)
+(*     through the collateral check with post-trade open interest, and     *)
+(*     the write of both parties, open interest and the fee collector.     *)
+(*     Which orders fill, at which price and size, and each party's fee    *)
+(*     rate are taken from the trace (the book is Book.tla's; fee tiers    *)
+(*     by volume, FEE-1, are not modelled).                                *)
 (*                                                                         *)
 (* Every action computes the message's error code ("" when accepted) and   *)
 (* the figures of its collateral check, and records them in last, so a     *)
 (* trace whose logged figures or verdict differ from the model's is        *)
 (* rejected.  Messages that fail decoding (TX-5) are the one thing the     *)
 (* model takes from the log: it only requires that they change nothing.    *)
+(* So are the verdicts of order placements and cancels (Order), whose      *)
+(* ledger effect is only their fills, each a logged Fill step.             *)
 (***************************************************************************)
 EXTENDS Integers, Sequences, FiniteSets, BigInt
 
@@ -57,11 +66,17 @@ OneMillion == 1000000
 GatingBlocks == 50          \* SUB-9
 OutageSeconds == 300        \* BLOCK-2
 
-\* Error codes a message can fail with before any state is read (TX-5).
+\* Error codes a message can fail with before any state is read (TX-5); from DEPRECATED_FIELD
+\* on, those of an order or cancel that does not decode (spec/clob.md, ORDER-1, ORDER-2).
 DecodeCodes == {"MALFORMED_MESSAGE", "UNKNOWN_MESSAGE_TYPE", "INVALID_FIELD", "INVALID_ADDRESS",
                 "INVALID_SUBACCOUNT_NUMBER", "NON_USDC_ASSET", "INVALID_TRANSFER_AMOUNT",
                 "SENDER_SAME_AS_RECIPIENT", "INVALID_PRICE", "DUPLICATE_SOURCE",
-                "DUPLICATE_MARKET_UPDATE"}
+                "DUPLICATE_MARKET_UPDATE",
+                "DEPRECATED_FIELD", "INVALID_CONDITION_TYPE", "INVALID_CONDITIONAL_ORDER_TRIGGER_SUBTICKS",
+                "INVALID_ORDER_FLAG", "INVALID_ORDER_GOOD_TIL_BLOCK", "INVALID_ORDER_QUANTUMS",
+                "INVALID_ORDER_SIDE", "INVALID_ORDER_SUBTICKS", "INVALID_STATEFUL_ORDER_GOOD_TIL_BLOCK_TIME",
+                "INVALID_TIME_IN_FORCE", "LONG_TERM_ORDERS_CANNOT_REQUIRE_IMMEDIATE_EXECUTION",
+                "REDUCE_ONLY_DISABLED"}
 
 ResultCode == [Success |-> "",
                NewlyUndercollateralized |-> "NEWLY_UNDERCOLLATERALIZED",
@@ -90,25 +105,27 @@ AdjustedImf(p, oiNotional) ==
     ELSE t.imf + FloorDivBounded(MulSmall(Sub(oiNotional, t.lower), OneMillion - t.imf),
                                  Sub(t.upper, t.lower), OneMillion - t.imf)
 
-\* MARGIN-2, MARGIN-3, MARGIN-4: NC, IMR and MMR of q base quantums of perpetual p.
-PositionRisk(p, q) ==
+\* MARGIN-2, MARGIN-3, MARGIN-4: NC, IMR and MMR of q base quantums of perpetual p, with
+\* open interest o (o = oi, or a Match batch's post-trade open interest, SUB-6).
+PositionRisk(p, q, o) ==
     LET notional == BaseToQuote(p, Abs(q))
         baseImr == CeilDivSmall(MulSmall(notional, Tier(p).imf), OneMillion)
-        imf == AdjustedImf(p, BaseToQuote(p, oi[p]))
+        imf == AdjustedImf(p, BaseToQuote(p, o[p]))
     IN [nc |-> BaseToQuote(p, q),
         imr |-> CeilDivSmall(MulSmall(notional, imf), OneMillion),
         mmr |-> CeilDivSmall(MulSmall(baseImr, Tier(p).mf), OneMillion)]
 
-RECURSIVE SumRisk(_, _)
-SumRisk(pos, P) ==
+RECURSIVE SumRisk(_, _, _)
+SumRisk(pos, P, o) ==
     IF P = {} THEN [nc |-> Zero, imr |-> Zero, mmr |-> Zero]
     ELSE LET p == CHOOSE p \in P : TRUE
-             r == PositionRisk(p, pos[p].q)
-             rest == SumRisk(pos, P \ {p})
+             r == PositionRisk(p, pos[p].q, o)
+             rest == SumRisk(pos, P \ {p}, o)
          IN [nc |-> Add(r.nc, rest.nc), imr |-> Add(r.imr, rest.imr), mmr |-> Add(r.mmr, rest.mmr)]
 
 \* MARGIN-5: a subaccount's total NC (USDC plus notionals), IMR and MMR.
-Risk(a) == LET r == SumRisk(a.pos, DOMAIN a.pos) IN [r EXCEPT !.nc = Add(a.usdc, @)]
+RiskAt(a, o) == LET r == SumRisk(a.pos, DOMAIN a.pos, o) IN [r EXCEPT !.nc = Add(a.usdc, @)]
+Risk(a) == RiskAt(a, oi)
 
 \* MARGIN-7: 1 if r1 is riskier than r2, 0 if equally risky, -1 if safer.
 RiskCompare(r1, r2) ==
@@ -142,14 +159,28 @@ UndercollateralizedResult(cur, new) ==
          THEN IF new.mmr = Zero /\ cur.mmr = Zero /\ Gt(new.nc, cur.nc) THEN "Success" ELSE failure
     ELSE IF RiskCompare(new, cur) > 0 THEN failure ELSE "Success"
 
-\* The figures of one update's collateral check: update u = [sub, delta] of a batch of kind.
-CheckOf(u, kind) ==
+\* SUB-5: positions pos with the base deltas dq ([PerpetualId -> Big]) applied: a new
+\* position starts at the perpetual's funding index, one that reaches zero is removed (SUB-4).
+ApplyDeltas(pos, dq) ==
+    LET after(p) == Add(IF p \in DOMAIN pos THEN pos[p].q ELSE Zero, IF p \in DOMAIN dq THEN dq[p] ELSE Zero)
+        kept == {p \in DOMAIN pos \cup DOMAIN dq : after(p) # Zero}
+    IN [p \in kept |-> [q |-> after(p), idx |-> IF p \in DOMAIN pos THEN pos[p].idx ELSE findex[p]]]
+
+\* Update u = [sub, delta, dq] of a batch: the subaccount settled, then updated (FUND-2, SUB-5).
+Updated(u) == LET settled == Settled(subs[u.sub]) IN
+              [usdc |-> Add(settled.usdc, u.delta), pos |-> ApplyDeltas(settled.pos, u.dq)]
+
+NoDeltas == [p \in {} |-> Zero]
+
+\* The figures of one update's collateral check: update u of a batch of kind, margin at
+\* open interest o (SUB-6: a Match batch's post-trade open interest).
+CheckOfAt(u, kind, o) ==
     LET a == subs[u.sub]
         settled == Settled(a)
-        updated == [settled EXCEPT !.usdc = Add(@, u.delta)]
+        updated == Updated(u)
         ppm == FundingPpm(a)
-        cur == Risk(settled)
-        new == Risk(updated)
+        cur == RiskAt(settled, o)
+        new == RiskAt(updated, o)
     IN [sub |-> u.sub,
         ppm |-> ppm,
         settlement |-> FloorDivSmall(ppm, OneMillion),
@@ -159,6 +190,7 @@ CheckOf(u, kind) ==
                    ELSE IF MeetsImr(new) THEN "Success"
                    ELSE UndercollateralizedResult(cur, new)]
 
+CheckOf(u, kind) == CheckOfAt(u, kind, oi)
 Checks(batch, kind) == [k \in DOMAIN batch |-> CheckOf(batch[k], kind)]
 
 RECURSIVE FirstFailure(_, _)
@@ -169,19 +201,17 @@ FirstFailure(chk, k) ==
     ELSE FirstFailure(chk, k + 1)
 
 \* Write a checked batch: every update's subaccount settled and updated, the pool paying
-\* or receiving each settlement (FUND-3); open interest does not move (no position changes).
+\* or receiving each settlement (FUND-3).  Open interest is the caller's (SUB-6).
 WriteBatch(batch) ==
     LET touched == {batch[k].sub : k \in DOMAIN batch}
-        delta(s) == LET k == CHOOSE k \in DOMAIN batch : batch[k].sub = s IN batch[k].delta
+        updateOf(s) == batch[CHOOSE k \in DOMAIN batch : batch[k].sub = s]
         settlementOf(s) == FloorDivSmall(FundingPpm(subs[s]), OneMillion)
-    IN /\ subs' = [s \in DOMAIN subs |->
-                     IF s \in touched THEN [Settled(subs[s]) EXCEPT !.usdc = Add(@, delta(s))]
-                     ELSE subs[s]]
+    IN /\ subs' = [s \in DOMAIN subs |-> IF s \in touched THEN Updated(updateOf(s)) ELSE subs[s]]
        /\ pool' = Sub(pool, SumBig([s \in touched |-> settlementOf(s)], touched))
 
 Record(action, code, chk, outcomes) ==
     last' = [action |-> action, accepted |-> code = "", code |-> code,
-             checks |-> chk, outcomes |-> outcomes]
+             checks |-> chk, outcomes |-> outcomes, fill |-> <<>>]
 
 NoChecks == <<>>
 
@@ -190,7 +220,7 @@ NoChecks == <<>>
 
 \* SUB-11: m = [signer, sender, recipient, amount]; the signer must be the sender.
 Deposit(m) ==
-    LET batch == <<[sub |-> m.recipient, delta |-> m.amount]>>
+    LET batch == <<[sub |-> m.recipient, delta |-> m.amount, dq |-> NoDeltas]>>
         chk == Checks(batch, "Deposit")
         code == IF m.signer # m.sender THEN "UNAUTHORIZED" ELSE FirstFailure(chk, 1)
     IN /\ m.recipient \in DOMAIN subs
@@ -205,7 +235,7 @@ Deposit(m) ==
 
 \* SUB-12: m = [signer, sender, amount]; the sender's owner signs; gated; checked.
 Withdraw(m) ==
-    LET batch == <<[sub |-> m.sender, delta |-> Neg(m.amount)]>>
+    LET batch == <<[sub |-> m.sender, delta |-> Neg(m.amount), dq |-> NoDeltas]>>
         chk == Checks(batch, "Withdrawal")
         code == IF m.signer # params.subs[m.sender].owner THEN "UNAUTHORIZED" ELSE FirstFailure(chk, 1)
     IN /\ m.sender \in DOMAIN subs
@@ -220,7 +250,8 @@ Withdraw(m) ==
 
 \* SUB-13: m = [signer, sender, recipient, amount]; one batch of two updates.
 Transfer(m) ==
-    LET batch == <<[sub |-> m.sender, delta |-> Neg(m.amount)], [sub |-> m.recipient, delta |-> m.amount]>>
+    LET batch == <<[sub |-> m.sender, delta |-> Neg(m.amount), dq |-> NoDeltas],
+                  [sub |-> m.recipient, delta |-> m.amount, dq |-> NoDeltas]>>
         chk == Checks(batch, "Transfer")
         code == IF m.signer # params.subs[m.sender].owner THEN "UNAUTHORIZED" ELSE FirstFailure(chk, 1)
     IN /\ {m.sender, m.recipient} \subseteq DOMAIN subs
@@ -301,6 +332,64 @@ Undecodable(m) ==
     /\ UNCHANGED ledger
     /\ Record("Undecodable", m.code, NoChecks, <<>>)
 
+\* An order placement or cancel (spec/clob.md), m = [type, code]: its verdict is the
+\* reference's (the order checks are not modelled), and it changes no ledger variable
+\* itself: its fills, and those of orders it triggers, follow as Fill steps.
+Order(m) ==
+    /\ m.type \in {"PlaceOrder", "CancelOrder"}
+    /\ UNCHANGED ledger
+    /\ Record("Order", m.code, NoChecks, <<>>)
+
+\* MATCH-2, UNITS-6: the quote of a fill, floor(subticks * size * 10^qce); the product is
+\* positive, so truncation is the floor.
+FillQuote(m) ==
+    LET x == Mul(m.subticks, m.size) IN
+    IF m.qce >= 0 THEN MulPow10(x, m.qce) ELSE TruncDivPow10(x, -m.qce)
+
+\* FEE-2: ceil(quote * ppm / 10^6); a negative rate (a maker rebate) rounds toward zero.
+FeeOf(quote, ppm) ==
+    CeilDivSmall(IF ppm >= 0 THEN MulSmall(quote, ppm) ELSE Neg(MulSmall(quote, -ppm)), OneMillion)
+
+LongPart(q) == IF Gt(q, Zero) THEN q ELSE Zero
+QOf(pos, p) == IF p \in DOMAIN pos THEN pos[p].q ELSE Zero
+
+\* One fill (MATCH-2, MATCH-4, FEE-2, FEE-3, SUB-6, SUB-7), m = [taker, maker, perp,
+\* takerIsBuy, subticks, size, qce, takerFeePpm, makerFeePpm, commit]: the maker's price
+\* (subticks), the size and the fee rates are the reference's (from the book and the fee
+\* tiers); everything else is computed here.  The buyer pays the quote and the seller
+\* receives it, each pays its fee; both updates are one Match batch checked at post-trade
+\* open interest; both are written, with open interest and the fee collector's credit, only
+\* if both succeed and commit holds (a post-only taker only asks, MATCH-5).
+Fill(m) ==
+    LET quote == FillQuote(m)
+        takerFee == FeeOf(quote, m.takerFeePpm)
+        makerFee == FeeOf(quote, m.makerFeePpm)
+        base == IF m.takerIsBuy THEN m.size ELSE Neg(m.size)
+        takerDelta == Sub(IF m.takerIsBuy THEN Neg(quote) ELSE quote, takerFee)
+        makerDelta == Sub(IF m.takerIsBuy THEN quote ELSE Neg(quote), makerFee)
+        batch == <<[sub |-> m.taker, delta |-> takerDelta, dq |-> [p \in {m.perp} |-> base]],
+                   [sub |-> m.maker, delta |-> makerDelta, dq |-> [p \in {m.perp} |-> Neg(base)]]>>
+        longChange(u) == Sub(LongPart(QOf(Updated(u).pos, m.perp)), LongPart(QOf(subs[u.sub].pos, m.perp)))
+        postOi == [oi EXCEPT ![m.perp] = Add(@, Add(longChange(batch[1]), longChange(batch[2])))]
+        chk == [k \in 1..2 |-> CheckOfAt(batch[k], "Match", postOi)]
+        written == chk[1].result = "Success" /\ chk[2].result = "Success" /\ m.commit
+    IN /\ {m.taker, m.maker} \subseteq DOMAIN subs
+       /\ m.taker # m.maker
+       /\ m.perp \in DOMAIN params.perps
+       /\ prices[Perp(m.perp).market] # Zero      \* PRICE-7: else no fill (the message fails)
+       /\ Gt(m.size, Zero) /\ Gt(m.subticks, Zero)
+       /\ IF written
+          THEN /\ WriteBatch(batch)
+               /\ oi' = postOi
+               /\ feeCollector' = Add(feeCollector, Add(takerFee, makerFee))
+               /\ UNCHANGED <<prices, findex, height, time, outageAt, negTncAt,
+                              deposited, withdrawn, insurance>>
+          ELSE UNCHANGED ledger
+       /\ last' = [action |-> "Fill", accepted |-> written, code |-> "", checks |-> chk,
+                   outcomes |-> <<>>,
+                   fill |-> IF written THEN <<[quote |-> quote, takerFee |-> takerFee, makerFee |-> makerFee]>>
+                            ELSE <<>>]
+
 \* The transition of one logged message (TX-1); params never change.
 Apply(action, m) ==
     /\ UNCHANGED params
@@ -310,6 +399,8 @@ Apply(action, m) ==
          [] action = "UpdatePrices" -> UpdatePrices(m)
          [] action = "AdvanceBlock" -> AdvanceBlock(m)
          [] action = "Undecodable"  -> Undecodable(m)
+         [] action = "Order"        -> Order(m)
+         [] action = "Fill"         -> Fill(m)
          [] OTHER                   -> FALSE
 
 -----------------------------------------------------------------------------
@@ -370,6 +461,16 @@ SOLV_1 ==
               \/ /\ Le(new.mmr, cur.mmr)
                  /\ \/ new.mmr = Zero /\ cur.mmr = Zero /\ Gt(new.nc, cur.nc)
                     \/ RiskCompare(new, cur) <= 0
+
+\* SOLV-2 (MATCH-4, SUB-7, SUB-8): a written fill never leaves a party that met its initial
+\* margin (at post-trade open interest) under it; the logged figures are those of the
+\* written state.
+SOLV_2 ==
+    (last.action = "Fill" /\ last.accepted) =>
+        \A k \in DOMAIN last.checks :
+            LET c == last.checks[k] IN
+            /\ Risk(subs[c.sub]) = c.new
+            /\ MeetsImr(c.cur) => MeetsImr(c.new)
 
 \* ATOM-1 (TX-2), an action property: a rejected message changes no ledger variable.
 ATOM_1 == [][last'.accepted = FALSE => UNCHANGED ledger]_vars

@@ -63,7 +63,8 @@ IsNextState(s) ==
     /\ feeCollector' = s.feeCollector
     /\ last' = s.last
 
-GenesisLast == [action |-> "Genesis", accepted |-> TRUE, code |-> "", checks |-> <<>>, outcomes |-> <<>>]
+GenesisLast == [action |-> "Genesis", accepted |-> TRUE, code |-> "", checks |-> <<>>, outcomes |-> <<>>,
+                fill |-> <<>>]
 
 TraceInit ==
     /\ t \in DOMAIN Traces

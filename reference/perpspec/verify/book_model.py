@@ -554,6 +554,12 @@ def run_book_models(quick: bool, repository: Path | None = None) -> list[MethodR
 if __name__ == "__main__":
     import sys
 
+    # --traces: trace validation only (the models do not read the reference).  Exit 0 when
+    # every check passed, 1 when one failed (tlc.exit_code)
     full = "--full" in sys.argv
-    for result in run_book_models(quick=not full) + run_book_traces(quick=not full):
-        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+
+    def main() -> int:
+        models = [] if "--traces" in sys.argv else run_book_models(quick=not full)
+        return tlc.report(models + run_book_traces(quick=not full))
+
+    sys.exit(tlc.run_main(main))

@@ -43,26 +43,48 @@ from pathlib import Path
 from typing import Any
 
 from perpspec import errors
+from perpspec.clob import fees as clob_fees
+from perpspec.clob import fills as clob_fills
+from perpspec.clob import matching as clob_matching
+from perpspec.clob.state import SIDE_BUY
 from perpspec.codec import state_hash
+from perpspec.events import OrderFillEvent
 from perpspec.funding import funding_settlement_ppm
 from perpspec.genesis import load_genesis
 from perpspec.messages import (
     CANCEL_ORDER_TYPE,
     PLACE_ORDER_TYPE,
     AdvanceBlock,
+    CancelOrder,
     Deposit,
+    PlaceOrder,
     Transfer,
     UpdatePrices,
     Withdraw,
 )
 from perpspec.report import CHECKED, FAILED, SELF_TEST, MethodResult, verdict
 from perpspec.state import State
-from perpspec.subaccounts import Update, UpdateType, check_updates, get_subaccount, get_subaccount_risk
+from perpspec.subaccounts import (
+    Update,
+    UpdateType,
+    check_updates,
+    compute_open_interest_deltas,
+    get_subaccount,
+    get_subaccount_risk,
+)
 from perpspec.transition import apply_json, decode_message, get_touched_subaccounts
 from perpspec.types import SubaccountId
 from perpspec.verify import tlc
 
 CLAIMS = ("CONS-1", "CONS-2", "SOLV-1", "POS-1", "ATOM-1")
+ORDER_CLAIMS = (*CLAIMS, "SOLV-2")
+"""The vectors with orders also check SOLV_2 on every fill (MATCH-4)."""
+
+
+def claims_of(name: str) -> tuple[str, ...]:
+    return ORDER_CLAIMS if "order" in name or "fill" in name else CLAIMS
+
+
 SPEC = "LedgerFullTrace"
 FILES = ("BigInt.tla", "LedgerFull.tla", "LedgerFullTrace.tla", "LedgerFullTrace.cfg")
 TLC_INT_MAX = 2**31 - 1
@@ -150,6 +172,9 @@ class FullTrace:
     steps: list[dict[str, Any]] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     keys: dict[SubaccountId, str] = field(default_factory=dict)
+    messages: list[int] = field(default_factory=list)
+    """Per step, the 0-based index of the vector's message it belongs to (-1: the genesis); a
+    message with fills has one step of its own and one per fill."""
 
 
 def state_params(state: State, keys: dict[SubaccountId, str]) -> dict[str, Any]:
@@ -252,6 +277,10 @@ def message_args(decoded: Any, keys: dict[SubaccountId, str]) -> tuple[str, dict
         return "UpdatePrices", {"signer": decoded.signer, "updates": updates}
     if isinstance(decoded, AdvanceBlock):
         return "AdvanceBlock", {"signer": decoded.signer, "height": small(decoded.height), "time": big(decoded.time)}
+    if isinstance(decoded, PlaceOrder):
+        return "Order", {"type": "PlaceOrder"}
+    if isinstance(decoded, CancelOrder):
+        return "Order", {"type": "CancelOrder"}
     raise TraceMappingError(f"no model action for {type(decoded).__name__}")
 
 
@@ -317,7 +346,131 @@ def subaccount_keys(state: State, messages: list[Any]) -> dict[SubaccountId, str
     return {sid: f"s{k}" for k, sid in enumerate(ids)}
 
 
-GENESIS_LAST = {"action": "Genesis", "accepted": True, "code": "", "checks": [], "outcomes": []}
+GENESIS_LAST = {"action": "Genesis", "accepted": True, "code": "", "checks": [], "outcomes": [], "fill": []}
+
+
+# --- fills ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoggedFill:
+    """One call of ``process_single_match``: the Fill step's arguments, ``last`` and the state after."""
+
+    args: dict[str, Any]
+    last: dict[str, Any]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def fill_figures(
+    state: State, match: Any, update_type: UpdateType, keys: dict[SubaccountId, str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """
+    A fill's arguments (what the book and the fee tiers decided: the parties, the maker's
+    price, the size, each party's fee rate) and the reference's figures of its collateral
+    check at post-trade open interest (SUB-6, SUB-7), on the state the fill meets, with the
+    functions ``process_single_match`` calls.
+    """
+    if update_type is not UpdateType.MATCH:
+        raise TraceMappingError(f"a fill of update type {update_type.value}, which LedgerFull does not model")
+    pair, taker, maker, size = match.pair, match.taker, match.maker, match.fill_quantums
+    taker_sid, maker_sid = taker.order_id.subaccount_id, maker.order_id.subaccount_id
+    taker_is_buy = taker.side == SIDE_BUY
+    taker_ppm = clob_fees.get_fee_ppm(state, taker_sid.owner, True)
+    maker_ppm = clob_fees.get_fee_ppm(state, maker_sid.owner, False)
+    args = {
+        "taker": keys[taker_sid],
+        "maker": keys[maker_sid],
+        "perp": small(pair.perpetual_id),
+        "takerIsBuy": taker_is_buy,
+        "subticks": big(maker.subticks),
+        "size": big(size),
+        "qce": small(pair.quantum_conversion_exponent),
+        "takerFeePpm": small(taker_ppm),
+        "makerFeePpm": small(maker_ppm),
+    }
+    quote = clob_fills.compute_fill_quote_quantums(maker.subticks, size, pair.quantum_conversion_exponent)
+    taker_delta, maker_delta, _, _ = clob_fills.compute_match_quote_deltas(taker_is_buy, quote, taker_ppm, maker_ppm)
+    base = size if taker_is_buy else -size
+    updates = [
+        Update(taker_sid, taker_delta, ((pair.perpetual_id, base),)),
+        Update(maker_sid, maker_delta, ((pair.perpetual_id, -base),)),
+    ]
+    results, settled_updates = check_updates(state, updates, update_type)
+    post_trade = {
+        pid: state.perpetuals.perpetuals[pid].open_interest + delta
+        for pid, delta in compute_open_interest_deltas(settled_updates).items()
+    }
+    figures = []
+    for update, result, settled in zip(updates, results, settled_updates):
+        current = get_subaccount(state, update.subaccount_id)
+        ppm = sum(
+            funding_settlement_ppm(
+                state.perpetuals.perpetuals[p.perpetual_id].funding_index, p.funding_index, p.quantums
+            )[0]
+            for p in current.positions.values()
+        )
+        figures.append(
+            {
+                "sub": keys[update.subaccount_id],
+                "ppm": big(ppm),
+                "settlement": big(settled.settlement),
+                "cur": risk_json(get_subaccount_risk(state, settled.settled, post_trade)),
+                "new": risk_json(get_subaccount_risk(state, settled.updated, post_trade)),
+                "result": result.value,
+            }
+        )
+    return args, figures
+
+
+class FillRecorder:
+    """
+    Logs every fill while a message runs: ``process_single_match`` as the taker loop calls
+    it (``perpspec.clob.matching``), wrapped so that each call is logged with its
+    arguments, the reference's check figures, the fill event's quote and fees, and the
+    states before and after it.  The real function does the fill; the wrapper only reads.
+    """
+
+    def __init__(self, keys: dict[SubaccountId, str]) -> None:
+        self.keys = keys
+        self.fills: list[LoggedFill] = []
+        self.real = clob_matching.__dict__["process_single_match"]
+
+    def __enter__(self) -> FillRecorder:
+        clob_matching.__dict__["process_single_match"] = self.wrapped
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        clob_matching.__dict__["process_single_match"] = self.real
+
+    def wrapped(self, state: State, match: Any, update_type: UpdateType, events: list[Any], commit: bool = True) -> Any:
+        try:
+            args, figures = fill_figures(state, match, update_type, self.keys)
+        except errors.ProtocolError:
+            # The fill raises (PRICE-7): the message is rejected and nothing is logged.
+            return self.real(state, match, update_type, events, commit)
+        before = abstract_state(state, self.keys, {})
+        count = len(events)
+        outcome = self.real(state, match, update_type, events, commit)
+        written = bool(outcome.succeeded and commit)
+        fill_events = [e for e in events[count:] if isinstance(e, OrderFillEvent)]
+        if len(fill_events) != int(written):
+            raise TraceMappingError(
+                f"a fill {'written' if written else 'not written'} with {len(fill_events)} fill events"
+            )
+        logged = [
+            {"quote": big(e.quote_quantums), "takerFee": big(e.taker_fee), "makerFee": big(e.maker_fee)}
+            for e in fill_events
+        ]
+        last = {"action": "Fill", "accepted": written, "code": "", "checks": figures, "outcomes": [], "fill": logged}
+        self.fills.append(
+            LoggedFill({**args, "commit": bool(commit)}, last, before, abstract_state(state, self.keys, last))
+        )
+        return outcome
+
+
+def ledger_part(abstract: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in abstract.items() if k != "last"}
 
 
 def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace:
@@ -335,6 +488,7 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
     trace = FullTrace(name, params, keys=keys)
     trace.steps.append({"action": "Genesis", "args": {}, "state": abstract_state(state, keys, GENESIS_LAST)})
     trace.descriptions.append("genesis")
+    trace.messages.append(-1)
     for number, step in enumerate(document["steps"]):
         where = f"{name} step {number} ({step.get('description', '')})"
         decoded, decode_code = decode(step["message"])
@@ -343,7 +497,8 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
         else:
             action, args = message_args(decoded, keys)
             figures = check_figures(state, decoded, keys)
-        outcome = apply_json(state, copy.deepcopy(step["message"]))
+        with FillRecorder(keys) as recorder:
+            outcome = apply_json(state, copy.deepcopy(step["message"]))
         expected = step["expected"]
         if reproduce and (
             outcome.accepted != ("events" in expected)
@@ -358,15 +513,40 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
         if isinstance(decoded, UpdatePrices) and outcome.accepted:
             assert outcome.events is not None, f"{where}: accepted without events"
             outcomes = [event["outcome"] for event in outcome.events]
+        code = "" if outcome.error is None else outcome.error.code
+        if action == "Order":
+            args = {**args, "code": code}
         last = {
             "action": action,
             "accepted": outcome.accepted,
-            "code": "" if outcome.error is None else outcome.error.code,
+            "code": code,
             "checks": figures,
             "outcomes": outcomes,
+            "fill": [],
         }
-        trace.steps.append({"action": action, "args": args, "state": abstract_state(state, keys, last)})
+        final = abstract_state(state, keys, last)
+        fills = recorder.fills
+        events = [e for e in (outcome.events or []) if e.get("type") == "OrderFill"]
+        if len(events) != sum(1 for fill in fills if fill.last["accepted"]):
+            # e.g. a compiled engine whose taker loop the recorder cannot see
+            raise TraceMappingError(f"{where}: {len(events)} fill events, but the recorder saw other fills")
+        if fills and not outcome.accepted:
+            raise TraceMappingError(f"{where}: a rejected message made {len(fills)} fills")
+        if fills and action not in ("Order", "AdvanceBlock"):
+            raise TraceMappingError(f"{where}: a {action} made fills")
+        # The message's own step ends where its first fill begins; each fill is a step of its own
+        own = final if not fills else {**fills[0].before, "last": last}
+        trace.steps.append({"action": action, "args": args, "state": own})
         trace.descriptions.append(step.get("description", ""))
+        trace.messages.append(number)
+        for k, fill in enumerate(fills):
+            if ledger_part(fill.before) != ledger_part(trace.steps[-1]["state"]):
+                raise TraceMappingError(f"{where}: the ledger changed between fills, outside any fill")
+            trace.steps.append({"action": "Fill", "args": fill.args, "state": fill.after})
+            trace.descriptions.append(f"{step.get('description', '')}: fill {k + 1} of {len(fills)}")
+            trace.messages.append(number)
+        if ledger_part(final) != ledger_part(trace.steps[-1]["state"]):
+            raise TraceMappingError(f"{where}: the ledger changed after the message's last fill")
     return trace
 
 
@@ -395,6 +575,10 @@ def trace_module(traces: list[FullTrace]) -> str:
 
 
 DEADLOCK = "Error: Deadlock reached."
+JAVA_STACK = "64m"
+"""The Java thread stack for TLC: its evaluator recurses deeply on the big-integer arithmetic
+of long traces, and the default stack overflowed (now and then, not always) on the random
+trace vectors with orders."""
 _VAR_T = re.compile(r"^/\\ t = (\d+)$", re.MULTILINE)
 _VAR_I = re.compile(r"^/\\ i = (\d+)$", re.MULTILINE)
 
@@ -433,7 +617,8 @@ def describe(traces: list[FullTrace], trace_index: int | None, step_index: int |
     if step_index == 0:
         return f"{trace.name} genesis"
     step = trace.steps[step_index]
-    return f"{trace.name} step {step_index - 1} ({step['action']}: {trace.descriptions[step_index]})"
+    number = trace.messages[step_index] if step_index < len(trace.messages) else step_index - 1
+    return f"{trace.name} step {number} ({step['action']}: {trace.descriptions[step_index]})"
 
 
 def check_traces(
@@ -450,7 +635,7 @@ def check_traces(
             shutil.copy(ledger_dir / name, scratch / name)
         (scratch / "FullTraceData.tla").write_text(trace_module(traces), encoding="utf-8")
         command = [
-            java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-workers", "1",
+            java, "-XX:+UseParallelGC", f"-Xss{JAVA_STACK}", "-cp", str(jar), "tlc2.TLC", "-workers", "1",
             "-metadir", str(scratch / "states"), "-config", f"{SPEC}.cfg", SPEC,
         ]  # fmt: skip
         run = tlc.run_tlc(command, scratch, timeout, scratch)
@@ -491,10 +676,19 @@ def has_order_messages(document: dict[str, Any]) -> bool:
     )
 
 
+def all_vector_documents(vectors: Path, suite: str) -> list[dict[str, Any]]:
+    """The vectors of one suite (``ledger`` or ``traces``), by file name."""
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((vectors / suite).glob("*.json"))]
+
+
 def vector_documents(vectors: Path, suite: str) -> list[dict[str, Any]]:
     """The ledger vectors of one suite (``ledger`` or ``traces``) without order messages, by file name."""
-    documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((vectors / suite).glob("*.json"))]
-    return [document for document in documents if not has_order_messages(document)]
+    return [document for document in all_vector_documents(vectors, suite) if not has_order_messages(document)]
+
+
+def order_vector_documents(vectors: Path, suite: str) -> list[dict[str, Any]]:
+    """The vectors of one suite that place or cancel orders: their fills are Fill steps of LedgerFull."""
+    return [document for document in all_vector_documents(vectors, suite) if has_order_messages(document)]
 
 
 RANDOM_LEDGER_TRACES = 10
@@ -520,7 +714,14 @@ def corrupt(trace: FullTrace, step_index: int, key: str | None = None) -> FullTr
     checked = [c["sub"] for c in state["last"]["checks"]]
     name = key or (checked[0] if checked else sorted(subs)[0])
     subs[name]["usdc"] = big(from_big(subs[name]["usdc"]) + 1)
-    return FullTrace(trace.name, trace.params, _restore_int_keys(steps), list(trace.descriptions), dict(trace.keys))
+    return FullTrace(
+        trace.name,
+        trace.params,
+        _restore_int_keys(steps),
+        list(trace.descriptions),
+        dict(trace.keys),
+        list(trace.messages),
+    )
 
 
 def _restore_int_keys(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -534,12 +735,34 @@ def _restore_int_keys(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return steps
 
 
+CORRUPTED_FILL_SCENARIO = "limit-order-matching"
+"""The fill corrupted for the negative test: the first written fill of this scenario with a taker fee."""
+
+
+def corrupted_fill(traces: list[FullTrace]) -> tuple[FullTrace, int] | None:
+    """
+    A copy of the CORRUPTED_FILL_SCENARIO trace with its taker's USDC balance one quantum
+    off in the state after its first written fill that charges a taker fee (FEE-2, FEE-3),
+    and that step's index; None if there is no such fill.
+    """
+    trace = next((t for t in traces if t.name == CORRUPTED_FILL_SCENARIO), None)
+    if trace is None:
+        return None
+    for index, step in enumerate(trace.steps):
+        fill = step["state"]["last"].get("fill") if step["action"] == "Fill" else None
+        if fill and fill[0]["takerFee"]["s"] > 0:
+            return corrupt(trace, index, step["args"]["taker"]), index
+    return None
+
+
 CORRUPTED_SCENARIO = "funding-settlement"
 CORRUPTED_STEP = 3
 """The funding scenario's first settlement: ALICE's deposit that settles -2347171 (FUND-2)."""
 
 
-def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -> list[MethodResult]:
+def run_scenario_trace_validation(
+    quick: bool, repository: Path | None = None, only: str | None = None, reproduce: bool = True
+) -> list[MethodResult]:
     """
     (a) Every ledger conformance scenario replayed by TLC against LedgerFull in one run;
     (b) in full runs, the random trace vectors likewise; (c) the funding scenario with one
@@ -560,7 +783,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
         problem = "conformance/vectors/ledger/ is missing"
     if problem is not None:
         return [MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace (vectors)", FAILED, problem)]
-    suites = ["ledger"] if quick else ["ledger", "random ledger runs"]
+    suites = ["ledger", "ledger order"] if quick else ["ledger", "ledger order", "trace order", "random ledger runs"]
     results: list[MethodResult] = []
     jobs: list[tuple[str, list[FullTrace], tuple[int, int] | None]] = []
     skipped: list[str] = []
@@ -568,11 +791,16 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
         name = f"LedgerFullTrace {suite} vectors"
         start = time.perf_counter_ns()
         try:
-            documents = vector_documents(vectors, suite) if suite == "ledger" else random_ledger_documents()
+            if suite == "ledger":
+                documents = vector_documents(vectors, suite)
+            elif suite.endswith(" order"):
+                documents = order_vector_documents(vectors, suite.split()[0].replace("trace", "traces"))
+            else:
+                documents = random_ledger_documents()
             traces = []
             for document in documents:
                 try:
-                    traces.append(record_vector(document))
+                    traces.append(record_vector(document, reproduce))
                 except TooLargeForTlc as error:
                     skipped.append(f"{document['name']} ({error})")
         except (TraceMappingError, KeyError, ValueError, errors.PerpspecError) as error:
@@ -582,7 +810,7 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
         if not traces:
             results.append(MethodResult(CLAIMS, tlc.METHOD, name, FAILED, "no vectors found"))
             continue
-        if suite == "ledger":
+        if suite in ("ledger", "ledger order"):
             jobs.append((name, traces, None))
         else:  # the random traces are long: two TLC runs side by side
             half = (len(traces) + 1) // 2
@@ -590,6 +818,13 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
                 if chunk:
                     names = f"{chunk[0].name}..{chunk[-1].name}"
                     jobs.append((f"{name} {names}", chunk, None))
+        if suite == "ledger order":
+            found = corrupted_fill(traces)
+            if found is None:
+                missing = f"no written fill with a taker fee in {CORRUPTED_FILL_SCENARIO}"
+                results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted fill", FAILED, missing))
+            else:
+                jobs.append(("LedgerFullTrace corrupted fill", [found[0]], (0, found[1])))
         if suite == "ledger":
             target = next((k for k, t in enumerate(traces) if t.name == CORRUPTED_SCENARIO), None)
             if target is None:
@@ -605,6 +840,9 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
         except (OSError, ValueError) as error:
             return FullTraceCheck(False, f"cannot run TLC on the traces: {error!r}", 0, 0)
 
+    if only is not None:  # by hand: the runs whose name holds ``only``
+        jobs = [job for job in jobs if only in job[0]]
+        results = [result for result in results if only in result.check]
     with ThreadPoolExecutor(max_workers=2) as pool:
         checks = list(pool.map(check_job, jobs))
     for (name, traces, corruption), check in zip(jobs, checks):
@@ -613,23 +851,38 @@ def run_scenario_trace_validation(quick: bool, repository: Path | None = None) -
             if skipped and name.endswith("ledger vectors"):
                 # Not a pass for these: they are named, and the conformance self-check runs them
                 detail += f"; not modelled (ids or heights beyond TLC's 32-bit integers): {'; '.join(skipped)}"
-            results.append(
-                MethodResult(CLAIMS, tlc.METHOD, name, verdict(check.accepted, CHECKED), detail, check.milliseconds)
-            )
+            status = verdict(check.accepted, CHECKED)
+            results.append(MethodResult(claims_of(name), tlc.METHOD, name, status, detail, check.milliseconds))
             continue
         expected = describe(traces, *corruption)
+        what = "the taker's USDC balance" if name.endswith("fill") else "one USDC balance"
         rejected = check.stuck and (check.failed_trace, check.failed_step) == corruption
         detail = (
-            f"one USDC balance off by one in {expected}: rejected, {check.detail}"
+            f"{what} off by one in {expected}: rejected, {check.detail}"
             if rejected
-            else f"one USDC balance off by one in {expected}: NOT rejected there: {check.detail}"
+            else f"{what} off by one in {expected}: NOT rejected there: {check.detail}"
         )
-        results.append(MethodResult(CLAIMS, tlc.METHOD, name, verdict(rejected, SELF_TEST), detail, check.milliseconds))
+        status = verdict(rejected, SELF_TEST)
+        results.append(MethodResult(claims_of(name), tlc.METHOD, name, status, detail, check.milliseconds))
     return results
+
+
+def main(argv: list[str]) -> int:
+    """
+    ``python -m perpspec.verify.scenario_traces [--full] [--only NAME] [--no-reproduce]``:
+    ``--only`` keeps the TLC runs whose name holds NAME (``order``, ``ledger vectors``,
+    ``corrupted``); ``--no-reproduce`` records what the reference does now with the vectors'
+    messages, without requiring the vectors' verdicts and state hashes, so that TLC, not the
+    vector check, judges a changed reference (the planted bugs of CLAIM-3).  Exit 0 when
+    every trace is accepted and every corrupted one rejected, 1 when TLC found a problem, 2
+    when a trace could not be built or nothing conclusive ran (``tlc.exit_code``).
+    """
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    results = run_scenario_trace_validation("--full" not in argv, only=only, reproduce="--no-reproduce" not in argv)
+    return tlc.report(results)
 
 
 if __name__ == "__main__":
     import sys
 
-    for result in run_scenario_trace_validation(quick="--full" not in sys.argv):
-        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    sys.exit(tlc.run_main(lambda: main(sys.argv[1:])))

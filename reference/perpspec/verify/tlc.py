@@ -27,6 +27,8 @@ import signal
 import subprocess
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,8 +301,48 @@ def run_tla(quick: bool, repository: Path | None = None) -> list[MethodResult]:
     return results
 
 
+# --- running a module by hand -----------------------------------------------------------
+
+
+NOT_A_VERDICT = ("export:", "recording:", "cannot run TLC")
+"""Failure details that say a trace was never checked (it could not be built or run): not a catch."""
+
+
+def exit_code(results: list[MethodResult]) -> int:
+    """
+    0 when every result is evidence or a self-test (checked, self-test), 1 when a check
+    failed (TLC found a problem: what a planted bug must cause), 2 otherwise: nothing ran, a
+    result is inconclusive, or a trace could not be built or run (neither a pass nor a catch).
+    """
+    failed = [result for result in results if result.status == FAILED]
+    if any(result.detail.startswith(NOT_A_VERDICT) for result in failed):
+        return 2
+    if failed:
+        return 1
+    if not results or any(result.status not in (CHECKED, SELF_TEST) for result in results):
+        return 2
+    return 0
+
+
+def report(results: list[MethodResult]) -> int:
+    """Print one line per result and return ``exit_code(results)`` (the ``__main__`` blocks' exit)."""
+    for result in results:
+        if result.status == FAILED and result.counterexample:
+            print(result.counterexample[-1500:])
+        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    return exit_code(results)
+
+
+def run_main(main: Callable[[], int]) -> int:
+    """``main()``'s exit code, or 2 with the traceback if it raises: a crash is not a catch (exit 1)."""
+    try:
+        return main()
+    except Exception:
+        traceback.print_exc()
+        return 2
+
+
 if __name__ == "__main__":
     import sys
 
-    for result in run_tla(quick="--full" not in sys.argv):
-        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    sys.exit(run_main(lambda: report(run_tla(quick="--full" not in sys.argv))))

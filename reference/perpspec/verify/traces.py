@@ -540,5 +540,5 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
 if __name__ == "__main__":
     import sys
 
-    for result in run_trace_validation(quick="--full" not in sys.argv):
-        print(f"{result.status:<12}  {result.check}  {result.milliseconds} ms  {result.detail}")
+    # Exit 0 when every trace is accepted and the corrupted one rejected, 1 when a check failed
+    sys.exit(tlc.run_main(lambda: tlc.report(run_trace_validation(quick="--full" not in sys.argv))))
