@@ -23,6 +23,7 @@ Three files:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -896,6 +897,13 @@ def book_cases() -> list[GenesisCase]:
             "wrong book or side",
         ),
         case(
+            "order-on-a-lower-pairs-book",
+            "Clob pair 1's (ETH-USD's) book holds a bid on clob pair 0 (BTC-USD), a pair with a lower id: each order is on its own pair's book, whichever id is higher (CODEC-4, CLOB-3).",
+            ("CODEC-4", "CLOB-3"),
+            books(book([bid()], pair=ETH)),
+            "wrong book or side",
+        ),
+        case(
             "sell-among-the-bids",
             "Bob's sell order is listed among the bids (CODEC-4, CLOB-3).",
             ("CODEC-4", "CLOB-3"),
@@ -1747,6 +1755,88 @@ def protocol_rule_cases() -> list[GenesisCase]:
     )
 
 
+# --- ranges: every unsigned field one below its range -------------------------------------------
+
+TIERS = "/perpetuals/liquidityTiers"
+MARKET_PARAMS = "/prices/marketParams"
+MARKET_PRICES = "/prices/marketPrices"
+BELOW = "below the minimum 0"
+
+
+def _copy_of(path: str, index: int, **fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An entry of the table at ``path`` (a JSON pointer of a list), copied from its entry ``index`` with ``fields`` changed."""
+
+    def build(genesis: dict[str, Any]) -> dict[str, Any]:
+        table: Any = genesis
+        for key in path.strip("/").split("/"):
+            table = table[key]
+        return {**copy.deepcopy(table[index]), **fields}
+
+    return build
+
+
+def range_cases() -> list[GenesisCase]:
+    """
+    CODEC-4, GEN-2: each unsigned field of the genesis at -1, one below its range, with nothing
+    else wrong: refused with INVALID_GENESIS.  Where the field is an id, a new entry carries it
+    (nothing refers to it), so only its range can refuse it.
+    """
+    genesis = base_genesis()
+    rows: list[tuple[str, str, tuple[Operation, ...], tuple[Operation, ...]]] = [
+        ("subaccount-number", "Alice's subaccount number", (replace(f"{SUBACCOUNTS}/0/id/number", -1),), (alice(),)),
+        (
+            "liquidity-tier-id",
+            "the id of a new liquidity tier (a copy of Large-Cap no perpetual uses)",
+            (add(f"{TIERS}/-", _copy_of(TIERS, 0, id=-1, name="Unused")(genesis)),),
+            (),
+        ),
+        ("initial-margin-ppm", "Large-Cap's initialMarginPpm", (replace(f"{TIERS}/0/initialMarginPpm", -1),), ()),
+        (
+            "maintenance-fraction-ppm",
+            "Large-Cap's maintenanceFractionPpm",
+            (replace(f"{TIERS}/0/maintenanceFractionPpm", -1),),
+            (),
+        ),
+        ("impact-notional", "Large-Cap's impactNotional", (replace(f"{TIERS}/0/impactNotional", "-1"),), ()),
+        (
+            "open-interest-lower-cap",
+            "Large-Cap's openInterestLowerCap",
+            (replace(f"{TIERS}/0/openInterestLowerCap", "-1"),),
+            (),
+        ),
+        (
+            "perpetual-id",
+            "the id of a new perpetual (a copy of BTC-USD's params no clob pair uses)",
+            (
+                add(
+                    "/perpetuals/perpetuals/-",
+                    {"params": {**genesis["perpetuals"]["perpetuals"][0]["params"], "id": -1, "ticker": "UNUSED-USD"}},
+                ),
+            ),
+            (),
+        ),
+        ("min-exchanges", "BTC-USD's minExchanges", (replace(f"{MARKET_PARAMS}/0/minExchanges", -1),), ()),
+        ("market-price", "BTC-USD's oracle price", (replace(f"{MARKET_PRICES}/0/price", "-1"),), ()),
+        (
+            "taker-notional",
+            "Alice's taker notional in a stats epoch",
+            (replace("/stats/volume/epochs/0/users/0/takerNotional", "-1"),),
+            with_epoch(),
+        ),
+    ]
+    return [
+        case(
+            f"{name}-below-range",
+            f"The default genesis with {what} set to -1, one below its range (CODEC-4, GEN-2).",
+            ("CODEC-4", "GEN-2"),
+            change,
+            BELOW,
+            setup,
+        )
+        for name, what, change, setup in rows
+    ]
+
+
 GENESIS_FILES = (
     GenesisFile(
         "integers",
@@ -1755,6 +1845,13 @@ GENESIS_FILES = (
         "balance (unbounded, at most 400 digits), each refused with INVALID_GENESIS, never read as an integer, never a crash.",
         ("JSON-3", "CODEC-4", "GEN-2"),
         integer_cases,
+    ),
+    GenesisFile(
+        "ranges",
+        "Each unsigned field of the genesis one below its range (-1), with nothing else wrong: a new entry carries an id "
+        "nothing refers to; each refused with INVALID_GENESIS (CODEC-4).",
+        ("CODEC-4", "GEN-2"),
+        range_cases,
     ),
     GenesisFile(
         "shapes",
