@@ -284,12 +284,10 @@ def undercollateralized_result(
     "SOLV-1: SUB-7, SUB-8 an accepted withdrawal or transfer leaves the sender initially collateralized",
 )
 def withdrawal_accepted(nc_cur: int, imr: int, mmr: int, amount: int) -> bool:
-    # the per-update decision of check_updates (SUB-7) with positions unchanged
+    # the decision check_updates and check_update_succeeds take (SUB-7), positions unchanged
     risk_current = Risk(nc_cur, imr, mmr)
     risk_new = Risk(nc_cur - amount, imr, mmr)
-    if margin.is_initially_collateralized(risk_new):
-        return True
-    return subaccounts.compute_undercollateralized_result(risk_current, risk_new) is UpdateResult.SUCCESS
+    return subaccounts.compute_update_result(risk_new, lambda: risk_current) is UpdateResult.SUCCESS
 
 
 # --- ORACLE-1: the median (PRICE-4, PRICE-8) -----------------------------------------------------
