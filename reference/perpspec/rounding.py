@@ -104,7 +104,7 @@ def mul_ppm_ceil(value: Any, ppm: Any) -> Any:
     return ceil_div(value * ppm, ONE_MILLION)
 
 
-DIGIT_TEST_SHIFT = 400
+_DIGIT_TEST_SHIFT = 400
 """Above this shift, ``mul_pow10``'s shortcut counts digits instead of building 10^shift (ROUND-7)."""
 
 
@@ -116,12 +116,12 @@ def _below_one(value: int, shift: int) -> bool:
     """
     Whether |value| / 10^shift < 1, so the quotient rounds to -1, 0 or 1 (ROUND-7).
 
-    Up to ``DIGIT_TEST_SHIFT`` (every exponent the state's bounds allow, GEN-2) it compares
+    Up to ``_DIGIT_TEST_SHIFT`` (every exponent the state's bounds allow, GEN-2) it compares
     with the power; beyond, where only the catalogue's edge cases go (exponents up to the
     int32 range), it asks the stricter ``shift > digits(value)`` without building the power.
     Either way a ``True`` is answered exactly by ``mul_pow10``'s shortcut.
     """
-    if shift > DIGIT_TEST_SHIFT:
+    if shift > _DIGIT_TEST_SHIFT:
         return shift > _digits(value)
     bound: int = 10**shift
     return -bound < value < bound

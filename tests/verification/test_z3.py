@@ -185,3 +185,16 @@ def test_path_explorer_agrees_with_the_real_function():
         UpdateResult.NEWLY_UNDERCOLLATERALIZED,
         UpdateResult.STILL_UNDERCOLLATERALIZED,
     }
+
+
+@pytest.mark.z3
+def test_z3_catches_the_planted_solvency_bug():
+    """CLAIM-3, SOLV-1, SUB-7: NC >= MMR planted in the real decision (compute_update_result) fails a z3 proof."""
+    from pathlib import Path
+
+    from perpspec.verify.planted import run_planted
+    from perpspec.verify.planted import z3 as planted_z3
+
+    (bug,) = [b for b in planted_z3.BUGS if b.id == "z3-solv1-decides-on-maintenance-margin"]
+    (result,) = run_planted(Path(__file__).resolve().parents[2], [bug])
+    assert result.status == SELF_TEST, result.detail

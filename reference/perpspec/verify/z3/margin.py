@@ -188,6 +188,51 @@ def prove_margin_requirements(
     return build
 
 
+def prove_margin_rounding(
+    exponent: int, function: Callable[..., Any] = margin.perpetual_margin_requirements
+) -> Callable[[], Obligation]:
+    """
+    MARGIN-2, MARGIN-3: both requirements round up, to the exact ceiling, never down.
+
+    With n = base_to_quote(|q|) and the unscaled IMR u = ceil(n * imf / 1e6): IMR = ceil(n *
+    adjusted / 1e6) (IMR * 1e6 >= n * adjusted > (IMR - 1) * 1e6), u likewise, and MMR =
+    ceil(u * mf / 1e6).  Proved on the real ``perpetual_margin_requirements`` with the
+    notionals abstracted as in ``prove_margin_requirements``; the fast path equals it
+    (``prove_fast_position_risk``), so it rounds the same way.
+    """
+
+    def build() -> Obligation:
+        q, p, oi, imf, mf, lower, upper = ints("q p oi imf mf lower upper")
+        ar, pe = split_exponent(exponent)
+        zero = z3.IntVal(0)
+        imr, mmr = function(q, ar, p, pe, imf, mf, oi, lower, upper)
+        unscaled, _ = function(q, ar, p, pe, imf, mf, oi, zero, zero)
+        notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
+        oi_notional = units.base_to_quote_quantums(oi, ar, p, pe)
+        n, m = ints("N M")
+        abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
+        if any(_mentions(t, [q, p, oi]) for t in abstract):
+            raise ValueError("the notionals were not found in the expression: the abstraction does not apply")
+        a_imr, a_unscaled, a_mmr = abstract
+        adjusted = margin.adjusted_initial_margin_ppm(imf, lower, upper, m)
+        premise = z3.And(_tier(imf, mf, lower, upper), p > 0, oi >= 0)
+        return Obligation(
+            premise=z3.And(_tier(imf, mf, lower, upper), n >= 0, m >= 0),
+            prop=z3.And(
+                ceil_ok(a_imr, n * adjusted, ONE_MILLION),
+                ceil_ok(a_unscaled, n * imf, ONE_MILLION),
+                ceil_ok(a_mmr, a_unscaled * mf, ONE_MILLION),
+            ),
+            inputs={"N=notional": n, "M=oi_notional": m, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
+            observe={"imr": a_imr, "unscaled_imr": a_unscaled, "mmr": a_mmr},
+            witness=z3.And(n % ONE_MILLION != 0, imf > 0, mf > 0, mf < ONE_MILLION, lower < m, m < upper),
+            lemmas=[("notionals are non-negative", premise, z3.And(notional >= 0, oi_notional >= 0))],
+            note="notionals abstracted to N, M >= 0 (a counterexample is over N, M)",
+        )
+
+    return build
+
+
 def prove_fast_position_risk(exponent: int) -> Obligation:
     """
     The collateral check's integer fast path equals the general functions, for every input
@@ -275,6 +320,15 @@ def proofs(exponents: tuple[int, ...]) -> list[Proof]:
     for e in exponents:
         found.append(
             Proof(
+                f"MARGIN-2/3 IMR and MMR round up e={e}",
+                ("RISK-1",),
+                ("MARGIN-2", "MARGIN-3", "UNITS-4"),
+                "IMR = ceil(n*adjusted/1e6), MMR = ceil(ceil(n*imf/1e6)*mf/1e6): never rounded down",
+                prove_margin_rounding(e),
+            )
+        )
+        found.append(
+            Proof(
                 f"MARGIN-2/3 IMR >= MMR >= 0 e={e}",
                 ("RISK-1",),
                 ("MARGIN-1", "MARGIN-2", "MARGIN-3", "UNITS-4"),
@@ -311,7 +365,18 @@ def _mmr_of_notional(
     return imr, rounding.mul_ppm_ceil(notional, mf)  # wrong: mf is a fraction of the IMR, not of the notional
 
 
+def _mmr_floored(
+    q: Any, ar: int, p: Any, pe: int, imf: Any, mf: Any, oi: Any, lower: Any, upper: Any
+) -> tuple[Any, Any]:
+    """A wrong MARGIN-3: the MMR rounded down (floor) instead of up."""
+    imr, _ = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
+    zero = z3.IntVal(0)
+    unscaled, _ = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, zero, zero)
+    return imr, rounding.mul_ppm_floor(unscaled, mf)  # wrong: MARGIN-3 rounds up
+
+
 MUTANTS = [
     mutant("MMR as a fraction of the notional", ("RISK-1",), prove_margin_requirements(-6, _mmr_of_notional)),
+    mutant("MMR rounded down", ("RISK-1",), prove_margin_rounding(-6, _mmr_floored)),
 ]
 """Proofs of wrong margin requirements, in the order ``mutation_sanity`` runs them."""
