@@ -40,8 +40,8 @@ PER_CONDITION_TIMEOUT_S = {True: 2.0, False: 30.0}
 """CrossHair's --per_condition_timeout: quick mode, full mode."""
 
 FUNCTION_TIMEOUT_S = {
-    "perpetual_margin_requirements_btc_long": 15.0,
-    "perpetual_margin_requirements_btc_short": 15.0,
+    "perpetual_margin_requirements_btc_long": 30.0,
+    "perpetual_margin_requirements_btc_short": 30.0,
     "perpetual_margin_requirements_e0": 6.0,
 }
 """Longer per-condition budgets for the functions that need them (quick mode; full mode's is longer anyway)."""
