@@ -102,7 +102,7 @@ def prove_adjusted_off() -> Obligation:
         premise=z3.And(imf >= 0, imf <= ONE_MILLION),
         prop=a == imf,
         inputs={"imf": imf, "oi": oi},
-        witness=z3.And(imf > 0, oi > 0),
+        witness=z3.And(imf > 0, imf <= ONE_MILLION, oi > 0),  # inside the premise: imf <= 1e6
     )
 
 
@@ -115,7 +115,7 @@ def prove_maintenance_ppm() -> Obligation:
         prop=z3.And(m >= 0, m <= imf),
         inputs={"imf": imf, "mf": mf},
         observe={"mmf": m},
-        witness=z3.And(imf > 0, mf > 0, mf < ONE_MILLION),
+        witness=z3.And(imf > 0, imf <= ONE_MILLION, mf > 0, mf < ONE_MILLION),  # inside the premise
     )
 
 
@@ -161,6 +161,7 @@ def prove_margin_requirements(
         premise = z3.And(_tier(imf, mf, lower, upper), p > 0, oi >= 0)
         abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
         witness = z3.And(premise, q < 0, notional > 0, lower < oi_notional, oi_notional < upper, mf > 0, imf > 0)
+        linked = z3.And(witness, n == notional, m == oi_notional)  # the abstract premise's N, M are these
         observe = {"imr": imr, "unscaled_imr": unscaled, "mmr": mmr}
         original_inputs = {"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper}
         if any(_mentions(t, [q, p, oi]) for t in abstract):
@@ -178,7 +179,7 @@ def prove_margin_requirements(
             prop=z3.And(a_imr >= a_unscaled, a_unscaled >= a_mmr, a_mmr >= 0),
             inputs={"N=notional": n, "M=oi_notional": m, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
             observe={"imr": a_imr, "unscaled_imr": a_unscaled, "mmr": a_mmr},
-            witness=witness,
+            witness=linked,
             witness_inputs=original_inputs,
             witness_observe=observe,
             lemmas=[("notionals are non-negative", premise, z3.And(notional >= 0, oi_notional >= 0))],
@@ -225,7 +226,20 @@ def prove_margin_rounding(
             ),
             inputs={"N=notional": n, "M=oi_notional": m, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
             observe={"imr": a_imr, "unscaled_imr": a_unscaled, "mmr": a_mmr},
-            witness=z3.And(n % ONE_MILLION != 0, imf > 0, mf > 0, mf < ONE_MILLION, lower < m, m < upper),
+            # a real position (q, p, oi) inside the premise, its notionals as N and M, with both roundings inexact
+            witness=z3.And(
+                premise,
+                q < 0,
+                n == notional,
+                m == oi_notional,
+                n % ONE_MILLION != 0,
+                imf > 0,
+                mf > 0,
+                mf < ONE_MILLION,
+                lower < m,
+                m < upper,
+            ),
+            witness_inputs={"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
             lemmas=[("notionals are non-negative", premise, z3.And(notional >= 0, oi_notional >= 0))],
             note="notionals abstracted to N, M >= 0 (a counterexample is over N, M)",
         )
