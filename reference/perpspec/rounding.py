@@ -104,24 +104,45 @@ def mul_ppm_ceil(value: Any, ppm: Any) -> Any:
     return ceil_div(value * ppm, ONE_MILLION)
 
 
+_DIGIT_TEST_SHIFT = 400
+"""Above this shift, ``mul_pow10``'s shortcut counts digits instead of building 10^shift (ROUND-7)."""
+
+
 def _digits(value: int) -> int:
     return len(str(abs(value)))
+
+
+def _below_one(value: int, shift: int) -> bool:
+    """
+    Whether |value| / 10^shift < 1, so the quotient rounds to -1, 0 or 1 (ROUND-7).
+
+    Up to ``_DIGIT_TEST_SHIFT`` (every exponent the state's bounds allow, GEN-2) it compares
+    with the power; beyond, where only the catalogue's edge cases go (exponents up to the
+    int32 range), it asks the stricter ``shift > digits(value)`` without building the power.
+    Either way a ``True`` is answered exactly by ``mul_pow10``'s shortcut.
+    """
+    if shift > _DIGIT_TEST_SHIFT:
+        return shift > _digits(value)
+    bound: int = 10**shift
+    return -bound < value < bound
 
 
 def mul_pow10(value: Any, exponent: int, rounding: Rounding) -> Any:
     """
     value * 10^exponent; when the exponent is negative the division rounds as named (ROUND-7).
 
-    The exponent is always a concrete integer.  A division by a power of ten longer
-    than the value itself is answered without building the power: the exact quotient
-    lies strictly between -1 and 1, so the result is -1, 0 or 1 by direction.
+    The exponent is always a concrete integer.  On integers, a division by a power of ten
+    larger than the value's magnitude is answered without dividing (``_below_one``): the
+    exact quotient lies strictly between -1 and 1, so the result is -1, 0 or 1 by direction.
+    Z3 proves this integer branch equal to the z3 branch for every value at the exponents of
+    its grid (``perpspec.verify.z3.branches``).
     """
     if exponent >= 0:
         if is_concrete(value) and value == 0:
             return 0  # no need to build the power
         return value * 10**exponent
     shift = -exponent
-    if is_concrete(value) and shift > _digits(value):
+    if is_concrete(value) and _below_one(value, shift):
         if value == 0 or rounding is Rounding.TRUNC:
             return 0
         if rounding is Rounding.FLOOR:

@@ -8,9 +8,10 @@ collateral check on every update of the batch, and writes all of them or none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import NamedTuple
 
 import icontract
@@ -256,6 +257,22 @@ def compute_undercollateralized_result(risk_current: Risk, risk_new: Risk) -> Up
     return UpdateResult.SUCCESS
 
 
+def compute_update_result(risk_new: Risk, current_risk: Callable[[], Risk]) -> UpdateResult:
+    """
+    The collateral check's decision for one update (SUB-7): the one place the state machine decides it.
+
+    Success when the subaccount after the update is initially collateralized, NC >= IMR
+    (MARGIN-6); otherwise the under-collateralized rule (SUB-8) on its risk before the update
+    and after.  ``current_risk`` computes the risk before the update and is called only in the
+    second case, so an update that meets initial margin costs one risk, not two.
+    ``check_updates`` decides every update here, ``check_update_succeeds`` takes its
+    initial-margin test, and the z3 and CrossHair proofs of SOLV-1 run this function.
+    """
+    if is_initially_collateralized(risk_new):
+        return _SUCCESS
+    return compute_undercollateralized_result(current_risk(), risk_new)
+
+
 def compute_open_interest_deltas(settled_updates: Iterable[SettledUpdate]) -> dict[int, int]:
     """The change of each perpetual's open interest: the change in the sum of long positions (SUB-6)."""
     deltas: dict[int, int] = {}
@@ -322,7 +339,7 @@ def check_updates(
     settlement (FUND-2); withdrawal/transfer gating (SUB-9); every
     touched perpetual must be updatable (PRICE-7, an error rather than a result); then, with a
     Match batch's open-interest change applied for initial margin (SUB-6), each update succeeds
-    if NC >= IMR after it, else by the under-collateralized rule (SUB-8).
+    if NC >= IMR after it, else by the under-collateralized rule (SUB-8): ``compute_update_result``.
     """
     validate_unique_updates(updates)
     settled_updates = compute_settled_updates(state, updates)
@@ -343,11 +360,8 @@ def check_updates(
     results = []
     for settled_update in settled_updates:
         risk_new = get_subaccount_risk(state, settled_update.updated, post_trade_open_interest)
-        if is_initially_collateralized(risk_new):
-            results.append(_SUCCESS)
-            continue
-        risk_current = get_subaccount_risk(state, settled_update.settled, post_trade_open_interest)
-        results.append(compute_undercollateralized_result(risk_current, risk_new))
+        current_risk = partial(get_subaccount_risk, state, settled_update.settled, post_trade_open_interest)
+        results.append(compute_update_result(risk_new, current_risk))
     return results, settled_updates
 
 
@@ -356,10 +370,11 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
     Whether ``check_updates(state, [update], update_type)`` gives SUCCESS (SUB-7), for one update.
 
     The add-to-book check (MATCH-7) asks this of every resting order.  Its usual case -- a
-    CollatCheck of a stored subaccount with nothing to settle, one perpetual delta on an
-    updatable perpetual, and NC >= IMR after it -- is answered from the positions' risks
-    alone, without building the settled and updated subaccounts; every other case goes
-    through ``check_updates`` (equal to it: tests/properties/test_fast_path_updates.py).
+    CollatCheck of a stored subaccount with nothing to settle and one perpetual delta on an
+    updatable perpetual -- is answered from the positions' risks alone, without building the
+    settled and updated subaccounts, by the same decision as ``check_updates``
+    (``compute_update_result``: NC >= IMR after it, else SUB-8); every other case goes through
+    ``check_updates`` (equal to it: tests/properties/test_fast_path_updates.py).
     """
     stored = state.subaccounts.subaccounts.get(update.subaccount_id)
     if update_type is _COLLAT_CHECK and stored is not None and len(update.perpetual_deltas) == 1:
@@ -368,7 +383,7 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
         perpetual = perpetuals.get(perpetual_id)
         if perpetual is not None and state.prices.market_prices[perpetual.market_id].price != 0:
             nc = stored.usdc_balance + update.usdc_delta
-            imr = 0
+            imr = mmr = 0
             held = False
             for held_id, position in stored.positions.items():
                 if position.funding_index != perpetuals[held_id].funding_index:
@@ -380,13 +395,17 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
                 risk = get_position_risk(state, held_id, quantums)
                 nc += risk.nc
                 imr += risk.imr
+                mmr += risk.mmr
             else:
                 if not held:
                     risk = get_position_risk(state, perpetual_id, delta)
                     nc += risk.nc
                     imr += risk.imr
-                if nc >= imr:  # initially collateralized after the update (MARGIN-6)
-                    return True
+                    mmr += risk.mmr
+                # Nothing to settle, so the stored subaccount is the settled one (FUND-2), and a
+                # CollatCheck leaves open interest as it is (SUB-6): the same decision as check_updates.
+                current_risk = partial(get_subaccount_risk, state, stored)
+                return compute_update_result(Risk(nc, imr, mmr), current_risk) is _SUCCESS
     results, _ = check_updates(state, [update], update_type)
     return results[0] is _SUCCESS
 

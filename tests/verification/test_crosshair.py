@@ -32,17 +32,30 @@ def test_contract_descriptions_start_with_a_claim():
     assert {c.claim for c in ensures} == ARITHMETIC_CLAIMS
 
 
-def test_wrappers_call_the_real_functions():
-    """CLAIM-1: each contracted wrapper calls a function of the reference, never a copy of it."""
+def test_wrappers_call_the_real_functions_and_decide_nothing():
+    """CLAIM-1: each wrapper calls a reference function and takes no decision of its own (no if, and/or)."""
     import ast
 
     source = Path(crosshair_check._module_file(crosshair_check.TARGET_MODULE)).read_text(encoding="utf-8")
     modules = {"rounding", "units", "margin", "funding", "oracle", "subaccounts", "matching", "fills"}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
-            attributes = [a for a in ast.walk(node) if isinstance(a, ast.Attribute)]
-            used = {a.value.id for a in attributes if isinstance(a.value, ast.Name)}
+            body = [n for statement in node.body for n in ast.walk(statement)]
+            used = {a.value.id for a in body if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name)}
             assert used & modules, node.name
+            # a branch in a wrapper would be a re-typed decision of the code under check (issue 12)
+            assert not [n for n in body if isinstance(n, ast.If | ast.IfExp | ast.BoolOp)], node.name
+
+
+@pytest.mark.crosshair
+def test_crosshair_catches_the_planted_solvency_bug():
+    """CLAIM-3, SOLV-1, SUB-7: NC >= MMR planted in the real decision (compute_update_result) fails CrossHair."""
+    from perpspec.verify.planted import crosshair as planted_crosshair
+    from perpspec.verify.planted import run_planted
+
+    (bug,) = [b for b in planted_crosshair.BUGS if b.id == "crosshair-solv1-decides-on-maintenance-margin"]
+    (result,) = run_planted(Path(__file__).resolve().parents[2], [bug])
+    assert result.status == SELF_TEST, result.detail
 
 
 def test_parse_report():
@@ -74,17 +87,62 @@ def test_crosshair_refutes_a_wrong_contract():
         assert result.counterexample.startswith("false when calling")
 
 
+CONFIRMED = {
+    "adjusted_initial_margin_ppm": 1,
+    "adjusted_initial_margin_ppm_pair": 1,
+    "base_to_quote_btc": 1,
+    "base_to_quote_btc_pair": 1,
+    "base_to_quote_e2": 1,
+    "ceil_div": 1,
+    "fast_maintenance_margin_rounds_up": 2,
+    "fill_quote_quantums": 1,
+    "floor_div": 1,
+    "initial_margin_rounds_up": 2,
+    "maintenance_margin_ppm": 1,
+    "maintenance_margin_rounds_up": 2,
+    "match_quote_deltas": 1,
+    "mean_round_half_away_from_zero": 2,
+    "median_of_five_two_wrong": 1,
+    "median_of_four_one_wrong": 1,
+    "median_of_three_one_wrong": 1,
+    "mul_pow10_ceil_minus12": 1,
+    "mul_pow10_floor_minus6": 1,
+    "mul_pow10_plus3": 1,
+    "mul_pow10_trunc_minus9": 1,
+    "mul_ppm_ceil": 1,
+    "mul_ppm_floor": 1,
+    "perpetual_margin_requirements_btc_long": 2,
+    "perpetual_margin_requirements_btc_short": 2,
+    "perpetual_margin_requirements_e0": 2,
+    "quote_to_base_btc": 1,
+    "quote_to_base_e2": 1,
+    "reduce_only_fill": 4,
+    "settle_long_and_short": 1,
+    "settle_three_summing_to_zero": 1,
+    "settlement_quote_quantums": 1,
+    "trunc_div": 1,
+    "undercollateralized_result": 2,
+    "withdrawal_accepted": 1,
+}
+"""Every contracted function, with how many postconditions CrossHair must confirm in quick mode: all of them."""
+
+
+def test_the_confirmed_list_names_every_condition():
+    """CLAIM-2: the list of conditions that must be confirmed is every postcondition, by function."""
+    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
+    ensures = {name: sum(c.kind == "ensure" for c in conditions) for name, conditions in functions.items()}
+    assert ensures == CONFIRMED
+
+
 @pytest.mark.crosshair
-def test_crosshair_quick_has_no_counterexamples(crosshair_results):
-    """CLAIM-1: CrossHair finds no counterexample to any claim (CONV-1, RISK-1, SOLV-1, ORACLE-1, CONS-2)."""
+def test_crosshair_quick_confirms_every_condition(crosshair_results):
+    """CLAIM-1, CLAIM-2: in quick mode CrossHair confirms each named condition; a timeout is a regression, not a pass."""
     assert all(r.method == "crosshair" for r in crosshair_results)
     bad = [(r.check, r.detail) for r in crosshair_results if r.failed]
     assert bad == []
-    statuses = crosshair_check.summarize(crosshair_results)
-    assert set(statuses) <= {"confirmed", "timeout"}
-    assert statuses.get("confirmed", 0) >= 20
-    timed_out = [r for r in crosshair_results if r.extra["status"] == "timeout"]
-    assert all("timed out" in r.detail for r in timed_out)
-    functions = crosshair_check.read_conditions(crosshair_check.TARGET_MODULE)
-    ensures = sum(1 for conditions in functions.values() for c in conditions if c.kind == "ensure")
-    assert len(crosshair_results) == ensures
+    confirmed: dict[str, int] = {}
+    for r in crosshair_results:
+        if r.extra["status"] == "confirmed":
+            confirmed[r.extra["function"]] = confirmed.get(r.extra["function"], 0) + 1
+    not_confirmed = [(r.check, r.detail) for r in crosshair_results if r.extra["status"] != "confirmed"]
+    assert confirmed == CONFIRMED, not_confirmed

@@ -41,8 +41,9 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "RISK-1",
             ("MARGIN-1", "MARGIN-2", "MARGIN-3"),
-            "For a valid tier and a non-negative notional, IMR ≥ MMR ≥ 0; the scaled initial margin "
-            "fraction lies in [imf, 100%] and never falls as open interest rises.",
+            "For a valid tier and a non-negative notional, IMR ≥ MMR ≥ 0, each the exact ceiling its rule "
+            "names (never rounded down); the scaled initial margin fraction lies in [imf, 100%] and never "
+            "falls as open interest rises.",
         ),
         Claim(
             "CONV-1",

@@ -10,12 +10,25 @@ with the claim ID and names the rule.  ``perpspec.verify.crosshair_check`` runs
 
 CrossHair runs the functions on symbolic integers that *are* Python ints, so it
 explores the int branch of every helper (``//``, ``abs``, early returns,
-``mul_pow10``'s no-power shortcut), where the z3 proofs explore the z3 branch.
+``mul_pow10``'s shortcut), as the z3 proofs of ``perpspec.verify.z3.branches`` do.
 
-Two bounds are CrossHair's, not the protocol's: ``mul_pow10`` decides its shortcut
-by the number of decimal digits of the value (``len(str(abs(v)))``), which CrossHair
-can only explore exhaustively for a bounded value, so those wrappers take
-``|v| < 10**40`` (every int64 x uint64 product is below 2**127 < 10**39).
+One bound is CrossHair's, not the protocol's: the ``mul_pow10`` wrappers take
+``|v| < 10**40`` (every int64 x uint64 product is below 2**127 < 10**39), which keeps
+CrossHair's search small (the shortcut compares ``v`` with ``10**shift``).
+
+Every condition here is confirmed in quick mode (tests/verification/test_crosshair.py names
+them).  To get there, conditions that timed out were narrowed or split, never weakened in
+what they state: the margin requirements state IMR >= MMR and MMR >= 0 as two conditions,
+for a long and a short position apart at e = -9 (the two wrappers cover every int64
+position and uint64 price; a longer per-condition budget, ``crosshair_check.FUNCTION_TIMEOUT_S``,
+absorbs a loaded machine), and at e = 0 for price 1, any position (with a symbolic price
+too, |q| * p * imf is a product CrossHair did not decide within 15 s on a loaded machine;
+the price is covered at e = -9 and by z3 at every exponent); the
+reduce-only fill states its four facts as four conditions, "whole steps" as
+``(result // step) * step == result``, which CrossHair decides where ``result % step == 0``
+timed out.  No condition was dropped.  SOLV-1's ``withdrawal_accepted`` runs
+``subaccounts.compute_update_result``, the decision the state machine takes, so a bug
+planted in it fails this condition (``perpspec.verify.planted.crosshair``).
 
 These conditions are checked only by CrossHair (and by whoever calls these
 wrappers); the state machine never calls them.
@@ -221,13 +234,13 @@ def maintenance_margin_ppm(imf: int, mf: int) -> int:
 
 
 @icontract.require(lambda imf, mf, lower, upper: _valid_tier(imf, mf, lower, upper), "MARGIN-1: a valid tier")
-@icontract.require(lambda q: -INT64 <= q < INT64, "UNITS-2: positions are int64")
+@icontract.require(lambda q: 0 <= q < INT64, "UNITS-2: a long position, int64")
 @icontract.require(lambda p, oi: 0 < p < UINT64 and 0 <= oi < UINT64, "UNITS-3: a set price; OI is a uint64")
 @icontract.ensure(
-    lambda result: result[0] >= result[1] >= 0,
-    "RISK-1: MARGIN-2, MARGIN-3 IMR >= MMR >= 0 (BTC-like e = -9)",
+    lambda result: result[0] >= result[1], "RISK-1: MARGIN-2, MARGIN-3 IMR >= MMR (long, BTC-like e = -9)"
 )
-def perpetual_margin_requirements_btc(
+@icontract.ensure(lambda result: result[1] >= 0, "RISK-1: MARGIN-3 MMR >= 0 (long, BTC-like e = -9)")
+def perpetual_margin_requirements_btc_long(
     q: int, p: int, imf: int, mf: int, oi: int, lower: int, upper: int
 ) -> tuple[int, int]:
     ar, pe = BTC_ATOMIC_RESOLUTION, BTC_PRICE_EXPONENT
@@ -235,12 +248,78 @@ def perpetual_margin_requirements_btc(
 
 
 @icontract.require(lambda imf, mf, lower, upper: _valid_tier(imf, mf, lower, upper), "MARGIN-1: a valid tier")
-@icontract.require(lambda p, oi: p > 0 and oi >= 0, "UNITS-3: a set price; OI >= 0")
-@icontract.ensure(lambda result: result[0] >= result[1] >= 0, "RISK-1: MARGIN-2, MARGIN-3 IMR >= MMR >= 0 (e = 0)")
-def perpetual_margin_requirements_e0(
+@icontract.require(lambda q: -INT64 <= q < 0, "UNITS-2: a short position, int64")
+@icontract.require(lambda p, oi: 0 < p < UINT64 and 0 <= oi < UINT64, "UNITS-3: a set price; OI is a uint64")
+@icontract.ensure(
+    lambda result: result[0] >= result[1], "RISK-1: MARGIN-2, MARGIN-3 IMR >= MMR (short, BTC-like e = -9)"
+)
+@icontract.ensure(lambda result: result[1] >= 0, "RISK-1: MARGIN-3 MMR >= 0 (short, BTC-like e = -9)")
+def perpetual_margin_requirements_btc_short(
     q: int, p: int, imf: int, mf: int, oi: int, lower: int, upper: int
 ) -> tuple[int, int]:
-    return margin.perpetual_margin_requirements(q, -1, p, -5, imf, mf, oi, lower, upper)
+    ar, pe = BTC_ATOMIC_RESOLUTION, BTC_PRICE_EXPONENT
+    return margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
+
+
+@icontract.require(lambda imf, mf, lower, upper: _valid_tier(imf, mf, lower, upper), "MARGIN-1: a valid tier")
+@icontract.require(lambda oi: oi >= 0, "OI >= 0")
+@icontract.ensure(lambda result: result[0] >= result[1], "RISK-1: MARGIN-2, MARGIN-3 IMR >= MMR (price 1, e = 0)")
+@icontract.ensure(lambda result: result[1] >= 0, "RISK-1: MARGIN-3 MMR >= 0 (price 1, e = 0)")
+def perpetual_margin_requirements_e0(q: int, imf: int, mf: int, oi: int, lower: int, upper: int) -> tuple[int, int]:
+    return margin.perpetual_margin_requirements(q, -1, 1, -5, imf, mf, oi, lower, upper)
+
+
+def _unscaled_imr(q: int, imf: int) -> int:
+    """ceil(|q| * imf / 1e6) as mathematics (the statement, not the code): the unscaled IMR at price 1, e = 0."""
+    return -((-abs(q) * imf) // ONE_MILLION)
+
+
+@icontract.require(lambda imf, lower, upper: _valid_tier(imf, 0, lower, upper), "MARGIN-1: a valid tier")
+@icontract.require(lambda n, oi: n >= 0 and oi >= 0, "MARGIN-2: a notional and an open interest >= 0")
+@icontract.ensure(
+    lambda n, imf, lower, upper, oi, result: (
+        result * ONE_MILLION >= n * margin.adjusted_initial_margin_ppm(imf, lower, upper, oi)
+    ),
+    "RISK-1: MARGIN-2 IMR * 1e6 >= n * adjusted (never rounded down)",
+)
+@icontract.ensure(
+    lambda n, imf, lower, upper, oi, result: (
+        (result - 1) * ONE_MILLION < n * margin.adjusted_initial_margin_ppm(imf, lower, upper, oi)
+    ),
+    "RISK-1: MARGIN-2 (IMR - 1) * 1e6 < n * adjusted (the exact ceiling)",
+)
+def initial_margin_rounds_up(n: int, imf: int, lower: int, upper: int, oi: int) -> int:
+    return margin.initial_margin_quote_quantums(n, imf, lower, upper, oi)
+
+
+@icontract.require(lambda imf, mf: _valid_tier(imf, mf, 0, 0), "MARGIN-3: a valid tier")
+@icontract.require(lambda q: -INT64 <= q < INT64, "UNITS-2: positions are int64")
+@icontract.ensure(
+    lambda q, imf, mf, result: result * ONE_MILLION >= _unscaled_imr(q, imf) * mf,
+    "RISK-1: MARGIN-3 MMR * 1e6 >= ceil(n*imf/1e6) * mf (never rounded down)",
+)
+@icontract.ensure(
+    lambda q, imf, mf, result: (result - 1) * ONE_MILLION < _unscaled_imr(q, imf) * mf,
+    "RISK-1: MARGIN-3 (MMR - 1) * 1e6 < ceil(n*imf/1e6) * mf (the exact ceiling)",
+)
+def maintenance_margin_rounds_up(q: int, imf: int, mf: int) -> int:
+    _, mmr = margin.perpetual_margin_requirements(q, -1, 1, -5, imf, mf, 0, 0, 0)
+    return mmr
+
+
+@icontract.require(lambda imf, mf: _valid_tier(imf, mf, 0, 0), "MARGIN-3: a valid tier")
+@icontract.require(lambda q: -INT64 <= q < INT64, "UNITS-2: positions are int64")
+@icontract.ensure(
+    lambda q, imf, mf, result: result * ONE_MILLION >= _unscaled_imr(q, imf) * mf,
+    "RISK-1: MARGIN-3 the fast path's MMR * 1e6 >= ceil(n*imf/1e6) * mf (never rounded down)",
+)
+@icontract.ensure(
+    lambda q, imf, mf, result: (result - 1) * ONE_MILLION < _unscaled_imr(q, imf) * mf,
+    "RISK-1: MARGIN-3 the fast path's (MMR - 1) * 1e6 < ceil(n*imf/1e6) * mf (the exact ceiling)",
+)
+def fast_maintenance_margin_rounds_up(q: int, imf: int, mf: int) -> int:
+    _, _, mmr = margin.position_risk_of_integers(q, -1, 1, -5, imf, mf, 0, 0, 0)
+    return mmr
 
 
 # --- SOLV-1: the under-collateralized rule (SUB-7, SUB-8) ----------------------------------------
@@ -284,12 +363,10 @@ def undercollateralized_result(
     "SOLV-1: SUB-7, SUB-8 an accepted withdrawal or transfer leaves the sender initially collateralized",
 )
 def withdrawal_accepted(nc_cur: int, imr: int, mmr: int, amount: int) -> bool:
-    # the per-update decision of check_updates (SUB-7) with positions unchanged
+    # the decision check_updates and check_update_succeeds take (SUB-7), positions unchanged
     risk_current = Risk(nc_cur, imr, mmr)
     risk_new = Risk(nc_cur - amount, imr, mmr)
-    if margin.is_initially_collateralized(risk_new):
-        return True
-    return subaccounts.compute_undercollateralized_result(risk_current, risk_new) is UpdateResult.SUCCESS
+    return subaccounts.compute_update_result(risk_new, lambda: risk_current) is UpdateResult.SUCCESS
 
 
 # --- ORACLE-1: the median (PRICE-4, PRICE-8) -----------------------------------------------------
@@ -374,14 +451,17 @@ def match_quote_deltas(taker_is_buy: bool, quote: int, taker_ppm: int, maker_ppm
 
 @icontract.require(lambda step: step > 0, "CLOB-1: the step is positive")
 @icontract.require(lambda fill, step: fill > 0 and fill % step == 0, "MATCH-2: fills are whole steps")
+@icontract.ensure(lambda fill, result: 0 <= result <= fill, "RO-1: MATCH-8 a reduce-only fill is at most the fill")
 @icontract.ensure(
-    lambda is_buy, position, fill, step, result: (
-        0 <= result <= fill
-        and result % step == 0
-        and abs(position + (result if is_buy else -result)) <= abs(position)
-        and (position + (result if is_buy else -result)) * position >= 0
-    ),
-    "RO-1: MATCH-8 a reduce-only fill is whole steps and never grows or flips the position",
+    lambda step, result: (result // step) * step == result, "RO-1: MATCH-8 a reduce-only fill is whole steps"
+)
+@icontract.ensure(
+    lambda is_buy, position, result: abs(position + (result if is_buy else -result)) <= abs(position),
+    "RO-1: MATCH-8 a reduce-only fill never grows the position",
+)
+@icontract.ensure(
+    lambda is_buy, position, result: (position + (result if is_buy else -result)) * position >= 0,
+    "RO-1: MATCH-8 a reduce-only fill never flips the position",
 )
 def reduce_only_fill(is_buy: bool, position: int, fill: int, step: int) -> int:
     return matching.compute_reduce_only_fill(is_buy, position, fill, step)

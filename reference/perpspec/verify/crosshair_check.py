@@ -19,6 +19,7 @@ target module's source.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import importlib
 import os
@@ -37,6 +38,13 @@ MUTANT_MODULE = "perpspec.verify.contracted_mutants"
 
 PER_CONDITION_TIMEOUT_S = {True: 2.0, False: 30.0}
 """CrossHair's --per_condition_timeout: quick mode, full mode."""
+
+FUNCTION_TIMEOUT_S = {
+    "perpetual_margin_requirements_btc_long": 30.0,
+    "perpetual_margin_requirements_btc_short": 30.0,
+    "perpetual_margin_requirements_e0": 6.0,
+}
+"""Longer per-condition budgets for the functions that need them (quick mode; full mode's is longer anyway)."""
 
 REPORT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<level>info|error|warning): (?P<message>.*)$")
 CLAIM_PREFIX = re.compile(r"^([A-Z]+-[0-9]+):")
@@ -225,16 +233,21 @@ def run_crosshair_module(
     """CrossHair on every contracted function of ``module`` (or the ones named), one result per postcondition."""
     targets = read_conditions(module)
     names = [name for name in targets if functions is None or name in functions]
+    # the slowest first, so the pool does not end waiting on one long function
+    names.sort(key=lambda name: -FUNCTION_TIMEOUT_S.get(name, 0.0))
+    budgets = {name: max(per_condition_timeout, FUNCTION_TIMEOUT_S.get(name, 0.0)) for name in names}
     workers = workers or max(1, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        batches = list(pool.map(lambda name: check_function(module, name, targets[name], per_condition_timeout), names))
-    return [_to_result(record, per_condition_timeout) for batch in batches for record in batch]
+        batches = list(pool.map(lambda name: check_function(module, name, targets[name], budgets[name]), names))
+    return [_to_result(record, budgets[name]) for name, batch in zip(names, batches, strict=True) for record in batch]
 
 
-def run_crosshair(quick: bool, per_condition_timeout: float | None = None) -> list[MethodResult]:
-    """CrossHair over ``perpspec.verify.contracted``: confirmed is proved, a counterexample fails, a timeout is inconclusive."""
+def run_crosshair(
+    quick: bool, per_condition_timeout: float | None = None, functions: list[str] | None = None
+) -> list[MethodResult]:
+    """CrossHair over ``perpspec.verify.contracted`` (or the functions named): confirmed is proved, a counterexample fails, a timeout is inconclusive."""
     timeout = per_condition_timeout if per_condition_timeout is not None else PER_CONDITION_TIMEOUT_S[quick]
-    return run_crosshair_module(TARGET_MODULE, timeout)
+    return run_crosshair_module(TARGET_MODULE, timeout, functions)
 
 
 def crosshair_mutation_sanity(per_condition_timeout: float = 5.0) -> list[MethodResult]:
@@ -254,16 +267,32 @@ def summarize(results: list[MethodResult]) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    quick = "--full" not in args
+    """
+    ``python -m perpspec.verify.crosshair_check [--full] [--function NAME ...]``: one line per condition.
+
+    ``--function`` (repeatable) checks only the named contracted functions, for a planted
+    bug's short command (CLAIM-3).  Exit 1 when a condition failed (a counterexample or an
+    error), else 2 when one was inconclusive or no function was selected, else 0: a timeout
+    is never a catch, nor a pass (CLAIM-2).
+    """
+    parser = argparse.ArgumentParser(prog="python -m perpspec.verify.crosshair_check")
+    parser.add_argument("--full", action="store_true", help="full mode's per-condition timeout")
+    parser.add_argument("--function", action="append", help="only this contracted function (repeatable)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    quick = not args.full
     start = time.perf_counter()
-    results = run_crosshair(quick)
+    results = run_crosshair(quick, functions=args.function)
+    if not results:
+        print("no contracted function matches")
+        return 2
     for result in results:
         print(f"{result.extra['status']:<14} {result.milliseconds / 1000:6.1f}s  {result.check}")
         if result.counterexample:
             print(f"{'':22}{result.counterexample}")
     print(f"{summarize(results)} in {time.perf_counter() - start:.1f} s ({'quick' if quick else 'full'})")
-    return 0 if all(r.status == PROVED for r in results) else 1
+    if any(r.status == FAILED for r in results):
+        return 1
+    return 0 if all(r.status == PROVED for r in results) else 2
 
 
 if __name__ == "__main__":

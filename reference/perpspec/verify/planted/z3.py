@@ -1,7 +1,85 @@
-"""Planted bugs that z3 must catch (CLAIM-3; the harness is ``perpspec.verify.planted``)."""
+"""
+Planted bugs that z3 must catch (CLAIM-3; the harness is ``perpspec.verify.planted``).
+
+Each command is a targeted run of ``python -m perpspec.verify.z3`` (``--claim`` or
+``--match``, which skip the mutation sanity): it exits 1 when a proof fails, 0 when every
+selected proof is proved, 2 when one is inconclusive (never a catch).
+"""
 
 from __future__ import annotations
 
 from perpspec.verify.planted import PlantedBug
 
-BUGS: list[PlantedBug] = []
+
+def _z3(*filters: str) -> tuple[str, ...]:
+    return ("-m", "perpspec.verify.z3", *filters)
+
+
+BUGS: list[PlantedBug] = [
+    PlantedBug(
+        id="z3-solv1-decides-on-maintenance-margin",
+        method="z3",
+        claims=("SOLV-1",),
+        path="subaccounts.py",
+        old="    if is_initially_collateralized(risk_new):\n        return _SUCCESS",
+        new="    if risk_new.nc >= risk_new.mmr:\n        return _SUCCESS",
+        command=_z3("--claim", "SOLV-1"),
+        description="the collateral check accepts an update on NC >= MMR instead of NC >= IMR (SUB-7)",
+        timeout_seconds=120,
+    ),
+    PlantedBug(
+        id="z3-initially-collateralized-reads-mmr",
+        method="z3",
+        claims=("SOLV-1",),
+        path="margin.py",
+        old="    return risk.nc >= risk.imr",
+        new="    return risk.nc >= risk.mmr",
+        command=_z3("--claim", "SOLV-1"),
+        description="the initial-margin predicate compares NC with the MMR (MARGIN-6)",
+        timeout_seconds=120,
+    ),
+    PlantedBug(
+        id="z3-trunc-div-int-branch-floors",
+        method="z3",
+        claims=("CONV-1",),
+        path="rounding.py",
+        old="        quotient = abs(numerator) // divisor",
+        new="        quotient = numerator // divisor",
+        command=_z3("--match", "trunc_div"),
+        description="trunc_div's integer branch divides the signed numerator, its z3 branch unchanged (ROUND-5)",
+        timeout_seconds=120,
+    ),
+    PlantedBug(
+        id="z3-mul-pow10-shortcut-ceil-negative",
+        method="z3",
+        claims=("CONV-1",),
+        path="rounding.py",
+        old="        return 1 if value > 0 else 0",
+        new="        return 1 if value > 0 else -1",
+        command=_z3("--match", "mul_pow10"),
+        description="mul_pow10's integer shortcut rounds a tiny negative quotient's ceiling to -1 (ROUND-7)",
+        timeout_seconds=120,
+    ),
+    PlantedBug(
+        id="z3-mmr-floored",
+        method="z3",
+        claims=("RISK-1",),
+        path="margin.py",
+        old="    mmr = mul_ppm_ceil(base_imr, maintenance_fraction_ppm)",
+        new="    mmr = mul_ppm_floor(base_imr, maintenance_fraction_ppm)",
+        command=_z3("--match", "IMR and MMR round up"),
+        description="the general MMR rounds down instead of up (MARGIN-3)",
+        timeout_seconds=120,
+    ),
+    PlantedBug(
+        id="z3-fast-path-mmr-floored",
+        method="z3",
+        claims=("RISK-1", "CONV-1"),
+        path="margin.py",
+        old="    mmr = -((-base_imr * maintenance_fraction_ppm) // ONE_MILLION)",
+        new="    mmr = (base_imr * maintenance_fraction_ppm) // ONE_MILLION",
+        command=_z3("--match", "fast position risk"),
+        description="the collateral check's fast path rounds MMR down instead of up (MARGIN-3, MARGIN-4)",
+        timeout_seconds=120,
+    ),
+]

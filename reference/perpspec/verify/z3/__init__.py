@@ -12,13 +12,16 @@ things about:
 - ``funding``: CONS-2 (FUND-1..3);
 - ``fills``: CONS-3 (FEE-2, FEE-3, FEE-5);
 - ``reduce_only``: RO-1 (MATCH-8, ORDER-10);
-- ``differential``: the z3 branch of the helpers against their int branch.
+- ``branches``: the int branch of every dual-path helper equals its z3 branch, for every
+  input, so the proofs about the z3 branch are about the code that runs.
 
 ``harness`` holds what they share (obligations, the solver portfolio, results) and
 ``paths`` the explorer that runs branching functions on every feasible path.
 ``run_z3`` runs the proofs in one fixed order: the claim modules' proofs, then the
 fast-path equalities (which have run last since they were written: z3's heuristics on
-them are sensitive to the terms built before), then the differential check.
+them are sensitive to the terms built before), then the int-branch equalities.
+``run_z3(match=..., claim=...)`` runs the proofs whose name contains a text or that
+support a claim (``python -m perpspec.verify.z3 --match TEXT --claim ID``).
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from dataclasses import replace
 
 from perpspec.report import FAILED, INCONCLUSIVE, SELF_TEST, MethodResult
 from perpspec.verify.z3 import (
+    branches,
     conversions,
-    differential,
     fills,
     funding,
     margin,
@@ -57,16 +60,30 @@ def proofs(quick: bool) -> list[Proof]:
         + margin.fast_path_proofs(exponents)
         + conversions.fast_path_proofs()
         + fills.fast_path_proofs()
+        + branches.proofs(quick)
     )
     return [p for p in everything if not (quick and p.full_only)]
 
 
-def run_z3(quick: bool, timeout_ms: int | None = None) -> list[MethodResult]:
-    """Every z3 proof, one result each, plus the differential check of the two code paths."""
+def select(found: list[Proof], match: str | None = None, claim: str | None = None) -> list[Proof]:
+    """The proofs whose name contains ``match`` (case-insensitive) and that support ``claim``; None selects all."""
+    return [
+        p for p in found if (match is None or match.lower() in p.name.lower()) and (claim is None or claim in p.claims)
+    ]
+
+
+def run_z3(
+    quick: bool, timeout_ms: int | None = None, match: str | None = None, claim: str | None = None
+) -> list[MethodResult]:
+    """Every z3 proof (or those ``select`` picks), one result each; a proof's own budget overrides the default."""
     budget = timeout_ms if timeout_ms is not None else DEFAULT_TIMEOUT_MS[quick]
-    results = [run_proof(proof, budget) for proof in proofs(quick)]
-    results.append(differential.differential_check(40 if quick else 400))
-    return results
+    return [run_proof(proof, proof_budget(proof, budget, quick)) for proof in select(proofs(quick), match, claim)]
+
+
+def proof_budget(proof: Proof, default_ms: int, quick: bool) -> int:
+    """The time budget of one proof: its own (quick or full) where it states one, else the default."""
+    own = proof.budget_ms.get(quick) if proof.budget_ms else None
+    return max(default_ms, own) if own else default_ms
 
 
 MUTANTS: list[tuple[str, Proof]] = (

@@ -12,7 +12,8 @@ a property Q.  It is proved when
 
 - ``P and not Q`` is unsat (no counterexample exists), and
 - ``P`` is sat (the non-vacuity witness: the premise can hold at all; a proof may
-  ask for a stronger witness, for example that the interesting branch is reachable).
+  ask for a stronger witness W, for example that the interesting branch is reachable,
+  and then ``P and W`` must be sat: a witness is always a model of the premise).
 
 Side conditions ("lemmas") are checked the same way: the facts an abstraction
 assumes, and for path-explored functions (``perpspec.verify.z3.paths``) that no path
@@ -61,7 +62,7 @@ DEFAULT_TIMEOUT_MS = {True: 10_000, False: 60_000}
 
 @dataclass
 class Obligation:
-    """What a proof asks of z3: ``premise => prop`` valid, ``witness`` satisfiable, every lemma valid."""
+    """What a proof asks of z3: ``premise => prop`` valid, ``premise and witness`` satisfiable, every lemma valid."""
 
     premise: Any
     prop: Any
@@ -84,6 +85,8 @@ class Proof:
     statement: str
     build: Callable[[], Obligation]
     full_only: bool = False
+    budget_ms: dict[bool, int] | None = None
+    """A longer budget for this proof alone, by quick mode (True) and full mode (False)."""
 
 
 @dataclass
@@ -190,7 +193,8 @@ def run_proof(proof: Proof, timeout_ms: int) -> MethodResult:
             extra["attempts"] = attempts
             extra["unknown"] = {"query": name, "reason": outcome.reason}
             return result(INCONCLUSIVE, f"inconclusive: {outcome.reason or 'timeout'}")
-    witness = obligation.witness if obligation.witness is not None else obligation.premise
+    # the witness must satisfy the premise too: a witness outside it shows nothing about the premise
+    witness = obligation.premise if obligation.witness is None else z3.And(obligation.premise, obligation.witness)
     outcome = check([witness], remaining())
     attempts["witness"] = (outcome.attempts, outcome.milliseconds)
     extra["attempts"] = attempts

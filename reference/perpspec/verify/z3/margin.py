@@ -34,7 +34,7 @@ from perpspec.verify.z3.harness import (
     path_values,
     split_exponent,
 )
-from perpspec.verify.z3.paths import Explorer
+from perpspec.verify.z3.paths import Explorer, term
 
 
 def _tier(imf: Any, mf: Any, lower: Any, upper: Any) -> Any:
@@ -102,7 +102,7 @@ def prove_adjusted_off() -> Obligation:
         premise=z3.And(imf >= 0, imf <= ONE_MILLION),
         prop=a == imf,
         inputs={"imf": imf, "oi": oi},
-        witness=z3.And(imf > 0, oi > 0),
+        witness=z3.And(imf > 0, imf <= ONE_MILLION, oi > 0),  # inside the premise: imf <= 1e6
     )
 
 
@@ -115,7 +115,7 @@ def prove_maintenance_ppm() -> Obligation:
         prop=z3.And(m >= 0, m <= imf),
         inputs={"imf": imf, "mf": mf},
         observe={"mmf": m},
-        witness=z3.And(imf > 0, mf > 0, mf < ONE_MILLION),
+        witness=z3.And(imf > 0, imf <= ONE_MILLION, mf > 0, mf < ONE_MILLION),  # inside the premise
     )
 
 
@@ -161,6 +161,7 @@ def prove_margin_requirements(
         premise = z3.And(_tier(imf, mf, lower, upper), p > 0, oi >= 0)
         abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
         witness = z3.And(premise, q < 0, notional > 0, lower < oi_notional, oi_notional < upper, mf > 0, imf > 0)
+        linked = z3.And(witness, n == notional, m == oi_notional)  # the abstract premise's N, M are these
         observe = {"imr": imr, "unscaled_imr": unscaled, "mmr": mmr}
         original_inputs = {"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper}
         if any(_mentions(t, [q, p, oi]) for t in abstract):
@@ -178,9 +179,67 @@ def prove_margin_requirements(
             prop=z3.And(a_imr >= a_unscaled, a_unscaled >= a_mmr, a_mmr >= 0),
             inputs={"N=notional": n, "M=oi_notional": m, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
             observe={"imr": a_imr, "unscaled_imr": a_unscaled, "mmr": a_mmr},
-            witness=witness,
+            witness=linked,
             witness_inputs=original_inputs,
             witness_observe=observe,
+            lemmas=[("notionals are non-negative", premise, z3.And(notional >= 0, oi_notional >= 0))],
+            note="notionals abstracted to N, M >= 0 (a counterexample is over N, M)",
+        )
+
+    return build
+
+
+def prove_margin_rounding(
+    exponent: int, function: Callable[..., Any] = margin.perpetual_margin_requirements
+) -> Callable[[], Obligation]:
+    """
+    MARGIN-2, MARGIN-3: both requirements round up, to the exact ceiling, never down.
+
+    With n = base_to_quote(|q|) and the unscaled IMR u = ceil(n * imf / 1e6): IMR = ceil(n *
+    adjusted / 1e6) (IMR * 1e6 >= n * adjusted > (IMR - 1) * 1e6), u likewise, and MMR =
+    ceil(u * mf / 1e6).  Proved on the real ``perpetual_margin_requirements`` with the
+    notionals abstracted as in ``prove_margin_requirements``; the fast path equals it
+    (``prove_fast_position_risk``), so it rounds the same way.
+    """
+
+    def build() -> Obligation:
+        q, p, oi, imf, mf, lower, upper = ints("q p oi imf mf lower upper")
+        ar, pe = split_exponent(exponent)
+        zero = z3.IntVal(0)
+        imr, mmr = function(q, ar, p, pe, imf, mf, oi, lower, upper)
+        unscaled, _ = function(q, ar, p, pe, imf, mf, oi, zero, zero)
+        notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
+        oi_notional = units.base_to_quote_quantums(oi, ar, p, pe)
+        n, m = ints("N M")
+        abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
+        if any(_mentions(t, [q, p, oi]) for t in abstract):
+            raise ValueError("the notionals were not found in the expression: the abstraction does not apply")
+        a_imr, a_unscaled, a_mmr = abstract
+        adjusted = margin.adjusted_initial_margin_ppm(imf, lower, upper, m)
+        premise = z3.And(_tier(imf, mf, lower, upper), p > 0, oi >= 0)
+        return Obligation(
+            premise=z3.And(_tier(imf, mf, lower, upper), n >= 0, m >= 0),
+            prop=z3.And(
+                ceil_ok(a_imr, n * adjusted, ONE_MILLION),
+                ceil_ok(a_unscaled, n * imf, ONE_MILLION),
+                ceil_ok(a_mmr, a_unscaled * mf, ONE_MILLION),
+            ),
+            inputs={"N=notional": n, "M=oi_notional": m, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
+            observe={"imr": a_imr, "unscaled_imr": a_unscaled, "mmr": a_mmr},
+            # a real position (q, p, oi) inside the premise, its notionals as N and M, with both roundings inexact
+            witness=z3.And(
+                premise,
+                q < 0,
+                n == notional,
+                m == oi_notional,
+                n % ONE_MILLION != 0,
+                imf > 0,
+                mf > 0,
+                mf < ONE_MILLION,
+                lower < m,
+                m < upper,
+            ),
+            witness_inputs={"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
             lemmas=[("notionals are non-negative", premise, z3.And(notional >= 0, oi_notional >= 0))],
             note="notionals abstracted to N, M >= 0 (a counterexample is over N, M)",
         )
@@ -209,16 +268,24 @@ def prove_fast_position_risk(exponent: int) -> Obligation:
     nc_fast, imr_fast, mmr_fast = path_values(paths, 3)
     nc = margin.position_net_notional_quote_quantums(q, ar, p, pe)
     imr, mmr = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
-    # One query per component: each is easier for z3 than their conjunction.
+    # One query per path and component: on a path its condition fixes every branch of the
+    # general functions too, so each query is small (tens of ms even on a loaded machine),
+    # where the equality of the whole If-trees could time out.  The paths are exhaustive
+    # (a lemma), so the per-path equalities are the equality.
+    cases = []
+    for index, path in enumerate(paths.returned):
+        for name, fast, general in zip(("NC", "IMR", "MMR"), path.value, (nc, imr, mmr)):
+            equal = z3.Implies(path.condition(), term(fast) == general)
+            cases.append((f"path {index + 1}: {name} equal", premise, equal))
+    *lemmas, (_, _, last) = cases
     return Obligation(
         premise=premise,
-        prop=mmr_fast == mmr,
+        prop=last,
         inputs={"q": q, "price": p, "oi": oi, "imf": imf, "mf": mf, "lower": lower, "upper": upper},
         observe={"nc_fast": nc_fast, "nc": nc, "imr_fast": imr_fast, "imr": imr, "mmr_fast": mmr_fast, "mmr": mmr},
         witness=z3.And(premise, q < 0, imr > 0, mmr > 0),
-        lemmas=path_lemmas(paths, premise)
-        + [("NC equal", premise, nc_fast == nc), ("IMR equal", premise, imr_fast == imr)],
-        note=f"{len(paths.paths)} paths; NC, IMR and MMR proved equal one by one",
+        lemmas=path_lemmas(paths, premise) + lemmas,
+        note=f"{len(paths.paths)} paths; NC, IMR and MMR proved equal path by path ({len(cases)} queries)",
     )
 
 
@@ -267,6 +334,15 @@ def proofs(exponents: tuple[int, ...]) -> list[Proof]:
     for e in exponents:
         found.append(
             Proof(
+                f"MARGIN-2/3 IMR and MMR round up e={e}",
+                ("RISK-1",),
+                ("MARGIN-2", "MARGIN-3", "UNITS-4"),
+                "IMR = ceil(n*adjusted/1e6), MMR = ceil(ceil(n*imf/1e6)*mf/1e6): never rounded down",
+                prove_margin_rounding(e),
+            )
+        )
+        found.append(
+            Proof(
                 f"MARGIN-2/3 IMR >= MMR >= 0 e={e}",
                 ("RISK-1",),
                 ("MARGIN-1", "MARGIN-2", "MARGIN-3", "UNITS-4"),
@@ -303,7 +379,18 @@ def _mmr_of_notional(
     return imr, rounding.mul_ppm_ceil(notional, mf)  # wrong: mf is a fraction of the IMR, not of the notional
 
 
+def _mmr_floored(
+    q: Any, ar: int, p: Any, pe: int, imf: Any, mf: Any, oi: Any, lower: Any, upper: Any
+) -> tuple[Any, Any]:
+    """A wrong MARGIN-3: the MMR rounded down (floor) instead of up."""
+    imr, _ = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, lower, upper)
+    zero = z3.IntVal(0)
+    unscaled, _ = margin.perpetual_margin_requirements(q, ar, p, pe, imf, mf, oi, zero, zero)
+    return imr, rounding.mul_ppm_floor(unscaled, mf)  # wrong: MARGIN-3 rounds up
+
+
 MUTANTS = [
     mutant("MMR as a fraction of the notional", ("RISK-1",), prove_margin_requirements(-6, _mmr_of_notional)),
+    mutant("MMR rounded down", ("RISK-1",), prove_margin_rounding(-6, _mmr_floored)),
 ]
 """Proofs of wrong margin requirements, in the order ``mutation_sanity`` runs them."""

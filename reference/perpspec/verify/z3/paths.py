@@ -21,6 +21,13 @@ uses for a positive divisor (ROUND-2).  ``%``, ``int()`` and indexing are refuse
 they are on z3 terms, so the function runs its z3 branch.  ``//`` is refused too unless
 the explorer is made with ``floor_division=True``, for the integer-only fast paths of the
 collateral check: then each ``//`` branches on its divisor being positive and is exact.
+
+An explorer made with ``int_branch=True`` hands out ``IntSymInt`` instead: a ``SymInt`` that
+*is* a Python ``int`` (``isinstance(x, int)`` holds), so the dual-path helpers of
+``perpspec.rounding`` and ``perpspec.margin`` take the integer branch the state machine runs
+(``abs``, ``//``, early returns) rather than their z3 branch; every operation an ``int`` has
+and a ``SymInt`` does not define (``str``, ``**``, bit operations, ``int()``) raises, so no
+concrete stand-in value can leak into a result.
 """
 
 from __future__ import annotations
@@ -58,14 +65,12 @@ def term(value: Any) -> Any:
 class SymInt:
     """A z3 integer term whose comparisons branch through an explorer."""
 
-    __slots__ = ("explorer", "term")
-
     def __init__(self, value: Any, explorer: Explorer) -> None:
         self.term = value
         self.explorer = explorer
 
     def _wrap(self, value: Any) -> SymInt:
-        return SymInt(value, self.explorer)
+        return type(self)(value, self.explorer)
 
     # arithmetic
     def __add__(self, other: Any) -> SymInt:
@@ -147,6 +152,37 @@ class SymInt:
         return f"SymInt({self.term})"
 
 
+def _refuse(name: str) -> Callable[..., Any]:
+    def refused(self: Any, *args: Any) -> Any:
+        raise TypeError(f"IntSymInt: no {name} on a symbolic integer")
+
+    return refused
+
+
+class IntSymInt(SymInt, int):  # type: ignore[misc]  # int's operators, made symbolic
+    """
+    A ``SymInt`` that is an ``int``, so functions take their integer branch (``int_branch=True``).
+
+    Its ``int`` value is a dummy 0 that nothing may read: every ``int`` operation ``SymInt``
+    does not define is refused below.  As a subclass of ``int`` its reflected operators run
+    first (``3 - x`` calls ``x.__rsub__``), so mixed arithmetic stays symbolic too.
+    """
+
+    def __new__(cls, value: Any, explorer: Explorer) -> IntSymInt:
+        return int.__new__(cls, 0)
+
+    __str__ = __format__ = _refuse("str")  # type: ignore[assignment]
+    __pow__ = __rpow__ = _refuse("**")  # type: ignore[assignment]
+    __lshift__ = __rlshift__ = __rshift__ = __rrshift__ = _refuse("shift")  # type: ignore[assignment]
+    __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = _refuse("bit operation")  # type: ignore[assignment]
+    __invert__ = _refuse("~")  # type: ignore[assignment]
+    __divmod__ = __rdivmod__ = _refuse("divmod")  # type: ignore[assignment]
+    __float__ = __round__ = __trunc__ = __floor__ = __ceil__ = _refuse("float or round")  # type: ignore[assignment]
+    bit_length = to_bytes = as_integer_ratio = conjugate = _refuse("int method")  # type: ignore[assignment]
+    __int__ = __index__ = _refuse("int()")  # type: ignore[assignment]
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+
 @dataclass
 class Path:
     """One feasible path: its condition, and what the function returned or raised."""
@@ -198,9 +234,15 @@ class Explorer:
     """Runs a function repeatedly, once per feasible combination of branch decisions."""
 
     def __init__(
-        self, premise: Any, timeout_ms: int = 5_000, max_paths: int = 5_000, floor_division: bool = False
+        self,
+        premise: Any,
+        timeout_ms: int = 5_000,
+        max_paths: int = 5_000,
+        floor_division: bool = False,
+        int_branch: bool = False,
     ) -> None:
-        self.floor_division = floor_division
+        self.floor_division = floor_division or int_branch
+        self.symbol_class: type[SymInt] = IntSymInt if int_branch else SymInt
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
         self.solver.add(premise)
@@ -230,12 +272,12 @@ class Explorer:
     # functions expect an int (they are typed for int and run unchanged on it), so the
     # explorer's values are untyped at this boundary rather than those functions weakened.
     def symbol(self, name: str) -> Any:
-        """A new symbolic integer ``name``, as a ``SymInt``."""
-        return SymInt(z3.Int(name), self)
+        """A new symbolic integer ``name``, as a ``SymInt`` (an ``IntSymInt`` with ``int_branch``)."""
+        return self.symbol_class(z3.Int(name), self)
 
     def wrap(self, value: Any) -> Any:
-        """``value`` (a z3 term or an int) as a ``SymInt``."""
-        return SymInt(term(value), self)
+        """``value`` (a z3 term or an int) as a ``SymInt`` (an ``IntSymInt`` with ``int_branch``)."""
+        return self.symbol_class(term(value), self)
 
     def _feasible(self, condition: Any) -> bool:
         self.checks += 1

@@ -2,9 +2,10 @@
 SOLV-1 for the collateral check: an accepted withdrawal or transfer leaves its sender collateralized, or not worse.
 
 Claim: SOLV-1 (spec/claims.md).  Rules: SUB-7, SUB-8 (on MARGIN-7), SUB-12, SUB-13,
-INV-5.  Real functions: ``perpspec.subaccounts.compute_undercollateralized_result``
-(SUB-8) and ``perpspec.margin.is_initially_collateralized`` (SUB-7's first test), run on
-every feasible path by ``perpspec.verify.z3.paths``.
+INV-5.  Real functions: ``perpspec.subaccounts.compute_update_result`` (SUB-7: the one
+decision ``check_updates`` and ``check_update_succeeds`` take for every update) and
+``perpspec.subaccounts.compute_undercollateralized_result`` (SUB-8), run on every feasible
+path by ``perpspec.verify.z3.paths``.
 """
 
 from __future__ import annotations
@@ -76,38 +77,36 @@ def prove_sub8(
 
 
 def _withdrawal_paths(
-    premise: Any, nc: Any, imr: Any, mmr: Any, amount: Any, function: Callable[[Risk, Risk], Any]
+    premise: Any, nc: Any, imr: Any, mmr: Any, amount: Any, decision: Callable[[Risk, Callable[[], Risk]], Any]
 ) -> Paths:
     """Every path of SUB-7's per-update decision for a withdrawal of ``amount``, positions unchanged."""
     explorer = Explorer(premise)
     s_nc, s_imr, s_mmr, s_amount = (explorer.wrap(v) for v in (nc, imr, mmr, amount))
 
     def decide() -> UpdateResult:
-        # the per-update decision of check_updates (SUB-7): Success when the new state
-        # meets initial margin, else the under-collateralized rule (SUB-8)
         risk_current = Risk(s_nc, s_imr, s_mmr)
         risk_new = Risk(s_nc - s_amount, s_imr, s_mmr)  # positions unchanged: IMR and MMR too
-        if margin.is_initially_collateralized(risk_new):
-            return UpdateResult.SUCCESS
-        return function(risk_current, risk_new)
+        result: UpdateResult = decision(risk_new, lambda: risk_current)
+        return result
 
     return explorer.explore(decide)
 
 
 def prove_withdrawal(
-    strong: bool, function: Callable[[Risk, Risk], Any] = subaccounts.compute_undercollateralized_result
+    strong: bool, decision: Callable[[Risk, Callable[[], Risk]], Any] = subaccounts.compute_update_result
 ) -> Callable[[], Obligation]:
     """
     SOLV-1 for the sender of a withdrawal or transfer (NC falls by amount > 0, IMR and
     MMR unchanged, IMR >= MMR >= 0 by RISK-1): if accepted, the sender is initially
     collateralized after, or was not before and MMR did not rise and NC/MMR did not
     worsen.  The strong form: if accepted, the sender is initially collateralized after.
+    Run on all paths of the real decision, ``subaccounts.compute_update_result``.
     """
 
     def build() -> Obligation:
         nc, imr, mmr, amount = z3.Ints("nc_cur imr mmr amount")
         base = z3.And(amount > 0, imr >= mmr, mmr >= 0)
-        paths = _withdrawal_paths(base, nc, imr, mmr, amount, function)
+        paths = _withdrawal_paths(base, nc, imr, mmr, amount, decision)
         accepted = paths.where(lambda v: v is UpdateResult.SUCCESS)
         nc_new = nc - amount
         if strong:
@@ -165,8 +164,25 @@ def _mmr_only(risk_current: Risk, risk_new: Risk) -> UpdateResult:
     return UpdateResult.SUCCESS if risk_new.mmr <= risk_current.mmr else UpdateResult.STILL_UNDERCOLLATERALIZED
 
 
+def maintenance_decision(risk_new: Risk, current_risk: Callable[[], Risk]) -> UpdateResult:
+    """A wrong SUB-7: the decision with NC >= MMR in place of the initial-margin test (MARGIN-6)."""
+    if risk_new.nc >= risk_new.mmr:
+        return UpdateResult.SUCCESS
+    return subaccounts.compute_undercollateralized_result(current_risk(), risk_new)
+
+
+def _decision_with(rule: Callable[[Risk, Risk], UpdateResult]) -> Callable[[Risk, Callable[[], Risk]], UpdateResult]:
+    """The real decision's structure with a wrong SUB-8 rule in it."""
+
+    def decision(risk_new: Risk, current_risk: Callable[[], Risk]) -> UpdateResult:
+        return UpdateResult.SUCCESS if margin.is_initially_collateralized(risk_new) else rule(current_risk(), risk_new)
+
+    return decision
+
+
 MUTANTS = [
     mutant("SUB-8 checks MMR only", ("SOLV-1",), prove_sub8(_mmr_only)),
-    mutant("withdrawal accepted on MMR only", ("SOLV-1",), prove_withdrawal(True, _mmr_only)),
+    mutant("withdrawal accepted on MMR only", ("SOLV-1",), prove_withdrawal(True, _decision_with(_mmr_only))),
+    mutant("SUB-7 decides on NC >= MMR", ("SOLV-1",), prove_withdrawal(True, maintenance_decision)),
 ]
 """Proofs of wrong collateral rules, in the order ``mutation_sanity`` runs them."""
