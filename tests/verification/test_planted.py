@@ -11,7 +11,7 @@ from helpers.paths import REPOSITORY
 from perpspec.report import FAILED, METHODS, SELF_TEST
 from perpspec.verify.planted import PlantedBug, PlantError, all_bugs, plant, run_planted
 
-REQUIRED_METHODS = {"contracts", "hypothesis", "conformance"}
+REQUIRED_METHODS = {"contracts", "hypothesis", "z3", "crosshair", "tla", "conformance"}
 """The methods that must have planted bugs (CLAIM-3)."""
 
 

@@ -138,3 +138,13 @@ def test_verify_quick_writes_reports_and_exits_zero(tmp_path):
     assert report["passed"] and {row["claim"] for row in report["claims"]} == set(CLAIMS)
     assert "## Claims" in (tmp_path / "r.md").read_text()
     assert "[1/" in completed.stderr  # the progress display
+
+
+def test_a_method_without_a_planted_catch_is_named():
+    """CLAIM-3: a method with evidence but no planted bug caught has not shown it can fail."""
+    from perpspec.verify.runner import methods_without_planted_catch
+
+    proved = MethodResult(("CONS-1",), "z3", "p", PROVED)
+    caught = MethodResult(("CONS-1",), "z3", "planted: x", SELF_TEST, extra={"bug": "x"})
+    checked = MethodResult(("CONS-1",), "tla", "m", CHECKED)
+    assert methods_without_planted_catch([proved, caught, checked]) == ["tla"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from perpspec import config
-from perpspec.report import CHECKED, EVIDENCE, FAILED, METHODS, STATUSES, MethodResult, verdict
+from perpspec.report import CHECKED, EVIDENCE, FAILED, METHODS, SELF_TEST, STATUSES, MethodResult, verdict
 from perpspec.rules import compute_coverage, find_repository
 from perpspec.verify.claims import CLAIMS
 
@@ -235,6 +235,13 @@ def compute_claim_matrix(results: list[MethodResult]) -> list[ClaimRow]:
     return rows
 
 
+def methods_without_planted_catch(results: list[MethodResult]) -> list[str]:
+    """The methods with evidence in ``results`` but no planted bug caught (CLAIM-3): they have not shown they can fail."""
+    used = [m for m in METHODS if m != "coverage" and any(r.method == m and r.is_evidence for r in results)]
+    caught = {r.method for r in results if r.status == SELF_TEST and r.extra.get("bug")}
+    return [m for m in used if m not in caught]
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
@@ -367,10 +374,11 @@ def run_verify(
     failed_checks = sum(r.failed for r in results)
     refuted = [row.claim for row in matrix if row.status == REFUTED]
     not_holding = [row.claim for row in matrix if not row.holds]
+    unproven_methods = methods_without_planted_catch(results)
     if partial:
         passed = bool(results) and not failed_checks
     else:
-        passed = not failed_checks and not not_holding
+        passed = not failed_checks and not not_holding and not unproven_methods
     print(render_text(results, matrix, partial))
     if json_path:
         json_path.write_text(render_json(results, matrix, budget, wall, passed) + "\n", encoding="utf-8")
@@ -388,5 +396,7 @@ def run_verify(
             if not_holding
             else ""
         )
+    if unproven_methods and not partial:
+        claims_line += f"; no planted bug caught by: {', '.join(unproven_methods)} (CLAIM-3)"
     print(f"\nperpspec verify: {count_statuses(results)}; {claims_line}; {format_ms(wall)}")
     return 0 if passed else 1

@@ -6,8 +6,10 @@ suite copies ``reference/perpspec`` to a scratch folder, applies the replacement
 bug's command (``python -m ...``) with the scratch copy first on ``sys.path`` and the checkout
 as the working folder.  The method catches the bug when the command exits 1 (a check failed);
 the same command on the unchanged reference must exit 0 (the control), else the bug proves
-nothing.  Each caught bug is a ``self-test`` result of its method; a bug the method misses is
-``failed``; a command stopped by its time limit is ``inconclusive`` (CLAIM-2).
+nothing.  Each caught bug is a ``self-test`` result of its method; a bug the method misses
+(exit 0) or a crash (any other code) is ``failed``; a command stopped by its time limit, or one
+that exits 2 (the methods' commands say so when they ran nothing conclusive) is
+``inconclusive`` (CLAIM-2).
 
 The bugs live one module per method (``z3``, ``crosshair``, ``tla``, ``contracts``,
 ``hypothesis``, ``conformance``), each a list ``BUGS``.
@@ -112,6 +114,8 @@ def run_bug(bug: PlantedBug, repository: Path, controls: Controls) -> MethodResu
         return result(SELF_TEST, f"{bug.description}: caught ({tail})", milliseconds)
     if code == 0:
         return result(FAILED, f"{bug.description}: NOT caught, the command exited 0", milliseconds)
+    if code == 2:  # the methods' commands: inconclusive, or nothing conclusive ran
+        return result(INCONCLUSIVE, f"{bug.description}: the command was inconclusive (exit 2): {tail}", milliseconds)
     return result(
         FAILED, f"{bug.description}: the command exited {code} (a crash is not a catch): {tail}", milliseconds
     )
