@@ -471,6 +471,32 @@ def write_report(
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
+def enumerate_in_copy(scratch: Path, modules: list[str]) -> tuple[list[Mutant], dict[str, int]]:
+    """``enumerate_mutants`` on a copy of ``reference/`` under ``scratch`` (cosmic-ray writes its session there)."""
+    enumeration = scratch / "enumerate"
+    enumeration.mkdir()
+    shutil.copytree(REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__"))
+    return enumerate_mutants(enumeration, modules)
+
+
+def start_workers(scratch: Path, args: argparse.Namespace) -> list[Worker]:
+    """
+    ``args.workers`` private copies of ``reference/`` under ``scratch``, and the vectors copied
+    there (so regenerating them during a run cannot mix two suites); the unmutated copy must
+    pass every vector first.
+    """
+    vectors = scratch / "vectors"
+    shutil.copytree(args.vectors.resolve(), vectors)
+    workers = []
+    for index in range(max(args.workers, 1)):
+        root = scratch / f"worker-{index}"
+        root.mkdir()
+        workers.append(Worker(root, vectors, args.timeout))
+    if not run_conformance(workers[0].copy, vectors, args.timeout):
+        sys.exit("mutation: the unmutated reference fails the vectors; fix that first")
+    return workers
+
+
 def module_fingerprint(module: str) -> str:
     """The sha256 of a module's text (``reference/perpspec/x.py``): what the list was checked against."""
     return hashlib.sha256((REPOSITORY / module).read_bytes()).hexdigest()
@@ -503,25 +529,12 @@ def check_list(args: argparse.Namespace) -> int:
     short = [m.removeprefix("reference/perpspec/") for m in modules]
     with tempfile.TemporaryDirectory(prefix="perpspec-mutation-") as scratch:
         scratch_path = Path(scratch)
-        enumeration = scratch_path / "enumerate"
-        enumeration.mkdir()
-        shutil.copytree(
-            REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        mutants, _ = enumerate_mutants(enumeration, short)
+        mutants, _ = enumerate_in_copy(scratch_path, short)
         listed = {key: entry for key, entry in equivalents.items() if entry.module in modules}
         by_key = {m.key: m for m in mutants}
         unmatched = sorted(key for key in listed if key not in by_key)
         to_test = [by_key[key] for key in sorted(listed) if key in by_key]
-        vectors = scratch_path / "vectors"
-        shutil.copytree(args.vectors.resolve(), vectors)
-        workers = []
-        for index in range(max(args.workers, 1)):
-            root = scratch_path / f"worker-{index}"
-            root.mkdir()
-            workers.append(Worker(root, vectors, args.timeout))
-        if not run_conformance(workers[0].copy, vectors, args.timeout):
-            sys.exit("mutation: the unmutated reference fails the vectors; fix that first")
+        workers = start_workers(scratch_path, args)
         print(
             f"mutation --check-list: {len(listed)} entries over {len(modules)} modules; "
             f"{len(unmatched)} match no mutant; testing {len(to_test)} with {len(workers)} worker(s)",
@@ -621,12 +634,7 @@ def main() -> int:
     equivalents = load_equivalents(args.equivalent)
     with tempfile.TemporaryDirectory(prefix="perpspec-mutation-") as scratch:
         scratch_path = Path(scratch)
-        enumeration = scratch_path / "enumerate"
-        enumeration.mkdir()
-        shutil.copytree(
-            REPOSITORY / "reference", enumeration / "reference", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        mutants, excluded = enumerate_mutants(enumeration, args.modules)
+        mutants, excluded = enumerate_in_copy(scratch_path, args.modules)
         full_set = True
         for m in mutants:
             entry = equivalents.get(m.key)
@@ -662,16 +670,7 @@ def main() -> int:
                 if m.equivalent:
                     m.killed = False
             to_test = [m for m in to_test if not m.equivalent]
-        # The vectors are copied, so regenerating them during a run cannot mix two suites.
-        vectors = scratch_path / "vectors"
-        shutil.copytree(args.vectors.resolve(), vectors)
-        workers = []
-        for index in range(max(args.workers, 1)):
-            root = scratch_path / f"worker-{index}"
-            root.mkdir()
-            workers.append(Worker(root, vectors, args.timeout))
-        if not run_conformance(workers[0].copy, vectors, args.timeout):
-            sys.exit("mutation: the unmutated reference fails the vectors; fix that first")
+        workers = start_workers(scratch_path, args)
         print(
             f"mutation: {len(mutants)} mutants of {len(args.modules)} modules, testing {len(to_test)} "
             f"with {len(workers)} worker(s)",
