@@ -52,4 +52,4 @@ def test_verify_quick_passes_with_small_budgets():
     """META-1: `perpspec verify` runs the random runs and the rule coverage and exits 0."""
     completed = run("verify", "--seeds", "1", "--steps", "50", "--only", "random", "--only", "coverage")
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "rule coverage" in completed.stdout and "0 failed" in completed.stdout
+    assert "rule coverage" in completed.stdout and "perpspec verify: 2 checked; a partial run" in completed.stdout
