@@ -81,7 +81,7 @@ def run_command(bug: PlantedBug, path: Path, repository: Path) -> tuple[int | No
         )
     except subprocess.TimeoutExpired:
         return None, "", (time.perf_counter_ns() - start) // 1_000_000
-    tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
+    tail = [line.strip() for line in (done.stdout + "\n" + done.stderr).splitlines() if line.strip()][-3:]
     return done.returncode, " | ".join(tail), (time.perf_counter_ns() - start) // 1_000_000
 
 
