@@ -313,7 +313,27 @@ def check_figures(state: State, decoded: Any, keys: dict[SubaccountId, str]) -> 
     if batch is None:
         return []
     updates, update_type = batch
+    return update_figures(state, keys, updates, update_type)
+
+
+def update_figures(
+    state: State, keys: dict[SubaccountId, str], updates: list[Update], update_type: UpdateType
+) -> list[dict[str, Any]]:
+    """
+    The collateral check of ``updates`` as the reference runs it, per update: the funding ppm
+    (FUND-1), the settlement (FUND-2), NC/IMR/MMR of the settled and of the updated
+    subaccount (MARGIN-5), taken at the post-trade open interest for a Match batch (SUB-6),
+    and the result (SUB-7, SUB-8, SUB-9).
+    """
     results, settled_updates = check_updates(state, updates, update_type)
+    post_trade = (
+        {
+            pid: state.perpetuals.perpetuals[pid].open_interest + delta
+            for pid, delta in compute_open_interest_deltas(settled_updates).items()
+        }
+        if update_type is UpdateType.MATCH
+        else None
+    )
     figures = []
     for update, result, settled in zip(updates, results, settled_updates):
         current = get_subaccount(state, update.subaccount_id)
@@ -328,8 +348,8 @@ def check_figures(state: State, decoded: Any, keys: dict[SubaccountId, str]) -> 
                 "sub": keys[update.subaccount_id],
                 "ppm": big(ppm),
                 "settlement": big(settled.settlement),
-                "cur": risk_json(get_subaccount_risk(state, settled.settled)),
-                "new": risk_json(get_subaccount_risk(state, settled.updated)),
+                "cur": risk_json(get_subaccount_risk(state, settled.settled, post_trade)),
+                "new": risk_json(get_subaccount_risk(state, settled.updated, post_trade)),
                 "result": result.value,
             }
         )
@@ -396,31 +416,7 @@ def fill_figures(
         Update(taker_sid, taker_delta, ((pair.perpetual_id, base),)),
         Update(maker_sid, maker_delta, ((pair.perpetual_id, -base),)),
     ]
-    results, settled_updates = check_updates(state, updates, update_type)
-    post_trade = {
-        pid: state.perpetuals.perpetuals[pid].open_interest + delta
-        for pid, delta in compute_open_interest_deltas(settled_updates).items()
-    }
-    figures = []
-    for update, result, settled in zip(updates, results, settled_updates):
-        current = get_subaccount(state, update.subaccount_id)
-        ppm = sum(
-            funding_settlement_ppm(
-                state.perpetuals.perpetuals[p.perpetual_id].funding_index, p.funding_index, p.quantums
-            )[0]
-            for p in current.positions.values()
-        )
-        figures.append(
-            {
-                "sub": keys[update.subaccount_id],
-                "ppm": big(ppm),
-                "settlement": big(settled.settlement),
-                "cur": risk_json(get_subaccount_risk(state, settled.settled, post_trade)),
-                "new": risk_json(get_subaccount_risk(state, settled.updated, post_trade)),
-                "result": result.value,
-            }
-        )
-    return args, figures
+    return args, update_figures(state, keys, updates, update_type)
 
 
 class FillRecorder:
