@@ -17,6 +17,7 @@ admissible (N, M)) and makes the query independent of the price.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -137,6 +138,46 @@ def prove_initial_margin() -> Obligation:
     )
 
 
+@dataclass(frozen=True)
+class MarginTerms:
+    """The real ``perpetual_margin_requirements`` on symbolic inputs, and its notionals abstracted to N and M."""
+
+    q: Any
+    p: Any
+    oi: Any
+    imf: Any
+    mf: Any
+    lower: Any
+    upper: Any
+    imr: Any
+    unscaled: Any
+    mmr: Any
+    notional: Any
+    oi_notional: Any
+    n: Any
+    m: Any
+    abstract: list[Any]
+    """IMR, unscaled IMR and MMR with ``notional`` replaced by N and ``oi_notional`` by M."""
+
+
+def _margin_terms(exponent: int, function: Callable[..., Any]) -> MarginTerms:
+    """
+    Run ``function`` (the real margin requirements) at ``exponent`` on fresh symbols, with the
+    open-interest caps and with none (the unscaled IMR), and abstract the two notionals the
+    function builds: |q| by select and the open interest, each converted at the oracle price.
+    """
+    q, p, oi, imf, mf, lower, upper = ints("q p oi imf mf lower upper")
+    ar, pe = split_exponent(exponent)
+    zero = z3.IntVal(0)
+    imr, mmr = function(q, ar, p, pe, imf, mf, oi, lower, upper)
+    unscaled, _ = function(q, ar, p, pe, imf, mf, oi, zero, zero)
+    notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
+    oi_notional = units.base_to_quote_quantums(oi, ar, p, pe)
+    n, m = ints("N M")
+    abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
+    return MarginTerms(q, p, oi, imf, mf, lower, upper, imr, unscaled, mmr, notional, oi_notional, n, m, abstract)
+
+
 def prove_margin_requirements(
     exponent: int, function: Callable[..., Any] = margin.perpetual_margin_requirements
 ) -> Callable[[], Obligation]:
@@ -149,17 +190,11 @@ def prove_margin_requirements(
     """
 
     def build() -> Obligation:
-        q, p, oi, imf, mf, lower, upper = ints("q p oi imf mf lower upper")
-        ar, pe = split_exponent(exponent)
-        zero = z3.IntVal(0)
-        imr, mmr = function(q, ar, p, pe, imf, mf, oi, lower, upper)
-        unscaled, _ = function(q, ar, p, pe, imf, mf, oi, zero, zero)
-        # the same terms the function builds: |q| by select, each converted at the oracle price
-        notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
-        oi_notional = units.base_to_quote_quantums(oi, ar, p, pe)
-        n, m = ints("N M")
+        t = _margin_terms(exponent, function)
+        q, p, oi, imf, mf, lower, upper = t.q, t.p, t.oi, t.imf, t.mf, t.lower, t.upper
+        imr, unscaled, mmr, notional, oi_notional, n, m = t.imr, t.unscaled, t.mmr, t.notional, t.oi_notional, t.n, t.m
+        abstract = t.abstract
         premise = z3.And(_tier(imf, mf, lower, upper), p > 0, oi >= 0)
-        abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
         witness = z3.And(premise, q < 0, notional > 0, lower < oi_notional, oi_notional < upper, mf > 0, imf > 0)
         linked = z3.And(witness, n == notional, m == oi_notional)  # the abstract premise's N, M are these
         observe = {"imr": imr, "unscaled_imr": unscaled, "mmr": mmr}
@@ -203,15 +238,9 @@ def prove_margin_rounding(
     """
 
     def build() -> Obligation:
-        q, p, oi, imf, mf, lower, upper = ints("q p oi imf mf lower upper")
-        ar, pe = split_exponent(exponent)
-        zero = z3.IntVal(0)
-        imr, mmr = function(q, ar, p, pe, imf, mf, oi, lower, upper)
-        unscaled, _ = function(q, ar, p, pe, imf, mf, oi, zero, zero)
-        notional = units.base_to_quote_quantums(rounding.select(q >= 0, q, -q), ar, p, pe)
-        oi_notional = units.base_to_quote_quantums(oi, ar, p, pe)
-        n, m = ints("N M")
-        abstract = [z3.substitute(t, (notional, n), (oi_notional, m)) for t in (imr, unscaled, mmr)]
+        t = _margin_terms(exponent, function)
+        q, p, oi, imf, mf, lower, upper = t.q, t.p, t.oi, t.imf, t.mf, t.lower, t.upper
+        notional, oi_notional, n, m, abstract = t.notional, t.oi_notional, t.n, t.m, t.abstract
         if any(_mentions(t, [q, p, oi]) for t in abstract):
             raise ValueError("the notionals were not found in the expression: the abstraction does not apply")
         a_imr, a_unscaled, a_mmr = abstract
