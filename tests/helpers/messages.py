@@ -36,14 +36,13 @@ from perpspec.conformance.builders import (
 from perpspec.genesis import load_genesis
 from perpspec.messages import (
     ADVANCE_BLOCK_TYPE,
-    CANCEL_ORDER_TYPE,
     DEPOSIT_TYPE,
-    PLACE_ORDER_TYPE,
     TRANSFER_TYPE,
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
 )
 from perpspec.simulation import genesis_with_positions
+from perpspec.transition import KINDS_BY_TYPE_URL
 
 DECODE_CODES = frozenset(
     {
@@ -194,17 +193,8 @@ any_messages = st.one_of(
     st.builds(
         lambda t, rest: {"@type": t, **rest},
         st.sampled_from(
-            [
-                DEPOSIT_TYPE,
-                WITHDRAW_TYPE,
-                TRANSFER_TYPE,
-                UPDATE_PRICES_TYPE,
-                ADVANCE_BLOCK_TYPE,
-                PLACE_ORDER_TYPE,
-                CANCEL_ORDER_TYPE,
-                "/x.Y",
-            ]
-        ),
+            [*sorted(KINDS_BY_TYPE_URL), "/x.Y"]
+        ),  # every row of the message table (TX-1), and an unknown type
         st.dictionaries(st.text(max_size=8), json_values, max_size=4),
     ),
 )
