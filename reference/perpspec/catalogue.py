@@ -15,7 +15,7 @@ from typing import Any
 
 from perpspec import errors
 from perpspec.funding import funding_settlement_ppm
-from perpspec.jsonio import UndecodableLine, decimal_string, parse_json, read_list, read_object
+from perpspec.jsonio import UndecodableLine, decimal_string, describe, parse_json, read_list, read_object
 from perpspec.jsonio import read_integer as read_json_integer
 from perpspec.margin import (
     adjusted_initial_margin_ppm,
@@ -68,6 +68,10 @@ class IntegerType:
     minimum: int | None
     maximum: int | None
 
+    def read(self, value: Any, where: str) -> int:
+        """A JSON number or a decimal string (JSON-3, CAT-2), at most MAX_DIGITS digits and in range (CAT-4)."""
+        return read_integer(value, where, self)
+
 
 BIGINT = IntegerType("integer", None, None)
 UINT64 = IntegerType("uint64", 0, UINT64_MAX)
@@ -79,10 +83,106 @@ INT32 = IntegerType("int32", INT32_MIN, INT32_MAX)
 class IntegerListType:
     """A non-empty list of integers that all fit one Go integer type (int64 or uint64)."""
 
-    name: str = "list of int64 or uint64"
+    name: str = "int64[] | uint64[]"
+
+    def read(self, value: Any, where: str) -> list[int]:
+        """The values of a median (CAT-4)."""
+        return read_integer_list(value, where)
 
 
 INTEGER_LIST = IntegerListType()
+
+
+@dataclass(frozen=True)
+class BooleanType:
+    """A JSON ``true`` or ``false``; no number or string stands for one (CAT-2)."""
+
+    name: str = "boolean"
+
+    def read(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise errors.InvalidType(f"{where}: expected true or false, got {describe(value)}")
+        return value
+
+
+BOOLEAN = BooleanType()
+
+
+@dataclass(frozen=True)
+class ChoiceType:
+    """One of a fixed set of strings, spelt exactly (an enum's name, CAT-2)."""
+
+    choices: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return " | ".join(f'"{choice}"' for choice in self.choices)
+
+    def read(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise errors.InvalidType(f"{where}: expected one of {self.name}, got {describe(value)}")
+        if value not in self.choices:
+            raise errors.InvalidArgument(f"{where}: expected one of {self.name}, got {value[:40]!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class RationalType:
+    """An exact rational written ``[numerator, denominator]``, the denominator non-zero (CAT-2, CAT-3)."""
+
+    name: str = "[integer, integer]"
+
+    def read(self, value: Any, where: str) -> Fraction:
+        items = read_list(value, where, max_length=2, type_error=errors.InvalidType, range_error=errors.InvalidType)
+        if len(items) != 2:
+            raise errors.InvalidType(f"{where}: a rational is [numerator, denominator]")
+        numerator = read_integer(items[0], f"{where}[0]", BIGINT)
+        denominator = read_integer(items[1], f"{where}[1]", BIGINT)
+        if denominator == 0:
+            raise errors.InvalidArgument(f"{where}: the denominator is 0")
+        return Fraction(numerator, denominator)
+
+
+RATIONAL = RationalType()
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """A JSON object of exactly the named fields, each of its own input type (CAT-2, CAT-5)."""
+
+    fields: tuple[tuple[str, Any], ...]
+
+    @property
+    def name(self) -> str:
+        return "{" + ", ".join(f"{field}: {kind.name}" for field, kind in self.fields) + "}"
+
+    def read(self, value: Any, where: str) -> dict[str, Any]:
+        read_object(
+            value,
+            where,
+            tuple(field for field, _ in self.fields),
+            type_error=errors.InvalidType,
+            missing_error=errors.MissingInput,
+            unknown_error=errors.UnexpectedInput,
+        )
+        return {field: kind.read(value[field], f"{where}.{field}") for field, kind in self.fields}
+
+
+@dataclass(frozen=True)
+class ListType:
+    """A JSON array, possibly empty, of at most MAX_LIST_LENGTH items of one input type (CAT-4)."""
+
+    item: Any
+
+    @property
+    def name(self) -> str:
+        return f"list of {self.item.name}"
+
+    def read(self, value: Any, where: str) -> list[Any]:
+        items = read_list(
+            value, where, max_length=MAX_LIST_LENGTH, type_error=errors.InvalidType, range_error=errors.OutOfRange
+        )
+        return [self.item.read(item, f"{where}[{index}]") for index, item in enumerate(items)]
 
 
 def read_integer(value: Any, name: str, kind: IntegerType) -> int:
@@ -174,12 +274,7 @@ class CatalogueFunction:
             missing_error=errors.MissingInput,
             unknown_error=errors.UnexpectedInput,
         )
-        values: dict[str, int | list[int]] = {}
-        for name, kind in self.inputs:
-            if isinstance(kind, IntegerListType):
-                values[name] = read_integer_list(inputs[name], name)
-            else:
-                values[name] = read_integer(inputs[name], name, kind)
+        values = {name: kind.read(inputs[name], name) for name, kind in self.inputs}
         return self.compute(**values)
 
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from perpspec.catalogue import BIGINT, CATALOGUE, INT32, UINT32, UINT64, IntegerListType
+from perpspec.catalogue import CATALOGUE
 from perpspec.conformance.functions import funding, margin, oracle, requests, risk, subticks, units
 from perpspec.conformance.functions.cases import FunctionCases, case_json, expected_answer, merge_rules
 
@@ -126,9 +126,8 @@ def build_function_documents() -> dict[str, dict]:
 
 
 def _type_name(kind: Any) -> str:
-    if isinstance(kind, IntegerListType):
-        return "int64[] | uint64[]"
-    return {id(BIGINT): "integer", id(UINT64): "uint64", id(UINT32): "uint32", id(INT32): "int32"}[id(kind)]
+    """The input's protocol type as the vectors name it: an integer type, a list, an object, a choice (CAT-4)."""
+    return str(kind.name)
 
 
 __all__ = ["FUNCTION_CLAIMS", "REQUESTS_FILE", "build_function_documents", "expected_answer"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from perpspec.catalogue import BIGINT, CATALOGUE, MAX_DIGITS, IntegerListType, evaluate_line
+from perpspec.catalogue import BIGINT, CATALOGUE, MAX_DIGITS, IntegerType, evaluate_line
 from perpspec.conformance.format import encode_int
 from perpspec.units import UINT64_MAX
 
@@ -160,7 +160,7 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
     entry = CATALOGUE[fc.function]
     names = [name for name, _ in entry.inputs]
     for name, kind in entry.inputs:
-        if isinstance(kind, IntegerListType):
+        if not isinstance(kind, IntegerType):
             continue
         if kind.minimum is not None:
             fc.add(
@@ -212,7 +212,7 @@ def add_generic_cases(fc: FunctionCases, base: dict[str, Any]) -> None:
             )
     first = names[0]
     first_kind = entry.inputs[0][1]
-    if not isinstance(first_kind, IntegerListType):
+    if isinstance(first_kind, IntegerType):
         value = base[first]
         fc.add(
             f"{first}-as-decimal-string",
