@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier, StatsParams
+from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier, LiquidationsConfig, StatsParams
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import LiquidityTier, MarketParam, MarketPrice, MarketType, Perpetual
 
@@ -123,3 +123,24 @@ def check_stats_params(params: StatsParams) -> list[str]:
     if window == 0 or window % epoch:
         return ["stats: the window is not a positive whole number of epochs (FEE-4)"]
     return []
+
+
+def check_liquidations_config(config: LiquidationsConfig) -> list[str]:
+    """
+    v4's ``LiquidationsConfig.Validate`` (LIQ-10): a bankruptcy adjustment of at least 100%, a
+    non-zero spread ratio, a fee and a position portion in (0, 100%], and non-zero subaccount limits.
+    """
+    broken = []
+    if config.bankruptcy_adjustment_ppm < ONE_MILLION:
+        broken.append("liquidationsConfig: bankruptcyAdjustmentPpm is below 1000000 (LIQ-10)")
+    if config.spread_to_maintenance_margin_ratio_ppm == 0:
+        broken.append("liquidationsConfig: spreadToMaintenanceMarginRatioPpm is 0 (LIQ-10)")
+    if not 0 < config.max_liquidation_fee_ppm <= ONE_MILLION:
+        broken.append("liquidationsConfig: maxLiquidationFeePpm is not in (0, 1000000] (LIQ-10)")
+    if not 0 < config.max_position_portion_liquidated_ppm <= ONE_MILLION:
+        broken.append("liquidationsConfig: maxPositionPortionLiquidatedPpm is not in (0, 1000000] (LIQ-10)")
+    if config.max_notional_liquidated == 0:
+        broken.append("liquidationsConfig: maxNotionalLiquidated is 0 (LIQ-10)")
+    if config.max_quantums_insurance_lost == 0:
+        broken.append("liquidationsConfig: maxQuantumsInsuranceLost is 0 (LIQ-10)")
+    return broken

@@ -35,10 +35,15 @@ from perpspec.clob.state import FeeParams, FeeTiersState, StatsParams, StatsStat
 from perpspec.events import (
     BlockStartedEvent,
     ChainOutageEvent,
+    ClobPairUpdatedEvent,
     ConditionalOrderTriggeredEvent,
+    DeleveragingFillEvent,
     DepositEvent,
     Event,
+    LiquidationFillEvent,
+    LiquidationOrderEvent,
     MarketPriceEvent,
+    NegativeTncSubaccountSeenEvent,
     OrderCancelRecordedEvent,
     OrderFillEvent,
     OrderOnBookEvent,
@@ -49,7 +54,7 @@ from perpspec.events import (
     WithdrawEvent,
 )
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
-from perpspec.messages import encode_order, encode_order_id, encode_subaccount_id
+from perpspec.messages import encode_clob_pair, encode_order, encode_order_id, encode_subaccount_id
 from perpspec.state import (
     BankState,
     BlockState,
@@ -559,6 +564,44 @@ EVENT_ENCODERS: dict[type, Callable[[Any], dict[str, Any]]] = {
     ConditionalOrderTriggeredEvent: lambda e: {
         "type": "ConditionalOrderTriggered",
         "orderId": encode_order_id(e.order_id),
+    },
+    ClobPairUpdatedEvent: lambda e: {"type": "ClobPairUpdated", "clobPair": encode_clob_pair(e.clob_pair)},
+    LiquidationOrderEvent: lambda e: {
+        "type": "LiquidationOrder",
+        "subaccountId": encode_subaccount_id(e.subaccount_id),
+        "clobPairId": e.clob_pair_id,
+        "perpetualId": e.perpetual_id,
+        "isBuy": e.is_buy,
+        "quantums": str(e.quantums),
+        "subticks": str(e.subticks),
+    },
+    LiquidationFillEvent: lambda e: {
+        "type": "LiquidationFill",
+        "liquidated": encode_subaccount_id(e.liquidated),
+        "makerOrderId": encode_order_id(e.maker_order_id),
+        "clobPairId": e.clob_pair_id,
+        "isBuy": e.is_buy,
+        "subticks": str(e.subticks),
+        "fillQuantums": str(e.fill_quantums),
+        "quoteQuantums": str(e.quote_quantums),
+        "makerFee": str(e.maker_fee),
+        "insuranceFundDelta": str(e.insurance_fund_delta),
+        "makerTotalFilled": str(e.maker_total_filled),
+    },
+    DeleveragingFillEvent: lambda e: {
+        "type": "DeleveragingFill",
+        "liquidated": encode_subaccount_id(e.liquidated),
+        "offsetting": encode_subaccount_id(e.offsetting),
+        "perpetualId": e.perpetual_id,
+        "isBuy": e.is_buy,
+        "fillQuantums": str(e.fill_quantums),
+        "quoteQuantums": str(e.quote_quantums),
+        "isFinalSettlement": e.is_final_settlement,
+    },
+    NegativeTncSubaccountSeenEvent: lambda e: {
+        "type": "NegativeTncSubaccountSeen",
+        "subaccountId": encode_subaccount_id(e.subaccount_id),
+        "height": e.height,
     },
 }
 """The JSON of each event type, as the vectors hold it (TX-4)."""

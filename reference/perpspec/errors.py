@@ -415,3 +415,24 @@ class InvalidStatefulOrderCancellation(ProtocolError):
     """A stateful cancel's good-til-block-time is below the order's (ORDER-8)."""
 
     code = "INVALID_STATEFUL_ORDER_CANCELLATION"
+
+
+# --- clob pair updates (spec/clob.md, CLOB-4) --------------------------------------------
+
+
+class InvalidClobPairParameter(ProtocolError):
+    """A clob pair's own parameters are invalid: an unsupported status, a zero step or tick (CLOB-4)."""
+
+    code = "INVALID_CLOB_PAIR_PARAMETER"
+
+
+class InvalidClobPairUpdate(ProtocolError):
+    """An update names no clob pair, or changes what may not change (CLOB-4)."""
+
+    code = "INVALID_CLOB_PAIR_UPDATE"
+
+
+class InvalidClobPairStatusTransition(ProtocolError):
+    """A status change the protocol does not support (CLOB-4)."""
+
+    code = "INVALID_CLOB_PAIR_STATUS_TRANSITION"

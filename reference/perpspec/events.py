@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from perpspec.clob.state import Order
+from perpspec.clob.state import ClobPair, Order
 from perpspec.types import OrderId, SubaccountId
 
 
@@ -40,6 +40,7 @@ class RemovalReason(Enum):
     REDUCE_ONLY_RESIZED = "REDUCE_ONLY_RESIZED"
     REDUCE_ONLY_WOULD_INCREASE_POSITION = "REDUCE_ONLY_WOULD_INCREASE_POSITION"
     CLOB_PAIR_STATUS = "CLOB_PAIR_STATUS"
+    FINAL_SETTLEMENT = "FINAL_SETTLEMENT"
 
 
 # --- the ledger (SUB-11..13, FUND-2) -------------------------------------------------------
@@ -176,6 +177,72 @@ class ConditionalOrderTriggeredEvent:
     order_id: OrderId
 
 
+# --- the risk engine (spec/liquidations.md, spec/deleveraging.md) ---------------------------
+
+
+@dataclass(slots=True)
+class ClobPairUpdatedEvent:
+    """A clob pair's parameters or status changed (CLOB-4)."""
+
+    clob_pair: ClobPair
+
+
+@dataclass(slots=True)
+class LiquidationOrderEvent:
+    """The liquidation phase placed an IOC liquidation order for a subaccount (LIQ-11, LIQ-12)."""
+
+    subaccount_id: SubaccountId
+    clob_pair_id: int
+    perpetual_id: int
+    is_buy: bool
+    quantums: int
+    subticks: int
+
+
+@dataclass(slots=True)
+class LiquidationFillEvent:
+    """
+    One fill of a liquidation order against a maker (LIQ-13): the quote at the maker's price,
+    the maker's fee, and what the insurance fund received (negative: what it paid).
+    """
+
+    liquidated: SubaccountId
+    maker_order_id: OrderId
+    clob_pair_id: int
+    is_buy: bool
+    subticks: int
+    fill_quantums: int
+    quote_quantums: int
+    maker_fee: int
+    insurance_fund_delta: int
+    maker_total_filled: int
+
+
+@dataclass(slots=True)
+class DeleveragingFillEvent:
+    """
+    One deleveraging fill (DEL-3): ``liquidated`` buys (``is_buy``) or sells ``fill_quantums`` from
+    ``offsetting`` for ``quote_quantums``, the USDC the liquidated subaccount receives (negative:
+    pays), at the bankruptcy price or, in final settlement, the oracle price.
+    """
+
+    liquidated: SubaccountId
+    offsetting: SubaccountId
+    perpetual_id: int
+    is_buy: bool
+    fill_quantums: int
+    quote_quantums: int
+    is_final_settlement: bool
+
+
+@dataclass(slots=True)
+class NegativeTncSubaccountSeenEvent:
+    """A subaccount with open positions and negative TNC was seen; withdrawals are gated (DEL-5, SUB-9)."""
+
+    subaccount_id: SubaccountId
+    height: int
+
+
 Event = (
     DepositEvent
     | WithdrawEvent
@@ -190,5 +257,10 @@ Event = (
     | OrderRemovedEvent
     | OrderCancelRecordedEvent
     | ConditionalOrderTriggeredEvent
+    | ClobPairUpdatedEvent
+    | LiquidationOrderEvent
+    | LiquidationFillEvent
+    | DeleveragingFillEvent
+    | NegativeTncSubaccountSeenEvent
 )
 """Every event a transition reports (TX-4)."""

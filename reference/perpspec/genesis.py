@@ -51,6 +51,7 @@ def check_parameters(state: State) -> list[str]:
         (bounds.check_clob_pair(pair) for pair in state.clob.clob_pairs.values()),
         [bounds.check_fee_tiers(state.fee_tiers.params.tiers)],
         [bounds.check_stats_params(state.stats.params)],
+        [bounds.check_liquidations_config(state.clob.liquidations_config)],
     ]
     return [message for group in checks for broken in group for message in broken]
 

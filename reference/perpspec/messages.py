@@ -32,6 +32,8 @@ from perpspec.clob.state import (
     TIME_IN_FORCE_IOC,
     TIME_IN_FORCE_NAMES,
     TIMES_IN_FORCE,
+    ClobPair,
+    ClobPairStatus,
     Order,
 )
 from perpspec.types import MAX_SUBACCOUNT_NUMBER, OrderId, SubaccountId
@@ -44,6 +46,7 @@ UPDATE_PRICES_TYPE = "/perpspec.prices.MsgUpdateOraclePrices"
 ADVANCE_BLOCK_TYPE = "/perpspec.blocks.MsgAdvanceBlock"
 PLACE_ORDER_TYPE = "/dydxprotocol.clob.MsgPlaceOrder"
 CANCEL_ORDER_TYPE = "/dydxprotocol.clob.MsgCancelOrder"
+UPDATE_CLOB_PAIR_TYPE = "/dydxprotocol.clob.MsgUpdateClobPair"
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,15 @@ class CancelOrder:
     good_til_block_time: int = 0
 
 
-Message = Deposit | Withdraw | Transfer | UpdatePrices | AdvanceBlock | PlaceOrder | CancelOrder
+@dataclass(frozen=True)
+class UpdateClobPair:
+    """Replace a clob pair's parameters and status; signed by the protocol authority (CLOB-4)."""
+
+    authority: str
+    clob_pair: ClobPair
+
+
+Message = Deposit | Withdraw | Transfer | UpdatePrices | AdvanceBlock | PlaceOrder | CancelOrder | UpdateClobPair
 """Every decoded message; ``perpspec.transition.MESSAGE_KINDS`` has one row per member (TX-1)."""
 
 
@@ -446,6 +457,54 @@ def decode_cancel_order(obj: dict[str, Any]) -> CancelOrder:
     return CancelOrder(signer, order_id, good_til_block, good_til_block_time)
 
 
+CLOB_PAIR_STATUSES: dict[str, ClobPairStatus] = {"STATUS_" + status.name: status for status in ClobPairStatus}
+"""The clob pair statuses by their proto names (CLOB-1)."""
+
+
+def read_clob_pair(value: Any, where: str) -> ClobPair:
+    """A clob pair in the v4 ``ClobPair`` shape (CLOB-1): every field, in its proto range, the status by name."""
+    obj = _fields(
+        value,
+        where,
+        {"id", "perpetualClobMetadata", "stepBaseQuantums", "subticksPerTick", "quantumConversionExponent", "status"},
+    )
+    metadata = _fields(obj["perpetualClobMetadata"], f"{where}.perpetualClobMetadata", {"perpetualId"})
+    status = read_string(obj["status"], f"{where}.status")
+    if status not in CLOB_PAIR_STATUSES:
+        raise errors.InvalidField(f"{where}.status: unknown value {status[:80]!r}")
+    return ClobPair(
+        id=read_uint32(obj["id"], f"{where}.id"),
+        perpetual_id=read_uint32(metadata["perpetualId"], f"{where}.perpetualClobMetadata.perpetualId"),
+        step_base_quantums=read_uint64(obj["stepBaseQuantums"], f"{where}.stepBaseQuantums"),
+        subticks_per_tick=read_uint32(obj["subticksPerTick"], f"{where}.subticksPerTick"),
+        quantum_conversion_exponent=read_integer(
+            obj["quantumConversionExponent"], f"{where}.quantumConversionExponent", INT32_MIN, INT32_MAX
+        ),
+        status=CLOB_PAIR_STATUSES[status],
+    )
+
+
+SUPPORTED_STATUSES_FOR_UPDATE = (ClobPairStatus.ACTIVE, ClobPairStatus.INITIALIZING, ClobPairStatus.FINAL_SETTLEMENT)
+
+
+def decode_update_clob_pair(obj: dict[str, Any]) -> UpdateClobPair:
+    """
+    ``MsgUpdateClobPair`` and its stateless checks (CLOB-4, ``ValidateBasic``): a valid authority
+    address, a supported status, a step and a tick of at least one.
+    """
+    _fields(obj, "update clob pair", {"@type", "authority", "clobPair"})
+    authority = read_address(obj["authority"], "authority")
+    pair = read_clob_pair(obj["clobPair"], "clobPair")
+    # Verify the clob pair's own parameters (``ClobPair.Validate``)
+    if pair.status not in SUPPORTED_STATUSES_FOR_UPDATE:
+        raise errors.InvalidClobPairParameter(f"clobPair.status: STATUS_{pair.status.name} is not supported")
+    if pair.step_base_quantums == 0:
+        raise errors.InvalidClobPairParameter("clobPair.stepBaseQuantums must be positive")
+    if pair.subticks_per_tick == 0:
+        raise errors.InvalidClobPairParameter("clobPair.subticksPerTick must be positive")
+    return UpdateClobPair(authority, pair)
+
+
 # --- encoders ---------------------------------------------------------------------------
 
 
@@ -564,3 +623,23 @@ def encode_cancel_order(message: CancelOrder) -> dict[str, Any]:
     else:
         obj["goodTilBlock"] = message.good_til_block
     return obj
+
+
+def encode_clob_pair(pair: ClobPair) -> dict[str, Any]:
+    """A clob pair in the v4 ``ClobPair`` shape (CODEC-1, CLOB-1)."""
+    return {
+        "id": pair.id,
+        "perpetualClobMetadata": {"perpetualId": pair.perpetual_id},
+        "stepBaseQuantums": str(pair.step_base_quantums),
+        "subticksPerTick": pair.subticks_per_tick,
+        "quantumConversionExponent": pair.quantum_conversion_exponent,
+        "status": "STATUS_" + pair.status.name,
+    }
+
+
+def encode_update_clob_pair(message: UpdateClobPair) -> dict[str, Any]:
+    return {
+        "@type": UPDATE_CLOB_PAIR_TYPE,
+        "authority": message.authority,
+        "clobPair": encode_clob_pair(message.clob_pair),
+    }

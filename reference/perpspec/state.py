@@ -138,6 +138,28 @@ class PricesState:
 
 
 @dataclass
+class RiskWatch:
+    """
+    Which subaccounts the liquidation phase looks at (LIQ-11): an index derived from the rest of
+    the state, never encoded, so two states that encode alike are equal whatever their watch holds.
+
+    It is built from the subaccounts on first use (``built``), and then kept by the one writer of
+    subaccounts, ``perpspec.subaccounts.write_subaccount``:
+
+    - ``holders``: per perpetual id, the subaccounts with a position in it;
+    - ``changed``: the subaccounts written since the last liquidation phase;
+    - ``marks``: per perpetual id, the oracle price and funding index the last phase saw;
+    - ``watched``: the subaccounts the last phase found liquidatable or with negative TNC.
+    """
+
+    built: bool = False
+    holders: dict[int, set[SubaccountId]] = field(default_factory=dict)
+    changed: set[SubaccountId] = field(default_factory=set)
+    marks: dict[int, tuple[int, int]] = field(default_factory=dict)
+    watched: set[SubaccountId] = field(default_factory=set)
+
+
+@dataclass
 class State:
     """
     Everything the protocol knows: the governance authority, and one sub-state per module,
@@ -155,3 +177,4 @@ class State:
     clob: ClobState = field(default_factory=ClobState)
     fee_tiers: FeeTiersState = field(default_factory=FeeTiersState)
     stats: StatsState = field(default_factory=StatsState)
+    risk_watch: RiskWatch = field(default_factory=RiskWatch, compare=False, repr=False)

@@ -414,7 +414,28 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
 
 
 def write_subaccount(state: State, subaccount: Subaccount) -> None:
-    """Store a subaccount; an empty one is deleted, so absent and empty agree (SUB-3)."""
+    """
+    Store a subaccount; an empty one is deleted, so absent and empty agree (SUB-3).
+
+    The risk watch, once built, learns of the write and of the perpetuals the subaccount
+    holds (LIQ-11): O(its positions).
+    """
+    watch = state.risk_watch
+    if watch.built:
+        watch.changed.add(subaccount.id)
+        stored = state.subaccounts.subaccounts.get(subaccount.id)
+        before = stored.positions if stored is not None else {}
+        after = subaccount.positions
+        for perpetual_id in before:
+            if perpetual_id not in after:
+                watch.holders[perpetual_id].discard(subaccount.id)
+        for perpetual_id in after:
+            if perpetual_id not in before:
+                holders = watch.holders.get(perpetual_id)
+                if holders is None:
+                    watch.holders[perpetual_id] = {subaccount.id}
+                else:
+                    holders.add(subaccount.id)
     if subaccount.is_empty():
         state.subaccounts.subaccounts.pop(subaccount.id, None)
     else:

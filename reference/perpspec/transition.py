@@ -25,6 +25,7 @@ from typing import Any
 from perpspec import errors
 from perpspec.blocks import process_advance_block
 from perpspec.clob.orders import process_cancel_order, process_place_order
+from perpspec.clob.pairs import process_update_clob_pair
 from perpspec.codec import canonical_json, encode_events, encode_state, encode_subaccount
 from perpspec.config import CONTRACTS_ENABLED, CONTRACTS_STRICT
 from perpspec.events import Event
@@ -34,6 +35,7 @@ from perpspec.messages import (
     DEPOSIT_TYPE,
     PLACE_ORDER_TYPE,
     TRANSFER_TYPE,
+    UPDATE_CLOB_PAIR_TYPE,
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
     AdvanceBlock,
@@ -42,6 +44,7 @@ from perpspec.messages import (
     Message,
     PlaceOrder,
     Transfer,
+    UpdateClobPair,
     UpdatePrices,
     Withdraw,
     decode_advance_block,
@@ -49,14 +52,17 @@ from perpspec.messages import (
     decode_deposit,
     decode_place_order,
     decode_transfer,
+    decode_update_clob_pair,
     decode_update_prices,
     decode_withdraw,
     encode_advance_block,
     encode_cancel_order,
+    encode_clob_pair,
     encode_deposit,
     encode_order,
     encode_place_order,
     encode_transfer,
+    encode_update_clob_pair,
     encode_update_prices,
     encode_withdraw,
 )
@@ -110,6 +116,12 @@ def order_part(order_id: Callable[[Any], OrderId]) -> StatePart:
         ]
 
     return part
+
+
+def clob_pair_part(state: State, message: UpdateClobPair) -> Any:
+    """The clob pair an update names (CLOB-4); an update writes nothing before its checks pass."""
+    pair = state.clob.clob_pairs.get(message.clob_pair.id)
+    return encode_clob_pair(pair) if pair is not None else None
 
 
 def block_part(state: State, message: Any) -> Any:
@@ -221,6 +233,16 @@ MESSAGE_KINDS: tuple[MessageKind, ...] = (
         process_cancel_order,
         subaccounts=lambda m: (m.order_id.subaccount_id,),
         parts=(order_part(lambda m: m.order_id),),
+    ),
+    MessageKind(
+        "UpdateClobPair",
+        UPDATE_CLOB_PAIR_TYPE,
+        UpdateClobPair,
+        decode_update_clob_pair,
+        encode_update_clob_pair,
+        process_update_clob_pair,
+        subaccounts=_names_none,
+        parts=(clob_pair_part,),
     ),
 )
 """Every message type, one row each (TX-1)."""

@@ -16,9 +16,18 @@ from typing import Any, TypeVar
 
 from perpspec import errors
 from perpspec.bech32 import is_valid_address
-from perpspec.clob.state import SIDE_BUY, ClobPair, ClobPairStatus, ClobState, FeeTier, Order, UserVolume, VolumeStats
+from perpspec.clob.state import (
+    SIDE_BUY,
+    ClobPair,
+    ClobState,
+    FeeTier,
+    LiquidationsConfig,
+    Order,
+    UserVolume,
+    VolumeStats,
+)
 from perpspec.jsonio import read_integer, read_list, read_object, read_string
-from perpspec.messages import encode_order, encode_order_id, read_order, read_order_id
+from perpspec.messages import encode_clob_pair, encode_order, encode_order_id, read_clob_pair, read_order, read_order_id
 from perpspec.types import OrderId
 from perpspec.units import INT32_MAX, INT32_MIN, UINT32_MAX, UINT64_MAX
 
@@ -37,18 +46,6 @@ def encode_fee_tier(tier: FeeTier) -> dict[str, Any]:
         "makerVolumeShareRequirementPpm": tier.maker_volume_share_requirement_ppm,
         "makerFeePpm": tier.maker_fee_ppm,
         "takerFeePpm": tier.taker_fee_ppm,
-    }
-
-
-def encode_clob_pair(pair: ClobPair) -> dict[str, Any]:
-    """A clob pair in the v4 ``ClobPair`` shape (CODEC-1)."""
-    return {
-        "id": pair.id,
-        "perpetualClobMetadata": {"perpetualId": pair.perpetual_id},
-        "stepBaseQuantums": str(pair.step_base_quantums),
-        "subticksPerTick": pair.subticks_per_tick,
-        "quantumConversionExponent": pair.quantum_conversion_exponent,
-        "status": "STATUS_" + pair.status.name,
     }
 
 
@@ -77,6 +74,25 @@ def encode_volume(volume: VolumeStats) -> dict[str, Any]:
     }
 
 
+def encode_liquidations_config(config: LiquidationsConfig) -> dict[str, Any]:
+    """The liquidations config in v4's ``LiquidationsConfig`` shape, uint64 values as strings (LIQ-10)."""
+    return {
+        "maxLiquidationFeePpm": config.max_liquidation_fee_ppm,
+        "fillablePriceConfig": {
+            "bankruptcyAdjustmentPpm": config.bankruptcy_adjustment_ppm,
+            "spreadToMaintenanceMarginRatioPpm": config.spread_to_maintenance_margin_ratio_ppm,
+        },
+        "positionBlockLimits": {
+            "minPositionNotionalLiquidated": str(config.min_position_notional_liquidated),
+            "maxPositionPortionLiquidatedPpm": config.max_position_portion_liquidated_ppm,
+        },
+        "subaccountBlockLimits": {
+            "maxNotionalLiquidated": str(config.max_notional_liquidated),
+            "maxQuantumsInsuranceLost": str(config.max_quantums_insurance_lost),
+        },
+    }
+
+
 def encode_clob(clob: ClobState) -> dict[str, Any]:
     """The clob module: its pairs, books in priority order, waiting orders, fill amounts, cancels, trade prices (CLOB-3)."""
     books = []
@@ -88,6 +104,7 @@ def encode_clob(clob: ClobState) -> dict[str, Any]:
             books.append({"clobPairId": pair_id, "bids": bids, "asks": asks})
     return {
         "clobPairs": [encode_clob_pair(clob.clob_pairs[pair_id]) for pair_id in sorted(clob.clob_pairs)],
+        "liquidationsConfig": encode_liquidations_config(clob.liquidations_config),
         "books": books,
         "untriggeredOrders": [encode_order(clob.untriggered[oid]) for oid in sorted(clob.untriggered)],
         "fillAmounts": [
@@ -209,31 +226,63 @@ def decode_volume(value: Any, where: str = "volume") -> VolumeStats:
     return volume
 
 
-def _clob_pair_status(value: Any, where: str) -> ClobPairStatus:
-    statuses = {"STATUS_" + status.name: status for status in ClobPairStatus}
-    name = read_string(value, where, type_error=errors.InvalidGenesis)
-    if name not in statuses:
-        raise errors.InvalidGenesis(f"{where}: unknown value {name[:80]!r}")
-    return statuses[name]
-
-
 def decode_clob_pair(value: Any, where: str) -> ClobPair:
-    """A clob pair in the v4 ``ClobPair`` shape (CLOB-1)."""
+    """A clob pair in the v4 ``ClobPair`` shape (CLOB-1), read as ``MsgUpdateClobPair`` reads it."""
+    return _as_genesis_error(lambda: read_clob_pair(value, where))
+
+
+def decode_liquidations_config(value: Any, where: str) -> LiquidationsConfig:
+    """The liquidations config in v4's shape (LIQ-10); ``perpspec.bounds`` checks its values."""
     obj = _object(
-        value,
-        where,
-        ("id", "perpetualClobMetadata", "stepBaseQuantums", "subticksPerTick", "quantumConversionExponent", "status"),
+        value, where, ("maxLiquidationFeePpm", "fillablePriceConfig", "positionBlockLimits", "subaccountBlockLimits")
     )
-    metadata = _object(obj["perpetualClobMetadata"], f"{where}.perpetualClobMetadata", ("perpetualId",))
-    return ClobPair(
-        id=_integer(obj["id"], f"{where}.id", 0, UINT32_MAX),
-        perpetual_id=_integer(metadata["perpetualId"], f"{where}.perpetualClobMetadata.perpetualId", 0, UINT32_MAX),
-        step_base_quantums=_integer(obj["stepBaseQuantums"], f"{where}.stepBaseQuantums", 0, UINT64_MAX),
-        subticks_per_tick=_integer(obj["subticksPerTick"], f"{where}.subticksPerTick", 0, UINT32_MAX),
-        quantum_conversion_exponent=_integer(
-            obj["quantumConversionExponent"], f"{where}.quantumConversionExponent", INT32_MIN, INT32_MAX
+    fillable = _object(
+        obj["fillablePriceConfig"],
+        f"{where}.fillablePriceConfig",
+        ("bankruptcyAdjustmentPpm", "spreadToMaintenanceMarginRatioPpm"),
+    )
+    position = _object(
+        obj["positionBlockLimits"],
+        f"{where}.positionBlockLimits",
+        ("minPositionNotionalLiquidated", "maxPositionPortionLiquidatedPpm"),
+    )
+    subaccount = _object(
+        obj["subaccountBlockLimits"],
+        f"{where}.subaccountBlockLimits",
+        ("maxNotionalLiquidated", "maxQuantumsInsuranceLost"),
+    )
+    return LiquidationsConfig(
+        max_liquidation_fee_ppm=_integer(obj["maxLiquidationFeePpm"], f"{where}.maxLiquidationFeePpm", 0, UINT32_MAX),
+        bankruptcy_adjustment_ppm=_integer(
+            fillable["bankruptcyAdjustmentPpm"], f"{where}.fillablePriceConfig.bankruptcyAdjustmentPpm", 0, UINT32_MAX
         ),
-        status=_clob_pair_status(obj["status"], f"{where}.status"),
+        spread_to_maintenance_margin_ratio_ppm=_integer(
+            fillable["spreadToMaintenanceMarginRatioPpm"],
+            f"{where}.fillablePriceConfig.spreadToMaintenanceMarginRatioPpm",
+            0,
+            UINT32_MAX,
+        ),
+        min_position_notional_liquidated=_integer(
+            position["minPositionNotionalLiquidated"],
+            f"{where}.positionBlockLimits.minPositionNotionalLiquidated",
+            0,
+            UINT64_MAX,
+        ),
+        max_position_portion_liquidated_ppm=_integer(
+            position["maxPositionPortionLiquidatedPpm"],
+            f"{where}.positionBlockLimits.maxPositionPortionLiquidatedPpm",
+            0,
+            UINT32_MAX,
+        ),
+        max_notional_liquidated=_integer(
+            subaccount["maxNotionalLiquidated"], f"{where}.subaccountBlockLimits.maxNotionalLiquidated", 0, UINT64_MAX
+        ),
+        max_quantums_insurance_lost=_integer(
+            subaccount["maxQuantumsInsuranceLost"],
+            f"{where}.subaccountBlockLimits.maxQuantumsInsuranceLost",
+            0,
+            UINT64_MAX,
+        ),
     )
 
 
@@ -243,7 +292,7 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
     side and best price first; no order id twice; the expiry indexes rebuilt.
     """
     # A genesis may omit every part but the clob pairs: it usually starts with no orders (GEN-3)
-    optional = ("books", "untriggeredOrders", "fillAmounts", "shortTermCancels", "tradePrices")
+    optional = ("liquidationsConfig", "books", "untriggeredOrders", "fillAmounts", "shortTermCancels", "tradePrices")
     obj = _object(value, where, ("clobPairs",), optional)
     clob = ClobState()
     pairs = [
@@ -254,6 +303,8 @@ def decode_clob(value: Any, where: str = "clob") -> ClobState:
         if pair.id in clob.clob_pairs:
             raise errors.InvalidGenesis(f"{where}.clobPairs: duplicate id {pair.id}")
         clob.clob_pairs[pair.id] = pair
+    if "liquidationsConfig" in obj:
+        clob.liquidations_config = decode_liquidations_config(obj["liquidationsConfig"], f"{where}.liquidationsConfig")
     seen: set[OrderId] = set()
 
     def read(item: Any, at: str) -> Order:

@@ -168,6 +168,30 @@ class StatsState:
     volume: VolumeStats = field(default_factory=VolumeStats)
 
 
+@dataclass(frozen=True)
+class LiquidationsConfig:
+    """
+    How liquidations are sized, priced and limited: x/clob's ``LiquidationsConfig`` (LIQ-10), a
+    governed parameter; the defaults are v4's ``LiquidationsConfig_Default``.
+
+    - ``max_liquidation_fee_ppm``: the largest fee the insurance fund takes from a liquidation fill.
+    - ``bankruptcy_adjustment_ppm`` and ``spread_to_maintenance_margin_ratio_ppm``: the fillable price's
+      adjustment (``FillablePriceConfig``).
+    - ``min_position_notional_liquidated`` and ``max_position_portion_liquidated_ppm``: how much of one
+      position one liquidation may close (``PositionBlockLimits``).
+    - ``max_notional_liquidated`` and ``max_quantums_insurance_lost``: how much of one subaccount may be
+      liquidated, and how much the fund may lose on it, in one block (``SubaccountBlockLimits``).
+    """
+
+    max_liquidation_fee_ppm: int = 5_000
+    bankruptcy_adjustment_ppm: int = 1_000_000
+    spread_to_maintenance_margin_ratio_ppm: int = 100_000
+    min_position_notional_liquidated: int = 1_000
+    max_position_portion_liquidated_ppm: int = 1_000_000
+    max_notional_liquidated: int = 100_000_000_000_000
+    max_quantums_insurance_lost: int = 100_000_000_000_000
+
+
 RestingOrder: TypeAlias = "BookOrder[Order, OrderId]"
 """An order on a book, with its place in time priority (BOOK-1)."""
 
@@ -197,6 +221,7 @@ class ClobState:
     - ``trade_prices``: per perpetual id, the lowest and highest maker subticks of this
       block's fills, (min, max); emptied at the end of each block (COND-3).
     - ``next_sequence``: the time-priority counter (BOOK-1).
+    - ``liquidations_config``: how liquidations are sized, priced and limited (LIQ-10).
     """
 
     clob_pairs: dict[int, ClobPair] = field(default_factory=dict)
@@ -211,6 +236,7 @@ class ClobState:
     expiring_at_time: list[tuple[int, OrderId]] = field(default_factory=list)
     trade_prices: dict[int, tuple[int, int]] = field(default_factory=dict)
     next_sequence: int = 0
+    liquidations_config: LiquidationsConfig = field(default_factory=LiquidationsConfig)
 
     def book(self, clob_pair_id: int) -> OrderBook:
         """The book of a clob pair, created empty on first use."""
