@@ -241,7 +241,9 @@ def compute_subticks_of_fillable_price_terms(
     liquidating a long (a sell), down both times for a short (a buy); clamped to
     [SubticksPerTick, 2^64 - 1 - (2^64 - 1) % SubticksPerTick].
     """
-    if quantum_conversion_exponent >= 0:
+    if is_concrete(numerator) and numerator == 0:
+        scaled_numerator, scaled_denominator = 0, 1  # a zero price needs no power of ten (CAT-4)
+    elif quantum_conversion_exponent >= 0:
         scaled_numerator, scaled_denominator = numerator, denominator * 10**quantum_conversion_exponent
     else:
         scaled_numerator, scaled_denominator = numerator * 10**-quantum_conversion_exponent, denominator
