@@ -17,7 +17,24 @@ from perpspec import errors
 from perpspec.funding import funding_settlement_ppm
 from perpspec.jsonio import UndecodableLine, decimal_string, describe, parse_json, read_list, read_object
 from perpspec.jsonio import read_integer as read_json_integer
+from perpspec.liquidation_arithmetic import (
+    can_deleverage_subaccount,
+    compute_fillable_price_subticks,
+    compute_liquidatable_position_size_delta,
+    compute_position_notional_abs,
+    compute_position_notional_liquidatable_bounds,
+    compute_subaccount_max_insurance_lost,
+    compute_subaccount_max_notional_liquidatable,
+    is_valid_insurance_fund_delta,
+)
+from perpspec.liquidation_prices import (
+    get_bankruptcy_price_quote_quantums,
+    get_fillable_price,
+    get_liquidation_insurance_fund_delta,
+    get_settled_subaccount_risk,
+)
 from perpspec.margin import (
+    Risk,
     adjusted_initial_margin_ppm,
     initial_margin_quote_quantums,
     is_liquidatable,
@@ -28,6 +45,18 @@ from perpspec.margin import (
 )
 from perpspec.oracle import median_round_half_away_from_zero, min_price_change_amount
 from perpspec.rounding import ONE_MILLION
+from perpspec.state import (
+    BlockState,
+    LiquidityTier,
+    MarketPrice,
+    MarketType,
+    Perpetual,
+    PerpetualPosition,
+    State,
+    Subaccount,
+)
+from perpspec.subaccounts import UpdateResult, compute_undercollateralized_result
+from perpspec.types import SubaccountId
 from perpspec.units import (
     INT32_MAX,
     INT32_MIN,
@@ -446,6 +475,259 @@ def _funding_settlement(perpetual_funding_index: int, position_funding_index: in
     return {"net_settlement_ppm": encode_integer(settlement), "new_funding_index": encode_integer(new_index)}
 
 
+# --- the risk engine (spec/liquidations.md, spec/deleveraging.md) ---------------------------
+
+PERPETUAL = ObjectType(
+    (
+        ("perpetual_id", UINT32),
+        ("atomic_resolution", INT32),
+        ("price_value", UINT64),
+        ("price_exponent", INT32),
+        ("initial_margin_ppm", UINT32),
+        ("maintenance_fraction_ppm", UINT32),
+    )
+)
+"""A perpetual of a risk-engine entry: its market's oracle price and its liquidity tier's margins."""
+
+POSITION = ObjectType((("perpetual_id", UINT32), ("quantums", BIGINT)))
+"""A perpetual position of a risk-engine entry, in signed base quantums."""
+
+CLOB_PAIR_STATUS = ChoiceType(("ACTIVE", "PAUSED", "CANCEL_ONLY", "POST_ONLY", "INITIALIZING", "FINAL_SETTLEMENT"))
+"""A clob pair's status, by its v4 name (CLOB-1); only FINAL_SETTLEMENT changes deleveraging (DEL-1)."""
+
+
+def require_unique_perpetual_ids(items: list[dict[str, Any]], name: str) -> None:
+    """Each perpetual id once in a list of perpetuals or positions: DUPLICATE_PERPETUAL_ID otherwise (LIQ-6)."""
+    seen: set[int] = set()
+    for item in items:
+        if item["perpetual_id"] in seen:
+            raise errors.DuplicatePerpetualId(f"{name} lists perpetual {item['perpetual_id']} twice")
+        seen.add(item["perpetual_id"])
+
+
+def build_risk_state(
+    perpetuals: list[dict[str, Any]], usdc_balance_quote_quantums: int, perpetual_positions: list[dict[str, Any]]
+) -> tuple[State, Subaccount]:
+    """
+    A state of the listed perpetuals (each its own market and liquidity tier, no open interest, funding
+    settled) and one subaccount holding the positions, for the entries that run ``perpspec.liquidation_prices``.
+
+    DUPLICATE_PERPETUAL_ID for an id listed twice, UNKNOWN_PERPETUAL for a position in an unlisted
+    perpetual, OUT_OF_RANGE for a maintenance fraction above 100% (MARGIN-3), LIMIT_EXCEEDED for a
+    quote exponent beyond 10^MAX_POW10 either way (CAT-4); a zero position is no position (SUB-4).
+    """
+    require_unique_perpetual_ids(perpetuals, "perpetuals")
+    require_unique_perpetual_ids(perpetual_positions, "perpetual_positions")
+    state = State(authority="", blocks=BlockState(0, 0))
+    for index, perpetual in enumerate(perpetuals):
+        require_fraction_at_most_one(
+            perpetual["maintenance_fraction_ppm"], f"perpetuals[{index}].maintenance_fraction_ppm"
+        )
+        exponent = compute_quote_exponent(perpetual["atomic_resolution"], perpetual["price_exponent"])
+        require_pow10_within_limit(abs(exponent))
+        perpetual_id = perpetual["perpetual_id"]
+        state.perpetuals.liquidity_tiers[perpetual_id] = LiquidityTier(
+            perpetual_id, "", perpetual["initial_margin_ppm"], perpetual["maintenance_fraction_ppm"], 1, 0, 0
+        )
+        state.perpetuals.perpetuals[perpetual_id] = Perpetual(
+            perpetual_id, "", perpetual_id, perpetual["atomic_resolution"], 0, perpetual_id, MarketType.CROSS
+        )
+        state.prices.market_prices[perpetual_id] = MarketPrice(
+            perpetual_id, perpetual["price_exponent"], perpetual["price_value"]
+        )
+    subaccount = Subaccount(SubaccountId("", 0), usdc_balance_quote_quantums)
+    for position in perpetual_positions:
+        perpetual_id = position["perpetual_id"]
+        if perpetual_id not in state.perpetuals.perpetuals:
+            raise errors.UnknownPerpetual(f"a position names perpetual {perpetual_id}, which is not listed")
+        if position["quantums"] != 0:
+            subaccount.positions[perpetual_id] = PerpetualPosition(perpetual_id, position["quantums"], 0)
+    return state, subaccount
+
+
+def _liquidatable_size_delta(
+    position_quantums: int,
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+    step_base_quantums: int,
+    min_position_notional_liquidated: int,
+    max_position_portion_liquidated_ppm: int,
+    subaccount_max_notional_liquidated: int,
+    subaccount_notional_liquidated: int,
+) -> Any:
+    require_positive(step_base_quantums, "step_base_quantums")
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, position_quantums * price_value == 0)
+    return encode_integer(
+        compute_liquidatable_position_size_delta(
+            position_quantums,
+            atomic_resolution,
+            price_value,
+            price_exponent,
+            step_base_quantums,
+            min_position_notional_liquidated,
+            max_position_portion_liquidated_ppm,
+            subaccount_max_notional_liquidated,
+            subaccount_notional_liquidated,
+        )
+    )
+
+
+def _notional_liquidatable_bounds(
+    position_quantums: int,
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+    min_position_notional_liquidated: int,
+    max_position_portion_liquidated_ppm: int,
+) -> Any:
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, position_quantums * price_value == 0)
+    notional_abs = compute_position_notional_abs(position_quantums, atomic_resolution, price_value, price_exponent)
+    minimum, maximum = compute_position_notional_liquidatable_bounds(
+        notional_abs, min_position_notional_liquidated, max_position_portion_liquidated_ppm
+    )
+    return {
+        "min_position_notional_liquidatable": encode_integer(minimum),
+        "max_position_notional_liquidatable": encode_integer(maximum),
+    }
+
+
+def _subaccount_max_notional(
+    max_notional_liquidated: int, previous_notional_liquidated: int, perpetual_already_liquidated: bool
+) -> Any:
+    return encode_integer(
+        compute_subaccount_max_notional_liquidatable(
+            max_notional_liquidated, previous_notional_liquidated, perpetual_already_liquidated
+        )
+    )
+
+
+def _subaccount_max_insurance_lost(
+    max_quantums_insurance_lost: int, previous_insurance_fund_delta: int, perpetual_already_liquidated: bool
+) -> Any:
+    return encode_integer(
+        compute_subaccount_max_insurance_lost(
+            max_quantums_insurance_lost, previous_insurance_fund_delta, perpetual_already_liquidated
+        )
+    )
+
+
+def _is_valid_insurance_fund_delta(insurance_fund_balance: int, insurance_fund_delta: int) -> Any:
+    return is_valid_insurance_fund_delta(insurance_fund_balance, insurance_fund_delta)
+
+
+def _can_deleverage(
+    usdc_balance_quote_quantums: int,
+    perpetual_positions: list[dict[str, Any]],
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+    clob_pair_status: str,
+) -> Any:
+    perpetuals = [
+        {
+            "perpetual_id": position["perpetual_id"],
+            "atomic_resolution": atomic_resolution,
+            "price_value": price_value,
+            "price_exponent": price_exponent,
+            "initial_margin_ppm": 0,
+            "maintenance_fraction_ppm": 0,
+        }
+        for position in perpetual_positions
+    ]
+    require_unique_perpetual_ids(perpetual_positions, "perpetual_positions")
+    state, subaccount = build_risk_state(perpetuals, usdc_balance_quote_quantums, perpetual_positions)
+    total_net_collateral = get_settled_subaccount_risk(state, subaccount).nc
+    return list(can_deleverage_subaccount(total_net_collateral, clob_pair_status == "FINAL_SETTLEMENT"))
+
+
+def _undercollateralized_transition(old_nc: int, old_imr: int, old_mmr: int, new_nc: int, new_mmr: int) -> Any:
+    result: UpdateResult = compute_undercollateralized_result(Risk(old_nc, old_imr, old_mmr), Risk(new_nc, 0, new_mmr))
+    return result.value
+
+
+def _bankruptcy_price(
+    perpetuals: list[dict[str, Any]],
+    usdc_balance_quote_quantums: int,
+    perpetual_positions: list[dict[str, Any]],
+    perpetual_id: int,
+    delta_quantums: int,
+) -> Any:
+    state, subaccount = build_risk_state(perpetuals, usdc_balance_quote_quantums, perpetual_positions)
+    return encode_integer(get_bankruptcy_price_quote_quantums(state, subaccount, perpetual_id, delta_quantums))
+
+
+def _fillable_price(
+    perpetuals: list[dict[str, Any]],
+    usdc_balance_quote_quantums: int,
+    perpetual_positions: list[dict[str, Any]],
+    perpetual_id: int,
+    delta_quantums: int,
+    bankruptcy_adjustment_ppm: int,
+    spread_to_maintenance_margin_ratio_ppm: int,
+) -> Any:
+    state, subaccount = build_risk_state(perpetuals, usdc_balance_quote_quantums, perpetual_positions)
+    price = get_fillable_price(
+        state,
+        subaccount,
+        perpetual_id,
+        delta_quantums,
+        bankruptcy_adjustment_ppm,
+        spread_to_maintenance_margin_ratio_ppm,
+    )
+    return encode_rational(price)
+
+
+def _fillable_price_to_subticks(
+    fillable_price: Fraction, is_liquidating_long: bool, subticks_per_tick: int, quantum_conversion_exponent: int
+) -> Any:
+    require_positive(subticks_per_tick, "subticks_per_tick")
+    require_pow10_within_limit(abs(quantum_conversion_exponent), fillable_price == 0)
+    return encode_integer(
+        compute_fillable_price_subticks(
+            fillable_price, is_liquidating_long, subticks_per_tick, quantum_conversion_exponent
+        )
+    )
+
+
+def _liquidation_insurance_fund_delta(
+    perpetuals: list[dict[str, Any]],
+    usdc_balance_quote_quantums: int,
+    perpetual_positions: list[dict[str, Any]],
+    perpetual_id: int,
+    is_buy: bool,
+    fill_amount: int,
+    subticks: int,
+    quantum_conversion_exponent: int,
+    max_liquidation_fee_ppm: int,
+) -> Any:
+    state, subaccount = build_risk_state(perpetuals, usdc_balance_quote_quantums, perpetual_positions)
+    require_pow10_within_limit(quantum_conversion_exponent, subticks * fill_amount == 0)
+    return encode_integer(
+        get_liquidation_insurance_fund_delta(
+            state,
+            subaccount,
+            perpetual_id,
+            is_buy,
+            fill_amount,
+            subticks,
+            quantum_conversion_exponent,
+            max_liquidation_fee_ppm,
+        )
+    )
+
+
+RISK_STATE_INPUTS: tuple[tuple[str, Any], ...] = (
+    ("perpetuals", ListType(PERPETUAL)),
+    ("usdc_balance_quote_quantums", BIGINT),
+    ("perpetual_positions", ListType(POSITION)),
+    ("perpetual_id", UINT32),
+)
+"""The first inputs of every entry that builds a state: perpetuals, one subaccount, the perpetual in question."""
+
+
 CATALOGUE: dict[str, CatalogueFunction] = {
     f.name: f
     for f in [
@@ -592,6 +874,127 @@ CATALOGUE: dict[str, CatalogueFunction] = {
             (("perpetual_funding_index", BIGINT), ("position_funding_index", BIGINT), ("position_quantums", BIGINT)),
             _funding_settlement,
             ("FUND-1",),
+        ),
+        CatalogueFunction(
+            "liquidatable_position_size_delta",
+            (
+                ("position_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+                ("step_base_quantums", UINT64),
+                ("min_position_notional_liquidated", UINT64),
+                ("max_position_portion_liquidated_ppm", UINT32),
+                ("subaccount_max_notional_liquidated", UINT64),
+                ("subaccount_notional_liquidated", UINT64),
+            ),
+            _liquidatable_size_delta,
+            ("LIQ-2", "LIQ-1", "LIQ-3"),
+        ),
+        CatalogueFunction(
+            "position_notional_liquidatable_bounds",
+            (
+                ("position_quantums", BIGINT),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+                ("min_position_notional_liquidated", UINT64),
+                ("max_position_portion_liquidated_ppm", UINT32),
+            ),
+            _notional_liquidatable_bounds,
+            ("LIQ-1",),
+        ),
+        CatalogueFunction(
+            "subaccount_max_notional_liquidatable",
+            (
+                ("max_notional_liquidated", UINT64),
+                ("previous_notional_liquidated", UINT64),
+                ("perpetual_already_liquidated", BOOLEAN),
+            ),
+            _subaccount_max_notional,
+            ("LIQ-3",),
+        ),
+        CatalogueFunction(
+            "subaccount_max_insurance_lost",
+            (
+                ("max_quantums_insurance_lost", UINT64),
+                ("previous_insurance_fund_delta", UINT64),
+                ("perpetual_already_liquidated", BOOLEAN),
+            ),
+            _subaccount_max_insurance_lost,
+            ("LIQ-4",),
+        ),
+        CatalogueFunction(
+            "is_valid_insurance_fund_delta",
+            (("insurance_fund_balance", BIGINT), ("insurance_fund_delta", BIGINT)),
+            _is_valid_insurance_fund_delta,
+            ("INS-1",),
+        ),
+        CatalogueFunction(
+            "can_deleverage_subaccount",
+            (
+                ("usdc_balance_quote_quantums", BIGINT),
+                ("perpetual_positions", ListType(POSITION)),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+                ("clob_pair_status", CLOB_PAIR_STATUS),
+            ),
+            _can_deleverage,
+            ("DEL-1",),
+        ),
+        CatalogueFunction(
+            "is_valid_state_transition_for_undercollateralized_subaccount",
+            (
+                ("old_nc", BIGINT),
+                ("old_imr", BIGINT),
+                ("old_mmr", BIGINT),
+                ("new_nc", BIGINT),
+                ("new_mmr", BIGINT),
+            ),
+            _undercollateralized_transition,
+            ("SUB-8",),
+        ),
+        CatalogueFunction(
+            "bankruptcy_price_quote_quantums",
+            (*RISK_STATE_INPUTS, ("delta_quantums", BIGINT)),
+            _bankruptcy_price,
+            ("LIQ-6", "LIQ-5"),
+        ),
+        CatalogueFunction(
+            "liquidation_fillable_price",
+            (
+                *RISK_STATE_INPUTS,
+                ("delta_quantums", BIGINT),
+                ("bankruptcy_adjustment_ppm", UINT32),
+                ("spread_to_maintenance_margin_ratio_ppm", UINT32),
+            ),
+            _fillable_price,
+            ("LIQ-7", "LIQ-5"),
+        ),
+        CatalogueFunction(
+            "fillable_price_to_subticks",
+            (
+                ("fillable_price", RATIONAL),
+                ("is_liquidating_long", BOOLEAN),
+                ("subticks_per_tick", UINT32),
+                ("quantum_conversion_exponent", INT32),
+            ),
+            _fillable_price_to_subticks,
+            ("LIQ-8",),
+        ),
+        CatalogueFunction(
+            "liquidation_insurance_fund_delta",
+            (
+                *RISK_STATE_INPUTS,
+                ("is_buy", BOOLEAN),
+                ("fill_amount", UINT64),
+                ("subticks", UINT64),
+                ("quantum_conversion_exponent", INT32),
+                ("max_liquidation_fee_ppm", UINT32),
+            ),
+            _liquidation_insurance_fund_delta,
+            ("LIQ-9", "LIQ-6", "LIQ-5"),
         ),
     ]
 }

@@ -436,3 +436,78 @@ class InvalidClobPairStatusTransition(ProtocolError):
     """A status change the protocol does not support (CLOB-4)."""
 
     code = "INVALID_CLOB_PAIR_STATUS_TRANSITION"
+
+
+# --- the risk engine: liquidations and deleveraging (spec/liquidations.md); codes are the real chain's error names
+
+
+class InvalidPerpetualPositionSizeDelta(ProtocolError):
+    """The delta is zero, on the position's side, or larger than the position (LIQ-5, LIQ-6)."""
+
+    code = "INVALID_PERPETUAL_POSITION_SIZE_DELTA"
+
+
+class NoPerpetualPositionsToLiquidate(ProtocolError):
+    """The subaccount holds no position in this perpetual, or none left to liquidate this block (LIQ-2)."""
+
+    code = "NO_PERPETUAL_POSITIONS_TO_LIQUIDATE"
+
+
+class SubaccountHasLiquidatedPerpetual(ProtocolError):
+    """This subaccount and perpetual were already liquidated in this block (LIQ-3, LIQ-4)."""
+
+    code = "SUBACCOUNT_HAS_LIQUIDATED_PERPETUAL"
+
+
+class LiquidationExceedsSubaccountMaxNotionalLiquidated(ProtocolError):
+    """The notional liquidated is above the subaccount's block limit (LIQ-3; a panic in v4 when found in state)."""
+
+    code = "LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_NOTIONAL_LIQUIDATED"
+
+
+class LiquidationExceedsSubaccountMaxInsuranceLost(ProtocolError):
+    """The insurance fund lost is above the subaccount's block limit (LIQ-4; a panic in v4 when found in state)."""
+
+    code = "LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_INSURANCE_LOST"
+
+
+class InvalidQuantumsForInsuranceFundDeltaCalculation(ProtocolError):
+    """The fill amount is zero (LIQ-9)."""
+
+    code = "INVALID_QUANTUMS_FOR_INSURANCE_FUND_DELTA_CALCULATION"
+
+
+class InsuranceFundHasInsufficientFunds(ProtocolError):
+    """The insurance fund cannot pay this delta (INS-1)."""
+
+    code = "INSURANCE_FUND_HAS_INSUFFICIENT_FUNDS"
+
+
+class SubaccountNotLiquidatable(ProtocolError):
+    """The subaccount is not liquidatable: MMR is 0 or NC >= MMR (MARGIN-6)."""
+
+    code = "SUBACCOUNT_NOT_LIQUIDATABLE"
+
+
+class ZeroTotalMaintenanceMargin(ProtocolError):
+    """The subaccount's total maintenance margin is 0, so neither price is defined (LIQ-6, LIQ-7; a division-by-zero panic in v4)."""
+
+    code = "ZERO_TOTAL_MAINTENANCE_MARGIN"
+
+
+class PositiveDeltaMaintenanceMargin(ProtocolError):
+    """Closing part of a position raised its maintenance margin (LIQ-6; a panic in v4, unreachable with monotone margins)."""
+
+    code = "POSITIVE_DELTA_MAINTENANCE_MARGIN"
+
+
+class NegativeFillablePrice(ProtocolError):
+    """The fillable price is negative: the spread is larger than the position's value (LIQ-7, LIQ-8; a panic in v4)."""
+
+    code = "NEGATIVE_FILLABLE_PRICE"
+
+
+class DuplicatePerpetualId(CatalogueError):
+    """A catalogue input lists the same perpetual id twice, among perpetuals or among positions (LIQ-6)."""
+
+    code = "DUPLICATE_PERPETUAL_ID"
