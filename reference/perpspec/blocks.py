@@ -21,7 +21,9 @@ from perpspec.clob.expiry import process_short_term_expiry, process_stateful_exp
 from perpspec.clob.fees import process_volume_end_block
 from perpspec.clob.state import Order
 from perpspec.config import CONTRACTS_ENABLED
+from perpspec.deleveraging import process_deleveraging, process_negative_tnc_gating
 from perpspec.events import BlockStartedEvent, ChainOutageEvent, Event
+from perpspec.liquidations import process_liquidations
 from perpspec.messages import AdvanceBlock
 from perpspec.state import State
 
@@ -74,6 +76,9 @@ def process_begin_block(state: State, ended_height: int, triggered: list[Order],
     process_short_term_expiry(state, ended_height, events)  # ORDER-9: short-term records of the ended block lapse
     process_stateful_expiry(state, state.blocks.time, events)  # ORDER-9: stateful orders whose time has come lapse
     process_triggered_orders(state, triggered, events)  # COND-2: triggered orders are placed, in trigger order
+    unfilled, negative = process_liquidations(state, events)  # LIQ-12: liquidatable subaccounts are liquidated
+    process_deleveraging(state, unfilled, events)  # DEL-4, FINAL-2: unfilled liquidations and final settlement
+    process_negative_tnc_gating(state, negative, events)  # DEL-5: a negative-TNC subaccount gates withdrawals
 
 
 @icontract.snapshot(lambda state: (state.blocks.height, state.blocks.time), "block", enabled=CONTRACTS_ENABLED)

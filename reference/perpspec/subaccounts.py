@@ -26,7 +26,7 @@ from perpspec.margin import (
     position_risk_of_integers,
     risk_compare,
 )
-from perpspec.state import Perpetual, PerpetualPosition, State, Subaccount
+from perpspec.state import Perpetual, PerpetualPosition, RiskWatch, State, Subaccount
 from perpspec.types import SubaccountId
 
 WITHDRAWAL_GATING_BLOCKS = 50
@@ -408,6 +408,21 @@ def check_update_succeeds(state: State, update: Update, update_type: UpdateType)
                 return compute_update_result(Risk(nc, imr, mmr), current_risk) is _SUCCESS
     results, _ = check_updates(state, [update], update_type)
     return results[0] is _SUCCESS
+
+
+def get_risk_watch(state: State) -> RiskWatch:
+    """
+    The risk watch, built on first use (LIQ-11): every subaccount's perpetuals, and every
+    subaccount counted as changed, so the first liquidation phase looks at each once.
+    """
+    watch = state.risk_watch
+    if not watch.built:
+        for subaccount_id, subaccount in state.subaccounts.subaccounts.items():
+            for perpetual_id in subaccount.positions:
+                watch.holders.setdefault(perpetual_id, set()).add(subaccount_id)
+            watch.changed.add(subaccount_id)
+        watch.built = True
+    return watch
 
 
 # --- writing ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from perpspec.clob.fills import SingleMatch, process_single_match
+from perpspec.clob.fills import LiquidationFill, LiquidationStop, SingleMatch, process_single_match
 from perpspec.clob.state import SIDE_BUY, TIME_IN_FORCE_POST_ONLY, BookSide, ClobPair, Order, RestingOrder
 from perpspec.events import Event, OrderRemovedEvent, RemovalReason
 from perpspec.rounding import floor_div
@@ -142,6 +142,74 @@ def match_order(
             remove_resting_order(state, maker_entry, RemovalReason.FULLY_FILLED, events)
         cancel_reduce_only_orders_if_closed(state, results.settled, perpetual_id, events)
     return (_FILLED if remaining == 0 else _OPEN), remaining
+
+
+def get_next_level(side: BookSide, after: int | None) -> Any:
+    """The best level of a side strictly worse than the price ``after`` (the best level when None), or None (BOOK-1)."""
+    if after is None:
+        return side.best()
+    prices = side.prices
+    if side.is_bid:
+        index = prices.bisect_left(after) - 1
+        return side.levels[prices[index]] if index >= 0 else None
+    index = prices.bisect_right(after)
+    return side.levels[prices[index]] if index < len(prices) else None
+
+
+def match_liquidation_order(
+    state: State, pair: ClobPair, taker: Order, liquidation: LiquidationFill, events: list[Event]
+) -> tuple[int, LiquidationStop | None]:
+    """
+    Match a liquidation order, an IOC taker, against the book (LIQ-13, the memclob's matching
+    with a liquidation taker); returns the base quantums filled and why matching stopped early.
+
+    As for any taker, best price first and oldest first within a price (MATCH-1), at the maker's
+    price, self-trades removed (MATCH-3) and failing makers removed (MATCH-4).  Unlike any other
+    taker, a liquidated taker that fails its collateral check does not stop matching: the maker
+    is passed over and the next one tried; a fill refused by the block's limits or the fund's
+    balance stops matching (``LiquidationStop``).  Each maker is visited once.
+    """
+    clob = state.clob
+    book = clob.books.get(pair.id)
+    if book is None:
+        return 0, None  # no book: nothing to match, and none is created
+    opposite: BookSide = book.side(taker.side != SIDE_BUY)
+    taker_is_buy = taker.side == SIDE_BUY
+    taker_subaccount = taker.order_id.subaccount_id
+    perpetual_id = pair.perpetual_id
+    remaining = taker.quantums
+    price: int | None = None
+    while remaining:
+        level = get_next_level(opposite, price)
+        if level is None or not crosses(taker_is_buy, taker.subticks, level.subticks):
+            break
+        price = level.subticks
+        for maker_entry in list(level.orders()):
+            if remaining == 0:
+                break
+            if maker_entry.removed:
+                continue
+            maker = maker_entry.order
+            maker_id = maker_entry.order_id
+            # Self-trade: the resting order of the liquidated subaccount is removed, no fill (MATCH-3)
+            if maker_id.subaccount_id == taker_subaccount:
+                remove_resting_order(state, maker_entry, RemovalReason.SELF_TRADE, events)
+                continue
+            fill = min(remaining, maker.quantums - clob.fill_amounts.get(maker_id, 0))
+            results = process_single_match(
+                state, SingleMatch(pair, taker, maker, fill), _MATCH, events, liquidation=liquidation
+            )
+            if results.stop is not None:
+                return taker.quantums - remaining, results.stop
+            if results.maker is not _SUCCESS:
+                remove_resting_order(state, maker_entry, RemovalReason.UNDERCOLLATERALIZED, events)
+            if not results.succeeded:
+                continue
+            remaining -= fill
+            if clob.fill_amounts[maker_id] == maker.quantums:
+                remove_resting_order(state, maker_entry, RemovalReason.FULLY_FILLED, events)
+            cancel_reduce_only_orders_if_closed(state, results.settled, perpetual_id, events)
+    return taker.quantums - remaining, None
 
 
 def cancel_reduce_only_orders_if_closed(

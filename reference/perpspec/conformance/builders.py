@@ -46,6 +46,7 @@ from perpspec.messages import (
     DEPOSIT_TYPE,
     PLACE_ORDER_TYPE,
     TRANSFER_TYPE,
+    UPDATE_CLOB_PAIR_TYPE,
     UPDATE_PRICES_TYPE,
     WITHDRAW_TYPE,
 )
@@ -312,6 +313,30 @@ def cancel(signer: str, oid: dict, gtb: Any = None, gtbt: Any = None) -> dict:
     if gtbt is not None:
         message["goodTilBlockTime"] = gtbt
     return message
+
+
+def update_clob_pair(
+    authority: str,
+    pair_id: int,
+    perpetual_id: int,
+    status: str,
+    step: Any = 1_000_000,
+    subticks_per_tick: Any = 100_000,
+    quantum_conversion_exponent: Any = -9,
+) -> dict:
+    """A MsgUpdateClobPair of one pair (CLOB-4); the defaults are the default genesis's BTC-USD pair."""
+    return {
+        "@type": UPDATE_CLOB_PAIR_TYPE,
+        "authority": authority,
+        "clobPair": {
+            "id": pair_id,
+            "perpetualClobMetadata": {"perpetualId": perpetual_id},
+            "stepBaseQuantums": str(step) if isinstance(step, int) else step,
+            "subticksPerTick": subticks_per_tick,
+            "quantumConversionExponent": quantum_conversion_exponent,
+            "status": status,
+        },
+    }
 
 
 # --- the recorder -------------------------------------------------------------------------
