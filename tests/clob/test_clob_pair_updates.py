@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.clob import BID, BTC_PAIR, BUY, SELL, ASK, funded, of_type, ok, place
+from helpers.clob import ASK, BID, BTC_PAIR, BUY, SELL, funded, of_type, ok, place
 from helpers.ledger import apply_rejected
 from perpspec.clob.state import ClobPairStatus
 from perpspec.conformance.builders import ALICE, AUTHORITY, BOB, update_clob_pair

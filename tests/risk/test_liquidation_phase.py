@@ -9,9 +9,8 @@ Subticks of BTC-USD are the price value (quantum conversion exponent -9), one ti
 
 from __future__ import annotations
 
-from helpers.clob import BUY, of_type, place, set_price
+from helpers.clob import BUY, of_type, ok, place, set_price
 from helpers.ledger import make_state, next_block, position, sid, usdc
-from helpers.clob import ok
 from perpspec.conformance.builders import ALICE, BOB, BTC, CAROL, ONE_BTC, make_genesis, subaccount_entry
 from perpspec.liquidations import get_risk_candidates
 from perpspec.state import State
