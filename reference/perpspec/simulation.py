@@ -408,6 +408,8 @@ class RunReport:
     violations: list[str] = field(default_factory=list)
     fills: int = 0
     orders_resting: int = 0
+    liquidation_fills: int = 0
+    deleveraging_fills: int = 0
 
 
 def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
@@ -432,6 +434,10 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
         if outcome.accepted:
             report.accepted += 1
             report.fills += sum(1 for event in outcome.events or () if event["type"] == "OrderFill")
+            report.liquidation_fills += sum(1 for event in outcome.events or () if event["type"] == "LiquidationFill")
+            report.deleveraging_fills += sum(
+                1 for event in outcome.events or () if event["type"] == "DeleveragingFill"
+            )
             report.orders_resting += sum(1 for event in outcome.events or () if event["type"] == "OrderOnBook")
         else:
             report.rejected += 1

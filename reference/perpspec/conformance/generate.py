@@ -54,7 +54,7 @@ from perpspec.conformance.format import (
 from perpspec.conformance.functions import build_function_documents
 from perpspec.conformance.genesis_cases import GENESIS_FILES, GenesisCase, base_genesis
 from perpspec.conformance.line_cases import IGNORED, LineCase, line_cases
-from perpspec.conformance.scenarios import CLOB_SCENARIOS, build_ledger_documents
+from perpspec.conformance.scenarios import CLOB_SCENARIOS, RISK_SCENARIOS, build_ledger_documents
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.jsonio import iter_lines, parse_json
@@ -176,7 +176,7 @@ def build_trace_documents() -> dict[str, dict]:
 def build_ledger_and_clob_documents() -> dict[str, dict]:
     """The ledger suite: the ledger's scenarios, then the order book's (spec/clob.md), keyed by file stem."""
     documents = build_ledger_documents()
-    for build in CLOB_SCENARIOS:
+    for build in CLOB_SCENARIOS + RISK_SCENARIOS:
         scenario = build()
         if scenario.name in documents:
             raise AssertionError(f"two scenarios are named {scenario.name!r}")

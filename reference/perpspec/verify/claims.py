@@ -115,5 +115,18 @@ CLAIMS: dict[str, Claim] = {
             ),
             "Fills follow price-time priority: no maker at a worse price fills before one at a better price, and no later order at the same price fills before an earlier one; every fill is at the maker's price.",
         ),
+        Claim(
+            "SOLV-3",
+            ("INS-1", "LIQ-9", "LIQ-13"),
+            "The insurance fund is never negative: a liquidation fill whose share would overdraw it is not made, "
+            "and nothing else pays from it.",
+        ),
+        Claim(
+            "CONS-5",
+            ("DEL-2", "DEL-3", "FINAL-2"),
+            "Deleveraging and final settlement are zero-sum: each fill moves USDC and base quantums only between "
+            "its two parties, with no fee and no insurance fund, and leaves each party initially collateralized or, "
+            "if it was not, with maintenance margin not higher and NC/MMR not worse.",
+        ),
     ]
 }

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from perpspec.codec import state_hash
+from perpspec.verify.crash_properties import _crashes_keep_the_fund_and_deleveraging_sound
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
@@ -42,10 +43,13 @@ from perpspec.units import base_to_quote_quantums, fill_quote_quantums_from_subt
 
 CLAIM_ID = re.compile(
     r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+"
-    r"|CROSS-[0-9]+|RO-[0-9]+|PRIO-[0-9]+)\b"
+    r"|CROSS-[0-9]+|RO-[0-9]+|PRIO-[0-9]+|BANKR-[0-9]+)\b"
 )
-LEDGER_CLAIMS = ("CONS-1", "POS-1", "SOLV-1", "ATOM-1", "CONS-3", "SOLV-2", "CROSS-1", "RO-1")
-"""The claims random runs check through contracts: the ledger's and, since runs place orders, the book's."""
+LEDGER_CLAIMS = ("CONS-1", "POS-1", "SOLV-1", "ATOM-1", "CONS-3", "SOLV-2", "CROSS-1", "RO-1", "SOLV-3", "CONS-5")
+"""
+The claims random runs check through contracts: the ledger's, the book's (runs place orders),
+and the risk engine's (their price moves liquidate and deleverage: the detail counts the fills).
+"""
 
 
 def _elapsed_ms(start_ns: int) -> int:
@@ -63,7 +67,7 @@ def _claims_named(text: str, default: tuple[str, ...]) -> tuple[str, ...]:
 def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
     """Random runs with contracts on; any violation or broken invariant fails, naming its claim."""
     start = time.perf_counter_ns()
-    total = accepted = fills = rested = 0
+    total = accepted = fills = rested = liquidation_fills = deleveraging_fills = 0
     codes: dict[str, int] = {}
     for seed in range(seeds):
         report = run_random(seed, steps)
@@ -71,6 +75,8 @@ def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
         accepted += report.accepted
         fills += report.fills
         rested += report.orders_resting
+        liquidation_fills += report.liquidation_fills
+        deleveraging_fills += report.deleveraging_fills
         for code, count in report.error_codes.items():
             codes[code] = codes.get(code, 0) + count
         if report.violations:
@@ -94,6 +100,7 @@ def run_contract_checked_runs(seeds: int, steps: int) -> list[MethodResult]:
             check="random runs",
             status=CHECKED,
             detail=f"{seeds} seeds x {steps} steps = {total} messages, {accepted} accepted, {fills} fills, "
+            f"{liquidation_fills} liquidation fills, {deleveraging_fills} deleveraging fills, "
             f"{rested} orders rested; rejected: {seen}",
             milliseconds=_elapsed_ms(start),
         )
@@ -402,6 +409,11 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("RISK-1",), "scaled IMF bounded and monotone", _scaled_margin_is_bounded_and_monotone),
     (("ORACLE-1",), "median ignores a minority of wrong sources", _median_ignores_a_minority),
     (("CONS-2",), "funding settlement creates no value", _funding_creates_no_value),
+    (
+        ("SOLV-3", "CONS-5", "CONS-1", "POS-1"),
+        "crashes keep the fund and deleveraging sound",
+        _crashes_keep_the_fund_and_deleveraging_sound,
+    ),
 ]
 
 

@@ -20,7 +20,9 @@ they are built:
   replays (``perpspec.verify.scenario_traces``, tests/verification/test_scenario_traces.py);
 - ``ORDER_SCENARIOS``: ledger scenarios that place orders;
 - ``CLOB_SCENARIOS``: the order book's scenarios, appended after them
-  (``perpspec.conformance.generate``).
+  (``perpspec.conformance.generate``);
+- ``RISK_SCENARIOS``: the risk engine's block phases (spec/liquidations.md, spec/deleveraging.md),
+  appended last.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from perpspec.conformance.scenarios import (
     fees,
     funding,
     genesis,
+    liquidations,
     margin,
     matching,
     orders,
@@ -123,4 +126,14 @@ def build_ledger_documents() -> dict[str, dict]:
     return documents
 
 
-__all__ = ["CLOB_SCENARIOS", "ORDER_SCENARIOS", "SCENARIOS", "build_ledger_documents"]
+RISK_SCENARIOS: list[Callable[[], Scenario]] = [
+    liquidations.liquidation_with_fee,
+    liquidations.liquidation_fund_pays,
+    liquidations.liquidation_fund_empty,
+    liquidations.deleveraging_at_bankruptcy_price,
+    liquidations.gating_after_refused_offset,
+    liquidations.final_settlement,
+]
+"""The risk engine's scenarios (liquidations, deleveraging, final settlement), appended after ``CLOB_SCENARIOS``."""
+
+__all__ = ["CLOB_SCENARIOS", "RISK_SCENARIOS", "ORDER_SCENARIOS", "SCENARIOS", "build_ledger_documents"]
