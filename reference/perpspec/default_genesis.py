@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from perpspec.clob.state import STATS_EPOCH_DURATION_SECONDS, STATS_WINDOW_DURATION_SECONDS
+from perpspec.clob.codec import encode_liquidations_config
+from perpspec.clob.state import STATS_EPOCH_DURATION_SECONDS, STATS_WINDOW_DURATION_SECONDS, LiquidationsConfig
 from perpspec.genesis import load_genesis
 from perpspec.state import State
 
@@ -142,6 +143,8 @@ def default_genesis_json() -> dict[str, Any]:
                 }
                 for mid, _, _, _, _, _, _, step, subticks_per_tick, qce in MARKETS
             ],
+            # v4's LiquidationsConfig_Default (LIQ-10)
+            "liquidationsConfig": encode_liquidations_config(LiquidationsConfig()),
         },
         "feeTiers": {
             "params": {

@@ -435,9 +435,7 @@ def run_random(seed: int, steps: int, check_every: int = 1) -> RunReport:
             report.accepted += 1
             report.fills += sum(1 for event in outcome.events or () if event["type"] == "OrderFill")
             report.liquidation_fills += sum(1 for event in outcome.events or () if event["type"] == "LiquidationFill")
-            report.deleveraging_fills += sum(
-                1 for event in outcome.events or () if event["type"] == "DeleveragingFill"
-            )
+            report.deleveraging_fills += sum(1 for event in outcome.events or () if event["type"] == "DeleveragingFill")
             report.orders_resting += sum(1 for event in outcome.events or () if event["type"] == "OrderOnBook")
         else:
             report.rejected += 1

@@ -68,7 +68,9 @@ def _crash_genesis(pairs: list[tuple[int, int, int]], insurance_fund: int) -> di
             subaccount_entry(account(f"long{index}"), 0, -notional + notional * long_margin // 10**6, [(BTC, quantums)])
         )
         entries.append(
-            subaccount_entry(account(f"short{index}"), 0, notional + notional * short_margin // 10**6, [(BTC, -quantums)])
+            subaccount_entry(
+                account(f"short{index}"), 0, notional + notional * short_margin // 10**6, [(BTC, -quantums)]
+            )
         )
     return make_genesis(entries, insuranceFund=str(insurance_fund))
 
@@ -80,7 +82,9 @@ def _check_deleveraging_fills(before: State, after: State, events: list[dict[str
         if event["type"] != "DeleveragingFill":
             continue
         liquidated, offsetting = updates[index + 1], updates[index + 2]
-        assert liquidated["subaccountId"] == event["liquidated"], "CONS-5: a deleveraging fill's first update is the liquidated side"
+        assert liquidated["subaccountId"] == event["liquidated"], (
+            "CONS-5: a deleveraging fill's first update is the liquidated side"
+        )
         assert offsetting["subaccountId"] == event["offsetting"], "CONS-5: its second update is the offsetting side"
         quote = int(event["quoteQuantums"])
         assert quote * -1 + quote == 0
@@ -91,8 +95,10 @@ def _check_deleveraging_fills(before: State, after: State, events: list[dict[str
         assert new.mmr <= old.mmr or is_initially_collateralized(new), (
             "CONS-5: deleveraging raised an under-collateralized offsetting account's maintenance margin"
         )
-        assert is_initially_collateralized(new) or risk_compare(new.nc, new.mmr, old.nc, old.mmr) <= 0 or (
-            new.mmr == 0 and old.mmr == 0
+        assert (
+            is_initially_collateralized(new)
+            or risk_compare(new.nc, new.mmr, old.nc, old.mmr) <= 0
+            or (new.mmr == 0 and old.mmr == 0)
         ), "CONS-5: deleveraging left the offsetting account riskier"
 
 
@@ -116,13 +122,20 @@ def _crashes_keep_the_fund_and_deleveraging_sound(
     state = load_genesis(_crash_genesis(pairs, insurance_fund))
     for client_id, (is_buy, ticks_away, size) in enumerate(book):
         subticks = ORACLE // TICK * TICK + (-ticks_away if is_buy else ticks_away) * TICK * 10
-        message = place(MAKER, order(MAKER, client_id, BUY if is_buy else SELL, size * ONE_BTC // 100, subticks, gtb=state.blocks.height + 10))
+        message = place(
+            MAKER,
+            order(
+                MAKER, client_id, BUY if is_buy else SELL, size * ONE_BTC // 100, subticks, gtb=state.blocks.height + 10
+            ),
+        )
         assert apply_json(state, message).accepted
     price = ORACLE
     deposited = state.bank.total_deposited - state.bank.total_withdrawn
     for move in moves:
         price = max(1, price + price * move // 10**6)
-        assert apply_json(state, update_prices(AUTHORITY, [(BTC, [(f"s{i}", price, state.blocks.time) for i in range(3)])])).accepted
+        assert apply_json(
+            state, update_prices(AUTHORITY, [(BTC, [(f"s{i}", price, state.blocks.time) for i in range(3)])])
+        ).accepted
         before = copy.deepcopy(state)
         full_scan = copy.deepcopy(state)
         full_scan.risk_watch = RiskWatch()
