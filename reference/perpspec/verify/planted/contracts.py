@@ -17,4 +17,14 @@ BUGS: list[PlantedBug] = [
         command=COMMAND,
         description="a transfer credits its recipient one quantum more than it debits (INV-1)",
     ),
+    PlantedBug(
+        id="deleveraging-offsetting-pays-less",
+        method="contracts",
+        claims=("CONS-5",),
+        path="deleveraging.py",
+        old="Update(offsetting_id, -quote_quantums, ((perpetual_id, -delta_quantums),)),",
+        new="Update(offsetting_id, 1 - quote_quantums, ((perpetual_id, -delta_quantums),)),",
+        command=COMMAND,
+        description="a deleveraging fill debits the offsetting subaccount one quantum less than it credits (DEL-3)",
+    ),
 ]
