@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from perpspec.codec import state_hash
-from perpspec.verify.crash_properties import _crashes_keep_the_fund_and_deleveraging_sound
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
@@ -40,6 +39,7 @@ from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
 from perpspec.transition import apply_json, full_state_bytes
 from perpspec.units import base_to_quote_quantums, fill_quote_quantums_from_subticks, quote_to_base_quantums
+from perpspec.verify.crash_properties import _crashes_keep_the_fund_and_deleveraging_sound
 
 CLAIM_ID = re.compile(
     r"\b(CONS-[0-9]+|SOLV-[0-9]+|RISK-[0-9]+|CONV-[0-9]+|ORACLE-[0-9]+|POS-[0-9]+|ATOM-[0-9]+|DET-[0-9]+"

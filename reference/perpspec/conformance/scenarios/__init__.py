@@ -136,4 +136,4 @@ RISK_SCENARIOS: list[Callable[[], Scenario]] = [
 ]
 """The risk engine's scenarios (liquidations, deleveraging, final settlement), appended after ``CLOB_SCENARIOS``."""
 
-__all__ = ["CLOB_SCENARIOS", "RISK_SCENARIOS", "ORDER_SCENARIOS", "SCENARIOS", "build_ledger_documents"]
+__all__ = ["CLOB_SCENARIOS", "ORDER_SCENARIOS", "RISK_SCENARIOS", "SCENARIOS", "build_ledger_documents"]
