@@ -250,9 +250,11 @@ def compute_subticks_of_fillable_price_terms(
     up = divide(scaled_numerator, scaled_denominator, Rounding.CEIL)  # ROUND-4
     down = divide(scaled_numerator, scaled_denominator, Rounding.FLOOR)  # ROUND-3
     subticks = select(is_liquidating_long, up, down)
+    # up to a tick: ceil(s / tick) * tick, written floor((s + tick - 1) / tick) * tick (equal for every
+    # integer s and tick > 0), the form z3 proves aligned (perpspec.verify.z3.liquidation); down: floor
     aligned = select(
         is_liquidating_long,
-        divide(subticks, subticks_per_tick, Rounding.CEIL) * subticks_per_tick,
+        divide(subticks + subticks_per_tick - 1, subticks_per_tick, Rounding.FLOOR) * subticks_per_tick,
         divide(subticks, subticks_per_tick, Rounding.FLOOR) * subticks_per_tick,
     )
     maximum = UINT64_MAX - UINT64_MAX % subticks_per_tick
