@@ -250,9 +250,11 @@ def compute_subticks_of_fillable_price_terms(
     up = divide(scaled_numerator, scaled_denominator, Rounding.CEIL)  # ROUND-4
     down = divide(scaled_numerator, scaled_denominator, Rounding.FLOOR)  # ROUND-3
     subticks = select(is_liquidating_long, up, down)
+    # up to a tick: ceil(s / tick) * tick, written floor((s + tick - 1) / tick) * tick (equal for every
+    # integer s and tick > 0), the form z3 proves aligned (perpspec.verify.z3.liquidation); down: floor
     aligned = select(
         is_liquidating_long,
-        divide(subticks, subticks_per_tick, Rounding.CEIL) * subticks_per_tick,
+        divide(subticks + subticks_per_tick - 1, subticks_per_tick, Rounding.FLOOR) * subticks_per_tick,
         divide(subticks, subticks_per_tick, Rounding.FLOOR) * subticks_per_tick,
     )
     maximum = UINT64_MAX - UINT64_MAX % subticks_per_tick
@@ -310,3 +312,43 @@ def can_deleverage_subaccount(total_net_collateral: int, is_final_settlement: bo
     if total_net_collateral < 0:
         return True, False
     return False, is_final_settlement
+
+
+# --- the configuration (LIQ-10) --------------------------------------------------------------
+
+DEFAULT_MAX_LIQUIDATION_FEE_PPM = 5_000
+"""v4 LiquidationsConfig_Default.MaxLiquidationFeePpm: 0.5% (LIQ-10)."""
+DEFAULT_BANKRUPTCY_ADJUSTMENT_PPM = 1_000_000
+"""v4 default FillablePriceConfig.BankruptcyAdjustmentPpm: 100% (LIQ-10)."""
+DEFAULT_SPREAD_TO_MAINTENANCE_MARGIN_RATIO_PPM = 100_000
+"""v4 default FillablePriceConfig.SpreadToMaintenanceMarginRatioPpm: 10% (LIQ-10)."""
+DEFAULT_MIN_POSITION_NOTIONAL_LIQUIDATED = 1_000
+"""v4 default PositionBlockLimits.MinPositionNotionalLiquidated, in quote quantums (LIQ-10)."""
+DEFAULT_MAX_POSITION_PORTION_LIQUIDATED_PPM = 1_000_000
+"""v4 default PositionBlockLimits.MaxPositionPortionLiquidatedPpm: 100% (LIQ-10)."""
+DEFAULT_MAX_NOTIONAL_LIQUIDATED = 100_000_000_000_000
+"""v4 default SubaccountBlockLimits.MaxNotionalLiquidated: $100,000,000 (LIQ-10)."""
+DEFAULT_MAX_QUANTUMS_INSURANCE_LOST = 100_000_000_000_000
+"""v4 default SubaccountBlockLimits.MaxQuantumsInsuranceLost: $100,000,000 (LIQ-10)."""
+
+
+def is_valid_liquidations_config(
+    max_liquidation_fee_ppm: int,
+    bankruptcy_adjustment_ppm: int,
+    spread_to_maintenance_margin_ratio_ppm: int,
+    max_position_portion_liquidated_ppm: int,
+    max_notional_liquidated: int,
+    max_quantums_insurance_lost: int,
+) -> bool:
+    """
+    v4's LiquidationsConfig.Validate (LIQ-10): fee in (0, 1e6], bankruptcy adjustment >= 1e6, spread
+    ratio > 0, position portion in (0, 1e6], both subaccount block limits > 0.
+    """
+    return (
+        0 < max_liquidation_fee_ppm <= ONE_MILLION
+        and bankruptcy_adjustment_ppm >= ONE_MILLION
+        and spread_to_maintenance_margin_ratio_ppm > 0
+        and 0 < max_position_portion_liquidated_ppm <= ONE_MILLION
+        and max_notional_liquidated > 0
+        and max_quantums_insurance_lost > 0
+    )

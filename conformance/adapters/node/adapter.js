@@ -3,7 +3,7 @@
 // conformance adapter protocol (conformance/ADAPTER.md).
 //
 // Written from the specification (spec/rounding.md, units.md, margin.md, funding.md,
-// prices.md, catalogue.md), not from the Python reference: every amount is a BigInt,
+// prices.md, liquidations.md, deleveraging.md, catalogue.md), not from the Python reference: every amount is a BigInt,
 // every division names its rounding, and inputs are checked as catalogue.md says.
 // It implements "hello" and "eval"; the ledger ops (reset, apply, query_subaccount,
 // state_hash) are answered UNSUPPORTED_OP, so it runs the function suite (and the line
@@ -396,6 +396,229 @@ const fundingSettlement = (perpIndex, positionIndex, q) => ({
 });
 
 // ---------------------------------------------------------------------------------------
+// The risk engine (spec/liquidations.md, spec/deleveraging.md, SUB-8)
+// ---------------------------------------------------------------------------------------
+
+const MAX_LIST_LENGTH = 100000;   // CAT-4
+
+// Input kinds beyond integers (CAT-2): booleans, choices, rationals, lists and objects.
+const BOOLEAN = { kind: 'boolean' };
+const RATIONAL = { kind: 'rational' };
+const choice = (...choices) => ({ kind: 'choice', choices });
+const listOf = (item) => ({ kind: 'list', item });
+const objectOf = (...fields) => ({ kind: 'object', fields });
+
+function readObjectShape(value, name, fields, typeCode) {
+  if (!isObject(value)) fail(typeCode, `${name}: expected a JSON object, got ${describe(value)}`);
+  const names = fields.map(([field]) => field);
+  const missing = names.find((field) => !Object.prototype.hasOwnProperty.call(value, field));
+  if (missing !== undefined) fail('MISSING_INPUT', `${name}: missing field ${missing}`);
+  const extra = Object.keys(value).filter((field) => !names.includes(field)).sort();
+  if (extra.length) fail('UNEXPECTED_INPUT', `${name}: unknown field ${extra[0]}`);
+}
+
+function readValue(value, name, type) {
+  if (typeof type === 'string') return type === 'values' ? readMedianValues(value, name) : readInteger(value, name, type);
+  switch (type.kind) {
+    case 'boolean':
+      if (typeof value !== 'boolean') fail('INVALID_TYPE', `${name}: expected true or false`);
+      return value;
+    case 'choice':
+      if (typeof value !== 'string') fail('INVALID_TYPE', `${name}: expected a string`);
+      if (!type.choices.includes(value)) fail('INVALID_ARGUMENT', `${name}: not one of ${type.choices.join(', ')}`);
+      return value;
+    case 'rational': {
+      if (!Array.isArray(value) || value.length !== 2) fail('INVALID_TYPE', `${name}: a rational is [numerator, denominator]`);
+      const n = readInteger(value[0], `${name}[0]`, 'integer');
+      const d = readInteger(value[1], `${name}[1]`, 'integer');
+      if (d === 0n) fail('INVALID_ARGUMENT', `${name}: the denominator is 0`);
+      return rational(n, d);
+    }
+    case 'list':
+      if (!Array.isArray(value)) fail('INVALID_TYPE', `${name}: expected a list, got ${describe(value)}`);
+      if (value.length > MAX_LIST_LENGTH) fail('OUT_OF_RANGE', `${name}: more than ${MAX_LIST_LENGTH} items`);
+      return value.map((item, k) => readValue(item, `${name}[${k}]`, type.item));
+    case 'object': {
+      readObjectShape(value, name, type.fields, 'INVALID_TYPE');
+      const out = {};
+      for (const [field, fieldType] of type.fields) out[field] = readValue(value[field], `${name}.${field}`, fieldType);
+      return out;
+    }
+    default:
+      throw new Error(`unknown input kind ${type.kind}`);
+  }
+}
+
+const PERPETUAL = objectOf(['perpetual_id', 'uint32'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'],
+  ['price_exponent', 'int32'], ['initial_margin_ppm', 'uint32'], ['maintenance_fraction_ppm', 'uint32']);
+const POSITION = objectOf(['perpetual_id', 'uint32'], ['quantums', 'integer']);
+const STATUS = choice('ACTIVE', 'PAUSED', 'CANCEL_ONLY', 'POST_ONLY', 'INITIALIZING', 'FINAL_SETTLEMENT');
+const sign = (n) => (n > 0n ? 1n : n < 0n ? -1n : 0n);
+const quoteExponent = (ar, pe) => pe + ar - QUOTE_ATOMIC_RESOLUTION;
+
+function requireUnique(items, name) {
+  const seen = new Set();
+  for (const item of items) {
+    const key = item.perpetual_id.toString();
+    if (seen.has(key)) fail('DUPLICATE_PERPETUAL_ID', `${name} lists perpetual ${key} twice`);
+    seen.add(key);
+  }
+}
+
+// LIQ-6: the perpetuals by id and the subaccount's non-zero positions, or the malformed combination's code.
+function riskState(perpetuals, usdc, positions) {
+  requireUnique(perpetuals, 'perpetuals');
+  requireUnique(positions, 'perpetual_positions');
+  const byId = new Map();
+  for (const p of perpetuals) {
+    if (p.maintenance_fraction_ppm > MILLION) fail('OUT_OF_RANGE', 'maintenance_fraction_ppm is above 100%');
+    if (abs(quoteExponent(p.atomic_resolution, p.price_exponent)) > MAX_POWER) fail('LIMIT_EXCEEDED', 'the quote exponent is beyond the limit');
+    byId.set(p.perpetual_id.toString(), p);
+  }
+  const held = new Map();
+  for (const position of positions) {
+    const key = position.perpetual_id.toString();
+    if (!byId.has(key)) fail('UNKNOWN_PERPETUAL', `perpetual ${key} is not listed`);
+    if (position.quantums !== 0n) held.set(key, position.quantums);
+  }
+  return { byId, usdc, held };
+}
+
+// MARGIN-2..4 without open interest: [NNV, MMR] of q base quantums of perpetual p
+function positionRisk(p, q) {
+  const nnv = baseToQuote(q, p.atomic_resolution, p.price_value, p.price_exponent);
+  const notional = abs(nnv);
+  const mmr = mulPpm(mulPpm(notional, p.initial_margin_ppm, CEIL), p.maintenance_fraction_ppm, CEIL);
+  return [nnv, mmr];
+}
+
+// MARGIN-5 (funding is settled: every index is 0): [TNC, TMMR]
+function totals(state) {
+  let nc = state.usdc;
+  let mmr = 0n;
+  for (const [key, q] of state.held) {
+    const [n, m] = positionRisk(state.byId.get(key), q);
+    nc += n;
+    mmr += m;
+  }
+  return [nc, mmr];
+}
+
+// LIQ-5: the position, if the delta closes part or all of it
+function heldPosition(state, perpetualId, delta) {
+  const q = state.held.get(perpetualId.toString()) || 0n;
+  if (sign(q) * sign(delta) !== -1n || abs(delta) > abs(q)) fail('INVALID_PERPETUAL_POSITION_SIZE_DELTA', 'the delta does not close part of the position');
+  return q;
+}
+
+// LIQ-6: -DNNV - floor(TNC * |DMMR| / TMMR)
+function bankruptcy(state, perpetualId, delta) {
+  const [tnc, tmmr] = totals(state);
+  const q = heldPosition(state, perpetualId, delta);
+  const p = state.byId.get(perpetualId.toString());
+  const [nnvOld, mmrOld] = positionRisk(p, q);
+  const [nnvNew, mmrNew] = positionRisk(p, q + delta);
+  const dnnv = nnvNew - nnvOld;
+  const dmmr = mmrNew - mmrOld;
+  if (dmmr > 0n) fail('POSITIVE_DELTA_MAINTENANCE_MARGIN', 'DMMR is positive');
+  if (tmmr <= 0n) fail('ZERO_TOTAL_MAINTENANCE_MARGIN', 'TMMR is 0');
+  return -dnnv - divide(tnc * -dmmr, tmmr, FLOOR);
+}
+
+// LIQ-7: (PNNV - clamp(BA (1 - TNC/TMMR), 0, 1) SMMR PMMR) / PS, exactly
+function fillablePrice(state, perpetualId, delta, ba, smmr) {
+  const q = heldPosition(state, perpetualId, delta);
+  const [pnnv, pmmr] = positionRisk(state.byId.get(perpetualId.toString()), q);
+  const [tnc, tmmr] = totals(state);
+  if (tmmr <= 0n) fail('ZERO_TOTAL_MAINTENANCE_MARGIN', 'TMMR is 0');
+  const abrDen = MILLION * tmmr;
+  let abrNum = ba * (tmmr - tnc);
+  if (abrNum < 0n) abrNum = 0n;
+  if (abrNum > abrDen) abrNum = abrDen;
+  const [n, d] = rational(pnnv * MILLION * abrDen - abrNum * smmr * pmmr, MILLION * abrDen * q);
+  if (n < 0n) fail('NEGATIVE_FILLABLE_PRICE', 'the fillable price is negative');
+  return [n, d];
+}
+
+// LIQ-8: price / 10^qce, up (long) or down (short) to a subtick and to a tick, clamped
+function fillableToSubticks(price, isLong, spt, qce) {
+  const [num, den] = price;
+  if (spt === 0n) fail('INVALID_ARGUMENT', 'subticks_per_tick must be positive');
+  if (num !== 0n && abs(qce) > MAX_POWER) fail('LIMIT_EXCEEDED', `needs 10^${abs(qce)}`);
+  if (num < 0n) fail('NEGATIVE_FILLABLE_PRICE', 'the fillable price is negative');
+  let subticks = 0n;
+  if (num !== 0n) {
+    const [n, d] = qce >= 0n ? [num, den * 10n ** qce] : [num * 10n ** -qce, den];
+    subticks = divide(n, d, isLong ? CEIL : FLOOR);
+  }
+  const aligned = divide(subticks, spt, isLong ? CEIL : FLOOR) * spt;
+  const maximum = UINT64_MAX - (UINT64_MAX % spt);
+  return aligned < spt ? spt : aligned > maximum ? maximum : aligned;
+}
+
+// LIQ-3, LIQ-4: limit - so far
+function blockLimitLeft(limit, soFar, already, exceeded) {
+  if (already) fail('SUBACCOUNT_HAS_LIQUIDATED_PERPETUAL', 'liquidated this block');
+  if (soFar > limit) fail(exceeded, 'past the block limit');
+  return limit - soFar;
+}
+
+// LIQ-1
+function notionalBounds(notional, minimum, ppm) {
+  const low = minimum < notional ? minimum : notional;
+  const portion = mulPpm(notional, ppm, FLOOR);
+  return [low, portion > low ? portion : low];
+}
+
+// LIQ-2
+function liquidatableSize(q, ar, p, pe, step, minimum, ppm, subMax, soFar) {
+  if (step === 0n) fail('INVALID_ARGUMENT', 'step_base_quantums must be positive');
+  if (q * p !== 0n && quoteExponent(ar, pe) > MAX_POWER) fail('LIMIT_EXCEEDED', 'the quote exponent is beyond the limit');
+  const notional = abs(baseToQuote(q, ar, p, pe));
+  const [, positionMax] = notionalBounds(notional, minimum, ppm);
+  const subaccountMax = blockLimitLeft(subMax, soFar, false, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_NOTIONAL_LIQUIDATED');
+  const cap = positionMax < subaccountMax ? positionMax : subaccountMax;
+  if (notional <= cap || abs(q) <= step) return -q;
+  const base = quoteToBase(cap, ar, p, pe);
+  let size = divide(base, step, FLOOR) * step;
+  if (size > abs(q)) size = abs(q);
+  if (size < step) size = step;
+  return q > 0n ? -size : size;
+}
+
+// LIQ-9
+function insuranceFundDelta(state, perpetualId, isBuy, fill, subticks, qce, feePpm) {
+  if (subticks * fill !== 0n && qce > MAX_POWER) fail('LIMIT_EXCEEDED', `needs 10^${qce}`);
+  if (fill === 0n) fail('INVALID_QUANTUMS_FOR_INSURANCE_FUND_DELTA_CALCULATION', 'the fill amount is 0');
+  let fq = fillQuote(subticks, fill, qce);
+  if (isBuy) fq = -fq;
+  const bq = bankruptcy(state, perpetualId, isBuy ? fill : -fill);
+  const delta = fq - bq;
+  if (delta <= 0n) return delta;
+  const cap = mulPpm(abs(fq), feePpm, FLOOR);
+  return cap < delta ? cap : delta;
+}
+
+// SUB-8
+function undercollateralized(oldNc, oldImr, oldMmr, newNc, newMmr) {
+  const failure = oldNc >= oldImr ? 'NewlyUndercollateralized' : 'StillUndercollateralized';
+  if (newMmr > oldMmr) return failure;
+  if (newMmr === 0n || oldMmr === 0n) return newMmr === 0n && oldMmr === 0n && newNc > oldNc ? 'Success' : failure;
+  return riskCompare(newNc, newMmr, oldNc, oldMmr) > 0n ? failure : 'Success';
+}
+
+// DEL-1: TNC at one price for every listed position
+function canDeleverage(usdc, positions, ar, p, pe, status) {
+  requireUnique(positions, 'perpetual_positions');
+  if (positions.length && abs(quoteExponent(ar, pe)) > MAX_POWER) fail('LIMIT_EXCEEDED', 'the quote exponent is beyond the limit');
+  let tnc = usdc;
+  for (const position of positions) tnc += baseToQuote(position.quantums, ar, p, pe);
+  return tnc < 0n ? [true, false] : [false, status === 'FINAL_SETTLEMENT'];
+}
+
+const RISK_STATE = [['perpetuals', listOf(PERPETUAL)], ['usdc_balance_quote_quantums', 'integer'], ['perpetual_positions', listOf(POSITION)], ['perpetual_id', 'uint32']];
+
+// ---------------------------------------------------------------------------------------
 // The catalogue (spec/catalogue.md, CAT-1): names, inputs in order with their Go types
 // ---------------------------------------------------------------------------------------
 
@@ -416,6 +639,21 @@ const CATALOGUE = {
   median_round_half_away_from_zero: [[['values', 'values']], median],
   min_price_change_amount: [[['current_price', 'uint64'], ['min_price_change_ppm', 'uint32']], minPriceChange],
   funding_settlement_ppm: [[['perpetual_funding_index', 'integer'], ['position_funding_index', 'integer'], ['position_quantums', 'integer']], fundingSettlement],
+  liquidatable_position_size_delta: [[['position_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32'], ['step_base_quantums', 'uint64'], ['min_position_notional_liquidated', 'uint64'], ['max_position_portion_liquidated_ppm', 'uint32'], ['subaccount_max_notional_liquidated', 'uint64'], ['subaccount_notional_liquidated', 'uint64']], liquidatableSize],
+  position_notional_liquidatable_bounds: [[['position_quantums', 'integer'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32'], ['min_position_notional_liquidated', 'uint64'], ['max_position_portion_liquidated_ppm', 'uint32']], (q, ar, p, pe, minimum, ppm) => {
+    if (q * p !== 0n && quoteExponent(ar, pe) > MAX_POWER) fail('LIMIT_EXCEEDED', 'the quote exponent is beyond the limit');
+    const [low, high] = notionalBounds(abs(baseToQuote(q, ar, p, pe)), minimum, ppm);
+    return { min_position_notional_liquidatable: low, max_position_notional_liquidatable: high };
+  }],
+  subaccount_max_notional_liquidatable: [[['max_notional_liquidated', 'uint64'], ['previous_notional_liquidated', 'uint64'], ['perpetual_already_liquidated', BOOLEAN]], (l, s, a) => blockLimitLeft(l, s, a, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_NOTIONAL_LIQUIDATED')],
+  subaccount_max_insurance_lost: [[['max_quantums_insurance_lost', 'uint64'], ['previous_insurance_fund_delta', 'uint64'], ['perpetual_already_liquidated', BOOLEAN]], (l, s, a) => blockLimitLeft(l, s, a, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_INSURANCE_LOST')],
+  is_valid_insurance_fund_delta: [[['insurance_fund_balance', 'integer'], ['insurance_fund_delta', 'integer']], (balance, delta) => delta >= 0n || balance + delta >= 0n],
+  can_deleverage_subaccount: [[['usdc_balance_quote_quantums', 'integer'], ['perpetual_positions', listOf(POSITION)], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32'], ['clob_pair_status', STATUS]], canDeleverage],
+  is_valid_state_transition_for_undercollateralized_subaccount: [[['old_nc', 'integer'], ['old_imr', 'integer'], ['old_mmr', 'integer'], ['new_nc', 'integer'], ['new_mmr', 'integer']], undercollateralized],
+  bankruptcy_price_quote_quantums: [[...RISK_STATE, ['delta_quantums', 'integer']], (perps, usdc, positions, id, delta) => bankruptcy(riskState(perps, usdc, positions), id, delta)],
+  liquidation_fillable_price: [[...RISK_STATE, ['delta_quantums', 'integer'], ['bankruptcy_adjustment_ppm', 'uint32'], ['spread_to_maintenance_margin_ratio_ppm', 'uint32']], (perps, usdc, positions, id, delta, ba, smmr) => fillablePrice(riskState(perps, usdc, positions), id, delta, ba, smmr)],
+  fillable_price_to_subticks: [[['fillable_price', RATIONAL], ['is_liquidating_long', BOOLEAN], ['subticks_per_tick', 'uint32'], ['quantum_conversion_exponent', 'int32']], fillableToSubticks],
+  liquidation_insurance_fund_delta: [[...RISK_STATE, ['is_buy', BOOLEAN], ['fill_amount', 'uint64'], ['subticks', 'uint64'], ['quantum_conversion_exponent', 'int32'], ['max_liquidation_fee_ppm', 'uint32']], (perps, usdc, positions, id, ...rest) => insuranceFundDelta(riskState(perps, usdc, positions), id, ...rest)],
 };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
@@ -431,7 +669,7 @@ function evaluate(functionName, inputs, hasInputs) {
   if (missing !== undefined) fail('MISSING_INPUT', `missing input ${missing}`);
   const extra = Object.keys(inputs).filter((name) => !names.includes(name)).sort();
   if (extra.length) fail('UNEXPECTED_INPUT', `unexpected input ${extra[0]}`);
-  const values = declared.map(([name, type]) => (type === 'values' ? readMedianValues(inputs[name], name) : readInteger(inputs[name], name, type)));
+  const values = declared.map(([name, type]) => readValue(inputs[name], name, type));
   return compute(...values);
 }
 

@@ -15,6 +15,15 @@ from enum import Enum
 from typing import NamedTuple, TypeAlias
 
 from perpspec.clob.book import Book, BookOrder, Side
+from perpspec.liquidation_arithmetic import (
+    DEFAULT_BANKRUPTCY_ADJUSTMENT_PPM,
+    DEFAULT_MAX_LIQUIDATION_FEE_PPM,
+    DEFAULT_MAX_NOTIONAL_LIQUIDATED,
+    DEFAULT_MAX_POSITION_PORTION_LIQUIDATED_PPM,
+    DEFAULT_MAX_QUANTUMS_INSURANCE_LOST,
+    DEFAULT_MIN_POSITION_NOTIONAL_LIQUIDATED,
+    DEFAULT_SPREAD_TO_MAINTENANCE_MARGIN_RATIO_PPM,
+)
 from perpspec.types import OrderId, SubaccountId
 
 # Order enums and flags (ORDER-1), as the real protos number them.
@@ -183,13 +192,13 @@ class LiquidationsConfig:
       liquidated, and how much the fund may lose on it, in one block (``SubaccountBlockLimits``).
     """
 
-    max_liquidation_fee_ppm: int = 5_000
-    bankruptcy_adjustment_ppm: int = 1_000_000
-    spread_to_maintenance_margin_ratio_ppm: int = 100_000
-    min_position_notional_liquidated: int = 1_000
-    max_position_portion_liquidated_ppm: int = 1_000_000
-    max_notional_liquidated: int = 100_000_000_000_000
-    max_quantums_insurance_lost: int = 100_000_000_000_000
+    max_liquidation_fee_ppm: int = DEFAULT_MAX_LIQUIDATION_FEE_PPM
+    bankruptcy_adjustment_ppm: int = DEFAULT_BANKRUPTCY_ADJUSTMENT_PPM
+    spread_to_maintenance_margin_ratio_ppm: int = DEFAULT_SPREAD_TO_MAINTENANCE_MARGIN_RATIO_PPM
+    min_position_notional_liquidated: int = DEFAULT_MIN_POSITION_NOTIONAL_LIQUIDATED
+    max_position_portion_liquidated_ppm: int = DEFAULT_MAX_POSITION_PORTION_LIQUIDATED_PPM
+    max_notional_liquidated: int = DEFAULT_MAX_NOTIONAL_LIQUIDATED
+    max_quantums_insurance_lost: int = DEFAULT_MAX_QUANTUMS_INSURANCE_LOST
 
 
 RestingOrder: TypeAlias = "BookOrder[Order, OrderId]"

@@ -95,6 +95,23 @@ MESSAGE_UNREACHABLE: dict[str, str] = {
         "only fills and the add-to-book check name perpetuals, always the perpetual of an existing clob pair, "
         "and the genesis checks that every clob pair names a known perpetual (GEN-2)"
     ),
+    **dict.fromkeys(
+        (
+            errors.InvalidPerpetualPositionSizeDelta.code,
+            errors.NoPerpetualPositionsToLiquidate.code,
+            errors.SubaccountHasLiquidatedPerpetual.code,
+            errors.LiquidationExceedsSubaccountMaxNotionalLiquidated.code,
+            errors.LiquidationExceedsSubaccountMaxInsuranceLost.code,
+            errors.InvalidQuantumsForInsuranceFundDeltaCalculation.code,
+            errors.InsuranceFundHasInsufficientFunds.code,
+            errors.SubaccountNotLiquidatable.code,
+            errors.ZeroTotalMaintenanceMargin.code,
+            errors.PositiveDeltaMaintenanceMargin.code,
+            errors.NegativeFillablePrice.code,
+        ),
+        "a risk-engine error (spec/liquidations.md, spec/deleveraging.md): no message reaches the liquidation "
+        "and deleveraging phase yet, and the catalogue's function vectors expect it",
+    ),
 }
 """ProtocolError codes no message can produce yet, each with the reason; the generator checks the list is exact."""
 

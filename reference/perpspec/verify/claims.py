@@ -128,5 +128,10 @@ CLAIMS: dict[str, Claim] = {
             "its two parties, with no fee and no insurance fund, and leaves each party initially collateralized or, "
             "if it was not, with maintenance margin not higher and NC/MMR not worse.",
         ),
+        Claim(
+            "BANKR-1",
+            ("LIQ-6", "LIQ-7", "LIQ-8", "LIQ-9"),
+            "The fillable price lies on the closing side of the oracle price (at or below it for a long, at or above for a short) within SMMR·PMMR/(10⁶·|PS|) of it, and equals it when TNC ≥ TMMR; the bankruptcy quote is the exact ceiling of −DNNV − TNC·|DMMR|/TMMR and closing at it never lowers NC/MMR; closing the whole position at the fillable price is worse than bankruptcy when TNC < 0 < PMMR ≤ TMMR, at least as good when TNC ≥ TMMR, and, for the only position at BA = 100%, at least as good exactly when TNC·(10⁶ + SMMR) ≥ SMMR·TMMR (so the fillable price need not lie between the bankruptcy and oracle prices); a fill's insurance fund delta is exactly the shortfall when the fill does not beat bankruptcy and otherwise a fee in [0, min(surplus, ⌊|fill quote|·fee/10⁶⌋)], so the liquidated account keeps at least the bankruptcy quote; the order's subticks are the nearest tick on the side against the liquidated account, clamped to [tick, the largest aligned uint64].",
+        ),
     ]
 }

@@ -28,10 +28,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
+from perpspec import errors
 from perpspec.codec import state_hash
 from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
+from perpspec.liquidation_arithmetic import (
+    compute_bankruptcy_price_quote_quantums,
+    compute_fillable_price,
+    compute_fillable_price_subticks,
+    compute_liquidation_insurance_fund_delta,
+)
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
 from perpspec.oracle import median_round_half_away_from_zero
 from perpspec.report import CHECKED, FAILED, MethodResult
@@ -400,6 +407,87 @@ def _fills_keep_parties_collateralized(balances: list[int], orders: list[tuple[i
                 )
 
 
+# --- the liquidation prices (BANKR-1) ----------------------------------------------------------
+
+UINT32 = st.integers(0, 2**32 - 1)
+
+
+@given(
+    st.integers(1, 2**64),
+    st.integers(-(2**70), 2**70),
+    st.integers(0, 2**64),
+    st.integers(1, 2**64),
+    st.integers(-(2**70), 2**70),
+    UINT32,
+    UINT32,
+    st.booleans(),
+    st.booleans(),
+)
+def _fillable_price_on_closing_side(size, pnnv_drawn, pmmr, tmmr_extra, tnc, ba, smmr, short, only) -> None:
+    ps = -size if short else size
+    pnnv = -abs(pnnv_drawn) if short else abs(pnnv_drawn)
+    tmmr = pmmr if only and pmmr > 0 else pmmr + tmmr_extra
+    try:
+        price = compute_fillable_price(pnnv, pmmr, ps, tnc, tmmr, ba, smmr)
+    except errors.NegativeFillablePrice:
+        return
+    oracle = Fraction(pnnv, ps)
+    spread = Fraction(smmr * pmmr, ONE_MILLION * abs(ps))
+    if short:
+        assert oracle <= price <= oracle + spread, (
+            "BANKR-1: a short's fillable price is at or above the oracle, within the spread"
+        )
+    else:
+        assert oracle - spread <= price <= oracle, (
+            "BANKR-1: a long's fillable price is at or below the oracle, within the spread"
+        )
+    if tnc >= tmmr:
+        assert price == oracle, "BANKR-1: the fillable price is the oracle price when TNC >= TMMR"
+    bankruptcy = compute_bankruptcy_price_quote_quantums(tnc, tmmr, -pnnv, -pmmr)
+    if tnc < 0 < pmmr:
+        assert price * ps < bankruptcy, "BANKR-1: at negative TNC the fillable price is worse than bankruptcy"
+    if only and pmmr > 0 and ba == ONE_MILLION:
+        beats = price * ps >= bankruptcy
+        assert beats == (tnc * (ONE_MILLION + smmr) >= smmr * tmmr), (
+            "BANKR-1: the only position's fillable price vs bankruptcy"
+        )
+
+
+@given(st.integers(-(2**70), 2**70), st.integers(1, 2**70), st.integers(-(2**70), 2**70), st.integers(0, 2**70))
+def _bankruptcy_rounds_up_and_keeps_ratio(tnc, tmmr, dnnv, reduction) -> None:
+    dmmr = -min(reduction, tmmr)
+    bankruptcy = compute_bankruptcy_price_quote_quantums(tnc, tmmr, dnnv, dmmr)
+    exact = -dnnv - Fraction(tnc * -dmmr, tmmr)
+    assert 0 <= bankruptcy - exact < 1, "BANKR-1: the bankruptcy quote is the exact ceiling"
+    assert (tnc + dnnv + bankruptcy) * tmmr >= tnc * (tmmr + dmmr), "BANKR-1: closing at bankruptcy keeps NC/MMR"
+
+
+@given(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), UINT32)
+def _insurance_fund_delta_is_shortfall_or_capped_fee(fill_quote, bankruptcy, fee_ppm) -> None:
+    delta = compute_liquidation_insurance_fund_delta(fill_quote, bankruptcy, fee_ppm)
+    cap = abs(fill_quote) * fee_ppm // ONE_MILLION
+    if fill_quote <= bankruptcy:
+        assert delta == fill_quote - bankruptcy, "BANKR-1: below bankruptcy the fund pays exactly the shortfall"
+    else:
+        assert delta == min(cap, fill_quote - bankruptcy), "BANKR-1: above bankruptcy the fee is capped"
+    assert fill_quote - delta >= bankruptcy, "BANKR-1: the liquidated account keeps the bankruptcy quote"
+
+
+@given(st.integers(0, 2**80), st.integers(1, 2**40), st.booleans(), st.integers(1, 2**32 - 1), st.integers(-12, 4))
+def _subticks_round_against_the_liquidated(numerator, denominator, is_long, tick, exponent) -> None:
+    price = Fraction(numerator, denominator)
+    subticks = compute_fillable_price_subticks(price, is_long, tick, exponent)
+    maximum = 2**64 - 1 - (2**64 - 1) % tick
+    value = _exact(subticks, exponent)
+    assert subticks % tick == 0 and tick <= subticks <= maximum, "BANKR-1: subticks aligned and clamped"
+    if is_long:
+        assert subticks == maximum or value >= price, "BANKR-1: a long's sell is priced at or above the fillable price"
+        assert subticks == tick or _exact(subticks - tick, exponent) < price, "BANKR-1: ... at the nearest tick"
+    else:
+        assert subticks == tick or value <= price, "BANKR-1: a short's buy is priced at or below the fillable price"
+        assert subticks == maximum or _exact(subticks + tick, exponent) > price, "BANKR-1: ... at the nearest tick"
+
+
 PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("SOLV-2",), "fills never leave a collateralized party under initial margin", _fills_keep_parties_collateralized),
     (("PRIO-1", "CROSS-1", "CONS-3"), "the book follows a naive price-time model", _book_follows_price_time_priority),
@@ -414,6 +502,10 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
         "crashes keep the fund and deleveraging sound",
         _crashes_keep_the_fund_and_deleveraging_sound,
     ),
+    (("BANKR-1",), "fillable price on the closing side, vs bankruptcy", _fillable_price_on_closing_side),
+    (("BANKR-1",), "bankruptcy price rounds up and keeps NC/MMR", _bankruptcy_rounds_up_and_keeps_ratio),
+    (("BANKR-1",), "insurance fund delta: shortfall or capped fee", _insurance_fund_delta_is_shortfall_or_capped_fee),
+    (("BANKR-1",), "subticks round against the liquidated account", _subticks_round_against_the_liquidated),
 ]
 
 

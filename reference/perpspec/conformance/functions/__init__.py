@@ -29,6 +29,8 @@ markets):
   MARGIN-4, MARGIN-6, MARGIN-7);
 - ``oracle``: the median and the minimum price change (spec/prices.md, PRICE-4, PRICE-5);
 - ``funding``: funding settlement (spec/funding.md, FUND-1);
+- ``liquidation``: the risk engine's sizes, limits, prices and predicates (spec/liquidations.md,
+  LIQ-1..9, INS-1; spec/deleveraging.md, DEL-1; SUB-8);
 - ``requests``: the request-level cases of no single function (spec/catalogue.md, CAT-1,
   CAT-5).
 
@@ -44,7 +46,7 @@ from collections.abc import Callable
 from typing import Any
 
 from perpspec.catalogue import CATALOGUE
-from perpspec.conformance.functions import funding, margin, oracle, requests, risk, subticks, units
+from perpspec.conformance.functions import funding, liquidation, margin, oracle, requests, risk, subticks, units
 from perpspec.conformance.functions.cases import FunctionCases, case_json, expected_answer, merge_rules
 
 FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
@@ -64,6 +66,17 @@ FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
     "median_round_half_away_from_zero": ("ORACLE-1",),
     "min_price_change_amount": (),
     "funding_settlement_ppm": ("CONS-2",),
+    "liquidatable_position_size_delta": (),
+    "position_notional_liquidatable_bounds": (),
+    "subaccount_max_notional_liquidatable": (),
+    "subaccount_max_insurance_lost": (),
+    "is_valid_insurance_fund_delta": (),
+    "can_deleverage_subaccount": (),
+    "is_valid_state_transition_for_undercollateralized_subaccount": ("SOLV-1",),
+    "bankruptcy_price_quote_quantums": ("BANKR-1",),
+    "liquidation_fillable_price": ("BANKR-1",),
+    "fillable_price_to_subticks": ("BANKR-1",),
+    "liquidation_insurance_fund_delta": ("BANKR-1",),
 }
 """The claims (spec/claims.md) whose functions each file's vectors pin down."""
 
@@ -88,6 +101,17 @@ BUILDERS: dict[str, Callable[[FunctionCases], None]] = {
     "median_round_half_away_from_zero": oracle.median_cases,
     "min_price_change_amount": oracle.min_price_change_cases,
     "funding_settlement_ppm": funding.funding_cases,
+    "liquidatable_position_size_delta": liquidation.size_delta_cases,
+    "position_notional_liquidatable_bounds": liquidation.bounds_cases,
+    "subaccount_max_notional_liquidatable": liquidation.subaccount_max_notional_cases,
+    "subaccount_max_insurance_lost": liquidation.subaccount_max_insurance_cases,
+    "is_valid_insurance_fund_delta": liquidation.insurance_fund_delta_validity_cases,
+    "can_deleverage_subaccount": liquidation.can_deleverage_cases,
+    "is_valid_state_transition_for_undercollateralized_subaccount": liquidation.undercollateralized_cases,
+    "bankruptcy_price_quote_quantums": liquidation.bankruptcy_price_cases,
+    "liquidation_fillable_price": liquidation.fillable_price_cases,
+    "fillable_price_to_subticks": liquidation.subticks_cases,
+    "liquidation_insurance_fund_delta": liquidation.insurance_fund_delta_cases,
 }
 
 
