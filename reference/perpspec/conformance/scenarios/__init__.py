@@ -133,6 +133,7 @@ RISK_SCENARIOS: list[Callable[[], Scenario]] = [
     liquidations.deleveraging_at_bankruptcy_price,
     liquidations.gating_after_refused_offset,
     liquidations.final_settlement,
+    liquidations.clob_pair_updates,
 ]
 """The risk engine's scenarios (liquidations, deleveraging, final settlement), appended after ``CLOB_SCENARIOS``."""
 

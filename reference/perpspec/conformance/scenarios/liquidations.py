@@ -170,3 +170,53 @@ def final_settlement() -> Scenario:
     )
     assert s.state.perpetuals.perpetuals[BTC].open_interest == 0
     return s
+
+
+def clob_pair_updates() -> Scenario:
+    s = Scenario(
+        "clob-pair-updates",
+        "MsgUpdateClobPair: what the authority may change (status along v4's transitions, step and tick to divisors) and what it may not.",
+        ["CLOB-4", "TX-2", "TX-3", "TX-4"],
+        ["ATOM-1"],
+        make_genesis([]),
+    )
+    s.step(
+        "an unsupported status is refused before the state is read",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_PAUSED"),
+        errors.InvalidClobPairParameter.code,
+    )
+    s.step(
+        "a zero step",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_ACTIVE", step=0),
+        errors.InvalidClobPairParameter.code,
+    )
+    s.step(
+        "an unknown clob pair", update_clob_pair(AUTHORITY, 77, BTC, "STATUS_ACTIVE"), errors.InvalidClobPairUpdate.code
+    )
+    s.step("another perpetual", update_clob_pair(AUTHORITY, BTC, 1, "STATUS_ACTIVE"), errors.InvalidClobPairUpdate.code)
+    s.step(
+        "another quantum conversion exponent",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_ACTIVE", quantum_conversion_exponent=-8),
+        errors.InvalidClobPairUpdate.code,
+    )
+    s.step(
+        "a step that is not a divisor of 1_000_000",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_ACTIVE", step=300_000),
+        errors.InvalidClobPairUpdate.code,
+    )
+    s.step(
+        "a larger tick",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_ACTIVE", subticks_per_tick=200_000),
+        errors.InvalidClobPairUpdate.code,
+    )
+    s.step(
+        "ACTIVE to INITIALIZING is not supported",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_INITIALIZING"),
+        errors.InvalidClobPairStatusTransition.code,
+    )
+    s.step(
+        "the step and the tick shrink to divisors",
+        update_clob_pair(AUTHORITY, BTC, BTC, "STATUS_ACTIVE", step=500_000, subticks_per_tick=10_000),
+        OK,
+    )
+    return s
