@@ -122,3 +122,28 @@ def test_del_5_an_offset_that_would_sink_the_counterparty_is_refused_and_gates_w
     (seen,) = of_type(events, "NegativeTncSubaccountSeen")
     assert seen["height"] == state.blocks.height
     assert state.subaccounts.negative_tnc_subaccount_seen_at_block == state.blocks.height
+
+
+def test_liq_12_riskiest_first_and_orders_sorted_by_distance_from_oracle():
+    """
+    LIQ-12: two liquidatable longs; BOB2 (NC 100_000_000) is riskier than ALICE (NC 300_000_000), and his
+    fillable price lies further from the oracle, so his order is matched first and takes the one bid.
+    """
+    genesis = make_genesis(
+        [
+            subaccount_entry(ALICE, 0, -28_000_000_000, [(BTC, ONE_BTC)]),
+            subaccount_entry(BOB, 1, -28_200_000_000, [(BTC, ONE_BTC)]),
+            subaccount_entry(BOB, 0, 80_000_000_000, [(BTC, -2 * ONE_BTC)]),
+            subaccount_entry(CAROL, 0, 40_000_000_000, []),
+        ]
+    )
+    state = make_state(genesis)
+    ok(state, place(CAROL, 1, BUY, ONE_BTC, 2_829_900_000, gtb=30))
+    ok(state, set_price(state, BTC, PRICE))
+    events = ok(state, next_block(state))
+    orders = of_type(events, "LiquidationOrder")
+    assert [o["subaccountId"]["number"] for o in orders] == [1, 0]  # BOB's subaccount 1, then ALICE
+    assert int(orders[0]["subticks"]) < int(orders[1]["subticks"])  # further below the oracle
+    (fill,) = of_type(events, "LiquidationFill")
+    assert fill["liquidated"]["number"] == 1 and position(state, BOB, number=1) == 0
+    assert position(state, ALICE) == ONE_BTC

@@ -1199,7 +1199,7 @@ def parameter_cases() -> list[GenesisCase]:
         )
         for status in ("PAUSED", "CANCEL_ONLY", "POST_ONLY")
     ]
-    rows += _fee_tier_rows() + _stats_rows()
+    rows += _fee_tier_rows() + _stats_rows() + _liquidations_config_rows()
     return [
         case(
             name,
@@ -1293,6 +1293,69 @@ def _stats_rows() -> list[tuple[str, str, tuple[Operation, ...], str, tuple[str,
             (replace("/stats/params/windowDurationSeconds", 2_592_001),),
             whole,
             ("FEE-4",),
+        ),
+    ]
+
+
+def _liquidations_config_rows() -> list[tuple[str, str, tuple[Operation, ...], str, tuple[str, ...]]]:
+    """LIQ-10, one row per rule of ``bounds.check_liquidations_config`` (v4's ``LiquidationsConfig.Validate``)."""
+    config = "/clob/liquidationsConfig"
+    return [
+        (
+            "liquidations-bankruptcy-adjustment-below-one",
+            "a bankruptcy adjustment of 999,999 ppm, below 100%",
+            (replace(f"{config}/fillablePriceConfig/bankruptcyAdjustmentPpm", 999_999),),
+            "bankruptcyAdjustmentPpm is below 1000000",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-spread-ratio-zero",
+            "a spread-to-maintenance-margin ratio of 0",
+            (replace(f"{config}/fillablePriceConfig/spreadToMaintenanceMarginRatioPpm", 0),),
+            "spreadToMaintenanceMarginRatioPpm is 0",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-fee-zero",
+            "a maximum liquidation fee of 0",
+            (replace(f"{config}/maxLiquidationFeePpm", 0),),
+            "maxLiquidationFeePpm is not in (0, 1000000]",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-fee-above-one",
+            "a maximum liquidation fee of 1,000,001 ppm",
+            (replace(f"{config}/maxLiquidationFeePpm", 1_000_001),),
+            "maxLiquidationFeePpm is not in (0, 1000000]",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-portion-zero",
+            "a maximum position portion liquidated of 0",
+            (replace(f"{config}/positionBlockLimits/maxPositionPortionLiquidatedPpm", 0),),
+            "maxPositionPortionLiquidatedPpm is not in (0, 1000000]",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-portion-above-one",
+            "a maximum position portion liquidated of 1,000,001 ppm",
+            (replace(f"{config}/positionBlockLimits/maxPositionPortionLiquidatedPpm", 1_000_001),),
+            "maxPositionPortionLiquidatedPpm is not in (0, 1000000]",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-max-notional-zero",
+            "a subaccount notional block limit of 0",
+            (replace(f"{config}/subaccountBlockLimits/maxNotionalLiquidated", "0"),),
+            "maxNotionalLiquidated is 0",
+            ("LIQ-10",),
+        ),
+        (
+            "liquidations-max-insurance-lost-zero",
+            "a subaccount insurance block limit of 0",
+            (replace(f"{config}/subaccountBlockLimits/maxQuantumsInsuranceLost", "0"),),
+            "maxQuantumsInsuranceLost is 0",
+            ("LIQ-10",),
         ),
     ]
 
