@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from perpspec import errors
+from perpspec.deleveraging import process_deleveraging_fill
 from perpspec.funding import funding_settlement_ppm
 from perpspec.jsonio import UndecodableLine, decimal_string, describe, parse_json, read_list, read_object
 from perpspec.jsonio import read_integer as read_json_integer
@@ -719,6 +720,70 @@ def _liquidation_insurance_fund_delta(
     )
 
 
+DELEVERAGING_ACCOUNT = ObjectType(
+    (("usdc_balance_quote_quantums", BIGINT), ("perpetual_positions", ListType(POSITION)))
+)
+"""A subaccount of ``process_deleveraging``: its USDC balance and its positions."""
+
+LIQUIDATED_ID = SubaccountId("", 0)
+OFFSETTING_ID = SubaccountId("", 1)
+
+
+def _encode_deleveraging_account(state: State, subaccount_id: SubaccountId) -> dict[str, Any]:
+    stored = state.subaccounts.subaccounts.get(subaccount_id)
+    if stored is None:
+        return {"usdc_balance_quote_quantums": 0, "perpetual_positions": []}
+    return {
+        "usdc_balance_quote_quantums": encode_integer(stored.usdc_balance),
+        "perpetual_positions": [
+            {"perpetual_id": pid, "quantums": encode_integer(stored.positions[pid].quantums)}
+            for pid in sorted(stored.positions)
+        ],
+    }
+
+
+def _process_deleveraging(
+    perpetuals: list[dict[str, Any]],
+    liquidated: dict[str, Any],
+    offsetting: dict[str, Any],
+    perpetual_id: int,
+    delta_quantums: int,
+    is_final_settlement: bool,
+) -> Any:
+    """
+    One deleveraging fill run by the state machine's ``process_deleveraging_fill`` on a state of the
+    listed perpetuals and the two subaccounts (DEL-3); a collateral-check failure is
+    FAILED_TO_UPDATE_SUBACCOUNTS, as v4 reports it, and nothing changes.
+    """
+    state, liquidated_account = build_risk_state(
+        perpetuals, liquidated["usdc_balance_quote_quantums"], liquidated["perpetual_positions"]
+    )
+    _, offsetting_account = build_risk_state(
+        perpetuals, offsetting["usdc_balance_quote_quantums"], offsetting["perpetual_positions"]
+    )
+    for subaccount_id, account in ((LIQUIDATED_ID, liquidated_account), (OFFSETTING_ID, offsetting_account)):
+        account.id = subaccount_id
+        if not account.is_empty():
+            state.subaccounts.subaccounts[subaccount_id] = account
+    for perpetual_id_held in state.perpetuals.perpetuals:
+        longs = sum(
+            max(0, a.positions[perpetual_id_held].quantums)
+            for a in (liquidated_account, offsetting_account)
+            if perpetual_id_held in a.positions
+        )
+        state.perpetuals.perpetuals[perpetual_id_held].open_interest = longs
+    try:
+        process_deleveraging_fill(
+            state, LIQUIDATED_ID, OFFSETTING_ID, perpetual_id, delta_quantums, is_final_settlement, []
+        )
+    except (errors.NewlyUndercollateralized, errors.StillUndercollateralized) as failure:
+        raise errors.FailedToUpdateSubaccounts(str(failure)) from None
+    return {
+        "liquidated": _encode_deleveraging_account(state, LIQUIDATED_ID),
+        "offsetting": _encode_deleveraging_account(state, OFFSETTING_ID),
+    }
+
+
 RISK_STATE_INPUTS: tuple[tuple[str, Any], ...] = (
     ("perpetuals", ListType(PERPETUAL)),
     ("usdc_balance_quote_quantums", BIGINT),
@@ -995,6 +1060,19 @@ CATALOGUE: dict[str, CatalogueFunction] = {
             ),
             _liquidation_insurance_fund_delta,
             ("LIQ-9", "LIQ-6", "LIQ-5"),
+        ),
+        CatalogueFunction(
+            "process_deleveraging",
+            (
+                ("perpetuals", ListType(PERPETUAL)),
+                ("liquidated", DELEVERAGING_ACCOUNT),
+                ("offsetting", DELEVERAGING_ACCOUNT),
+                ("perpetual_id", UINT32),
+                ("delta_quantums", BIGINT),
+                ("is_final_settlement", BOOLEAN),
+            ),
+            _process_deleveraging,
+            ("DEL-3", "LIQ-6", "SUB-7", "SUB-8"),
         ),
     ]
 }

@@ -511,3 +511,9 @@ class DuplicatePerpetualId(CatalogueError):
     """A catalogue input lists the same perpetual id twice, among perpetuals or among positions (LIQ-6)."""
 
     code = "DUPLICATE_PERPETUAL_ID"
+
+
+class FailedToUpdateSubaccounts(CatalogueError):
+    """A deleveraging fill fails a side's collateral check: v4's ``ErrFailedToUpdateSubaccounts`` (DEL-3)."""
+
+    code = "FAILED_TO_UPDATE_SUBACCOUNTS"

@@ -616,6 +616,66 @@ function canDeleverage(usdc, positions, ar, p, pe, status) {
   return tnc < 0n ? [true, false] : [false, status === 'FINAL_SETTLEMENT'];
 }
 
+// MARGIN-2..5 without open-interest scaling: [TNC, TIMR, TMMR] of a risk state
+function fullRisk(state) {
+  let nc = state.usdc;
+  let imr = 0n;
+  let mmr = 0n;
+  for (const [key, q] of state.held) {
+    const p = state.byId.get(key);
+    const nnv = baseToQuote(q, p.atomic_resolution, p.price_value, p.price_exponent);
+    const initial = mulPpm(abs(nnv), p.initial_margin_ppm, CEIL);
+    nc += nnv;
+    imr += initial;
+    mmr += mulPpm(initial, p.maintenance_fraction_ppm, CEIL);
+  }
+  return [nc, imr, mmr];
+}
+
+// SUB-7, SUB-8: whether an update of (usdcDelta, positionDelta in perpetual key) passes the collateral check
+function passesCollateralCheck(state, key, usdcDelta, positionDelta) {
+  const [oldNc, oldImr, oldMmr] = fullRisk(state);
+  const held = new Map(state.held);
+  const q = (held.get(key) || 0n) + positionDelta;
+  if (q === 0n) held.delete(key);
+  else held.set(key, q);
+  const [newNc, newImr, newMmr] = fullRisk({ byId: state.byId, usdc: state.usdc + usdcDelta, held });
+  if (newNc >= newImr) return true;
+  return undercollateralized(oldNc, oldImr, oldMmr, newNc, newMmr) === 'Success';
+}
+
+function deleveragedAccount(state, key, usdcDelta, positionDelta) {
+  const held = new Map(state.held);
+  const q = (held.get(key) || 0n) + positionDelta;
+  if (q === 0n) held.delete(key);
+  else held.set(key, q);
+  const ids = [...held.keys()].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    usdc_balance_quote_quantums: state.usdc + usdcDelta,
+    perpetual_positions: ids.map((id) => ({ perpetual_id: id, quantums: held.get(id.toString()) })),
+  };
+}
+
+// DEL-3: one deleveraging fill at the bankruptcy price (or the oracle price in final settlement)
+function processDeleveraging(perpetuals, liquidated, offsetting, perpetualId, delta, isFinal) {
+  const L = riskState(perpetuals, liquidated.usdc_balance_quote_quantums, liquidated.perpetual_positions);
+  const O = riskState(perpetuals, offsetting.usdc_balance_quote_quantums, offsetting.perpetual_positions);
+  const key = perpetualId.toString();
+  const lq = L.held.get(key) || 0n;
+  const oq = O.held.get(key) || 0n;
+  const reduces = (q, d) => sign(q) * sign(d) === -1n && abs(d) <= abs(q);
+  if (!reduces(lq, delta) || !reduces(oq, -delta)) fail('INVALID_PERPETUAL_POSITION_SIZE_DELTA', 'the delta does not reduce both positions');
+  const p = L.byId.get(key);
+  const quote = isFinal ? baseToQuote(-delta, p.atomic_resolution, p.price_value, p.price_exponent) : bankruptcy(L, perpetualId, delta);
+  if (p.price_value === 0n) fail('POSITION_NOT_UPDATABLE', 'the perpetual has no oracle price');
+  if (!passesCollateralCheck(L, key, quote, delta) || !passesCollateralCheck(O, key, -quote, -delta)) {
+    fail('FAILED_TO_UPDATE_SUBACCOUNTS', 'a side fails its collateral check');
+  }
+  return { liquidated: deleveragedAccount(L, key, quote, delta), offsetting: deleveragedAccount(O, key, -quote, -delta) };
+}
+
+const DELEVERAGING_ACCOUNT = objectOf(['usdc_balance_quote_quantums', 'integer'], ['perpetual_positions', listOf(POSITION)]);
+
 const RISK_STATE = [['perpetuals', listOf(PERPETUAL)], ['usdc_balance_quote_quantums', 'integer'], ['perpetual_positions', listOf(POSITION)], ['perpetual_id', 'uint32']];
 
 // ---------------------------------------------------------------------------------------
@@ -654,6 +714,7 @@ const CATALOGUE = {
   liquidation_fillable_price: [[...RISK_STATE, ['delta_quantums', 'integer'], ['bankruptcy_adjustment_ppm', 'uint32'], ['spread_to_maintenance_margin_ratio_ppm', 'uint32']], (perps, usdc, positions, id, delta, ba, smmr) => fillablePrice(riskState(perps, usdc, positions), id, delta, ba, smmr)],
   fillable_price_to_subticks: [[['fillable_price', RATIONAL], ['is_liquidating_long', BOOLEAN], ['subticks_per_tick', 'uint32'], ['quantum_conversion_exponent', 'int32']], fillableToSubticks],
   liquidation_insurance_fund_delta: [[...RISK_STATE, ['is_buy', BOOLEAN], ['fill_amount', 'uint64'], ['subticks', 'uint64'], ['quantum_conversion_exponent', 'int32'], ['max_liquidation_fee_ppm', 'uint32']], (perps, usdc, positions, id, ...rest) => insuranceFundDelta(riskState(perps, usdc, positions), id, ...rest)],
+  process_deleveraging: [[['perpetuals', listOf(PERPETUAL)], ['liquidated', DELEVERAGING_ACCOUNT], ['offsetting', DELEVERAGING_ACCOUNT], ['perpetual_id', 'uint32'], ['delta_quantums', 'integer'], ['is_final_settlement', BOOLEAN]], processDeleveraging],
 };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);

@@ -31,6 +31,7 @@ markets):
 - ``funding``: funding settlement (spec/funding.md, FUND-1);
 - ``liquidation``: the risk engine's sizes, limits, prices and predicates (spec/liquidations.md,
   LIQ-1..9, INS-1; spec/deleveraging.md, DEL-1; SUB-8);
+- ``deleveraging``: one deleveraging fill (spec/deleveraging.md, DEL-3);
 - ``requests``: the request-level cases of no single function (spec/catalogue.md, CAT-1,
   CAT-5).
 
@@ -46,7 +47,17 @@ from collections.abc import Callable
 from typing import Any
 
 from perpspec.catalogue import CATALOGUE
-from perpspec.conformance.functions import funding, liquidation, margin, oracle, requests, risk, subticks, units
+from perpspec.conformance.functions import (
+    deleveraging,
+    funding,
+    liquidation,
+    margin,
+    oracle,
+    requests,
+    risk,
+    subticks,
+    units,
+)
 from perpspec.conformance.functions.cases import FunctionCases, case_json, expected_answer, merge_rules
 
 FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
@@ -77,6 +88,7 @@ FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
     "liquidation_fillable_price": ("BANKR-1",),
     "fillable_price_to_subticks": ("BANKR-1",),
     "liquidation_insurance_fund_delta": ("BANKR-1",),
+    "process_deleveraging": ("CONS-5",),
 }
 """The claims (spec/claims.md) whose functions each file's vectors pin down."""
 
@@ -112,6 +124,7 @@ BUILDERS: dict[str, Callable[[FunctionCases], None]] = {
     "liquidation_fillable_price": liquidation.fillable_price_cases,
     "fillable_price_to_subticks": liquidation.subticks_cases,
     "liquidation_insurance_fund_delta": liquidation.insurance_fund_delta_cases,
+    "process_deleveraging": deleveraging.process_deleveraging_cases,
 }
 
 
