@@ -169,7 +169,7 @@ def process_deleveraging_cases(fc: FunctionCases) -> None:
         )
 
     go = f"{GO} TestProcessDeleveragingAtOraclePrice"
-    oracle_cases = [
+    oracle_cases: list[tuple[str, dict[str, Any], dict[str, Any], int, Any]] = [
         (
             "well-well",
             carl_short(100_000),
