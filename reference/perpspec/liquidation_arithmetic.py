@@ -23,6 +23,7 @@ from perpspec.rounding import (
     Rounding,
     both,
     divide,
+    either,
     floor_div,
     is_concrete,
     mul_ppm_floor,
@@ -137,9 +138,9 @@ def is_valid_position_size_delta(position_quantums: int, delta_quantums: int) ->
 # --- the insurance fund (INS-1) ------------------------------------------------------------
 
 
-def is_valid_insurance_fund_delta(insurance_fund_balance: int, insurance_fund_delta: int) -> bool:
-    """A delta the fund can bear: delta >= 0, or balance + delta >= 0 (INS-1, v4 IsValidInsuranceFundDelta)."""
-    return insurance_fund_delta >= 0 or insurance_fund_balance + insurance_fund_delta >= 0
+def is_valid_insurance_fund_delta(insurance_fund_balance: Any, insurance_fund_delta: Any) -> Any:
+    """A delta the fund can bear: delta >= 0, or balance + delta >= 0 (INS-1, v4 IsValidInsuranceFundDelta); on ints or z3 terms."""
+    return either(insurance_fund_delta >= 0, insurance_fund_balance + insurance_fund_delta >= 0)
 
 
 # --- prices (LIQ-6..LIQ-9) -----------------------------------------------------------------

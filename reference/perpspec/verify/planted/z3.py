@@ -115,4 +115,15 @@ BUGS: list[PlantedBug] = [
         description="the insurance fund takes the whole surplus above bankruptcy, not the capped fee (LIQ-9)",
         timeout_seconds=120,
     ),
+    PlantedBug(
+        id="z3-insurance-fund-may-go-one-below-zero",
+        method="z3",
+        claims=("SOLV-3",),
+        path="liquidation_arithmetic.py",
+        old="insurance_fund_balance + insurance_fund_delta >= 0)",
+        new="insurance_fund_balance + insurance_fund_delta >= -1)",
+        command=_z3("--claim", "SOLV-3"),
+        description="INS-1 admits a delta that leaves the fund at -1 (INS-1)",
+        timeout_seconds=120,
+    ),
 ]

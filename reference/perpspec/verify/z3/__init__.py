@@ -12,6 +12,7 @@ things about:
 - ``funding``: CONS-2 (FUND-1..3);
 - ``fills``: CONS-3 (FEE-2, FEE-3, FEE-5);
 - ``reduce_only``: RO-1 (MATCH-8, ORDER-10);
+- ``insurance``: SOLV-3 (INS-1, LIQ-9);
 - ``liquidation``: BANKR-1 (LIQ-6..LIQ-9);
 - ``branches``: the int branch of every dual-path helper equals its z3 branch, for every
   input, so the proofs about the z3 branch are about the code that runs.
@@ -35,6 +36,7 @@ from perpspec.verify.z3 import (
     conversions,
     fills,
     funding,
+    insurance,
     liquidation,
     margin,
     oracle,
@@ -58,6 +60,7 @@ def proofs(quick: bool) -> list[Proof]:
         + oracle.proofs()
         + funding.proofs()
         + fills.proofs()
+        + insurance.proofs()
         + reduce_only.proofs()
         + liquidation.proofs()
         + margin.fast_path_proofs(exponents)
