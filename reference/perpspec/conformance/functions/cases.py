@@ -322,3 +322,22 @@ BTC = {"atomic_resolution": -10, "price_value": 2_868_819_524, "price_exponent":
 ETH = {"atomic_resolution": -9, "price_value": 1_811_985_252, "price_exponent": -6}
 SOL = {"atomic_resolution": -7, "price_value": 2_350_695_125, "price_exponent": -8}
 TRUNC = ("ROUND-5", "ROUND-7")
+
+# The perpetuals of v4's keeper tests (testutil/constants: BtcUsd_20PercentInitial_10PercentMaintenance,
+# EthUsd_20PercentInitial_10PercentMaintenance): BTC at $50,000, ETH at $3,000, 20% initial, 10% maintenance.
+BTC_PERP = {
+    "perpetual_id": 0,
+    "atomic_resolution": -8,
+    "price_value": 5_000_000_000,
+    "price_exponent": -5,
+    "initial_margin_ppm": 200_000,
+    "maintenance_fraction_ppm": 500_000,
+}
+ETH_PERP = {
+    "perpetual_id": 1,
+    "atomic_resolution": -9,
+    "price_value": 3_000_000_000,
+    "price_exponent": -6,
+    "initial_margin_ppm": 200_000,
+    "maintenance_fraction_ppm": 500_000,
+}

@@ -16,24 +16,8 @@ import random
 from typing import Any
 
 from perpspec.conformance.format import encode_int
-from perpspec.conformance.functions.cases import FunctionCases, add_generic_cases, add_random_cases
+from perpspec.conformance.functions.cases import BTC_PERP, ETH_PERP, FunctionCases, add_generic_cases, add_random_cases
 
-BTC_PERP = {
-    "perpetual_id": 0,
-    "atomic_resolution": -8,
-    "price_value": 5_000_000_000,
-    "price_exponent": -5,
-    "initial_margin_ppm": 200_000,
-    "maintenance_fraction_ppm": 500_000,
-}
-ETH_PERP = {
-    "perpetual_id": 1,
-    "atomic_resolution": -9,
-    "price_value": 3_000_000_000,
-    "price_exponent": -6,
-    "initial_margin_ppm": 200_000,
-    "maintenance_fraction_ppm": 500_000,
-}
 ONE_BTC = 100_000_000
 USD = 1_000_000
 GO = "v4 x/clob/keeper/deleveraging_test.go"

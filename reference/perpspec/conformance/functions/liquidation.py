@@ -17,6 +17,8 @@ from typing import Any
 
 from perpspec.conformance.format import encode_int
 from perpspec.conformance.functions.cases import (
+    BTC_PERP,
+    ETH_PERP,
     FunctionCases,
     Raw,
     add_generic_cases,
@@ -27,22 +29,6 @@ from perpspec.conformance.functions.cases import (
 )
 from perpspec.units import UINT32_MAX, UINT64_MAX
 
-BTC_PERP = {
-    "perpetual_id": 0,
-    "atomic_resolution": -8,
-    "price_value": 5_000_000_000,
-    "price_exponent": -5,
-    "initial_margin_ppm": 200_000,
-    "maintenance_fraction_ppm": 500_000,
-}
-ETH_PERP = {
-    "perpetual_id": 1,
-    "atomic_resolution": -9,
-    "price_value": 3_000_000_000,
-    "price_exponent": -6,
-    "initial_margin_ppm": 200_000,
-    "maintenance_fraction_ppm": 500_000,
-}
 BTC_MARKET = {"atomic_resolution": -8, "price_value": 5_000_000_000, "price_exponent": -5}
 ETH_MARKET = {"atomic_resolution": -9, "price_value": 3_000_000_000, "price_exponent": -6}
 DOLLAR = 1_000_000
