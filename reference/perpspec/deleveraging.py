@@ -30,6 +30,7 @@ from perpspec.subaccounts import (
     SettledUpdate,
     Update,
     UpdateType,
+    get_holders,
     get_risk_watch,
     get_subaccount_update_event,
     process_updates,
@@ -176,12 +177,8 @@ def get_offsetting_candidates(state: State, liquidated_id: SubaccountId, perpetu
     turned by the block height, at most MAX_DELEVERAGING_SUBACCOUNTS_TO_ITERATE of them (DEL-4).
     """
     is_long = get_position_quantums(state, liquidated_id, perpetual_id) > 0
-    holders = get_risk_watch(state).holders.get(perpetual_id, set())
-    opposite = sorted(
-        subaccount_id
-        for subaccount_id in holders
-        if subaccount_id != liquidated_id and (get_position_quantums(state, subaccount_id, perpetual_id) > 0) != is_long
-    )
+    watch = get_risk_watch(state)
+    opposite = sorted((watch.shorts if is_long else watch.longs).get(perpetual_id, set()))
     if not opposite:
         return []
     start = state.blocks.height % len(opposite)
@@ -250,12 +247,11 @@ def get_final_settlement_targets(state: State) -> list[DeleveragingTarget]:
     by clob pair id, then subaccount id turned by the block height (DEL-4).
     """
     targets: list[DeleveragingTarget] = []
-    watch = get_risk_watch(state)
     for pair_id in sorted(state.clob.clob_pairs):
         pair = state.clob.clob_pairs[pair_id]
         if pair.status is not ClobPairStatus.FINAL_SETTLEMENT:
             continue
-        holders = sorted(watch.holders.get(pair.perpetual_id, set()))
+        holders = sorted(get_holders(state, pair.perpetual_id))
         if holders:
             start = state.blocks.height % len(holders)
             targets.extend((subaccount_id, pair.perpetual_id) for subaccount_id in holders[start:] + holders[:start])

@@ -11,9 +11,10 @@ liquidation order each for one position, sized within the position and subaccoun
 v4's order (LIQ-12) through the one fill function (``perpspec.clob.fills``).  An order that
 fills nothing hands its subaccount to deleveraging (``perpspec.deleveraging``).
 
-Where v4 starts at pseudo-random offsets, perpspec is deterministic: the riskiest subaccounts
-first (NC/MMR, MARGIN-7, then subaccount id), the position of the lowest perpetual id not yet
-liquidated this block, and the subaccount id in place of v4's order-hash tie-break.
+Where v4 starts at pseudo-random offsets, perpspec is deterministic: the 50 attempts of a block
+start at an offset that turns with the block height over the liquidatable subaccounts in id
+order, the position is the lowest perpetual id not yet liquidated this block, and the subaccount
+id stands in for v4's order-hash tie-break.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from perpspec.liquidation_prices import (
     get_liquidatable_position_size_delta,
     get_settled_subaccount_risk,
 )
-from perpspec.margin import Risk, is_liquidatable, risk_compare
+from perpspec.margin import is_liquidatable
 from perpspec.state import State
 from perpspec.subaccounts import get_risk_watch
 from perpspec.types import OrderId, SubaccountId
@@ -72,20 +73,21 @@ def get_risk_candidates(state: State) -> list[SubaccountId]:
         mark = (state.prices.market_prices[perpetual.market_id].price, perpetual.funding_index)
         if watch.marks.get(perpetual_id) != mark:
             watch.marks[perpetual_id] = mark
-            candidates |= watch.holders.get(perpetual_id, set())
+            candidates |= watch.longs.get(perpetual_id, set())
+            candidates |= watch.shorts.get(perpetual_id, set())
     watch.changed = set()
     return sorted(candidates)
 
 
 def get_liquidatable_subaccounts(
     state: State, candidates: list[SubaccountId]
-) -> tuple[list[tuple[SubaccountId, Risk]], list[SubaccountId]]:
+) -> tuple[list[SubaccountId], list[SubaccountId]]:
     """
-    Among the candidates, the liquidatable ones with their settled risk, riskiest first (MARGIN-6,
-    MARGIN-7, then id), and those with negative TNC and an open position (DEL-5).  Both are watched
-    until a later phase finds them otherwise (LIQ-11).
+    Among the candidates (in id order), the liquidatable ones (MARGIN-6, at their settled risk) and
+    those with negative TNC and an open position (DEL-5).  Both are watched until a later phase
+    finds them otherwise (LIQ-11).
     """
-    liquidatable: list[tuple[SubaccountId, Risk]] = []
+    liquidatable: list[SubaccountId] = []
     negative: list[SubaccountId] = []
     for subaccount_id in candidates:
         stored = state.subaccounts.subaccounts.get(subaccount_id)
@@ -93,20 +95,25 @@ def get_liquidatable_subaccounts(
             continue
         risk = get_settled_subaccount_risk(state, stored)
         if is_liquidatable(risk.nc, risk.mmr):
-            liquidatable.append((subaccount_id, risk))
+            liquidatable.append(subaccount_id)
         if risk.nc < 0:
             negative.append(subaccount_id)
-    liquidatable.sort(key=functools.cmp_to_key(compare_riskiest_first))
-    state.risk_watch.watched = {subaccount_id for subaccount_id, _ in liquidatable} | set(negative)
+    state.risk_watch.watched = set(liquidatable) | set(negative)
     return liquidatable, negative
 
 
-def compare_riskiest_first(first: tuple[SubaccountId, Risk], second: tuple[SubaccountId, Risk]) -> int:
-    """The riskier subaccount first (MARGIN-7's risk order), then the lower subaccount id (LIQ-12)."""
-    riskier = risk_compare(first[1].nc, first[1].mmr, second[1].nc, second[1].mmr)
-    if riskier != 0:
-        return -riskier
-    return -1 if first[0] < second[0] else (1 if first[0] > second[0] else 0)
+def select_liquidation_attempts(liquidatable: list[SubaccountId], height: int) -> list[SubaccountId]:
+    """
+    At most MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK of the liquidatable subaccounts (in id order),
+    taken from index ``height * MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK mod n`` on, wrapping (LIQ-12):
+    v4's pseudo-random offset made deterministic, so that block after block every liquidatable
+    subaccount gets its turn.
+    """
+    count = len(liquidatable)
+    if count <= MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK:
+        return liquidatable
+    start = height * MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK % count
+    return [liquidatable[(start + i) % count] for i in range(MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK)]
 
 
 # --- one order (LIQ-11) ------------------------------------------------------------------
@@ -220,7 +227,7 @@ def process_liquidations(state: State, events: list[Event]) -> tuple[list[Deleve
     """
     The liquidation phase (LIQ-12, v4 ``LiquidateSubaccountsAgainstOrderbook``).
 
-    The riskiest MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK liquidatable subaccounts each get an order;
+    MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK liquidatable subaccounts each get an order (``select_liquidation_attempts``);
     the orders are sorted (``get_order_priority``); in that order each subaccount, if still
     liquidatable, gets its order anew (earlier fills may have changed it) and it is matched.  A
     position whose perpetual has no clob pair, or whose order filled nothing, goes to
@@ -230,7 +237,7 @@ def process_liquidations(state: State, events: list[Event]) -> tuple[list[Deleve
     infos: dict[SubaccountId, SubaccountLiquidationInfo] = {}
     unfilled: list[DeleveragingTarget] = []
     orders: list[LiquidationOrder] = []
-    for subaccount_id, _ in liquidatable[:MAX_LIQUIDATION_ATTEMPTS_PER_BLOCK]:
+    for subaccount_id in select_liquidation_attempts(liquidatable, state.blocks.height):
         info = infos.setdefault(subaccount_id, SubaccountLiquidationInfo())
         perpetual_id = get_perpetual_to_liquidate(state, subaccount_id, info)
         if perpetual_id is None:

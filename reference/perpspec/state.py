@@ -146,14 +146,15 @@ class RiskWatch:
     It is built from the subaccounts on first use (``built``), and then kept by the one writer of
     subaccounts, ``perpspec.subaccounts.write_subaccount``:
 
-    - ``holders``: per perpetual id, the subaccounts with a position in it;
+    - ``longs`` and ``shorts``: per perpetual id, the subaccounts with a long (a short) position in it;
     - ``changed``: the subaccounts written since the last liquidation phase;
     - ``marks``: per perpetual id, the oracle price and funding index the last phase saw;
     - ``watched``: the subaccounts the last phase found liquidatable or with negative TNC.
     """
 
     built: bool = False
-    holders: dict[int, set[SubaccountId]] = field(default_factory=dict)
+    longs: dict[int, set[SubaccountId]] = field(default_factory=dict)
+    shorts: dict[int, set[SubaccountId]] = field(default_factory=dict)
     changed: set[SubaccountId] = field(default_factory=set)
     marks: dict[int, tuple[int, int]] = field(default_factory=dict)
     watched: set[SubaccountId] = field(default_factory=set)

@@ -418,11 +418,27 @@ def get_risk_watch(state: State) -> RiskWatch:
     watch = state.risk_watch
     if not watch.built:
         for subaccount_id, subaccount in state.subaccounts.subaccounts.items():
-            for perpetual_id in subaccount.positions:
-                watch.holders.setdefault(perpetual_id, set()).add(subaccount_id)
+            for perpetual_id, position in subaccount.positions.items():
+                get_position_holders(watch, perpetual_id, position.quantums > 0).add(subaccount_id)
             watch.changed.add(subaccount_id)
         watch.built = True
     return watch
+
+
+def get_position_holders(watch: RiskWatch, perpetual_id: int, is_long: bool) -> set[SubaccountId]:
+    """The watch's set of the subaccounts long (or short) in a perpetual, created empty on first use (LIQ-11)."""
+    sides = watch.longs if is_long else watch.shorts
+    holders = sides.get(perpetual_id)
+    if holders is None:
+        holders = set()
+        sides[perpetual_id] = holders
+    return holders
+
+
+def get_holders(state: State, perpetual_id: int) -> set[SubaccountId]:
+    """Every subaccount with a position in a perpetual, long or short (LIQ-11, FINAL-2)."""
+    watch = get_risk_watch(state)
+    return watch.longs.get(perpetual_id, set()) | watch.shorts.get(perpetual_id, set())
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -441,16 +457,14 @@ def write_subaccount(state: State, subaccount: Subaccount) -> None:
         stored = state.subaccounts.subaccounts.get(subaccount.id)
         before = stored.positions if stored is not None else {}
         after = subaccount.positions
-        for perpetual_id in before:
-            if perpetual_id not in after:
-                watch.holders[perpetual_id].discard(subaccount.id)
-        for perpetual_id in after:
-            if perpetual_id not in before:
-                holders = watch.holders.get(perpetual_id)
-                if holders is None:
-                    watch.holders[perpetual_id] = {subaccount.id}
-                else:
-                    holders.add(subaccount.id)
+        for perpetual_id, position in before.items():
+            kept = after.get(perpetual_id)
+            if kept is None or (kept.quantums > 0) != (position.quantums > 0):
+                get_position_holders(watch, perpetual_id, position.quantums > 0).discard(subaccount.id)
+        for perpetual_id, position in after.items():
+            held = before.get(perpetual_id)
+            if held is None or (held.quantums > 0) != (position.quantums > 0):
+                get_position_holders(watch, perpetual_id, position.quantums > 0).add(subaccount.id)
     if subaccount.is_empty():
         state.subaccounts.subaccounts.pop(subaccount.id, None)
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from helpers.clob import BUY, of_type, ok, place, set_price
 from helpers.ledger import make_state, next_block, position, sid, usdc
 from perpspec.conformance.builders import ALICE, BOB, BTC, CAROL, ONE_BTC, make_genesis, subaccount_entry
-from perpspec.liquidations import get_risk_candidates
+from perpspec.liquidations import get_risk_candidates, select_liquidation_attempts
 from perpspec.state import State
 
 PRICE = 2_830_000_000  # 28_300 USD in BTC's price exponent -5, equal to its subticks
@@ -124,10 +124,11 @@ def test_del_5_an_offset_that_would_sink_the_counterparty_is_refused_and_gates_w
     assert state.subaccounts.negative_tnc_subaccount_seen_at_block == state.blocks.height
 
 
-def test_liq_12_riskiest_first_and_orders_sorted_by_distance_from_oracle():
+def test_liq_12_orders_sorted_by_distance_from_oracle():
     """
-    LIQ-12: two liquidatable longs; BOB2 (NC 100_000_000) is riskier than ALICE (NC 300_000_000), and his
-    fillable price lies further from the oracle, so his order is matched first and takes the one bid.
+    LIQ-12: two liquidatable longs; BOB's subaccount 1 (NC 100_000_000) is further under water than
+    ALICE (NC 300_000_000), so his fillable price lies further from the oracle: his order is matched
+    first and takes the one bid.
     """
     genesis = make_genesis(
         [
@@ -147,3 +148,16 @@ def test_liq_12_riskiest_first_and_orders_sorted_by_distance_from_oracle():
     (fill,) = of_type(events, "LiquidationFill")
     assert fill["liquidated"]["number"] == 1 and position(state, BOB, number=1) == 0
     assert position(state, ALICE) == ONE_BTC
+
+
+def test_liq_12_attempts_turn_with_the_block_height():
+    """
+    LIQ-12: of 120 liquidatable subaccounts, block h tries the 50 from index 50h mod 120 on, wrapping;
+    over 12 blocks every one is tried 5 times (12 x 50 = 5 x 120).
+    """
+    ids = [sid(f"owner{i:03d}") for i in range(120)]
+    assert select_liquidation_attempts(ids, 1) == ids[50:100]
+    assert select_liquidation_attempts(ids, 2) == ids[100:] + ids[:30]
+    tried = [i for height in range(12) for i in select_liquidation_attempts(ids, height)]
+    assert all(tried.count(i) == 5 for i in ids)
+    assert select_liquidation_attempts(ids[:7], 3) == ids[:7]  # fewer than 50: all, in id order
