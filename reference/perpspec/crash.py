@@ -14,7 +14,7 @@ the state and the events.
 Per block it records the oracle prices, the liquidatable subaccounts before and after the
 block's phase, the liquidation orders and fills, the deleveraging fills, the insurance fund,
 open interest, the total negative TNC and whether withdrawals are gated, and it reconciles
-_QUANTUMS_PER_USD (subaccounts + insurance fund + fee collector + funding pool = deposits - withdrawals,
+USDC (subaccounts + insurance fund + fee collector + funding pool = deposits - withdrawals,
 CONS-1) after every message batch.  The summary is a JSON object with sorted keys and no
 timings, so one seed gives the same bytes on every run.
 """
@@ -54,7 +54,7 @@ from perpspec.types import OrderId, SubaccountId
 from perpspec.units import base_to_quote_quantums, quote_to_base_quantums
 
 _QUANTUMS_PER_USD = 1_000_000
-"""Quote quantums per USD (_QUANTUMS_PER_USD's atomic resolution -6)."""
+"""Quote quantums per USD (USDC's atomic resolution -6)."""
 
 MM_OFFSETS_PPM = (100, 300, 600, 1_000, 2_000, 4_000, 8_000, 15_000)
 """The market maker's quote levels, as distances from the oracle price in ppm, nearest first."""
@@ -410,7 +410,7 @@ def get_flow_messages(config: CrashConfig, rng: random.Random) -> list[tuple[str
 
 
 def get_usdc_held(state: State) -> int:
-    """Every subaccount's _QUANTUMS_PER_USD plus the insurance fund, the fee collector and the funding pool (CONS-1)."""
+    """Every subaccount's USDC plus the insurance fund, the fee collector and the funding pool (CONS-1)."""
     bank = state.bank
     held = sum(s.usdc_balance for s in state.subaccounts.subaccounts.values())
     return held + bank.insurance_fund + bank.fee_collector + bank.funding_pool
@@ -432,16 +432,16 @@ def get_risk_census(state: State) -> tuple[int, int, int]:
 
 
 class ReconciliationError(AssertionError):
-    """_QUANTUMS_PER_USD held differs from deposits minus withdrawals: a conservation failure of the state machine."""
+    """USDC held differs from deposits minus withdrawals: a conservation failure of the state machine."""
 
 
 def reconcile(run: Run, where: str) -> None:
-    """_QUANTUMS_PER_USD held equals the run's own tally of deposits minus withdrawals, and the bank's (CONS-1); else ReconciliationError."""
+    """USDC held equals the run's own tally of deposits minus withdrawals, and the bank's (CONS-1); else ReconciliationError."""
     held = get_usdc_held(run.state)
     bank = run.state.bank
     if held != run.deposited - run.withdrawn or held != bank.total_deposited - bank.total_withdrawn:
         raise ReconciliationError(
-            f"{where}: _QUANTUMS_PER_USD held {held} != deposits {run.deposited} - withdrawals {run.withdrawn} "
+            f"{where}: USDC held {held} != deposits {run.deposited} - withdrawals {run.withdrawn} "
             f"(bank: {bank.total_deposited} - {bank.total_withdrawn})"
         )
 
@@ -688,7 +688,7 @@ def format_table(summary: dict[str, Any]) -> str:
         f"paid ${format_usd(t['insuranceFundPaid'])})",
         f"negative TNC seen in {t['negativeTncSeen']} blocks; withdrawals gated in {t['blocksGated']} blocks "
         f"({t['withdrawalsRefusedGated']} withdrawals refused by the gate)",
-        f"_QUANTUMS_PER_USD reconciled at every block: held ${format_usd(summary['reconciliation']['usdcHeld'])} = deposits "
+        f"USDC reconciled at every block: held ${format_usd(summary['reconciliation']['usdcHeld'])} = deposits "
         f"${format_usd(summary['reconciliation']['deposits'])} - withdrawals "
         f"${format_usd(summary['reconciliation']['withdrawals'])}",
     ]
