@@ -515,6 +515,7 @@ def run_crash(
     say = Progress(progress)
     say.say(f"building the genesis: {config.subaccounts} traders on {', '.join(config.markets)}", force=True)
     genesis, markets, population = get_crash_genesis(config)
+    say.say("genesis built; loading it (GEN-2, GEN-3)", force=True)
     state = load_genesis(genesis)
     run = Run(state, markets, deposited=state.bank.total_deposited - state.bank.total_withdrawn)
     population["deposits"] = run.deposited
@@ -716,8 +717,9 @@ def write_plot(summary: dict[str, Any], path: str) -> list[str]:
     figure, axes = plt.subplots(5, 1, sharex=True, figsize=(10, 13), constrained_layout=True)
     c = summary["config"]
     figure.suptitle(
-        f"perpspec simulate crash: {c['crash_pct']}% over {c['crash_blocks']} blocks, "
-        f"{c['subaccounts']} traders, seed {c['seed']}",
+        f"perpspec simulate crash: {c['crash_pct']}% over {c['crash_blocks']} blocks"
+        + (f", then +{c['recover_pct']}%" if c["recover_pct"] else "")
+        + f", {c['subaccounts']} traders, seed {c['seed']}",
         fontsize=13,
     )
     prices, counts, fund, interest, negative = axes
