@@ -8,6 +8,8 @@ The ``perpspec`` command.
 - ``perpspec genesis``: print the embedded default genesis.
 - ``perpspec conformance generate|run``: write the conformance vectors, or run them
   against an adapter (conformance/FORMAT.md, conformance/ADAPTER.md).
+- ``perpspec simulate crash``: a seeded market crash through the state machine, with a JSON
+  summary, a terminal table and an optional plot (``perpspec.crash``).
 
 ``eval`` and ``apply`` read stdin as bytes, by the line rules of spec/json.md (JSON-1, JSON-2): each line
 decoded as UTF-8 by itself, lines of JSON white space skipped, every other line answered
@@ -105,6 +107,80 @@ def command_conformance(args: argparse.Namespace) -> int:
     )
 
 
+def command_simulate_crash(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the crash, print its table, write the JSON summary and the plot when asked (without matplotlib: a hint)."""
+    from perpspec.crash import PLOT_INSTALL_HINT, CrashConfig, encode_summary, format_table, run_crash, write_plot
+
+    try:
+        leverage_min, leverage_max = (int(x) for x in args.leverage.split(":"))
+    except ValueError:
+        print(f"perpspec: --leverage wants MIN:MAX in whole multiples, got {args.leverage!r}", file=stderr)
+        return 2
+    config = CrashConfig(
+        seed=args.seed,
+        subaccounts=args.subaccounts,
+        markets=tuple(args.markets.split(",")),
+        crash_pct=args.crash,
+        blocks=args.blocks,
+        crash_blocks=args.crash_blocks,
+        recover_pct=args.recover,
+        leverage_min=leverage_min,
+        leverage_max=leverage_max,
+        mm_level_usd=args.mm_depth,
+        insurance_fund_usd=args.insurance_fund,
+    )
+    try:
+        summary, _ = run_crash(config, progress=None if args.quiet else stderr)
+    except ValueError as error:
+        print(f"perpspec: {error}", file=stderr)
+        return 2
+    stdout.write(format_table(summary) + "\n")
+    if args.json_path is not None:
+        args.json_path.write_bytes(encode_summary(summary))
+        print(f"wrote {args.json_path}", file=stderr)
+    if args.plot is not None:
+        try:
+            written = write_plot(summary, str(args.plot))
+        except ImportError:
+            print(f"perpspec: no plot written: {PLOT_INSTALL_HINT}", file=stderr)
+            return 1
+        print(f"wrote {' and '.join(written)}", file=stderr)
+    return 0
+
+
+def add_simulate_parser(commands: Any) -> None:
+    """The ``simulate`` command and its ``crash`` subcommand."""
+    simulate = commands.add_parser("simulate", help="seeded simulations through the state machine")
+    simulations = simulate.add_subparsers(dest="simulation", required=True)
+    crash = simulations.add_parser(
+        "crash",
+        help="a market crash: liquidations, deleveraging, the insurance fund, the gate",
+        description="A seeded population of leveraged subaccounts and a market maker through a price crash, "
+        "every step a message through apply_json (perpspec.crash).",
+    )
+    crash.add_argument("--seed", type=int, default=1, help="the seed of the population and the path (default 1)")
+    crash.add_argument("--subaccounts", type=int, default=300, help="traders (default 300)")
+    crash.add_argument(
+        "--markets", default="BTC-USD,ETH-USD,SOL-USD", help="comma-separated tickers (default: the genesis's three)"
+    )
+    crash.add_argument("--crash", type=int, default=30, metavar="PCT", help="the fall, in %% of the start (default 30)")
+    crash.add_argument("--blocks", type=int, default=40, help="blocks simulated (default 40)")
+    crash.add_argument("--crash-blocks", type=int, default=6, help="blocks the fall takes, after 3 flat (default 6)")
+    crash.add_argument(
+        "--recover", type=int, default=0, metavar="PCT", help="then a rise by PCT%% of the start over as many blocks"
+    )
+    crash.add_argument("--leverage", default="1:20", metavar="MIN:MAX", help="the leverage spread (default 1:20)")
+    crash.add_argument(
+        "--mm-depth", type=int, default=50_000, metavar="USD", help="the market maker's size per level (default 50000)"
+    )
+    crash.add_argument(
+        "--insurance-fund", type=int, default=50_000, metavar="USD", help="the fund at genesis (default 50000)"
+    )
+    crash.add_argument("--json", type=Path, dest="json_path", help="write the summary (deterministic JSON) here")
+    crash.add_argument("--plot", type=Path, help="write the plot here (PATH.png and PATH.svg; needs matplotlib)")
+    crash.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perpspec", description=__doc__.split("\n\n")[0].strip())
     commands = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="count unsupported vectors as failures")
     run.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default 60)")
     run.add_argument("--max-failures", type=int, default=50, help="failing vectors to list (default 50)")
+    add_simulate_parser(commands)
     return parser
 
 
@@ -163,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             return command_apply(args.genesis, sys.stdin.buffer, sys.stdout)
         if args.command == "conformance":
             return command_conformance(args)
+        if args.command == "simulate":
+            return command_simulate_crash(args, sys.stdout, sys.stderr)
         return command_genesis(sys.stdout)
     except errors.PerpspecError as error:
         print(f"perpspec: {error.code}: {error.message}", file=sys.stderr)
