@@ -91,6 +91,11 @@ def compute_subaccount_max_insurance_lost(
     return max_quantums_insurance_lost - previous_insurance_lost
 
 
+def compute_insurance_lost_of_delta(insurance_fund_delta: int) -> int:
+    """What an insurance fund delta adds to the insurance lost: |delta| when negative, 0 otherwise (LIQ-4, v4 UpdateSubaccountLiquidationInfo)."""
+    return -insurance_fund_delta if insurance_fund_delta < 0 else 0
+
+
 def compute_liquidatable_position_size_delta(
     position_quantums: int,
     atomic_resolution: int,

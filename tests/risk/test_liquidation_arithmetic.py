@@ -25,6 +25,7 @@ from perpspec.liquidation_arithmetic import (
     compute_bankruptcy_price_quote_quantums,
     compute_fillable_price,
     compute_fillable_price_subticks,
+    compute_insurance_lost_of_delta,
     compute_liquidatable_position_size_delta,
     compute_liquidation_insurance_fund_delta,
     compute_position_notional_liquidatable_bounds,
@@ -149,6 +150,10 @@ def test_liq_4_subaccount_insurance_limit():
         compute_subaccount_max_insurance_lost(50, 100, False)
     with pytest.raises(errors.SubaccountHasLiquidatedPerpetual):
         compute_subaccount_max_insurance_lost(U64, 0, True)
+    # v4 accumulates only negative deltas, as |delta|: the Go case's -100 is 100 lost; a fee of +100 is nothing
+    assert compute_insurance_lost_of_delta(-100) == 100
+    assert compute_insurance_lost_of_delta(100) == 0
+    assert compute_insurance_lost_of_delta(0) == 0
 
 
 # --- LIQ-5, LIQ-6 --------------------------------------------------------------------------------
