@@ -21,6 +21,7 @@ from perpspec.jsonio import read_integer as read_json_integer
 from perpspec.liquidation_arithmetic import (
     can_deleverage_subaccount,
     compute_fillable_price_subticks,
+    compute_insurance_lost_of_delta,
     compute_liquidatable_position_size_delta,
     compute_position_notional_abs,
     compute_position_notional_liquidatable_bounds,
@@ -608,10 +609,11 @@ def _subaccount_max_notional(
 def _subaccount_max_insurance_lost(
     max_quantums_insurance_lost: int, previous_insurance_fund_delta: int, perpetual_already_liquidated: bool
 ) -> Any:
+    lost = compute_insurance_lost_of_delta(previous_insurance_fund_delta)
+    if lost > UINT64_MAX:
+        raise errors.OutOfRange("the insurance lost does not fit a uint64 (v4 panics on the overflow)")
     return encode_integer(
-        compute_subaccount_max_insurance_lost(
-            max_quantums_insurance_lost, previous_insurance_fund_delta, perpetual_already_liquidated
-        )
+        compute_subaccount_max_insurance_lost(max_quantums_insurance_lost, lost, perpetual_already_liquidated)
     )
 
 
@@ -983,7 +985,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
             "subaccount_max_insurance_lost",
             (
                 ("max_quantums_insurance_lost", UINT64),
-                ("previous_insurance_fund_delta", UINT64),
+                ("previous_insurance_fund_delta", BIGINT),
                 ("perpetual_already_liquidated", BOOLEAN),
             ),
             _subaccount_max_insurance_lost,

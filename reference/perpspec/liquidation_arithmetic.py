@@ -92,6 +92,11 @@ def compute_subaccount_max_insurance_lost(
     return max_quantums_insurance_lost - previous_insurance_lost
 
 
+def compute_insurance_lost_of_delta(insurance_fund_delta: int) -> int:
+    """What an insurance fund delta adds to the insurance lost: |delta| when negative, 0 otherwise (LIQ-4, v4 UpdateSubaccountLiquidationInfo)."""
+    return -insurance_fund_delta if insurance_fund_delta < 0 else 0
+
+
 def compute_liquidatable_position_size_delta(
     position_quantums: int,
     atomic_resolution: int,
@@ -331,25 +336,3 @@ DEFAULT_MAX_NOTIONAL_LIQUIDATED = 100_000_000_000_000
 """v4 default SubaccountBlockLimits.MaxNotionalLiquidated: $100,000,000 (LIQ-10)."""
 DEFAULT_MAX_QUANTUMS_INSURANCE_LOST = 100_000_000_000_000
 """v4 default SubaccountBlockLimits.MaxQuantumsInsuranceLost: $100,000,000 (LIQ-10)."""
-
-
-def is_valid_liquidations_config(
-    max_liquidation_fee_ppm: int,
-    bankruptcy_adjustment_ppm: int,
-    spread_to_maintenance_margin_ratio_ppm: int,
-    max_position_portion_liquidated_ppm: int,
-    max_notional_liquidated: int,
-    max_quantums_insurance_lost: int,
-) -> bool:
-    """
-    v4's LiquidationsConfig.Validate (LIQ-10): fee in (0, 1e6], bankruptcy adjustment >= 1e6, spread
-    ratio > 0, position portion in (0, 1e6], both subaccount block limits > 0.
-    """
-    return (
-        0 < max_liquidation_fee_ppm <= ONE_MILLION
-        and bankruptcy_adjustment_ppm >= ONE_MILLION
-        and spread_to_maintenance_margin_ratio_ppm > 0
-        and 0 < max_position_portion_liquidated_ppm <= ONE_MILLION
-        and max_notional_liquidated > 0
-        and max_quantums_insurance_lost > 0
-    )

@@ -39,6 +39,10 @@ def wire(value):
     """An input as a client sends it: a JSON number, or a decimal string beyond 2^53."""
     if isinstance(value, list):
         return [wire(v) for v in value]
+    if isinstance(value, dict):
+        return {key: wire(item) for key, item in value.items()}
+    if isinstance(value, (bool, str)):
+        return value
     return value if abs(value) <= SAFE_INTEGER else str(value)
 
 
@@ -49,10 +53,14 @@ def decode(value):
     if isinstance(value, int):
         assert abs(value) <= SAFE_INTEGER
         return value
+    if isinstance(value, str) and not value.lstrip("-").isdigit():
+        return value  # a name: an update result (SUB-8)
     if isinstance(value, str):
         number = int(value)
         assert str(number) == value and abs(number) > SAFE_INTEGER
         return number
+    if isinstance(value, list) and all(isinstance(item, bool) for item in value):
+        return list(value)  # a pair of flags (DEL-1)
     if isinstance(value, list):
         numerator, denominator = map(decode, value)
         assert denominator > 0 and math.gcd(numerator, denominator) == 1

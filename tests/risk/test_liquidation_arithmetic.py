@@ -9,29 +9,26 @@ $3,000 (3e9, -6, -9), both on tier 3 (IMF 20%, maintenance fraction 50%, so MMR 
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import pytest
 
 from perpspec import errors
+from perpspec.bounds import check_liquidations_config
+from perpspec.clob.state import LiquidationsConfig
 from perpspec.liquidation_arithmetic import (
-    DEFAULT_BANKRUPTCY_ADJUSTMENT_PPM,
-    DEFAULT_MAX_LIQUIDATION_FEE_PPM,
-    DEFAULT_MAX_NOTIONAL_LIQUIDATED,
-    DEFAULT_MAX_POSITION_PORTION_LIQUIDATED_PPM,
-    DEFAULT_MAX_QUANTUMS_INSURANCE_LOST,
-    DEFAULT_SPREAD_TO_MAINTENANCE_MARGIN_RATIO_PPM,
     can_deleverage_subaccount,
     compute_bankruptcy_price_quote_quantums,
     compute_fillable_price,
     compute_fillable_price_subticks,
+    compute_insurance_lost_of_delta,
     compute_liquidatable_position_size_delta,
     compute_liquidation_insurance_fund_delta,
     compute_position_notional_liquidatable_bounds,
     compute_subaccount_max_insurance_lost,
     compute_subaccount_max_notional_liquidatable,
     is_valid_insurance_fund_delta,
-    is_valid_liquidations_config,
 )
 from perpspec.liquidation_prices import (
     get_bankruptcy_price_quote_quantums,
@@ -149,6 +146,10 @@ def test_liq_4_subaccount_insurance_limit():
         compute_subaccount_max_insurance_lost(50, 100, False)
     with pytest.raises(errors.SubaccountHasLiquidatedPerpetual):
         compute_subaccount_max_insurance_lost(U64, 0, True)
+    # v4 accumulates only negative deltas, as |delta|: the Go case's -100 is 100 lost; a fee of +100 is nothing
+    assert compute_insurance_lost_of_delta(-100) == 100
+    assert compute_insurance_lost_of_delta(100) == 0
+    assert compute_insurance_lost_of_delta(0) == 0
 
 
 # --- LIQ-5, LIQ-6 --------------------------------------------------------------------------------
@@ -314,20 +315,20 @@ def test_liq_9_pure_rule():
 
 
 def test_liq_10_defaults_are_valid():
-    """LIQ-10: v4's default configuration is valid; each bound rejects one past it."""
-    defaults = (
-        DEFAULT_MAX_LIQUIDATION_FEE_PPM,
-        DEFAULT_BANKRUPTCY_ADJUSTMENT_PPM,
-        DEFAULT_SPREAD_TO_MAINTENANCE_MARGIN_RATIO_PPM,
-        DEFAULT_MAX_POSITION_PORTION_LIQUIDATED_PPM,
-        DEFAULT_MAX_NOTIONAL_LIQUIDATED,
-        DEFAULT_MAX_QUANTUMS_INSURANCE_LOST,
-    )
-    assert is_valid_liquidations_config(*defaults)
-    for index, bad in ((0, 0), (0, 1_000_001), (1, 999_999), (2, 0), (3, 0), (3, 1_000_001), (4, 0), (5, 0)):
-        values = list(defaults)
-        values[index] = bad
-        assert not is_valid_liquidations_config(*values)
+    """LIQ-10: v4's default configuration passes the state's bounds check; each bound rejects one past it."""
+    defaults = LiquidationsConfig()
+    assert check_liquidations_config(defaults) == []
+    for field, bad in (
+        ("max_liquidation_fee_ppm", 0),
+        ("max_liquidation_fee_ppm", 1_000_001),
+        ("bankruptcy_adjustment_ppm", 999_999),
+        ("spread_to_maintenance_margin_ratio_ppm", 0),
+        ("max_position_portion_liquidated_ppm", 0),
+        ("max_position_portion_liquidated_ppm", 1_000_001),
+        ("max_notional_liquidated", 0),
+        ("max_quantums_insurance_lost", 0),
+    ):
+        assert len(check_liquidations_config(dataclasses.replace(defaults, **{field: bad}))) == 1
 
 
 def test_ins_1_insurance_fund_delta_validity():

@@ -706,7 +706,11 @@ const CATALOGUE = {
     return { min_position_notional_liquidatable: low, max_position_notional_liquidatable: high };
   }],
   subaccount_max_notional_liquidatable: [[['max_notional_liquidated', 'uint64'], ['previous_notional_liquidated', 'uint64'], ['perpetual_already_liquidated', BOOLEAN]], (l, s, a) => blockLimitLeft(l, s, a, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_NOTIONAL_LIQUIDATED')],
-  subaccount_max_insurance_lost: [[['max_quantums_insurance_lost', 'uint64'], ['previous_insurance_fund_delta', 'uint64'], ['perpetual_already_liquidated', BOOLEAN]], (l, s, a) => blockLimitLeft(l, s, a, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_INSURANCE_LOST')],
+  subaccount_max_insurance_lost: [[['max_quantums_insurance_lost', 'uint64'], ['previous_insurance_fund_delta', 'integer'], ['perpetual_already_liquidated', BOOLEAN]], (l, delta, a) => {
+    const lost = delta < 0n ? -delta : 0n;   // LIQ-4: only negative deltas count, as |delta|
+    if (lost > UINT64_MAX) fail('OUT_OF_RANGE', 'the insurance lost does not fit a uint64');
+    return blockLimitLeft(l, lost, a, 'LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_INSURANCE_LOST');
+  }],
   is_valid_insurance_fund_delta: [[['insurance_fund_balance', 'integer'], ['insurance_fund_delta', 'integer']], (balance, delta) => delta >= 0n || balance + delta >= 0n],
   can_deleverage_subaccount: [[['usdc_balance_quote_quantums', 'integer'], ['perpetual_positions', listOf(POSITION)], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32'], ['clob_pair_status', STATUS]], canDeleverage],
   is_valid_state_transition_for_undercollateralized_subaccount: [[['old_nc', 'integer'], ['old_imr', 'integer'], ['old_mmr', 'integer'], ['new_nc', 'integer'], ['new_mmr', 'integer']], undercollateralized],

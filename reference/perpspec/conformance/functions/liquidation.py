@@ -352,11 +352,14 @@ def bounds_cases(fc: FunctionCases) -> None:
     )
 
 
-def _block_limit_cases(fc: FunctionCases, limit: str, so_far: str, exceeded: str, go_name: str) -> None:
+def _block_limit_cases(
+    fc: FunctionCases, limit: str, so_far: str, exceeded: str, go_name: str, signed_delta: bool = False
+) -> None:
     go = f"{GO_LIQ} TestGetMaxLiquidatableNotionalAndInsuranceLost"
 
     def inputs(lim: int, prev: int, already: bool) -> dict[str, Any]:
-        return {limit: lim, so_far: prev, "perpetual_already_liquidated": already}
+        # the insurance entry takes the delta that lost ``prev``: -prev (LIQ-4)
+        return {limit: lim, so_far: -prev if signed_delta else prev, "perpetual_already_liquidated": already}
 
     fc.add(
         "go-can-get",
@@ -399,13 +402,38 @@ def _block_limit_cases(fc: FunctionCases, limit: str, so_far: str, exceeded: str
         "!INVALID_TYPE",
         **{**inputs(1, 0, False), "perpetual_already_liquidated": Raw(1)},
     )
+    if signed_delta:
+        positive = {limit: 150, so_far: 100, "perpetual_already_liquidated": False}
+        fc.add(
+            "positive-delta-is-no-loss",
+            "a positive delta (a fee paid to the fund) counts as nothing lost: 150",
+            (),
+            150,
+            **positive,
+        )
+        fc.add("zero-delta", "a zero delta: nothing lost", (), 150, **{**positive, so_far: 0})
+        fc.add(
+            "delta-minus-max-uint64",
+            "a delta of -(2^64 - 1) against that limit: 0 left",
+            (),
+            0,
+            **inputs(UINT64_MAX, UINT64_MAX, False),
+        )
+        fc.add(
+            "delta-overflows-uint64",
+            "a delta of -2^64: the insurance lost overflows uint64, OUT_OF_RANGE (v4 panics)",
+            (),
+            "!OUT_OF_RANGE",
+            **inputs(UINT64_MAX, 2**64, False),
+        )
     add_generic_cases(fc, inputs(150, 100, False))
 
     def draw(r: random.Random) -> dict[str, Any]:
         lim = random_uint64(r)
+        lost = r.choice([r.randrange(0, lim + 1), r.randrange(0, lim + 1), random_uint64(r)])
         return {
             limit: encode_int(lim),
-            so_far: encode_int(r.choice([r.randrange(0, lim + 1), r.randrange(0, lim + 1), random_uint64(r)])),
+            so_far: encode_int(-lost if signed_delta else lost),
             "perpetual_already_liquidated": r.random() < 0.15,
         }
 
@@ -429,6 +457,7 @@ def subaccount_max_insurance_cases(fc: FunctionCases) -> None:
         "previous_insurance_fund_delta",
         "LIQUIDATION_EXCEEDS_SUBACCOUNT_MAX_INSURANCE_LOST",
         "GetSubaccountMaxInsuranceLost; the Go case's -100 delta accumulates as 100 lost",
+        signed_delta=True,
     )
 
 
