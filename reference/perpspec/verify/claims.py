@@ -133,5 +133,10 @@ CLAIMS: dict[str, Claim] = {
             ("LIQ-6", "LIQ-7", "LIQ-8", "LIQ-9"),
             "The fillable price lies on the closing side of the oracle price (at or below it for a long, at or above for a short) within SMMR·PMMR/(10⁶·|PS|) of it, and equals it when TNC ≥ TMMR; the bankruptcy quote is the exact ceiling of −DNNV − TNC·|DMMR|/TMMR and closing at it never lowers NC/MMR; closing the whole position at the fillable price is worse than bankruptcy when TNC < 0 < PMMR ≤ TMMR, at least as good when TNC ≥ TMMR, and, for the only position at BA = 100%, at least as good exactly when TNC·(10⁶ + SMMR) ≥ SMMR·TMMR (so the fillable price need not lie between the bankruptcy and oracle prices); a fill's insurance fund delta is exactly the shortfall when the fill does not beat bankruptcy and otherwise a fee in [0, min(surplus, ⌊|fill quote|·fee/10⁶⌋)], so the liquidated account keeps at least the bankruptcy quote; the order's subticks are the nearest tick on the side against the liquidated account, clamped to [tick, the largest aligned uint64].",
         ),
+        Claim(
+            "SOLV-4",
+            ("DEL-2", "DEL-4", "DEL-5"),
+            "Deleveraging leaves no offsettable negative TNC: once a block passes with no price move, no subaccount with negative TNC whose liquidation filled nothing keeps an open position while an opposite-side holder could take the offset at its bankruptcy price (each such fill would fail the holder's collateral check), within the per-block bounds of 10 deleveraging attempts and 500 candidates.",
+        ),
     ]
 }

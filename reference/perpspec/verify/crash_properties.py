@@ -9,6 +9,9 @@ followed by a block.  After every block:
 - SOLV-3: the insurance fund is not negative, and the state invariants hold (CONS-1, POS-1);
 - CONS-5: every deleveraging fill moved USDC and base quantums only between its two parties,
   zero-sum, and left the offsetting subaccount initially collateralized or no riskier (SUB-8);
+- SOLV-4: after the moves and three quiet blocks, an unfilled liquidation left with negative TNC has
+  no opposite holder that could take its offset (when the block's unfilled liquidations fit its 10
+  deleveraging attempts);
 - LIQ-11: the incremental risk watch decides as a full scan does: the same block run on a copy
   whose watch is rebuilt from scratch (looking at every subaccount) ends in the same state hash.
 """
@@ -35,6 +38,8 @@ from perpspec.conformance.builders import (
     subaccount_entry,
     update_prices,
 )
+from perpspec.deleveraging import MAX_DELEVERAGING_ATTEMPTS_PER_BLOCK, process_deleveraging_fill
+from perpspec.errors import ProtocolError
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import Risk, is_initially_collateralized, risk_compare
@@ -102,6 +107,49 @@ def _check_deleveraging_fills(before: State, after: State, events: list[dict[str
         ), "CONS-5: deleveraging left the offsetting account riskier"
 
 
+def _unfilled_liquidations(events: list[dict[str, Any]]) -> list[SubaccountId]:
+    """The subaccounts whose liquidation order filled nothing this block, in the order they were tried (LIQ-12)."""
+    ordered: list[SubaccountId] = []
+    filled: set[SubaccountId] = set()
+    for event in events:
+        if event["type"] == "LiquidationOrder":
+            ordered.append(SubaccountId(event["subaccountId"]["owner"], event["subaccountId"]["number"]))
+        elif event["type"] == "LiquidationFill":
+            filled.add(SubaccountId(event["liquidated"]["owner"], event["liquidated"]["number"]))
+    return [subaccount_id for subaccount_id in ordered if subaccount_id not in filled]
+
+
+def _check_no_offsettable_negative_tnc(state: State, events: list[dict[str, Any]]) -> None:
+    """
+    SOLV-4: after a quiet block (no price move) whose unfilled liquidations fit its deleveraging
+    attempts (DEL-4), none of them is left with negative TNC and an open position while an
+    opposite-side holder could still take the offset: on a copy of the state, each such fill fails
+    its collateral check (DEL-2, DEL-3).  Within the block of a move, a holder that refused may be
+    able to take the offset after later fills; the quiet block after it tries again.
+    """
+    unfilled = _unfilled_liquidations(events)
+    if len(unfilled) > MAX_DELEVERAGING_ATTEMPTS_PER_BLOCK:
+        return
+    for subaccount_id in unfilled:
+        stored = state.subaccounts.subaccounts.get(subaccount_id)
+        if stored is None or BTC not in stored.positions or _risk(state, subaccount_id).nc >= 0:
+            continue
+        remaining = -stored.positions[BTC].quantums
+        for other_id, other in state.subaccounts.subaccounts.items():
+            held = other.positions.get(BTC)
+            if other_id == subaccount_id or held is None or (held.quantums > 0) != (remaining > 0):
+                continue
+            fill = remaining if abs(remaining) <= abs(held.quantums) else held.quantums
+            trial = copy.deepcopy(state)
+            try:
+                process_deleveraging_fill(trial, subaccount_id, other_id, BTC, fill, False, [])
+            except ProtocolError:
+                continue
+            raise AssertionError(
+                f"SOLV-4: {subaccount_id.owner} keeps negative TNC while {other_id.owner} could take its offset"
+            )
+
+
 def _total_usdc(state: State) -> int:
     bank = state.bank
     held = sum(s.usdc_balance for s in state.subaccounts.subaccounts.values())
@@ -109,9 +157,9 @@ def _total_usdc(state: State) -> int:
 
 
 PAIRS = st.lists(
-    st.tuples(st.integers(1, 30), st.integers(5_000, 120_000), st.integers(5_000, 120_000)), min_size=1, max_size=4
+    st.tuples(st.integers(1, 30), st.integers(-30_000, 120_000), st.integers(-30_000, 120_000)), min_size=2, max_size=5
 )
-MOVES = st.lists(st.integers(-250_000, 60_000), min_size=1, max_size=4)
+MOVES = st.lists(st.integers(-250_000, 250_000), min_size=1, max_size=4)
 BOOK = st.lists(st.tuples(st.booleans(), st.integers(1, 400), st.integers(1, 40)), min_size=0, max_size=6)
 
 
@@ -151,3 +199,9 @@ def _crashes_keep_the_fund_and_deleveraging_sound(
         assert state_hash(full_scan) == state_hash(state), (
             "LIQ-11 (SOLV-3): the incremental risk watch decided differently from a full scan"
         )
+    for _ in range(3):
+        quiet = advance_block(AUTHORITY, state.blocks.height + 1, state.blocks.time + 1)
+        outcome = apply_json(state, quiet)
+        assert outcome.accepted and outcome.events is not None
+        assert state.bank.insurance_fund >= 0, "SOLV-3: a block left the insurance fund negative"
+    _check_no_offsettable_negative_tnc(state, outcome.events)

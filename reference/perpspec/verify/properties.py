@@ -498,7 +498,7 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("ORACLE-1",), "median ignores a minority of wrong sources", _median_ignores_a_minority),
     (("CONS-2",), "funding settlement creates no value", _funding_creates_no_value),
     (
-        ("SOLV-3", "CONS-5", "CONS-1", "POS-1"),
+        ("SOLV-3", "CONS-5", "SOLV-4", "CONS-1", "POS-1"),
         "crashes keep the fund and deleveraging sound",
         _crashes_keep_the_fund_and_deleveraging_sound,
     ),

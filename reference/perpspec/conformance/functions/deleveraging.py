@@ -238,7 +238,34 @@ def process_deleveraging_cases(fc: FunctionCases) -> None:
         (),
         **inputs(carl_short(54_999), dave_long(50_000), 1),
     )
-    add_generic_cases(fc, inputs(carl_short(54_999), dave_long(50_000), ONE_BTC))
+    base = inputs(carl_short(54_999), dave_long(50_000), ONE_BTC)
+    for name, field, value, what in [
+        ("perpetuals-as-object", "perpetuals", BTC_PERP, "perpetuals given as one object, not a list"),
+        ("liquidated-as-list", "liquidated", [], "the liquidated subaccount given as a list"),
+        ("final-settlement-as-number", "is_final_settlement", 1, "is_final_settlement given as 1, not a boolean"),
+    ]:
+        fc.add(
+            f"{name}-invalid-type",
+            f"{what}: INVALID_TYPE (CAT-2)",
+            ("CAT-2",),
+            "!INVALID_TYPE",
+            **{**base, field: value},
+        )
+    fc.add(
+        "offsetting-missing-field",
+        "the offsetting subaccount without its positions: MISSING_INPUT (CAT-5)",
+        ("CAT-5",),
+        "!MISSING_INPUT",
+        **{**base, "offsetting": {"usdc_balance_quote_quantums": 0}},
+    )
+    fc.add(
+        "liquidated-extra-field",
+        "the liquidated subaccount with a field it does not take: UNEXPECTED_INPUT (CAT-5)",
+        ("CAT-5",),
+        "!UNEXPECTED_INPUT",
+        **{**base, "liquidated": {**base["liquidated"], "id": 0}},
+    )
+    add_generic_cases(fc, base)
     add_random_cases(fc, _random_inputs)
 
 

@@ -104,7 +104,7 @@ def deleveraging_at_bankruptcy_price() -> Scenario:
         "deleveraging-bankruptcy-price",
         "A negative-TNC long with no bid is offset against the short at its bankruptcy price, zero-sum.",
         [*RISK_RULES, "DEL-1", "DEL-2", "DEL-3", "DEL-4", "LIQ-6"],
-        [*RISK_CLAIMS, "CONS-5"],
+        [*RISK_CLAIMS, "CONS-5", "SOLV-4"],
         _crash_genesis(-28_400_000_000),
     )
     s.step("the oracle falls to 28_300: ALICE's TNC is -100_000_000", _crash(s), OK)
@@ -115,14 +115,15 @@ def deleveraging_at_bankruptcy_price() -> Scenario:
 def gating_after_refused_offset() -> Scenario:
     s = Scenario(
         "gating-after-negative-tnc",
-        "An offset that would sink BOB is refused; ALICE stays negative and withdrawals are gated for 50 blocks.",
+        "An offset that would sink BOB is refused; ALICE stays negative and withdrawals are gated for 50 blocks; a quiet block tries again and refuses again.",
         [*RISK_RULES, "DEL-2", "DEL-5", "SUB-9", "SUB-8"],
-        [*RISK_CLAIMS, "CONS-5"],
+        [*RISK_CLAIMS, "CONS-5", "SOLV-4"],
         _crash_genesis(-28_400_000_000, bob_usdc=28_390_000_000),
     )
     s.step("the oracle falls to 28_300", _crash(s), OK)
     s.step("no offset: a negative-TNC subaccount is seen", s.next_block(), OK, show=[sub(ALICE), sub(BOB)])
     s.step("CAROL's withdrawal is gated", withdraw(CAROL, sub(CAROL), 1), errors.WithdrawalsAndTransfersBlocked.code)
+    s.step("a quiet block: ALICE is tried again, BOB refuses again", s.next_block(), OK, show=[sub(ALICE), sub(BOB)])
     return s
 
 

@@ -67,4 +67,14 @@ BUGS: list[PlantedBug] = [
         command=COMMAND,
         description="the fillable price adds the spread instead of subtracting it: a long sells above the oracle (LIQ-7)",
     ),
+    PlantedBug(
+        id="deleveraging-gives-up-at-the-first-refusal",
+        method="hypothesis",
+        claims=("SOLV-4",),
+        path="deleveraging.py",
+        old="            continue  # non-overlapping bankruptcy prices: the candidate would fail its collateral check",
+        new="            break",
+        command=COMMAND,
+        description="deleveraging stops at the first candidate that refuses instead of trying the next (DEL-2)",
+    ),
 ]
