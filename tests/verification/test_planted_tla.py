@@ -41,11 +41,11 @@ def test_planted_bugs_are_caught_by_trace_validation():
 
 @pytest.mark.tla
 def test_planted_deleveraging_bug_is_caught_by_liquidation_trace_validation():
-    """CLAIM-3, CONS-5 (DEL-3, LIQ-6): a deleveraging quote one quantum off is rejected by LiquidationTrace."""
-    chosen = [bug for bug in tla.BUGS if bug.id == "deleveraging-quote-one-more"]
+    """CLAIM-3, CONS-5, SOLV-3 (DEL-3, LIQ-6, LIQ-9): a deleveraging quote one off, an uncapped fund share: rejected."""
+    chosen = [bug for bug in tla.BUGS if bug.id in ("deleveraging-quote-one-more", "liquidation-fee-uncapped")]
     results = run_planted(REPOSITORY, chosen)
-    assert [r.status for r in results] == [SELF_TEST], [r.detail for r in results]
-    assert "StepAccepted is violated" in results[0].detail
+    assert [r.status for r in results] == [SELF_TEST, SELF_TEST], [r.detail for r in results]
+    assert all("StepAccepted is violated" in r.detail for r in results)
 
 
 @pytest.mark.tla

@@ -110,13 +110,16 @@ def test_a_temporal_violation_is_named_only_by_its_entry():
 
 @pytest.mark.tla
 def test_reference_runs_with_deleveraging_are_accepted(trace_results):
-    """CONS-5, CONS-1, POS-1 (DEL-2, DEL-3, DEL-5, LIQ-6): random runs replayed whole, each deleveraging fill a step."""
-    valid = [r for r in trace_results if r.check.startswith("LiquidationTrace seed") and "corrupted" not in r.check]
-    assert len(valid) == 3
+    """SOLV-3, CONS-5, CONS-1, POS-1 (LIQ-6, LIQ-9, LIQ-13, DEL-2, DEL-3, DEL-5): random runs replayed whole, fill by fill."""
+    valid = [r for r in trace_results if r.check.startswith("LiquidationTrace") and r.check.split()[-1].isdigit()]
+    assert len(valid) == len(liquidation_model.TRACE_RUNS[True]) == 9
     for result in valid:
         assert result.status == CHECKED, (result.check, result.detail)
         assert f"{result.extra['steps'] + 1} states matched" in result.detail
-    assert sum(r.extra["fills"] for r in valid) >= 2
+    assert sum(r.extra["fills"] for r in valid) >= 4
+    assert sum(r.extra["liquidation_fills"] for r in valid) >= 4  # LIQ-13, LIQ-9: fills against the maker
+    assert any("0 blocks gating" not in r.detail for r in valid)  # DEL-5's gating is in the traces
+    assert not any(r.check == "LiquidationTrace evidence" for r in trace_results)
 
 
 @pytest.mark.tla
@@ -126,6 +129,15 @@ def test_corrupted_fill_is_rejected_at_its_step(trace_results):
     assert len(corrupted) == 1
     assert corrupted[0].status == SELF_TEST, corrupted[0].detail
     assert "StepAccepted is violated" in corrupted[0].detail
+
+
+@pytest.mark.tla
+def test_ungated_block_is_rejected_at_its_step(trace_results):
+    """DEL-5: a block that saw a negative-TNC subaccount, logged without the gating, violates StepAccepted there."""
+    ungated = [r for r in trace_results if r.check.endswith("ungated")]
+    assert len(ungated) == 1
+    assert ungated[0].status == SELF_TEST, ungated[0].detail
+    assert "StepAccepted is violated" in ungated[0].detail
 
 
 def test_a_block_is_logged_fill_by_fill():

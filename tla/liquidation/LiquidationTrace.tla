@@ -44,6 +44,7 @@ IsNextState(s) ==
 
 Replay(e) ==
     CASE e.action = "Deleverage"     -> Deleverage(e.args.liquidated, e.args.offsetting)
+      [] e.action = "LiquidationFill" -> LiquidationFill(e.args.liquidated, e.args.maker, e.args.size, e.args.price)
       [] e.action = "EndBlockPhases" -> EndBlockPhases
       [] e.action = "SetPrice"       -> SetPrice(e.args.price)
       [] e.action = "LedgerMessage"  -> LedgerMessage(e.state.usdc, e.state.supply)

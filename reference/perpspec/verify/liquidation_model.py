@@ -20,13 +20,18 @@ if they differ), then ``EndBlockPhases`` with the state after the block; an acce
 update is ``SetPrice``; every other message is ``LedgerMessage`` (positions, price, fund and
 gating unchanged, CONS-1 kept; Ledger.tla judges those).  TLC recomputes each fill's size
 (DEL-2) and quote (the bankruptcy price of LIQ-6, from the liquidated subaccount as it stands),
-both sides' collateral check (SUB-7, SUB-8) and the gating rule (DEL-5).  The trace genesis has
-no clob pair, so its liquidation orders are never placed (LIQ-12: straight to deleveraging);
-liquidation fills are model-checked only.
+both sides' collateral check (SUB-7, SUB-8) and the gating rule (DEL-5).  That genesis has no
+clob pair, so its liquidation orders are never placed (LIQ-12: straight to deleveraging).  The
+maker runs add one (``liquidation_genesis``: step 1, one subtick a tick, quantum conversion
+exponent 0) and a maker ``m`` that keeps one bid and one ask near the oracle price: each
+``LiquidationFill`` event is a step whose price TLC checks against the fillable price (LIQ-7,
+LIQ-8) and whose fund share against LIQ-9 and INS-1 (SOLV-3).  One maker order a side keeps
+each liquidation order to one fill, since the model prices each fill from the state before
+it where the reference prices the order once.
 
-The negative test: one trace with the liquidated subaccount's USDC one quantum high in the
-state after its first deleveraging fill must be rejected with ``StepAccepted`` violated at that
-step.
+The negative tests: one trace with the liquidated subaccount's USDC one quantum high in the
+state after its first deleveraging fill, and one with its first block that gated on negative TNC
+logged ungated, must each be rejected with ``StepAccepted`` violated at that step.
 """
 
 from __future__ import annotations
@@ -41,13 +46,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perpspec.clob.state import ClobPairStatus
 from perpspec.genesis import load_genesis
-from perpspec.messages import UPDATE_PRICES_TYPE
+from perpspec.messages import PLACE_ORDER_TYPE, UPDATE_PRICES_TYPE
 from perpspec.report import CHECKED, FAILED, SELF_TEST, MethodResult, verdict
+from perpspec.simulation import subaccount_json
 from perpspec.state import State
 from perpspec.subaccounts import is_withdrawal_gated
 from perpspec.transition import apply_json
-from perpspec.types import SubaccountId
+from perpspec.types import OrderId, SubaccountId
 from perpspec.verify import tlc
 from perpspec.verify.traces import (
     ACCOUNTS,
@@ -63,8 +70,7 @@ from perpspec.verify.traces import (
 )
 
 CLAIMS = ("SOLV-3", "CONS-5", "CONS-1", "POS-1")
-TRACE_CLAIMS = ("CONS-5", "CONS-1", "POS-1")
-"""The trace runs have no liquidation fill (no clob pair), so they carry no SOLV-3 evidence."""
+TRACE_CLAIMS = CLAIMS
 SPEC_IDS = ("LIQ-6", "LIQ-7", "LIQ-8", "LIQ-9", "LIQ-13", "INS-1", "DEL-1", "DEL-2", "DEL-3", "DEL-5", "FINAL-2")
 
 MANIFEST_MODELS = "liquidationModels"
@@ -73,6 +79,10 @@ LIQUIDATION_DIR = "liquidation"
 TRACE_SPEC = "LiquidationTrace"
 TRACE_DATA = "LiquidationTraceData"
 TRACE_FILES = ("Liquidation.tla", "LiquidationTrace.tla", "LiquidationTrace.cfg")
+MAKER = "m"
+"""The maker subaccount of the liquidation traces (the model's Makers)."""
+MAKER_USDC = 1_000
+PAIR_ID = 0
 
 
 @dataclass
@@ -86,23 +96,69 @@ class LiquidationTrace:
     fills: int = 0
     gating: int = 0
     """Blocks whose phases saw a negative-TNC subaccount (NegativeTncSubaccountSeen)."""
+    accounts: tuple[str, ...] = ACCOUNTS
+    orders: int = 0
+    liquidation_fills: int = 0
 
     def copy(self) -> LiquidationTrace:
         steps = json.loads(json.dumps(self.steps))
-        return LiquidationTrace(self.seed, dict(self.constants), steps, self.messages, self.fills, self.gating)
+        return LiquidationTrace(
+            self.seed, dict(self.constants), steps, self.messages, self.fills, self.gating,
+            self.accounts, self.orders, self.liquidation_fills,
+        )  # fmt: skip
+
+
+class MakerQuotes:
+    """The maker's orders: one bid at or below and one ask at or above the oracle price, re-placed when gone."""
+
+    def __init__(self, rng: random.Random, state: State) -> None:
+        self.rng = rng
+        self.state = state
+        self.client_id = 0
+        self.live: dict[str, OrderId] = {}
+
+    def next(self) -> dict[str, Any] | None:
+        """A PlaceOrder for a side with no live maker order, or None when both rest."""
+        resting = self.state.clob.resting
+        gone = [side for side in ("buy", "sell") if side not in self.live or self.live[side] not in resting]
+        if not gone:
+            return None
+        side = self.rng.choice(gone)
+        price = self.state.prices.market_prices[MARKET_ID].price
+        subticks = max(1, price - self.rng.randrange(0, 2)) if side == "buy" else price + self.rng.randrange(0, 2)
+        self.client_id += 1
+        owner = subaccount_id(MAKER).owner
+        self.live[side] = OrderId(SubaccountId(owner, 0), self.client_id, 0, PAIR_ID)
+        return {
+            "@type": PLACE_ORDER_TYPE,
+            "signer": owner,
+            "order": {
+                "orderId": {
+                    "subaccountId": subaccount_json(owner, 0),
+                    "clientId": self.client_id,
+                    "orderFlags": 0,
+                    "clobPairId": PAIR_ID,
+                },
+                "side": "SIDE_BUY" if side == "buy" else "SIDE_SELL",
+                "quantums": str(self.rng.randrange(1, 7)),
+                "subticks": str(subticks),
+                "goodTilBlock": self.state.blocks.height + 20,
+                "timeInForce": "TIME_IN_FORCE_UNSPECIFIED",
+            },
+        }
 
 
 # --- recording a run of the reference ---------------------------------------------------
 
 
-def abstract_state(state: State) -> dict[str, Any]:
+def abstract_state(state: State, accounts: tuple[str, ...] = ACCOUNTS) -> dict[str, Any]:
     """
     The reference state as the model's variables (``last`` aside); raises ``TraceMappingError``
     for a state the model cannot represent exactly.
     """
-    ids = {subaccount_id(name): name for name in ACCOUNTS}
-    usdc = dict.fromkeys(ACCOUNTS, 0)
-    pos = dict.fromkeys(ACCOUNTS, 0)
+    ids = {subaccount_id(name): name for name in accounts}
+    usdc = dict.fromkeys(accounts, 0)
+    pos = dict.fromkeys(accounts, 0)
     for sid, subaccount in state.subaccounts.subaccounts.items():
         if sid not in ids:
             raise TraceMappingError(f"subaccount {sid} is not one of the model's accounts")
@@ -114,8 +170,11 @@ def abstract_state(state: State) -> dict[str, Any]:
     bank = state.bank
     if bank.fee_collector != 0 or bank.funding_pool != 0:
         raise TraceMappingError("fees or funding moved: the model's pool is the insurance fund alone")
-    if state.perpetuals.perpetuals[PERPETUAL_ID].funding_index != 0 or state.clob.clob_pairs:
-        raise TraceMappingError("the trace genesis has no funding and no clob pair")
+    if state.perpetuals.perpetuals[PERPETUAL_ID].funding_index != 0:
+        raise TraceMappingError("the trace genesis has no funding")
+    pairs = state.clob.clob_pairs
+    if set(pairs) - {PAIR_ID} or any(pair.status is not ClobPairStatus.ACTIVE for pair in pairs.values()):
+        raise TraceMappingError("a clob pair other than the active pair 0")
     return {
         "usdc": usdc,
         "pos": pos,
@@ -130,7 +189,7 @@ def abstract_state(state: State) -> dict[str, Any]:
 
 def _name_of(encoded: dict[str, Any]) -> str:
     sid = SubaccountId(encoded["owner"], encoded["number"])
-    for name in ACCOUNTS:
+    for name in (*ACCOUNTS, MAKER):
         if subaccount_id(name) == sid:
             return name
     raise TraceMappingError(f"subaccount {encoded} is not one of the model's accounts")
@@ -150,26 +209,88 @@ def _after_fill(before: dict[str, Any], event: dict[str, Any]) -> tuple[dict[str
     return after, {"liquidated": liquidated, "offsetting": offsetting}
 
 
-def record_liquidation_trace(seed: int, steps: int) -> LiquidationTrace:
-    """Run the reference for ``steps`` random messages of ``perpspec.verify.traces`` and log every step."""
-    rng = random.Random(seed)
+def _after_liquidation_fill(before: dict[str, Any], event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model state after one ``LiquidationFill`` event (LIQ-13), and the step's arguments."""
+    liquidated, maker = _name_of(event["liquidated"]), _name_of(event["makerOrderId"]["subaccountId"])
+    size, quote, fund_delta = int(event["fillQuantums"]), int(event["quoteQuantums"]), int(event["insuranceFundDelta"])
+    if int(event["makerFee"]) != 0:
+        raise TraceMappingError("a maker fee: the model's makers pay none")
+    fq = -quote if event["isBuy"] else quote  # LIQ-9: the fill's quote, negated for a buy
+    delta = size if event["isBuy"] else -size
+    after = json.loads(json.dumps(before))
+    after["usdc"][liquidated] += fq - fund_delta
+    after["usdc"][maker] -= fq
+    after["pos"][liquidated] += delta
+    after["pos"][maker] -= delta
+    after["fund"] += fund_delta
+    after["oi"] = sum(q for q in after["pos"].values() if q > 0)
+    return after, {"liquidated": liquidated, "maker": maker, "size": size, "price": int(event["subticks"])}
+
+
+def liquidation_genesis(rng: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
+    """
+    ``perpspec.verify.traces``'s exact genesis with a clob pair on its perpetual (step 1, one
+    subtick a tick, quantum conversion exponent 0: a fill of f at s subticks is worth f * s), a
+    maker subaccount ``m`` with MAKER_USDC, and an insurance fund of 0..3 quantums.
+    """
     genesis, constants = trace_genesis(rng)
+    genesis["subaccounts"]["subaccounts"].append(
+        {
+            "id": subaccount_json(subaccount_id(MAKER).owner, 0),
+            "assetPositions": [{"assetId": 0, "quantums": str(MAKER_USDC)}],
+            "perpetualPositions": [],
+        }
+    )
+    genesis["clob"]["clobPairs"] = [
+        {
+            "id": PAIR_ID,
+            "perpetualClobMetadata": {"perpetualId": PERPETUAL_ID},
+            "stepBaseQuantums": "1",
+            "subticksPerTick": 1,
+            "quantumConversionExponent": 0,
+            "status": "STATUS_ACTIVE",
+        }
+    ]
+    genesis.setdefault("bank", {})["insuranceFund"] = str(rng.randrange(0, 4))
+    return genesis, constants
+
+
+def record_liquidation_trace(seed: int, steps: int, maker: bool = False) -> LiquidationTrace:
+    """
+    Run the reference for ``steps`` random messages of ``perpspec.verify.traces`` and log every
+    step.  With ``maker``: in ``liquidation_genesis``, where a maker keeps one bid and one ask near
+    the oracle price (so a liquidation order fills at most once: the model prices each fill from
+    the state before it, the reference each order).
+    """
+    rng = random.Random(seed)
+    genesis, constants = liquidation_genesis(rng) if maker else trace_genesis(rng)
     state = load_genesis(genesis)
-    trace = LiquidationTrace(seed, constants)
-    trace.steps.append({"action": "Genesis", "args": {"height": state.blocks.height}, "state": abstract_state(state)})
+    accounts = (*ACCOUNTS, MAKER) if maker else ACCOUNTS
+    trace = LiquidationTrace(seed, constants, accounts=accounts)
+    trace.steps.append(
+        {"action": "Genesis", "args": {"height": state.blocks.height}, "state": abstract_state(state, accounts)}
+    )
     messages = TraceMessages(rng, state)
+    quotes = MakerQuotes(rng, state) if maker else None
     for number in range(steps):
-        message, action, _ = messages.next()
+        if quotes is not None and rng.randrange(3) == 0 and (quoted := quotes.next()) is not None:
+            message, action = quoted, "LedgerMessage"
+        else:
+            message, action, _ = messages.next()
         outcome = apply_json(state, message)
         trace.messages += 1
         events = outcome.events or []
-        final = abstract_state(state)
+        final = abstract_state(state, accounts)
         if action == "AdvanceBlock" and outcome.accepted:
             current = trace.steps[-1]["state"]
             for event in events:
-                if event.get("type") in ("LiquidationOrder", "LiquidationFill"):
-                    raise TraceMappingError(f"message {number}: a liquidation order without a clob pair")
-                if event.get("type") == "DeleveragingFill":
+                if event.get("type") == "LiquidationOrder":
+                    trace.orders += 1
+                elif event.get("type") == "LiquidationFill":
+                    current, fill_args = _after_liquidation_fill(current, event)
+                    trace.steps.append({"action": "LiquidationFill", "args": fill_args, "state": current})
+                    trace.liquidation_fills += 1
+                elif event.get("type") == "DeleveragingFill":
                     if event["isFinalSettlement"]:
                         raise TraceMappingError(f"message {number}: final settlement without a clob pair")
                     current, fill_args = _after_fill(current, event)
@@ -179,7 +300,9 @@ def record_liquidation_trace(seed: int, steps: int) -> LiquidationTrace:
                     trace.gating += 1
             if {k: v for k, v in current.items() if k != "gated"} != {k: v for k, v in final.items() if k != "gated"}:
                 raise TraceMappingError(f"message {number}: the block changed more than its deleveraging fills")
-            trace.steps.append({"action": "EndBlockPhases", "args": {"height": state.blocks.height}, "state": final})
+            seen = any(event.get("type") == "NegativeTncSubaccountSeen" for event in events)
+            end_args = {"height": state.blocks.height, "negativeTnc": seen}
+            trace.steps.append({"action": "EndBlockPhases", "args": end_args, "state": final})
         elif action == "SetPrice" and message["@type"] == UPDATE_PRICES_TYPE and outcome.accepted:
             trace.steps.append({"action": "SetPrice", "args": {"price": final["price"]}, "state": final})
         else:
@@ -197,7 +320,9 @@ def trace_module(trace: LiquidationTrace) -> str:
         f"\\* Written by perpspec.verify.liquidation_model: seed {trace.seed}, {trace.messages} messages.",
         "EXTENDS Integers",
         "",
-        "TraceAccounts == {" + ", ".join(json.dumps(name) for name in ACCOUNTS) + "}",
+        "TraceAccounts == {" + ", ".join(json.dumps(name) for name in trace.accounts) + "}",
+        "TraceMakers == {" + ", ".join(json.dumps(name) for name in trace.accounts if name == MAKER) + "}",
+        "TraceLevelPrices == 1..1000  \\* any maker price: the model's fill checks it against the fillable price",
         f"TraceImfPpm == {trace.constants['imfPpm']}",
         f"TraceMfPpm == {trace.constants['mfPpm']}",
         "",
@@ -208,12 +333,27 @@ def trace_module(trace: LiquidationTrace) -> str:
     return "\n".join(lines)
 
 
+def trace_label(trace: LiquidationTrace) -> str:
+    """``seed N``, or ``maker seed N`` for a run with the maker and its clob pair."""
+    return f"{'maker ' if MAKER in trace.accounts else ''}seed {trace.seed}"
+
+
 def corrupt_first_fill(trace: LiquidationTrace) -> tuple[LiquidationTrace, int] | None:
     """A copy with the liquidated subaccount's USDC one quantum high after the first fill, and that step's index."""
     for index, step in enumerate(trace.steps):
         if step["action"] == "Deleverage":
             corrupted = trace.copy()
             corrupted.steps[index]["state"]["usdc"][step["args"]["liquidated"]] += 1
+            return corrupted, index
+    return None
+
+
+def corrupt_first_gating(trace: LiquidationTrace) -> tuple[LiquidationTrace, int] | None:
+    """A copy in which the first block that gated on negative TNC (DEL-5) is logged ungated, and that step's index."""
+    for index, step in enumerate(trace.steps):
+        if step["action"] == "EndBlockPhases" and step["args"].get("negativeTnc"):
+            corrupted = trace.copy()
+            corrupted.steps[index]["state"]["gated"] = False
             return corrupted, index
     return None
 
@@ -235,8 +375,24 @@ def check_liquidation_trace(
     return judge_trace_run(run, len(trace.steps))
 
 
-TRACE_RUNS = {True: (3, 60), False: (12, 120)}
-"""(runs, messages) in quick and full runs: seeds 0 and 2 deleverage within 60 messages."""
+GATING_SEEDS = (23, 142, 32, 72, 79, 126)
+"""Seeds whose runs gate withdrawals on a negative-TNC subaccount left after deleveraging (DEL-5)
+within 120 messages (23: five blocks, two fills; 142: three blocks, no fill); the others do not."""
+
+MAKER_SEEDS = (0, 2, 8, 9)
+"""Seeds whose maker runs (150 messages) fill a liquidation order (one each; seed 0 also deleverages and gates)."""
+
+TRACE_RUNS: dict[bool, tuple[tuple[int, bool, int], ...]] = {
+    True: (
+        *((seed, False, 120) for seed in (0, 1, 2, *GATING_SEEDS[:2])),
+        *((seed, True, 150) for seed in MAKER_SEEDS),
+    ),
+    False: (
+        *((seed, False, 120) for seed in (*range(12), *GATING_SEEDS)),
+        *((seed, True, 150) for seed in range(40)),
+    ),
+}
+"""(seed, with a maker, messages) of quick and full runs: seeds 0, 1 and 2 each deleverage once."""
 
 
 def run_liquidation_traces(quick: bool, repository: Path | None = None) -> list[MethodResult]:
@@ -246,7 +402,7 @@ def run_liquidation_traces(quick: bool, repository: Path | None = None) -> list[
     quote off by one, which TLC must reject at StepAccepted exactly there.  A run set without
     any deleveraging fill fails: it would be no evidence.
     """
-    count, steps = TRACE_RUNS[quick]
+    runs = TRACE_RUNS[quick]
     tla_dir = tlc.find_tla_dir(repository)
     problem = tlc.missing_tools(tla_dir)
     if problem is not None:
@@ -258,25 +414,30 @@ def run_liquidation_traces(quick: bool, repository: Path | None = None) -> list[
         return [MethodResult(TRACE_CLAIMS, tlc.METHOD, "LiquidationTrace (traces)", FAILED, problem)]
     results: list[MethodResult] = []
     traces: list[LiquidationTrace] = []
-    for seed in range(count):
+    for seed, maker, steps in runs:
         start = time.perf_counter_ns()
         try:
-            traces.append(record_liquidation_trace(seed, steps))
+            traces.append(record_liquidation_trace(seed, steps, maker))
         except Exception as error:
             ms = (time.perf_counter_ns() - start) // 1_000_000
-            name = f"LiquidationTrace seed {seed}"
+            name = f"LiquidationTrace {'maker ' if maker else ''}seed {seed}"
             results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, name, FAILED, f"recording: {error!r}", ms))
-    jobs: list[tuple[LiquidationTrace, str, int | None]] = [
-        (t, f"LiquidationTrace seed {t.seed}", None) for t in traces
+    jobs: list[tuple[LiquidationTrace, str, int | None, str]] = [
+        (t, f"LiquidationTrace {trace_label(t)}", None, "") for t in traces
     ]
-    found = next((c for t in traces if (c := corrupt_first_fill(t)) is not None), None)
-    if found is not None:
-        jobs.append((found[0], f"LiquidationTrace seed {found[0].seed} corrupted", found[1]))
-    elif traces:
-        detail = "no run deleveraged: the traces carry no evidence for the risk engine"
-        results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, "LiquidationTrace corrupted", FAILED, detail))
+    corruptions = (
+        (corrupt_first_fill, "corrupted", "the liquidated side's USDC one quantum high after a deleveraging fill"),
+        (corrupt_first_gating, "ungated", "a block that saw a negative-TNC subaccount logged ungated"),
+    )
+    for corrupt, suffix, what in corruptions:
+        found = next((c for t in traces if (c := corrupt(t)) is not None), None)
+        if found is not None:
+            jobs.append((found[0], f"LiquidationTrace {trace_label(found[0])} {suffix}", found[1], what))
+        elif traces:
+            detail = f"no run to corrupt ({what}): the traces carry no evidence for it"
+            results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, f"LiquidationTrace {suffix}", FAILED, detail))
 
-    def check_job(job: tuple[LiquidationTrace, str, int | None]) -> TraceCheck:
+    def check_job(job: tuple[LiquidationTrace, str, int | None, str]) -> TraceCheck:
         try:
             return check_liquidation_trace(job[0], model_dir, java, jar)
         except (OSError, ValueError) as error:
@@ -284,12 +445,17 @@ def run_liquidation_traces(quick: bool, repository: Path | None = None) -> list[
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         checks = list(pool.map(check_job, jobs))
-    for (trace, name, corrupted_at), check in zip(jobs, checks):
-        extra = {"messages": trace.messages, "fills": trace.fills, "steps": len(trace.steps) - 1}
+    for (trace, name, corrupted_at, what), check in zip(jobs, checks):
+        extra = {
+            "messages": trace.messages,
+            "fills": trace.fills,
+            "liquidation_fills": trace.liquidation_fills,
+            "steps": len(trace.steps) - 1,
+        }
         if corrupted_at is not None:
             run = check.run
             rejected = run is not None and run.violated == "StepAccepted" and run.trace_length == corrupted_at
-            where = f"Trace[{corrupted_at + 1}] (the liquidated side's USDC one quantum high after a deleveraging fill)"
+            where = f"Trace[{corrupted_at + 1}] ({what})"
             detail = (
                 f"corrupted {where} rejected: {check.detail}"
                 if rejected
@@ -298,14 +464,17 @@ def run_liquidation_traces(quick: bool, repository: Path | None = None) -> list[
             status = verdict(rejected, SELF_TEST)
         else:
             detail = (
-                f"{trace.messages} messages, {trace.fills} deleveraging fills, {trace.gating} blocks gating "
+                f"{trace.messages} messages, {trace.orders} liquidation orders, {trace.liquidation_fills} "
+                f"liquidation fills, {trace.fills} deleveraging fills, {trace.gating} blocks gating "
                 f"on negative TNC: {check.detail}"
             )
             status = verdict(check.accepted, CHECKED)
         results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, name, status, detail, check.milliseconds, extra=extra))
-    if traces and not any(t.fills for t in traces):
-        detail = "no run deleveraged: the traces carry no evidence for the risk engine"
-        results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, "LiquidationTrace fills", FAILED, detail))
+    if traces and not all(any(getattr(t, what) for t in traces) for what in ("fills", "gating", "liquidation_fills")):
+        detail = (
+            "no run liquidated, deleveraged and gated: the traces would carry no evidence for LIQ-13, DEL-3 or DEL-5"
+        )
+        results.append(MethodResult(TRACE_CLAIMS, tlc.METHOD, "LiquidationTrace evidence", FAILED, detail))
     return results
 
 

@@ -143,4 +143,13 @@ BUGS: list[PlantedBug] = [
         "a deleveraging fill pays the liquidated side one quantum more than its bankruptcy price (LIQ-6, DEL-3); "
         "still zero-sum, so only the price check sees it",
     ),
+    bug(
+        "liquidation-fee-uncapped",
+        ("SOLV-3",),
+        "liquidation_arithmetic.py",
+        "    return select(delta <= 0, delta, select(both(delta > 0, fee_cap < delta), fee_cap, delta))",
+        "    return delta",
+        LIQUIDATION,
+        "the insurance fund takes all of fill quote minus bankruptcy quote, not at most the fee cap (LIQ-9)",
+    ),
 ]
