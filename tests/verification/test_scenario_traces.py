@@ -414,3 +414,15 @@ def test_a_vector_is_cut_before_its_first_risk_engine_block():
     assert trace.cut_at == 9
     assert len(trace.steps) == 1 + 9 and trace.messages[-1] == 8
     assert document["steps"][9]["message"]["@type"].endswith("MsgAdvanceBlock")
+
+
+@pytest.mark.tla
+def test_risk_engine_scenarios_are_cut_before_their_risk_phases():
+    """CLAIM-1 (LIQ-13, DEL-3, FINAL-1): the risk scenarios replay in LedgerFull up to their first risk block or pair update."""
+    from perpspec.conformance.scenarios import RISK_SCENARIOS
+
+    traces = [st.record_vector(build().document()) for build in RISK_SCENARIOS]
+    assert len(traces) == 6 and all(t.cut_at is not None for t in traces)
+    result = check(traces)
+    assert result.accepted, result.detail
+    assert result.detail == f"6 traces, {sum(len(t.steps) for t in traces)} states matched"

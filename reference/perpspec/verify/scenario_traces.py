@@ -59,6 +59,7 @@ from perpspec.messages import (
     Deposit,
     PlaceOrder,
     Transfer,
+    UpdateClobPair,
     UpdatePrices,
     Withdraw,
 )
@@ -177,8 +178,9 @@ class FullTrace:
     message with fills has one step of its own and one per fill."""
     cut_at: int | None = None
     """The 0-based index of the first message whose events are the risk engine's (a block that
-    liquidates, deleverages or sees a negative-TNC subaccount): the trace ends before it, since
-    LedgerFull does not model those phases (tla/liquidation/ does).  None: the whole vector."""
+    liquidates, deleverages or sees a negative-TNC subaccount), or of the first MsgUpdateClobPair
+    (CLOB-4, final settlement): the trace ends before it, since LedgerFull does not model those
+    (tla/liquidation/ does).  None: the whole vector."""
 
 
 def state_params(state: State, keys: dict[SubaccountId, str]) -> dict[str, Any]:
@@ -443,7 +445,18 @@ class FillRecorder:
     def __exit__(self, *exc: object) -> None:
         clob_matching.__dict__["process_single_match"] = self.real
 
-    def wrapped(self, state: State, match: Any, update_type: UpdateType, events: list[Any], commit: bool = True) -> Any:
+    def wrapped(
+        self,
+        state: State,
+        match: Any,
+        update_type: UpdateType,
+        events: list[Any],
+        commit: bool = True,
+        liquidation: Any = None,
+    ) -> Any:
+        if liquidation is not None:
+            # A liquidation fill (LIQ-13) of a block's risk phase: the trace is cut before that block
+            return self.real(state, match, update_type, events, commit, liquidation)
         try:
             args, figures = fill_figures(state, match, update_type, self.keys)
         except errors.ProtocolError:
@@ -497,6 +510,10 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
     for number, step in enumerate(document["steps"]):
         where = f"{name} step {number} ({step.get('description', '')})"
         decoded, decode_code = decode(step["message"])
+        if isinstance(decoded, UpdateClobPair):
+            # CLOB-4, FINAL-1: clob-pair updates and final settlement are tla/liquidation/'s, not LedgerFull's
+            trace.cut_at = number
+            break
         if decoded is None:
             action, args, figures = "Undecodable", {"code": decode_code}, []
         else:
