@@ -246,9 +246,11 @@ def test_each_trace_invariant_can_fail_on_a_logged_state(order_traces, invariant
 @pytest.mark.tla
 def test_random_ledger_run_prefix_is_a_behaviour(tmp_path):
     """FUND-2, SUB-7, PRICE-6: the first 40 messages of a random ledger run (six traders, three perpetuals, no orders)."""
-    document = st.random_ledger_documents_for([0], steps=40)[0]
+    # Seed 1: its first 40 messages reach no block that deleverages (seed 0's is message 9, where the trace is cut)
+    document = st.random_ledger_documents_for([1], steps=40)[0]
     assert not st.has_order_messages(document)
     trace = st.record_vector(document)
+    assert trace.cut_at is None
     result = check([trace])
     assert result.accepted, result.detail
     assert result.detail == "1 traces, 41 states matched"
@@ -403,3 +405,24 @@ def test_a_drifted_reference_is_rejected(monkeypatch, scenario, attribute, mutan
         monkeypatch.undo()
     result = check([trace])
     assert result.stuck and (result.failed_trace, result.failed_step) == (0, step), result.detail
+
+
+def test_a_vector_is_cut_before_its_first_risk_engine_block():
+    """CLAIM-1: LedgerFull has no risk-engine phases, so a run ends before the first block that deleverages."""
+    document = st.random_ledger_documents_for([0], steps=40)[0]
+    trace = st.record_vector(document)
+    assert trace.cut_at == 9
+    assert len(trace.steps) == 1 + 9 and trace.messages[-1] == 8
+    assert document["steps"][9]["message"]["@type"].endswith("MsgAdvanceBlock")
+
+
+@pytest.mark.tla
+def test_risk_engine_scenarios_are_cut_before_their_risk_phases():
+    """CLAIM-1 (LIQ-13, DEL-3, FINAL-1): the risk scenarios replay in LedgerFull up to their first risk block or pair update."""
+    from perpspec.conformance.scenarios import RISK_SCENARIOS
+
+    traces = [st.record_vector(build().document()) for build in RISK_SCENARIOS]
+    assert len(traces) == 6 and all(t.cut_at is not None for t in traces)
+    result = check(traces)
+    assert result.accepted, result.detail
+    assert result.detail == f"6 traces, {sum(len(t.steps) for t in traces)} states matched"

@@ -8,7 +8,7 @@ configuration of a model checks (its ``INVARIANT``/``INVARIANTS`` and ``PROPERTY
 "violation"``, and each such bug configuration must be its model's green configuration with
 only the ``Bug`` constant changed, so it fails under the constants the green run checks.
 These tests read files only; the TLC runs of the bug configurations are in
-test_tla_ledger.py and test_tla_book.py.
+test_tla_ledger.py, test_tla_book.py and test_tla_liquidation.py.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import pytest
 
 from helpers.paths import TLA
 
-SECTIONS = ("models", "bookModels")
+SECTIONS = ("models", "bookModels", "liquidationModels")
 """The manifest lists that hold model-checking configurations (not trace validation)."""
 
-GREEN = {"Ledger": "MCLedger.cfg", "Book": "MCBook.cfg"}
-"""Each model's quick green configuration: its bug configurations differ from it only in ``Bug``."""
+GREEN = {"Ledger": "MCLedger.cfg", "Book": "MCBook.cfg", "Liquidation": "MCLiquidation.cfg"}
+"""Each model's quick green configuration: its bug configurations differ from it only in ``Bug``
+(an entry's ``green`` names another, e.g. the liveness configuration of a temporal property)."""
 
 _KEYWORDS = re.compile(r"^(INVARIANTS?|PROPERTY|PROPERTIES)\b(.*)$")
 _OTHER = re.compile(r"^(CONSTANTS?|SPECIFICATION|INIT|NEXT|CONSTRAINTS?|SYMMETRY|VIEW|ACTION_CONSTRAINTS?)\b")
@@ -87,7 +88,7 @@ def test_every_invariant_has_a_bug_configuration_that_violates_it(spec):
 def test_bug_configuration_is_the_green_one_with_another_bug(entry):
     """A bug config checks what its green config checks, with the same constants but Bug, and names its invariant."""
     folder = TLA / entry["dir"]
-    bug_cfg, green_cfg = folder / entry["config"], folder / GREEN[entry["spec"]]
+    bug_cfg, green_cfg = folder / entry["config"], folder / entry.get("green", GREEN[entry["spec"]])
     assert without_comments_and_bug(bug_cfg) == without_comments_and_bug(green_cfg), entry["config"]
     assert entry["violates"] in checked_names(bug_cfg)
     bug_line = [line for line in bug_cfg.read_text(encoding="utf-8").splitlines() if line.strip().startswith("Bug =")]
@@ -99,5 +100,9 @@ def test_bug_configuration_is_the_green_one_with_another_bug(entry):
 def test_every_configuration_file_is_in_the_manifest():
     """No model configuration lies around unchecked: each MC*.cfg is a manifest entry."""
     listed = {(e["dir"], e["config"]) for e in manifest_entries()}
-    on_disk = {(cfg.parent.name, cfg.name) for folder in ("ledger", "book") for cfg in (TLA / folder).glob("MC*.cfg")}
+    on_disk = {
+        (cfg.parent.name, cfg.name)
+        for folder in ("ledger", "book", "liquidation")
+        for cfg in (TLA / folder).glob("MC*.cfg")
+    }
     assert on_disk == listed

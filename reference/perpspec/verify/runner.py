@@ -94,6 +94,18 @@ def step_book_traces(budget: Budget, repository: Path | None) -> list[MethodResu
     return run_book_traces(budget.quick, repository)
 
 
+def step_liquidation_models(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.liquidation_model import run_liquidation_models
+
+    return run_liquidation_models(budget.quick, repository)
+
+
+def step_liquidation_traces(budget: Budget, repository: Path | None) -> list[MethodResult]:
+    from perpspec.verify.liquidation_model import run_liquidation_traces
+
+    return run_liquidation_traces(budget.quick, repository)
+
+
 def step_conformance(budget: Budget, repository: Path | None) -> list[MethodResult]:
     from perpspec.conformance.runner import run_conformance
 
@@ -140,6 +152,8 @@ STEPS: list[tuple[str, Step]] = [
     ("TLC trace validation", step_trace_validation),
     ("TLC book model checking", step_book_models),
     ("TLC book trace validation", step_book_traces),
+    ("TLC risk engine model checking", step_liquidation_models),
+    ("TLC risk engine trace validation", step_liquidation_traces),
     ("conformance self-check", step_conformance),
     ("planted bugs", step_planted_bugs),
     ("rule coverage", step_rule_coverage),

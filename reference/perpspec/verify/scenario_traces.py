@@ -59,6 +59,7 @@ from perpspec.messages import (
     Deposit,
     PlaceOrder,
     Transfer,
+    UpdateClobPair,
     UpdatePrices,
     Withdraw,
 )
@@ -175,6 +176,11 @@ class FullTrace:
     messages: list[int] = field(default_factory=list)
     """Per step, the 0-based index of the vector's message it belongs to (-1: the genesis); a
     message with fills has one step of its own and one per fill."""
+    cut_at: int | None = None
+    """The 0-based index of the first message whose events are the risk engine's (a block that
+    liquidates, deleverages or sees a negative-TNC subaccount), or of the first MsgUpdateClobPair
+    (CLOB-4, final settlement): the trace ends before it, since LedgerFull does not model those
+    (tla/liquidation/ does).  None: the whole vector."""
 
 
 def state_params(state: State, keys: dict[SubaccountId, str]) -> dict[str, Any]:
@@ -439,7 +445,18 @@ class FillRecorder:
     def __exit__(self, *exc: object) -> None:
         clob_matching.__dict__["process_single_match"] = self.real
 
-    def wrapped(self, state: State, match: Any, update_type: UpdateType, events: list[Any], commit: bool = True) -> Any:
+    def wrapped(
+        self,
+        state: State,
+        match: Any,
+        update_type: UpdateType,
+        events: list[Any],
+        commit: bool = True,
+        liquidation: Any = None,
+    ) -> Any:
+        if liquidation is not None:
+            # A liquidation fill (LIQ-13) of a block's risk phase: the trace is cut before that block
+            return self.real(state, match, update_type, events, commit, liquidation)
         try:
             args, figures = fill_figures(state, match, update_type, self.keys)
         except errors.ProtocolError:
@@ -469,11 +486,16 @@ def ledger_part(abstract: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in abstract.items() if k != "last"}
 
 
+RISK_ENGINE_EVENTS = frozenset({"LiquidationOrder", "LiquidationFill", "DeleveragingFill", "NegativeTncSubaccountSeen"})
+"""Events of the risk engine's block phases (LIQ-11..13, DEL-2..5, FINAL-2), which LedgerFull does not model."""
+
+
 def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace:
     """
     Replay a ledger-format vector with the reference and log it as a LedgerFull trace.  The
     replay must reproduce the vector's genesis hash and every step's verdict and state hash
     (``reproduce=False`` skips that, to log what a changed reference does with the messages).
+    The trace ends before the first message whose events are the risk engine's (``cut_at``).
     """
     name = document["name"]
     state = load_genesis(copy.deepcopy(document["genesis"]))
@@ -488,6 +510,10 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
     for number, step in enumerate(document["steps"]):
         where = f"{name} step {number} ({step.get('description', '')})"
         decoded, decode_code = decode(step["message"])
+        if isinstance(decoded, UpdateClobPair):
+            # CLOB-4, FINAL-1: clob-pair updates and final settlement are tla/liquidation/'s, not LedgerFull's
+            trace.cut_at = number
+            break
         if decoded is None:
             action, args, figures = "Undecodable", {"code": decode_code}, []
         else:
@@ -503,6 +529,9 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
             raise TraceMappingError(f"{where}: the reference no longer gives the vector's verdict")
         if reproduce and state_hash(state) != step["stateHash"]:
             raise TraceMappingError(f"{where}: the reference no longer reproduces the vector's state hash")
+        if any(event.get("type") in RISK_ENGINE_EVENTS for event in outcome.events or []):
+            trace.cut_at = number
+            break
         if state_params(state, keys) != params:
             raise TraceMappingError(f"{where}: a genesis table changed, which the model keeps fixed")
         outcomes = []
@@ -847,6 +876,11 @@ def run_scenario_trace_validation(
             if skipped and name.endswith("ledger vectors"):
                 # Not a pass for these: they are named, and the conformance self-check runs them
                 detail += f"; not modelled (ids or heights beyond TLC's 32-bit integers): {'; '.join(skipped)}"
+            cut = [f"{t.name} before message {t.cut_at}" for t in traces if t.cut_at is not None]
+            if cut:
+                # LedgerFull has no risk-engine phases: these end before the first block that
+                # liquidates, deleverages or gates (tla/liquidation/ validates those steps)
+                detail += f"; cut before the first risk-engine block: {'; '.join(cut)}"
             status = verdict(check.accepted, CHECKED)
             results.append(MethodResult(claims_of(name), tlc.METHOD, name, status, detail, check.milliseconds))
             continue

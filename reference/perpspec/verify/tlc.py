@@ -109,6 +109,9 @@ def found_tools(tla_dir: Path | None) -> tuple[Path, str, Path]:
 
 _STATES = re.compile(r"^([\d,]+) states generated, ([\d,]+) distinct states found, ([\d,]+) states left on queue", re.M)
 _VIOLATED = re.compile(r"^Error: (?:Invariant|Action property) (\w+) is violated", re.M)
+_TEMPORAL = re.compile(r"^Error: Temporal properties were violated\.", re.M)
+TEMPORAL_VIOLATION = "temporal properties"
+"""``TlcRun.violated`` when TLC reports a temporal property violated (TLC 2.15 does not name it)."""
 _DEPTH = re.compile(r"^The depth of the complete state graph search is (\d+)", re.M)
 _TRACE_STATE = re.compile(r"^State (\d+): ", re.M)
 _COMPLETED = "Model checking completed. No error has been found."
@@ -151,6 +154,8 @@ def parse_tlc_output(output: str, returncode: int | None, milliseconds: int, tim
     violation = _VIOLATED.search(output)
     if violation:
         run.violated = violation.group(1)
+    elif _TEMPORAL.search(output):
+        run.violated = TEMPORAL_VIOLATION
     counts = _STATES.findall(output)
     if counts:
         generated, distinct, _ = counts[-1]
@@ -227,6 +232,9 @@ def judge(entry: dict[str, Any], run: TlcRun) -> tuple[str, str]:
     manifest names is a ``self-test``; a run stopped by its time limit is ``inconclusive``.
     """
     seconds = f"{run.milliseconds / 1000:.1f} s"
+    if run.violated == TEMPORAL_VIOLATION and entry.get("temporalProperty"):
+        # TLC does not name the temporal property; the entry's configuration checks only this one
+        run.violated = entry["temporalProperty"]
     if run.timed_out and not run.violated:
         return INCONCLUSIVE, f"TLC timed out after {seconds}"
     if entry["result"] == "pass":

@@ -77,6 +77,14 @@ class Trace:
     steps: list[dict[str, Any]] = field(default_factory=list)
     accepted: int = 0
     rejected: int = 0
+    cut_at: int | None = None
+    """The 0-based index of the first message whose events are the risk engine's: the trace
+    ends before it (Ledger has no liquidation or deleveraging; tla/liquidation/ replays those
+    runs whole).  None: the run was logged whole."""
+
+
+RISK_ENGINE_EVENTS = frozenset({"LiquidationOrder", "LiquidationFill", "DeleveragingFill", "NegativeTncSubaccountSeen"})
+"""Events of the risk engine's block phases (LIQ-11..13, DEL-2..5, FINAL-2), which Ledger does not model."""
 
 
 def subaccount_id(name: str) -> SubaccountId:
@@ -335,7 +343,10 @@ class TraceMessages:
 
 
 def record_trace(seed: int, steps: int) -> Trace:
-    """Run the reference for ``steps`` random messages and log every state through the abstraction."""
+    """
+    Run the reference for ``steps`` random messages and log every state through the abstraction,
+    up to the first block whose risk-engine phases act (``Trace.cut_at``).
+    """
     rng = random.Random(seed)
     genesis, constants = trace_genesis(rng)
     state = load_genesis(genesis)
@@ -349,6 +360,9 @@ def record_trace(seed: int, steps: int) -> Trace:
         who = args.get("account") or args.get("sender") or ""
         risk = risk_record(state, who) if who else NO_RISK
         outcome = apply_json(state, message)
+        if any(event.get("type") in RISK_ENGINE_EVENTS for event in outcome.events or []):
+            trace.cut_at = len(trace.steps) - 1
+            break
         if outcome.accepted:
             trace.accepted += 1
         else:
@@ -509,6 +523,8 @@ def run_trace_validation(quick: bool, repository: Path | None = None) -> list[Me
         checks = list(pool.map(check_job, jobs))
     for (trace, name), check in zip(jobs, checks):
         summary = f"{len(trace.steps) - 1} messages ({trace.accepted} accepted, {trace.rejected} rejected)"
+        if trace.cut_at is not None:
+            summary += f", cut before message {trace.cut_at} (a block that deleverages: tla/liquidation/)"
         if trace is corrupted:
             # Rejected exactly where it was corrupted: TLC's last matched state is the one before.
             rejected = (

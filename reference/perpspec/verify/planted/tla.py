@@ -28,6 +28,9 @@ RANDOM = ("-m", "perpspec.verify.traces")
 BOOK = ("-m", "perpspec.verify.book_model", "--traces")
 """BookTrace: a seeded random order flow against Book.tla."""
 
+LIQUIDATION = ("-m", "perpspec.verify.liquidation_model", "--traces")
+"""LiquidationTrace: seeded random ledger runs, deleveraging fills included, against Liquidation.tla."""
+
 
 def bug(
     id: str, claims: tuple[str, ...], path: str, old: str, new: str, command: tuple[str, ...], what: str
@@ -129,5 +132,24 @@ BUGS: list[PlantedBug] = [
         "        return next(entry for entry in reversed(queue) if not entry.removed)",
         BOOK,
         "a level hands out its newest live order first, not its oldest (BOOK-1, MATCH-1)",
+    ),
+    bug(
+        "deleveraging-quote-one-more",
+        ("CONS-5",),
+        "deleveraging.py",
+        "    return get_bankruptcy_price_quote_quantums(state, liquidated, perpetual_id, delta_quantums)",
+        "    return get_bankruptcy_price_quote_quantums(state, liquidated, perpetual_id, delta_quantums) + 1",
+        LIQUIDATION,
+        "a deleveraging fill pays the liquidated side one quantum more than its bankruptcy price (LIQ-6, DEL-3); "
+        "still zero-sum, so only the price check sees it",
+    ),
+    bug(
+        "liquidation-fee-uncapped",
+        ("SOLV-3",),
+        "liquidation_arithmetic.py",
+        "    return select(delta <= 0, delta, select(both(delta > 0, fee_cap < delta), fee_cap, delta))",
+        "    return delta",
+        LIQUIDATION,
+        "the insurance fund takes all of fill quote minus bankruptcy quote, not at most the fee cap (LIQ-9)",
     ),
 ]
