@@ -204,4 +204,4 @@ def _crashes_keep_the_fund_and_deleveraging_sound(
         outcome = apply_json(state, quiet)
         assert outcome.accepted and outcome.events is not None
         assert state.bank.insurance_fund >= 0, "SOLV-3: a block left the insurance fund negative"
-    _check_no_offsettable_negative_tnc(state, outcome.events)
+    _check_no_offsettable_negative_tnc(state, outcome.events or [])
