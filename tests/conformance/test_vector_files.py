@@ -33,7 +33,9 @@ def test_manifest_lists_every_file_with_its_hash():
         entries = [e for e in data["files"] if e["suite"] == suite]
         assert data["suites"][suite]["vectors"] == sum(e["vectors"] for e in entries)
     total = sum(e["bytes"] for e in data["files"])
-    assert total < 5_000_000  # a modest, reviewable size
+    assert (
+        total < 6_000_000
+    )  # a modest, reviewable size (raised from 5,000,000 for the nine funding and price-acceptance functions)
 
 
 def test_every_catalogue_function_has_a_vector_file_with_errors_and_edges():

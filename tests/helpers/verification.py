@@ -4,3 +4,6 @@ from __future__ import annotations
 
 ARITHMETIC_CLAIMS = {"CONV-1", "RISK-1", "SOLV-1", "ORACLE-1", "CONS-2", "CONS-3", "RO-1"}
 """The claims the arithmetic checkers (z3 proofs, CrossHair's contracted wrappers) cover, together."""
+
+Z3_ONLY_CLAIMS = {"CONS-4", "ORACLE-2"}
+"""Claims z3 proves and CrossHair does not check (their second method is hypothesis)."""

@@ -115,5 +115,15 @@ CLAIMS: dict[str, Claim] = {
             ),
             "Fills follow price-time priority: no maker at a worse price fills before one at a better price, and no later order at the same price fills before an earlier one; every fill is at the maker's price.",
         ),
+        Claim(
+            "CONS-4",
+            ("FUND-7", "FUND-8", "FUND-1", "FUND-2", "INV-4"),
+            "A funding tick creates no USDC: it changes only funding indices, and the settlements it later causes sum to at most zero over positions that net to zero.",
+        ),
+        Claim(
+            "ORACLE-2",
+            ("PRICE-10",),
+            "An accepted proposed price moves toward the index price or crosses it by no more than the square-root bound.",
+        ),
     ]
 }

@@ -7,7 +7,7 @@ Two methods live here:
   violated condition names its claim (its description starts with the claim ID);
 - ``hypothesis``: a state machine whose steps hypothesis draws and shrinks, checking the
   state invariants after every step, and properties of the pure functions behind
-  CONV-1, RISK-1, ORACLE-1 and CONS-2.  A failure carries hypothesis's falsifying example.
+  CONV-1, RISK-1, ORACLE-1, ORACLE-2, CONS-2 and CONS-4.  A failure carries hypothesis's falsifying example.
 
 The tests in ``tests/`` go further; these are the claim-level checks ``perpspec verify``
 runs from an installed package.
@@ -29,11 +29,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from perpspec.codec import state_hash
-from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.funding import funding_settlement_ppm, funding_tick, max_abs_funding_clamp_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
-from perpspec.oracle import median_round_half_away_from_zero
+from perpspec.oracle import is_proposed_price_accurate, median_round_half_away_from_zero
 from perpspec.report import CHECKED, FAILED, MethodResult
 from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
@@ -227,6 +227,71 @@ def _funding_creates_no_value(perpetual_index: int, position_index: int, longs: 
     assert received <= 0, "CONS-2: settlements of balanced positions never pay out more than they collect"
 
 
+@given(
+    st.lists(st.integers(-(2**31), 2**31 - 1), max_size=8),
+    st.integers(0, 8),
+    st.integers(-(10**6), 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.integers(1, 2**64 - 1),
+    st.integers(-12, 2),
+    st.integers(-(2**70), 2**70),
+    st.lists(st.integers(1, 2**64), min_size=1, max_size=4),
+)
+def _funding_tick_creates_no_value(
+    samples: list[int],
+    extra_epochs: int,
+    default_ppm: int,
+    initial_margin_ppm: int,
+    maintenance_fraction_ppm: int,
+    price: int,
+    exponent: int,
+    index: int,
+    longs: list[int],
+) -> None:
+    tick = funding_tick(
+        samples,
+        len(samples) + extra_epochs,
+        60,
+        3_600,
+        0,
+        default_ppm,
+        initial_margin_ppm,
+        maintenance_fraction_ppm,
+        6_000_000,
+        exponent - 1,
+        price,
+        -5,
+    )
+    bound = max_abs_funding_clamp_ppm(6_000_000, initial_margin_ppm, maintenance_fraction_ppm)
+    assert -bound <= tick.funding_rate_ppm <= bound, "CONS-4: the rate lies within the tier's clamp"
+    exact = Fraction(3_600 * tick.funding_rate_ppm * price) * Fraction(10) ** (exponent - 1 - 5 + 6) / 28_800
+    assert abs(tick.funding_index_delta) <= abs(exact), "CONS-4: the index move never exceeds the exact prorated rate"
+    assert tick.funding_index_delta * exact >= 0, "CONS-4: the index moves with the rate's sign"
+    new_index = index + tick.funding_index_delta
+    positions = [*longs, -sum(longs)]
+    paid = sum(settlement_quote_quantums(funding_settlement_ppm(new_index, index, q)[0]) for q in positions)
+    assert -len(positions) < paid <= 0, "CONS-4: the settlements a tick causes over balanced positions sum to at most 0"
+
+
+@given(
+    st.integers(0, 2**64 - 1),
+    st.integers(-(10**6), 10**6),
+    st.integers(-(10**6), 10**6),
+    st.integers(1, 9_999),
+)
+def _accepted_price_is_bounded(old: int, index_offset: int, new_offset: int, ppm: int) -> None:
+    index, new = max(old + index_offset, 0), max(old + index_offset + new_offset, 0)
+    if not is_proposed_price_accurate(old, index, new, ppm):
+        return
+    old_delta, new_delta = abs(old - index), abs(new - index)
+    assert new_delta <= old_delta, "ORACLE-2: an accepted price is never farther from the index than the old one"
+    if not min(old, index) <= new <= max(old, index):
+        assert new_delta * new_delta * ONE_MILLION <= old_delta * old * ppm, (
+            "ORACLE-2: a crossing accepted price lands within the square-root bound"
+        )
+
+
 # --- the book against a naive model of price-time priority (PRIO-1, CROSS-1, CONS-3) ----------
 
 BOOK_ORDERS = st.lists(
@@ -402,6 +467,8 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("RISK-1",), "scaled IMF bounded and monotone", _scaled_margin_is_bounded_and_monotone),
     (("ORACLE-1",), "median ignores a minority of wrong sources", _median_ignores_a_minority),
     (("CONS-2",), "funding settlement creates no value", _funding_creates_no_value),
+    (("CONS-4",), "a funding tick creates no value", _funding_tick_creates_no_value),
+    (("ORACLE-2",), "an accepted proposed price is bounded by the index", _accepted_price_is_bounded),
 ]
 
 

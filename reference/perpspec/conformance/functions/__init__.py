@@ -27,8 +27,10 @@ markets):
   MARGIN-1..3);
 - ``risk``: the net notional, liquidatability and the risk order (spec/margin.md,
   MARGIN-4, MARGIN-6, MARGIN-7);
-- ``oracle``: the median and the minimum price change (spec/prices.md, PRICE-4, PRICE-5);
-- ``funding``: funding settlement (spec/funding.md, FUND-1);
+- ``oracle``: the median, the minimum price change and the acceptance of a proposed price
+  (spec/prices.md, PRICE-4, PRICE-5, PRICE-10);
+- ``funding``: funding settlement, the premium of a book, samples, tails, the tick, the index
+  move and the clamp (spec/funding.md, FUND-1, FUND-4..8);
 - ``requests``: the request-level cases of no single function (spec/catalogue.md, CAT-1,
   CAT-5).
 
@@ -64,6 +66,15 @@ FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
     "median_round_half_away_from_zero": ("ORACLE-1",),
     "min_price_change_amount": (),
     "funding_settlement_ppm": ("CONS-2",),
+    "premium_sample_from_votes": (),
+    "remove_sample_tails": (),
+    "funding_tick": ("CONS-4",),
+    "funding_index_delta": ("CONS-4",),
+    "max_abs_funding_clamp_ppm": (),
+    "max_allowed_price_delta": (),
+    "price_update_sqrt_condition": ("ORACLE-2",),
+    "price_delta_within_one_tick": ("ORACLE-2",),
+    "price_premium_ppm": (),
 }
 """The claims (spec/claims.md) whose functions each file's vectors pin down."""
 
@@ -88,6 +99,15 @@ BUILDERS: dict[str, Callable[[FunctionCases], None]] = {
     "median_round_half_away_from_zero": oracle.median_cases,
     "min_price_change_amount": oracle.min_price_change_cases,
     "funding_settlement_ppm": funding.funding_cases,
+    "premium_sample_from_votes": funding.premium_sample_cases,
+    "remove_sample_tails": funding.remove_sample_tails_cases,
+    "funding_tick": funding.funding_tick_cases,
+    "funding_index_delta": funding.funding_index_delta_cases,
+    "max_abs_funding_clamp_ppm": funding.max_abs_funding_clamp_cases,
+    "max_allowed_price_delta": oracle.max_allowed_price_delta_cases,
+    "price_update_sqrt_condition": oracle.sqrt_condition_cases,
+    "price_delta_within_one_tick": oracle.within_one_tick_cases,
+    "price_premium_ppm": funding.price_premium_cases,
 }
 
 

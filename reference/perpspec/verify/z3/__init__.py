@@ -12,6 +12,8 @@ things about:
 - ``funding``: CONS-2 (FUND-1..3);
 - ``fills``: CONS-3 (FEE-2, FEE-3, FEE-5);
 - ``reduce_only``: RO-1 (MATCH-8, ORDER-10);
+- ``funding_tick``: CONS-4 (FUND-7, FUND-8, FUND-1, FUND-2);
+- ``price_acceptance``: ORACLE-2 (PRICE-10);
 - ``branches``: the int branch of every dual-path helper equals its z3 branch, for every
   input, so the proofs about the z3 branch are about the code that runs.
 
@@ -34,8 +36,10 @@ from perpspec.verify.z3 import (
     conversions,
     fills,
     funding,
+    funding_tick,
     margin,
     oracle,
+    price_acceptance,
     reduce_only,
     rounding,
     solvency,
@@ -57,6 +61,8 @@ def proofs(quick: bool) -> list[Proof]:
         + funding.proofs()
         + fills.proofs()
         + reduce_only.proofs()
+        + funding_tick.proofs()
+        + price_acceptance.proofs()
         + margin.fast_path_proofs(exponents)
         + conversions.fast_path_proofs()
         + fills.fast_path_proofs()
@@ -87,7 +93,14 @@ def proof_budget(proof: Proof, default_ms: int, quick: bool) -> int:
 
 
 MUTANTS: list[tuple[str, Proof]] = (
-    rounding.MUTANTS + conversions.MUTANTS + margin.MUTANTS + funding.MUTANTS + oracle.MUTANTS + solvency.MUTANTS
+    rounding.MUTANTS
+    + conversions.MUTANTS
+    + margin.MUTANTS
+    + funding.MUTANTS
+    + oracle.MUTANTS
+    + solvency.MUTANTS
+    + funding_tick.MUTANTS
+    + price_acceptance.MUTANTS
 )
 """Every proof of a deliberately wrong function, by name."""
 
