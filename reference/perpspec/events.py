@@ -176,6 +176,29 @@ class ConditionalOrderTriggeredEvent:
     order_id: OrderId
 
 
+# --- funding (FUND-11, FUND-12) -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FundingSampleEvent:
+    """One perpetual's sample at the start of a funding-sample epoch, from its non-zero votes of the vote messages (FUND-11)."""
+
+    perpetual_id: int
+    sample_ppm: int
+    non_zero_votes: int
+    num_votes: int
+
+
+@dataclass(slots=True)
+class FundingTickEvent:
+    """One perpetual's 8-hour funding rate at the start of a funding-tick epoch, its index move and new index (FUND-12)."""
+
+    perpetual_id: int
+    funding_rate_ppm: int
+    funding_index_delta: int
+    funding_index: int
+
+
 Event = (
     DepositEvent
     | WithdrawEvent
@@ -190,5 +213,7 @@ Event = (
     | OrderRemovedEvent
     | OrderCancelRecordedEvent
     | ConditionalOrderTriggeredEvent
+    | FundingSampleEvent
+    | FundingTickEvent
 )
 """Every event a transition reports (TX-4)."""

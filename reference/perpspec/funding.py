@@ -246,10 +246,14 @@ def funding_tick(
 
 
 class BookLevel(NamedTuple):
-    """One resting order as the premium reads it: its price and its remaining size (FUND-4)."""
+    """
+    One resting order as the premium reads it: its price, its remaining size, and whether its
+    maker passes the add-to-book collateral check (FUND-4); an order that does not is passed over.
+    """
 
     subticks: int
     quantums: int
+    counts: bool = True
 
 
 def impact_price_subticks(
@@ -262,8 +266,8 @@ def impact_price_subticks(
     Each order is worth floor(subticks * quantums * 10^qce) (UNITS-6); the last is filled by the
     exact fraction the notional leaves; the base filled is rounded up (ROUND-8), which lowers
     the impact price; the price is notional * 10^-qce / base (UNITS-7).  A zero notional is the
-    best order's price.  Go: ``MemClobPriceTimePriority.getImpactPriceSubticks`` (the
-    collateral check of each maker is the caller's: ``side`` holds the orders that pass it).
+    best order's price.  Go: ``MemClobPriceTimePriority.getImpactPriceSubticks``; an order whose
+    maker fails the add-to-book collateral check (``counts`` false) is passed over.
     """
     if impact_notional_quote_quantums == 0 and side:
         return Fraction(side[0].subticks)
@@ -272,6 +276,8 @@ def impact_price_subticks(
     for level in side:
         if remaining <= 0:
             break
+        if not level.counts:
+            continue
         if_fully_matched = fill_quote_quantums_from_subticks(
             level.subticks, level.quantums, quantum_conversion_exponent
         )
