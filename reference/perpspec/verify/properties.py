@@ -275,16 +275,23 @@ def _funding_tick_creates_no_value(
 
 
 @given(
-    st.integers(0, 2**64 - 1),
-    st.integers(-(10**6), 10**6),
-    st.integers(-(10**6), 10**6),
+    st.integers(10**6, 2**64 - 1),
     st.integers(1, 9_999),
+    st.integers(0, 300),
+    st.booleans(),
+    st.integers(0, 300),
+    st.booleans(),
 )
-def _accepted_price_is_bounded(old: int, index_offset: int, new_offset: int, ppm: int) -> None:
-    index, new = max(old + index_offset, 0), max(old + index_offset + new_offset, 0)
+def _accepted_price_is_bounded(old: int, ppm: int, hundredths: int, up: bool, percent: int, crosses: bool) -> None:
+    tick = old * ppm // ONE_MILLION  # one tick at the old price, rounded down (only to draw distances)
+    sign = 1 if up else -1
+    index = old + sign * (tick * hundredths // 100)  # 0 to 3 ticks from the old price
+    old_delta = abs(index - old)
+    past = old_delta * percent // 100 + percent % 3  # landing 0% to 300% of the old distance from the index
+    new = max(index + sign * past, 0) if crosses else max(index - sign * past, 0)
     if not is_proposed_price_accurate(old, index, new, ppm):
         return
-    old_delta, new_delta = abs(old - index), abs(new - index)
+    new_delta = abs(new - index)
     assert new_delta <= old_delta, "ORACLE-2: an accepted price is never farther from the index than the old one"
     if not min(old, index) <= new <= max(old, index):
         assert new_delta * new_delta * ONE_MILLION <= old_delta * old * ppm, (
