@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from perpspec.codec import state_hash
+from perpspec.conformance.builders import ALICE, advance_block, deposit, make_genesis, sub, subaccount_entry
 from perpspec.funding import funding_settlement_ppm, funding_tick, max_abs_funding_clamp_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
@@ -275,6 +276,46 @@ def _funding_tick_creates_no_value(
 
 
 @given(
+    st.lists(st.integers(1, 10**12), min_size=1, max_size=3),
+    st.lists(st.integers(-(2**31), 2**31 - 1).filter(bool), max_size=6),
+    st.integers(0, 3),
+    st.integers(-(10**6), 10**6),
+    st.integers(-(10**7), 10**7),
+)
+def _funding_tick_in_the_state_creates_no_value(
+    longs: list[int], samples: list[int], extra_epochs: int, default_ppm: int, start_index: int
+) -> None:
+    owner = ALICE
+    entries = [subaccount_entry(owner, i, 10**12, [(0, q, start_index)]) for i, q in enumerate(longs)]
+    entries.append(subaccount_entry(owner, len(longs), 10**12, [(0, -sum(longs), start_index)]))
+    genesis = make_genesis(entries)
+    btc = genesis["perpetuals"]["perpetuals"][0]
+    btc["fundingIndex"] = str(start_index)
+    btc["params"]["defaultFundingPpm"] = default_ppm
+    premiums = [{"perpetualId": 0, "premiums": samples}] if samples else []
+    genesis["perpetuals"]["premiumSamples"] = {
+        "allMarketPremiums": premiums,
+        "numPremiums": len(samples) + extra_epochs,
+    }
+    time = int(genesis["blocks"]["time"])
+    for epoch in genesis["epochs"]["epochInfoList"]:
+        if epoch["name"] == "funding-tick":
+            epoch.update(isInitialized=True, nextTick=time + 60, currentEpoch=1, currentEpochStartBlock=1)
+    state = load_genesis(genesis)
+    held = sum(a.usdc_balance for a in state.subaccounts.subaccounts.values()) + state.bank.funding_pool
+    for height in (2, 3):
+        events = apply_json(state, advance_block(state.authority, height, time + 60 * (height - 1))).events or []
+    ticks = [e for e in events if e["type"] == "FundingTick"]
+    assert len(ticks) == 3, "CONS-4: the tick epoch's first block ends with one tick per perpetual"
+    after = sum(a.usdc_balance for a in state.subaccounts.subaccounts.values()) + state.bank.funding_pool
+    assert after == held and state.bank.funding_pool == 0, "CONS-4: a funding tick moves no USDC"
+    for number in range(len(longs) + 1):
+        assert apply_json(state, deposit(owner, sub(owner, number), 1)).accepted
+    pool = state.bank.funding_pool
+    assert 0 <= pool < len(longs) + 1, "CONS-4: settlements after a tick over balanced positions sum to at most 0"
+
+
+@given(
     st.integers(10**6, 2**64 - 1),
     st.integers(1, 9_999),
     st.integers(0, 300),
@@ -475,6 +516,7 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("ORACLE-1",), "median ignores a minority of wrong sources", _median_ignores_a_minority),
     (("CONS-2",), "funding settlement creates no value", _funding_creates_no_value),
     (("CONS-4",), "a funding tick creates no value", _funding_tick_creates_no_value),
+    (("CONS-4",), "a funding tick in the state creates no value", _funding_tick_in_the_state_creates_no_value),
     (("ORACLE-2",), "an accepted proposed price is bounded by the index", _accepted_price_is_bounded),
 ]
 
