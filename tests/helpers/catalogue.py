@@ -39,6 +39,8 @@ def wire(value):
     """An input as a client sends it: a JSON number, or a decimal string beyond 2^53."""
     if isinstance(value, list):
         return [wire(v) for v in value]
+    if isinstance(value, dict):
+        return {key: wire(item) for key, item in value.items()}
     return value if abs(value) <= SAFE_INTEGER else str(value)
 
 
@@ -66,3 +68,11 @@ def catalogue_output(function: str, **inputs):
     output = evaluate_request({"function": function, "inputs": {k: wire(v) for k, v in inputs.items()}})
     json.dumps(output)
     return decode(output)
+
+
+def catalogue_list_output(function: str, **inputs):
+    """Evaluate a function whose output is a list of integers (``remove_sample_tails``) and decode each."""
+    output = evaluate_request({"function": function, "inputs": {k: wire(v) for k, v in inputs.items()}})
+    json.dumps(output)
+    assert isinstance(output, list)
+    return [decode(item) for item in output]
