@@ -62,14 +62,15 @@ REMOVED_TAIL_SAMPLE_RATIO_PPM = 0
 _UINT32_MODULUS = 2**32
 
 
-def _sorted_with_zeros_at(nonzero: Sequence[int], zeros: int, index: int) -> int:
-    """The element at ``index`` of sorted(nonzero + [0] * zeros), without building the zeros."""
-    negatives = sorted(v for v in nonzero if v < 0)
+def _sorted_with_zeros_at(values: Sequence[int], padding: int, index: int) -> int:
+    """The element at ``index`` of sorted(values + [0] * padding), without building the padding."""
+    negatives = sorted(v for v in values if v < 0)
+    zeros = padding + sum(1 for v in values if v == 0)
     if index < len(negatives):
         return negatives[index]
     if index < len(negatives) + zeros:
         return 0
-    positives = sorted(v for v in nonzero if v > 0)
+    positives = sorted(v for v in values if v > 0)
     return positives[index - len(negatives) - zeros]
 
 
@@ -127,11 +128,11 @@ def remove_sample_tails(samples: Sequence[int], tail_removal_rate_ppm: int) -> l
     return sorted(samples)[bottom:end]
 
 
-def _sum_of_sorted_slice(nonzero: Sequence[int], zeros: int, start: int, end: int) -> int:
-    """The sum of sorted(nonzero + [0] * zeros)[start:end], without building the zeros."""
-    negatives = sorted(v for v in nonzero if v < 0)
-    positives = sorted(v for v in nonzero if v > 0)
-    first_positive = len(negatives) + zeros
+def _sum_of_sorted_slice(values: Sequence[int], padding: int, start: int, end: int) -> int:
+    """The sum of sorted(values + [0] * padding)[start:end], without building the padding."""
+    negatives = sorted(v for v in values if v < 0)
+    positives = sorted(v for v in values if v > 0)
+    first_positive = len(negatives) + padding + sum(1 for v in values if v == 0)
     total = sum(negatives[max(start, 0) : max(min(end, len(negatives)), 0)])
     return total + sum(positives[max(start - first_positive, 0) : max(end - first_positive, 0)])
 

@@ -122,6 +122,8 @@ def test_fund_4_int32_min_clamp_negates_like_go():
         ([INT32_MIN, INT32_MAX], 2, 0, -1),  # -0.5 -> -1, no overflow
         ([], 0, 0, 0),  # no votes: not in the store, sample 0
         ([5], UINT32_MAX, UINT32_MAX, 0),  # padding to 2^32 - 1 is never built
+        ([0, 0, 1, 2, 3, 4], 6, 1, 2),  # Go TestMaybeProcessNewFundingSampleEpoch: stored zeros count: (1 + 2) / 2 -> 2
+        ([-1000, 1000, 51, -50, 100, -100], 6, 1, 1),  # the same test: (-50 + 51) / 2 = 0.5 -> 1
     ],
 )
 def test_fund_5_premium_sample_from_votes(votes, num_votes, minimum, expected):

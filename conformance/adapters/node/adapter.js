@@ -404,19 +404,20 @@ const cmpBig = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const FUNDING_PERIOD = 28800n;
 
 // The element at index k of sorted(nonzero ++ zeros x 0), the zeros never built.
-function sortedWithZerosAt(nonzero, zeros, k) {
-  const neg = nonzero.filter((v) => v < 0n).sort(cmpBig);
-  const pos = nonzero.filter((v) => v > 0n).sort(cmpBig);
+function sortedWithZerosAt(values, padding, k) {
+  const neg = values.filter((v) => v < 0n).sort(cmpBig);
+  const pos = values.filter((v) => v > 0n).sort(cmpBig);
+  const zeros = padding + BigInt(values.filter((v) => v === 0n).length);
   if (k < BigInt(neg.length)) return neg[Number(k)];
   if (k < BigInt(neg.length) + zeros) return 0n;
   return pos[Number(k - BigInt(neg.length) - zeros)];
 }
 
 // The sum of sorted(nonzero ++ zeros x 0)[start:end], the zeros never built.
-function sumSortedSlice(nonzero, zeros, start, end) {
-  const neg = nonzero.filter((v) => v < 0n).sort(cmpBig);
-  const pos = nonzero.filter((v) => v > 0n).sort(cmpBig);
-  const firstPositive = BigInt(neg.length) + zeros;
+function sumSortedSlice(values, padding, start, end) {
+  const neg = values.filter((v) => v < 0n).sort(cmpBig);
+  const pos = values.filter((v) => v > 0n).sort(cmpBig);
+  const firstPositive = BigInt(neg.length) + padding + BigInt(values.filter((v) => v === 0n).length);
   let total = 0n;
   neg.forEach((v, k) => { if (BigInt(k) >= start && BigInt(k) < end) total += v; });
   pos.forEach((v, k) => { const at = firstPositive + BigInt(k); if (at >= start && at < end) total += v; });

@@ -209,16 +209,28 @@ def premium_sample_cases(fc: FunctionCases) -> None:
         num_votes=2,
         min_num_votes_per_sample=15,
     )
-    fc.add(
-        "go-TestMaybeProcessNewFundingSampleEpoch-like",
-        "one vote message per block of 10 blocks, 4 non-zero votes [-100, 50, 200, 300], min 15: "
-        "padded to 15, sorted 8th value 0",
-        (),
-        0,
-        votes=[-100, 50, 200, 300],
-        num_votes=10,
-        min_num_votes_per_sample=15,
-    )
+    for name, votes, num, expected, what in [
+        (
+            "go-new-epoch-perpetual-0",
+            [51, 51, -100, -100],
+            4,
+            -25,
+            "sorted [-100, -100, 51, 51]: (-100 + 51) = -49 -> -25",
+        ),
+        ("go-new-epoch-perpetual-1", [51, 51, 100, 100], 4, 76, "(51 + 100) / 2 = 75.5 -> 76"),
+        ("go-add-sample-perpetual-0", [-1000, 1000, 51, -50, 100, -100], 6, 1, "(-50 + 51) / 2 = 0.5 -> 1"),
+        ("go-add-sample-perpetual-1", [0, 0, 1, 2, 3, 4], 6, 2, "(1 + 2) / 2 = 1.5 -> 2 (its store holds zeros)"),
+        ("go-add-sample-perpetual-2", [-1000, -500, -5, 5, 500, 1000], 6, 0, "(-5 + 5) / 2 = 0: a zero sample"),
+    ]:
+        fc.add(
+            name,
+            f"Go TestMaybeProcessNewFundingSampleEpoch (min votes 1): {what}",
+            R9,
+            expected,
+            votes=votes,
+            num_votes=num,
+            min_num_votes_per_sample=1,
+        )
     fc.add(
         "vote-above-int32",
         "a vote beyond int32 is OUT_OF_RANGE (CAT-4)",
