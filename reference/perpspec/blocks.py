@@ -23,6 +23,12 @@ from perpspec.clob.state import Order
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.deleveraging import process_deleveraging, process_negative_tnc_gating
 from perpspec.events import BlockStartedEvent, ChainOutageEvent, Event
+from perpspec.funding_epochs import (
+    process_epochs_begin_block,
+    process_funding_sample_end_block,
+    process_funding_tick_end_block,
+    process_premium_votes,
+)
 from perpspec.liquidations import process_liquidations
 from perpspec.messages import AdvanceBlock
 from perpspec.state import State
@@ -53,8 +59,10 @@ def validate_advance_block(state: State, message: AdvanceBlock) -> None:
         raise errors.InvalidBlockTime(f"block time {message.time} is not after {state.blocks.time}")
 
 
-def process_end_block(state: State, next_block_time: int) -> list[Order]:
+def process_end_block(state: State, next_block_time: int, events: list[Event]) -> list[Order]:
     """The end of the current block, phase by phase (BLOCK-3); returns the orders that triggered."""
+    process_funding_sample_end_block(state, events)  # FUND-11: votes become samples at a funding-sample epoch
+    process_funding_tick_end_block(state, events)  # FUND-12: funding indices move at a funding-tick epoch
     process_volume_end_block(state.stats, state.blocks.time, next_block_time)  # FEE-4: volume joins its epoch
     triggered = process_conditional_triggers(state)  # COND-1, COND-3: conditional orders trigger
     process_trade_prices_end_block(state)  # COND-3: the block's trade prices are forgotten
@@ -73,6 +81,8 @@ def process_block_height_and_time(state: State, message: AdvanceBlock, events: l
 
 def process_begin_block(state: State, ended_height: int, triggered: list[Order], events: list[Event]) -> None:
     """The start of the new block, phase by phase (BLOCK-3), once its height and time are set."""
+    process_epochs_begin_block(state)  # FUND-9: epochs start their next period
+    process_premium_votes(state)  # FUND-10: the block's premium votes, from the book
     process_short_term_expiry(state, ended_height, events)  # ORDER-9: short-term records of the ended block lapse
     process_stateful_expiry(state, state.blocks.time, events)  # ORDER-9: stateful orders whose time has come lapse
     process_triggered_orders(state, triggered, events)  # COND-2: triggered orders are placed, in trigger order
@@ -96,7 +106,7 @@ def process_advance_block(state: State, message: AdvanceBlock) -> list[Event]:
     validate_advance_block(state, message)
     ended_height = state.blocks.height
     events: list[Event] = []
-    triggered = process_end_block(state, message.time)
+    triggered = process_end_block(state, message.time, events)
     process_block_height_and_time(state, message, events)
     process_begin_block(state, ended_height, triggered, events)
     return events

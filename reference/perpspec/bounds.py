@@ -15,7 +15,19 @@ import itertools
 
 from perpspec.clob.state import SUPPORTED_CLOB_PAIR_STATUSES, ClobPair, FeeTier, LiquidationsConfig, StatsParams
 from perpspec.rounding import ONE_MILLION
-from perpspec.state import LiquidityTier, MarketParam, MarketPrice, MarketType, Perpetual
+from perpspec.state import (
+    FUNDING_SAMPLE_EPOCH,
+    FUNDING_TICK_EPOCH,
+    EpochInfo,
+    LiquidityTier,
+    MarketParam,
+    MarketPrice,
+    MarketType,
+    Perpetual,
+    PerpetualsParams,
+    PremiumStore,
+)
+from perpspec.units import INT32_MAX
 
 MAX_EXPONENT = 100
 """Atomic resolutions and price and quantum-conversion exponents lie within ±100 (perpspec's bound on 10^e work)."""
@@ -143,4 +155,61 @@ def check_liquidations_config(config: LiquidationsConfig) -> list[str]:
         broken.append("liquidationsConfig: maxNotionalLiquidated is 0 (LIQ-10)")
     if config.max_quantums_insurance_lost == 0:
         broken.append("liquidationsConfig: maxQuantumsInsuranceLost is 0 (LIQ-10)")
+    return broken
+
+
+def check_perpetuals_params(params: PerpetualsParams) -> list[str]:
+    """
+    Each funding parameter positive (``Params.Validate``), and both clamp factors at most int32's
+    maximum (perpspec's bound: a bound above it lets a rate or a vote overflow int32, where Go
+    panics) (FUND-9).
+    """
+    broken = []
+    for name, value in (
+        ("fundingRateClampFactorPpm", params.funding_rate_clamp_factor_ppm),
+        ("premiumVoteClampFactorPpm", params.premium_vote_clamp_factor_ppm),
+        ("minNumVotesPerSample", params.min_num_votes_per_sample),
+    ):
+        if value == 0:
+            broken.append(f"perpetuals.params.{name} is 0 (FUND-9)")
+    for name, value in (
+        ("fundingRateClampFactorPpm", params.funding_rate_clamp_factor_ppm),
+        ("premiumVoteClampFactorPpm", params.premium_vote_clamp_factor_ppm),
+    ):
+        if value > INT32_MAX:
+            broken.append(f"perpetuals.params.{name} above {INT32_MAX} (FUND-9)")
+    return broken
+
+
+def check_epoch_info(epoch: EpochInfo) -> list[str]:
+    """A name, a positive duration, and an epoch number that is 0 exactly when its start block is (``EpochInfo.Validate``, FUND-9)."""
+    broken = []
+    if not epoch.name:
+        broken.append("epochs: an epoch has no name (FUND-9)")
+    if epoch.duration == 0:
+        broken.append(f"epoch {epoch.name}: duration is 0 (FUND-9)")
+    if (epoch.current_epoch == 0) != (epoch.current_epoch_start_block == 0):
+        broken.append(f"epoch {epoch.name}: current epoch and its start block must be 0 together (FUND-9)")
+    return broken
+
+
+def check_funding_epochs(epochs: dict[str, EpochInfo]) -> list[str]:
+    """Both funding epochs exist (FUND-9; Go panics without them)."""
+    return [
+        f"epochs: {name} is missing (FUND-9)"
+        for name in (FUNDING_SAMPLE_EPOCH, FUNDING_TICK_EPOCH)
+        if name not in epochs
+    ]
+
+
+def check_premium_store(store: PremiumStore, name: str) -> list[str]:
+    """Only non-zero premiums, and no perpetual with more premiums than the store's count (FUND-10, FUND-11)."""
+    broken = []
+    for perpetual_id, premiums in store.premiums.items():
+        if 0 in premiums:
+            broken.append(f"perpetuals.{name}: perpetual {perpetual_id} holds a zero premium (FUND-10)")
+        if len(premiums) > store.num_premiums:
+            broken.append(f"perpetuals.{name}: perpetual {perpetual_id} holds more premiums than numPremiums (FUND-10)")
+        if not premiums:
+            broken.append(f"perpetuals.{name}: perpetual {perpetual_id} is listed with no premiums (FUND-10)")
     return broken

@@ -15,7 +15,19 @@ from typing import Any
 
 from perpspec import errors
 from perpspec.deleveraging import process_deleveraging_fill
-from perpspec.funding import funding_settlement_ppm
+from perpspec.funding import (
+    BookLevel,
+    clamp_funding_rate_ppm,
+    funding_index_delta,
+    funding_settlement_ppm,
+    funding_tick,
+    max_abs_funding_clamp_ppm,
+    min_num_samples_per_tick,
+    premium_rate_from_samples,
+    premium_sample_from_votes,
+    price_premium_ppm,
+    remove_sample_tails,
+)
 from perpspec.jsonio import UndecodableLine, decimal_string, describe, parse_json, read_list, read_object
 from perpspec.jsonio import read_integer as read_json_integer
 from perpspec.liquidation_arithmetic import (
@@ -45,7 +57,13 @@ from perpspec.margin import (
     position_net_notional_quote_quantums,
     risk_compare,
 )
-from perpspec.oracle import median_round_half_away_from_zero, min_price_change_amount
+from perpspec.oracle import (
+    max_allowed_price_delta,
+    median_round_half_away_from_zero,
+    min_price_change_amount,
+    price_delta_within_one_tick,
+    price_update_sqrt_condition,
+)
 from perpspec.rounding import ONE_MILLION
 from perpspec.state import (
     BlockState,
@@ -606,6 +624,78 @@ def _subaccount_max_notional(
     )
 
 
+def _premium_sample(votes: list[int], num_votes: int, min_num_votes_per_sample: int) -> Any:
+    if len(votes) > num_votes:
+        raise errors.InvalidArgument(f"{len(votes)} non-zero votes but only {num_votes} vote messages (Go panics)")
+    return encode_integer(premium_sample_from_votes(votes, num_votes, min_num_votes_per_sample))
+
+
+def _remove_sample_tails(samples: list[int], tail_removal_rate_ppm: int) -> Any:
+    return [encode_integer(v) for v in remove_sample_tails(samples, tail_removal_rate_ppm)]
+
+
+def _funding_tick(
+    samples: list[int],
+    num_sample_epochs: int,
+    funding_sample_duration_s: int,
+    funding_tick_duration_s: int,
+    removed_tail_sample_ratio_ppm: int,
+    default_funding_ppm: int,
+    initial_margin_ppm: int,
+    maintenance_fraction_ppm: int,
+    funding_rate_clamp_factor_ppm: int,
+    atomic_resolution: int,
+    price_value: int,
+    price_exponent: int,
+) -> Any:
+    require_positive(funding_sample_duration_s, "funding_sample_duration_s")
+    if len(samples) > num_sample_epochs:
+        raise errors.InvalidArgument(f"{len(samples)} non-zero samples but only {num_sample_epochs} sample epochs")
+    require_fraction_at_most_one(maintenance_fraction_ppm, "maintenance_fraction_ppm")
+    min_samples = min_num_samples_per_tick(funding_tick_duration_s, funding_sample_duration_s)
+    premium = premium_rate_from_samples(samples, num_sample_epochs, min_samples, removed_tail_sample_ratio_ppm)
+    bound = max_abs_funding_clamp_ppm(funding_rate_clamp_factor_ppm, initial_margin_ppm, maintenance_fraction_ppm)
+    rate = clamp_funding_rate_ppm(premium + default_funding_ppm, bound)
+    if rate > INT32_MAX:
+        raise errors.ResultOutOfRange(f"the funding rate {rate} does not fit an int32 (Go panics)")
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, rate * price_value * funding_tick_duration_s == 0)
+    tick = funding_tick(
+        samples,
+        num_sample_epochs,
+        funding_sample_duration_s,
+        funding_tick_duration_s,
+        removed_tail_sample_ratio_ppm,
+        default_funding_ppm,
+        initial_margin_ppm,
+        maintenance_fraction_ppm,
+        funding_rate_clamp_factor_ppm,
+        atomic_resolution,
+        price_value,
+        price_exponent,
+    )
+    return {
+        "funding_rate_ppm": encode_integer(tick.funding_rate_ppm),
+        "funding_index_delta": encode_integer(tick.funding_index_delta),
+    }
+
+
+def _funding_index_delta(
+    atomic_resolution: int,
+    price_exponent: int,
+    price_value: int,
+    funding_rate_8hr_ppm: int,
+    time_since_last_funding_s: int,
+) -> Any:
+    exponent = compute_quote_exponent(atomic_resolution, price_exponent)
+    require_pow10_within_limit(exponent, funding_rate_8hr_ppm * price_value * time_since_last_funding_s == 0)
+    return encode_integer(
+        funding_index_delta(
+            atomic_resolution, price_exponent, price_value, funding_rate_8hr_ppm, time_since_last_funding_s
+        )
+    )
+
+
 def _subaccount_max_insurance_lost(
     max_quantums_insurance_lost: int, previous_insurance_fund_delta: int, perpetual_already_liquidated: bool
 ) -> Any:
@@ -722,6 +812,80 @@ def _liquidation_insurance_fund_delta(
     )
 
 
+def _max_abs_funding_clamp(clamp_factor_ppm: int, initial_margin_ppm: int, maintenance_fraction_ppm: int) -> Any:
+    require_fraction_at_most_one(maintenance_fraction_ppm, "maintenance_fraction_ppm")
+    return encode_integer(max_abs_funding_clamp_ppm(clamp_factor_ppm, initial_margin_ppm, maintenance_fraction_ppm))
+
+
+def _max_allowed_price_delta(old_delta: int, tick_size_ppm: int) -> Any:
+    if old_delta * tick_size_ppm < 0:
+        raise errors.InvalidArgument("old_delta * tick_size_ppm is negative: it has no square root (Go panics)")
+    return encode_integer(max_allowed_price_delta(old_delta, tick_size_ppm))
+
+
+def _price_update_sqrt_condition(new_delta: int, old_delta: int, tick_size_ppm: int) -> Any:
+    return bool(price_update_sqrt_condition(new_delta, old_delta, tick_size_ppm))
+
+
+def _price_delta_within_one_tick(price_delta: int, tick_size_ppm: int) -> Any:
+    return bool(price_delta_within_one_tick(price_delta, tick_size_ppm))
+
+
+def _book_side(orders: list[dict[str, int]], name: str, descending: bool) -> list[BookLevel]:
+    """One side of a book in priority order: no empty order, prices never improving (FUND-4)."""
+    side = [BookLevel(o["subticks"], o["quantums"]) for o in orders]
+    for index, level in enumerate(side):
+        if level.quantums == 0:
+            raise errors.InvalidArgument(f"{name}[{index}]: a resting order has quantums left (Go panics)")
+        if index and (
+            level.subticks > side[index - 1].subticks if descending else level.subticks < side[index - 1].subticks
+        ):
+            raise errors.InvalidArgument(f"{name}[{index}]: the side is not in priority order")
+    return side
+
+
+def _price_premium(
+    index_price_value: int,
+    index_price_exponent: int,
+    base_atomic_resolution: int,
+    quote_atomic_resolution: int,
+    quantum_conversion_exponent: int,
+    impact_notional_quote_quantums: int,
+    max_abs_premium_vote_ppm: int,
+    bids: list[dict[str, int]],
+    asks: list[dict[str, int]],
+) -> Any:
+    exponent = compute_subticks_exponent(
+        index_price_exponent, base_atomic_resolution, quote_atomic_resolution, quantum_conversion_exponent
+    )
+    require_pow10_within_limit(abs(exponent), index_price_value == 0 and exponent > 0)
+    index = price_to_subticks(
+        index_price_value,
+        index_price_exponent,
+        base_atomic_resolution,
+        quote_atomic_resolution,
+        quantum_conversion_exponent,
+    )
+    if index == 0:
+        raise errors.InvalidArgument("the index price is zero (ErrZeroIndexPriceForPremiumCalculation)")
+    bid_side = _book_side(bids, "bids", descending=True)
+    ask_side = _book_side(asks, "asks", descending=False)
+    if bid_side and ask_side and bid_side[0].subticks >= ask_side[0].subticks:
+        raise errors.InvalidArgument("the book is crossed: best bid at or above best ask (Go panics)")
+    if bid_side or ask_side:
+        require_pow10_within_limit(abs(quantum_conversion_exponent))
+    return encode_integer(
+        price_premium_ppm(
+            index,
+            bid_side,
+            ask_side,
+            impact_notional_quote_quantums,
+            max_abs_premium_vote_ppm,
+            quantum_conversion_exponent,
+        )
+    )
+
+
 DELEVERAGING_ACCOUNT = ObjectType(
     (("usdc_balance_quote_quantums", BIGINT), ("perpetual_positions", ListType(POSITION)))
 )
@@ -793,6 +957,13 @@ RISK_STATE_INPUTS: tuple[tuple[str, Any], ...] = (
     ("perpetual_id", UINT32),
 )
 """The first inputs of every entry that builds a state: perpetuals, one subaccount, the perpetual in question."""
+
+
+BOOK_SIDE = ListType(ObjectType((("subticks", UINT64), ("quantums", UINT64))))
+"""One side of a book for the premium: resting orders in priority order, each its price and remaining size (FUND-4)."""
+
+VOTES = ListType(INT32)
+"""Stored premium votes or samples: int32 values, possibly none (FUND-5..7)."""
 
 
 CATALOGUE: dict[str, CatalogueFunction] = {
@@ -1075,6 +1246,89 @@ CATALOGUE: dict[str, CatalogueFunction] = {
             ),
             _process_deleveraging,
             ("DEL-3", "LIQ-6", "SUB-7", "SUB-8"),
+        ),
+        CatalogueFunction(
+            "premium_sample_from_votes",
+            (("votes", VOTES), ("num_votes", UINT32), ("min_num_votes_per_sample", UINT32)),
+            _premium_sample,
+            ("FUND-5",),
+        ),
+        CatalogueFunction(
+            "remove_sample_tails",
+            (("samples", VOTES), ("tail_removal_rate_ppm", UINT32)),
+            _remove_sample_tails,
+            ("FUND-6",),
+        ),
+        CatalogueFunction(
+            "funding_tick",
+            (
+                ("samples", VOTES),
+                ("num_sample_epochs", UINT32),
+                ("funding_sample_duration_s", UINT32),
+                ("funding_tick_duration_s", UINT32),
+                ("removed_tail_sample_ratio_ppm", UINT32),
+                ("default_funding_ppm", INT32),
+                ("initial_margin_ppm", UINT32),
+                ("maintenance_fraction_ppm", UINT32),
+                ("funding_rate_clamp_factor_ppm", UINT32),
+                ("atomic_resolution", INT32),
+                ("price_value", UINT64),
+                ("price_exponent", INT32),
+            ),
+            _funding_tick,
+            ("FUND-6", "FUND-7", "FUND-8"),
+        ),
+        CatalogueFunction(
+            "funding_index_delta",
+            (
+                ("atomic_resolution", INT32),
+                ("price_exponent", INT32),
+                ("price_value", UINT64),
+                ("funding_rate_8hr_ppm", BIGINT),
+                ("time_since_last_funding_s", UINT32),
+            ),
+            _funding_index_delta,
+            ("FUND-7",),
+        ),
+        CatalogueFunction(
+            "max_abs_funding_clamp_ppm",
+            (("clamp_factor_ppm", UINT32), ("initial_margin_ppm", UINT32), ("maintenance_fraction_ppm", UINT32)),
+            _max_abs_funding_clamp,
+            ("FUND-8",),
+        ),
+        CatalogueFunction(
+            "max_allowed_price_delta",
+            (("old_delta", UINT64), ("tick_size_ppm", BIGINT)),
+            _max_allowed_price_delta,
+            ("PRICE-10",),
+        ),
+        CatalogueFunction(
+            "price_update_sqrt_condition",
+            (("new_delta", UINT64), ("old_delta", UINT64), ("tick_size_ppm", BIGINT)),
+            _price_update_sqrt_condition,
+            ("PRICE-10",),
+        ),
+        CatalogueFunction(
+            "price_delta_within_one_tick",
+            (("price_delta", UINT64), ("tick_size_ppm", BIGINT)),
+            _price_delta_within_one_tick,
+            ("PRICE-10",),
+        ),
+        CatalogueFunction(
+            "price_premium_ppm",
+            (
+                ("index_price_value", UINT64),
+                ("index_price_exponent", INT32),
+                ("base_atomic_resolution", INT32),
+                ("quote_atomic_resolution", INT32),
+                ("quantum_conversion_exponent", INT32),
+                ("impact_notional_quote_quantums", UINT64),
+                ("max_abs_premium_vote_ppm", INT32),
+                ("bids", BOOK_SIDE),
+                ("asks", BOOK_SIDE),
+            ),
+            _price_premium,
+            ("FUND-4",),
         ),
     ]
 }

@@ -40,6 +40,8 @@ from perpspec.events import (
     DeleveragingFillEvent,
     DepositEvent,
     Event,
+    FundingSampleEvent,
+    FundingTickEvent,
     LiquidationFillEvent,
     LiquidationOrderEvent,
     MarketPriceEvent,
@@ -58,13 +60,17 @@ from perpspec.messages import encode_clob_pair, encode_order, encode_order_id, e
 from perpspec.state import (
     BankState,
     BlockState,
+    EpochInfo,
+    EpochsState,
     LiquidityTier,
     MarketParam,
     MarketPrice,
     MarketType,
     Perpetual,
     PerpetualPosition,
+    PerpetualsParams,
     PerpetualsState,
+    PremiumStore,
     PricesState,
     State,
     Subaccount,
@@ -137,6 +143,9 @@ def encode_state(state: State) -> dict[str, Any]:
         "perpetuals": {
             "liquidityTiers": [encode_liquidity_tier(t) for t in _sorted_values(state.perpetuals.liquidity_tiers)],
             "perpetuals": [encode_perpetual(p) for p in _sorted_values(state.perpetuals.perpetuals)],
+            "params": encode_perpetuals_params(state.perpetuals.params),
+            "premiumVotes": encode_premium_store(state.perpetuals.premium_votes),
+            "premiumSamples": encode_premium_store(state.perpetuals.premium_samples),
         },
         "prices": {
             "marketParams": [encode_market_param(m) for m in _sorted_values(state.prices.market_params)],
@@ -154,6 +163,41 @@ def encode_state(state: State) -> dict[str, Any]:
             },
             "volume": encode_volume(state.stats.volume),
         },
+        "epochs": {
+            "epochInfoList": [encode_epoch_info(state.epochs.epoch_infos[n]) for n in sorted(state.epochs.epoch_infos)]
+        },
+    }
+
+
+def encode_perpetuals_params(params: PerpetualsParams) -> dict[str, Any]:
+    """The perpetuals module's funding parameters in the v4 ``Params`` shape (CODEC-1, FUND-9)."""
+    return {
+        "fundingRateClampFactorPpm": params.funding_rate_clamp_factor_ppm,
+        "premiumVoteClampFactorPpm": params.premium_vote_clamp_factor_ppm,
+        "minNumVotesPerSample": params.min_num_votes_per_sample,
+    }
+
+
+def encode_premium_store(store: PremiumStore) -> dict[str, Any]:
+    """Stored premiums in the v4 ``PremiumStore`` shape, by perpetual id (CODEC-1, FUND-10, FUND-11)."""
+    return {
+        "allMarketPremiums": [
+            {"perpetualId": pid, "premiums": list(store.premiums[pid])} for pid in sorted(store.premiums)
+        ],
+        "numPremiums": store.num_premiums,
+    }
+
+
+def encode_epoch_info(epoch: EpochInfo) -> dict[str, Any]:
+    """An epoch in the v4 ``EpochInfo`` shape (CODEC-1, FUND-9)."""
+    return {
+        "name": epoch.name,
+        "nextTick": epoch.next_tick,
+        "duration": epoch.duration,
+        "currentEpoch": epoch.current_epoch,
+        "currentEpochStartBlock": epoch.current_epoch_start_block,
+        "isInitialized": epoch.is_initialized,
+        "fastForwardNextTick": epoch.fast_forward_next_tick,
     }
 
 
@@ -411,10 +455,59 @@ def _decode_subaccounts(value: Any) -> SubaccountsState:
     )
 
 
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise errors.InvalidGenesis(f"{where}: expected true or false")
+    return value
+
+
+def _decode_perpetuals_params(value: Any, where: str) -> PerpetualsParams:
+    fields = ("fundingRateClampFactorPpm", "premiumVoteClampFactorPpm", "minNumVotesPerSample")
+    obj = _object(value, where, fields)
+    return PerpetualsParams(*(_integer(obj[f], f"{where}.{f}", 0, UINT32_MAX) for f in fields))
+
+
+def _decode_premium_store(value: Any, where: str) -> PremiumStore:
+    obj = _object(value, where, ("allMarketPremiums", "numPremiums"))
+    premiums: dict[int, list[int]] = {}
+    for i, item in enumerate(_list(obj["allMarketPremiums"], f"{where}.allMarketPremiums")):
+        at = f"{where}.allMarketPremiums[{i}]"
+        market = _object(item, at, ("perpetualId", "premiums"))
+        pid = _integer(market["perpetualId"], f"{at}.perpetualId", 0, UINT32_MAX)
+        if pid in premiums:
+            raise errors.InvalidGenesis(f"{at}: perpetual {pid} is listed twice")
+        values = _list(market["premiums"], f"{at}.premiums")
+        premiums[pid] = [_integer(v, f"{at}.premiums[{k}]", INT32_MIN, INT32_MAX) for k, v in enumerate(values)]
+    return PremiumStore(premiums, _integer(obj["numPremiums"], f"{where}.numPremiums", 0, UINT32_MAX))
+
+
+def _decode_epoch_info(value: Any, where: str) -> EpochInfo:
+    fields = ("name", "nextTick", "duration", "currentEpoch", "currentEpochStartBlock")
+    obj = _object(value, where, fields, ("isInitialized", "fastForwardNextTick"))
+    return EpochInfo(
+        name=_string(obj["name"], f"{where}.name"),
+        next_tick=_integer(obj["nextTick"], f"{where}.nextTick", 0, UINT32_MAX),
+        duration=_integer(obj["duration"], f"{where}.duration", 0, UINT32_MAX),
+        current_epoch=_integer(obj["currentEpoch"], f"{where}.currentEpoch", 0, UINT32_MAX),
+        current_epoch_start_block=_integer(
+            obj["currentEpochStartBlock"], f"{where}.currentEpochStartBlock", 0, UINT32_MAX
+        ),
+        is_initialized=_bool(obj.get("isInitialized", False), f"{where}.isInitialized"),
+        fast_forward_next_tick=_bool(obj.get("fastForwardNextTick", False), f"{where}.fastForwardNextTick"),
+    )
+
+
+def _decode_epochs(value: Any) -> EpochsState:
+    """The epochs module (FUND-9); absent, v4's two funding epochs."""
+    where = "genesis.epochs"
+    obj = _object(value, where, ("epochInfoList",))
+    return EpochsState(_table(obj, "epochInfoList", where, _decode_epoch_info, lambda e: e.name))
+
+
 def _decode_perpetuals(value: Any) -> tuple[PerpetualsState, frozenset[int]]:
     """The perpetuals module, and the perpetuals whose open interest a genesis left out (GEN-3)."""
     where = "genesis.perpetuals"
-    obj = _object(value, where, ("liquidityTiers", "perpetuals"))
+    obj = _object(value, where, ("liquidityTiers", "perpetuals"), ("params", "premiumVotes", "premiumSamples"))
     perpetuals = [
         _decode_perpetual(p, f"{where}.perpetuals[{i}]")
         for i, p in enumerate(_list(obj["perpetuals"], f"{where}.perpetuals"))
@@ -422,6 +515,15 @@ def _decode_perpetuals(value: Any) -> tuple[PerpetualsState, frozenset[int]]:
     state = PerpetualsState(
         liquidity_tiers=_table(obj, "liquidityTiers", where, _decode_tier, lambda t: t.id),
         perpetuals=_index([p for p, _ in perpetuals], lambda p: p.id, f"{where}.perpetuals"),
+        params=PerpetualsParams()
+        if obj.get("params") is None
+        else _decode_perpetuals_params(obj["params"], f"{where}.params"),
+        premium_votes=PremiumStore()
+        if obj.get("premiumVotes") is None
+        else _decode_premium_store(obj["premiumVotes"], f"{where}.premiumVotes"),
+        premium_samples=PremiumStore()
+        if obj.get("premiumSamples") is None
+        else _decode_premium_store(obj["premiumSamples"], f"{where}.premiumSamples"),
     )
     return state, frozenset(p.id for p, given in perpetuals if not given)
 
@@ -459,7 +561,7 @@ def _decode_stats(value: Any) -> StatsState:
 def decode_state(value: Any) -> DecodedState:
     """A state from its JSON form (the genesis format), checked for shape only (CODEC-4)."""
     required = ("authority", "blocks", "subaccounts", "perpetuals", "prices", "clob")
-    obj = _object(value, "genesis", required, ("bank", "feeTiers", "stats"))
+    obj = _object(value, "genesis", required, ("bank", "feeTiers", "stats", "epochs"))
     perpetuals, omitted_open_interest = _decode_perpetuals(obj["perpetuals"])
     bank = obj.get("bank")
     state = State(
@@ -472,6 +574,7 @@ def decode_state(value: Any) -> DecodedState:
         clob=decode_clob(obj["clob"], "genesis.clob"),
         fee_tiers=FeeTiersState() if obj.get("feeTiers") is None else _decode_fee_tiers(obj["feeTiers"]),
         stats=StatsState() if obj.get("stats") is None else _decode_stats(obj["stats"]),
+        epochs=EpochsState() if obj.get("epochs") is None else _decode_epochs(obj["epochs"]),
     )
     return DecodedState(
         state,
@@ -602,6 +705,20 @@ EVENT_ENCODERS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "type": "NegativeTncSubaccountSeen",
         "subaccountId": encode_subaccount_id(e.subaccount_id),
         "height": e.height,
+    },
+    FundingSampleEvent: lambda e: {
+        "type": "FundingSample",
+        "perpetualId": e.perpetual_id,
+        "samplePpm": e.sample_ppm,
+        "nonZeroVotes": e.non_zero_votes,
+        "numVotes": e.num_votes,
+    },
+    FundingTickEvent: lambda e: {
+        "type": "FundingTick",
+        "perpetualId": e.perpetual_id,
+        "fundingRatePpm": str(e.funding_rate_ppm),
+        "fundingIndexDelta": str(e.funding_index_delta),
+        "fundingIndex": str(e.funding_index),
     },
 }
 """The JSON of each event type, as the vectors hold it (TX-4)."""

@@ -61,6 +61,21 @@ MAX_SOURCE_AGE_SECONDS = 30
 """The pricefeed daemon's MaxPriceAge (protocol/daemons/pricefeed/types/constants.go)."""
 
 
+FUNDING_RATE_CLAMP_FACTOR_PPM = 6_000_000
+"""|8-hour rate| <= 600% of (IM - MM) (protocol/x/perpetuals/types/genesis.go DefaultFundingRateClampFactorPpm)."""
+
+PREMIUM_VOTE_CLAMP_FACTOR_PPM = 60_000_000
+"""|premium vote| <= 6000% of (IM - MM) (DefaultPremiumVoteClampFactorPpm)."""
+
+MIN_NUM_VOTES_PER_SAMPLE = 15
+"""Votes are padded with zeros to at least 15 (DefaultMinNumVotesPerSample)."""
+
+FUNDING_EPOCHS = [
+    # name, next tick (unix seconds), duration (seconds): GenesisEpochs, fast-forwarded at the first block
+    ("funding-sample", 30, 60),  # every minute at 30 seconds past
+    ("funding-tick", 0, 3_600),  # every hour on the hour
+]
+
 FEE_TIERS = [
     # name, absolute volume requirement (quote quantums), total share ppm, maker share ppm, maker ppm, taker ppm
     # (protocol/x/feetiers/types/genesis.go: StandardParams, the tiers for long-term operation)
@@ -95,6 +110,11 @@ def default_genesis_json() -> dict[str, Any]:
                 }
                 for tid, name, imf, mf, impact, lower, upper in LIQUIDITY_TIERS
             ],
+            "params": {
+                "fundingRateClampFactorPpm": FUNDING_RATE_CLAMP_FACTOR_PPM,
+                "premiumVoteClampFactorPpm": PREMIUM_VOTE_CLAMP_FACTOR_PPM,
+                "minNumVotesPerSample": MIN_NUM_VOTES_PER_SAMPLE,
+            },
             "perpetuals": [
                 {
                     "params": {
@@ -167,6 +187,22 @@ def default_genesis_json() -> dict[str, Any]:
                 "windowDurationSeconds": STATS_WINDOW_DURATION_SECONDS,
             },
             "volume": {"epochs": [], "pending": []},
+        },
+        # protocol/x/perpetuals/types/genesis.go DefaultGenesis params, and protocol/x/epochs/types/constants.go
+        # GenesisEpochs (the two funding epochs; perpspec's stats keep their own epoch, FEE-4)
+        "epochs": {
+            "epochInfoList": [
+                {
+                    "name": name,
+                    "nextTick": next_tick,
+                    "duration": duration,
+                    "currentEpoch": 0,
+                    "currentEpochStartBlock": 0,
+                    "isInitialized": False,
+                    "fastForwardNextTick": True,
+                }
+                for name, next_tick, duration in FUNDING_EPOCHS
+            ]
         },
     }
 

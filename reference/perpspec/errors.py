@@ -517,3 +517,24 @@ class FailedToUpdateSubaccounts(CatalogueError):
     """A deleveraging fill fails a side's collateral check: v4's ``ErrFailedToUpdateSubaccounts`` (DEL-3)."""
 
     code = "FAILED_TO_UPDATE_SUBACCOUNTS"
+
+
+# --- proposed oracle prices (PRICE-9, PRICE-11) ----------------------------------------------
+
+
+class IndexPriceNotAvailable(ProtocolError):
+    """A price is proposed for a market whose sources give no index price (too few fresh ones)."""
+
+    code = "INDEX_PRICE_NOT_AVAILABLE"
+
+
+class ProposedPriceChangeTooSmall(ProtocolError):
+    """A proposed price moves less than the market's minimum price change (Go: ErrInvalidMarketPriceUpdateDeterministic)."""
+
+    code = "PROPOSED_PRICE_CHANGE_TOO_SMALL"
+
+
+class ProposedPriceNotAccurate(ProtocolError):
+    """A proposed price moves away from the index price or crosses it too far (Go: ErrInvalidMarketPriceUpdateNonDeterministic)."""
+
+    code = "PROPOSED_PRICE_NOT_ACCURATE"

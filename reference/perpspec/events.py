@@ -243,6 +243,29 @@ class NegativeTncSubaccountSeenEvent:
     height: int
 
 
+# --- funding (FUND-11, FUND-12) -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FundingSampleEvent:
+    """One perpetual's sample at the start of a funding-sample epoch, from its non-zero votes of the vote messages (FUND-11)."""
+
+    perpetual_id: int
+    sample_ppm: int
+    non_zero_votes: int
+    num_votes: int
+
+
+@dataclass(slots=True)
+class FundingTickEvent:
+    """One perpetual's 8-hour funding rate at the start of a funding-tick epoch, its index move and new index (FUND-12)."""
+
+    perpetual_id: int
+    funding_rate_ppm: int
+    funding_index_delta: int
+    funding_index: int
+
+
 Event = (
     DepositEvent
     | WithdrawEvent
@@ -262,5 +285,7 @@ Event = (
     | LiquidationFillEvent
     | DeleveragingFillEvent
     | NegativeTncSubaccountSeenEvent
+    | FundingSampleEvent
+    | FundingTickEvent
 )
 """Every event a transition reports (TX-4)."""

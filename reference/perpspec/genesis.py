@@ -52,6 +52,11 @@ def check_parameters(state: State) -> list[str]:
         [bounds.check_fee_tiers(state.fee_tiers.params.tiers)],
         [bounds.check_stats_params(state.stats.params)],
         [bounds.check_liquidations_config(state.clob.liquidations_config)],
+        [bounds.check_perpetuals_params(state.perpetuals.params)],
+        (bounds.check_epoch_info(epoch) for epoch in state.epochs.epoch_infos.values()),
+        [bounds.check_funding_epochs(state.epochs.epoch_infos)],
+        [bounds.check_premium_store(state.perpetuals.premium_votes, "premiumVotes")],
+        [bounds.check_premium_store(state.perpetuals.premium_samples, "premiumSamples")],
     ]
     return [message for group in checks for broken in group for message in broken]
 
@@ -91,6 +96,10 @@ def check_references(state: State) -> list[str]:
     for perpetual_id in clob.trade_prices:
         if perpetual_id not in state.perpetuals.perpetuals:
             broken.append(f"clob.tradePrices: unknown perpetual {perpetual_id}")
+    for store in (state.perpetuals.premium_votes, state.perpetuals.premium_samples):
+        for perpetual_id in store.premiums:
+            if perpetual_id not in state.perpetuals.perpetuals:
+                broken.append(f"perpetuals premiums: unknown perpetual {perpetual_id}")
     return broken
 
 

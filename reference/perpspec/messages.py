@@ -93,8 +93,11 @@ class SourcePrice:
 
 @dataclass(frozen=True)
 class MarketSourcePrices:
+    """One market's source prices, and optionally the proposer's price for it (PRICE-9)."""
+
     market_id: int
     source_prices: tuple[SourcePrice, ...]
+    proposed_price: int | None = None
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,7 @@ def _decode_source_price(value: Any, where: str) -> SourcePrice:
 
 
 def _decode_market_update(value: Any, where: str) -> MarketSourcePrices:
-    obj = _fields(value, where, {"marketId", "sourcePrices"})
+    obj = _fields(value, where, {"marketId", "sourcePrices"}, frozenset({"proposedPrice"}))
     if not isinstance(obj["sourcePrices"], list):
         raise errors.InvalidField(f"{where}.sourcePrices: expected a list")
     sources = tuple(
@@ -265,7 +268,12 @@ def _decode_market_update(value: Any, where: str) -> MarketSourcePrices:
     names = [s.source for s in sources]
     if len(set(names)) != len(names):
         raise errors.DuplicateSource(f"{where}: a source appears twice")
-    return MarketSourcePrices(read_uint32(obj["marketId"], f"{where}.marketId"), sources)
+    proposed = None
+    if obj.get("proposedPrice") is not None:
+        proposed = read_uint64(obj["proposedPrice"], f"{where}.proposedPrice")
+        if proposed == 0:
+            raise errors.InvalidPrice(f"{where}.proposedPrice: must be positive")
+    return MarketSourcePrices(read_uint32(obj["marketId"], f"{where}.marketId"), sources, proposed)
 
 
 def decode_update_prices(obj: dict[str, Any]) -> UpdatePrices:

@@ -1,10 +1,12 @@
 """
-Oracle price updates: the transition (spec/prices.md, PRICE-2..7).
+Oracle price updates: the transition (spec/prices.md, PRICE-2..7, PRICE-9, PRICE-11).
 
 An update carries, per market, the prices its sources report with their
 timestamps.  Stale sources are dropped, too few sources leave the price as it is,
 the median of the rest is the candidate, and the minimum-change rule decides
-whether it replaces the current price.
+whether it replaces the current price.  A market may also carry a proposed price:
+the median is then the index price, and the proposal replaces the price only if it
+passes v4's checks against it; otherwise the whole update is rejected.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from perpspec import errors
 from perpspec.config import CONTRACTS_ENABLED
 from perpspec.events import Event, MarketPriceEvent, PriceOutcome
 from perpspec.messages import SourcePrice, UpdatePrices
-from perpspec.oracle import is_price_change_sufficient, is_source_fresh, median_round_half_away_from_zero
+from perpspec.oracle import (
+    is_price_change_sufficient,
+    is_proposed_price_accurate,
+    is_source_fresh,
+    median_round_half_away_from_zero,
+)
 from perpspec.state import MarketParam, MarketPrice, State
 
 
@@ -35,26 +42,57 @@ class MarketPriceResult:
 
 
 def compute_market_price_result(
-    param: MarketParam, current: MarketPrice, sources: Sequence[SourcePrice], block_time: int
+    param: MarketParam,
+    current: MarketPrice,
+    sources: Sequence[SourcePrice],
+    block_time: int,
+    proposed_price: int | None = None,
 ) -> MarketPriceResult:
     """
-    Aggregate one market's sources into its next price (PRICE-2..6).
+    Aggregate one market's sources into its next price (PRICE-2..6), or accept a proposed price
+    against them (PRICE-9, PRICE-11).
 
     Fresh sources only; fewer than ``min_exchanges`` leaves the price unchanged; the
-    median of the fresh prices must move the price by at least the minimum change.
+    median of the fresh prices must move the price by at least the minimum change.  With a
+    proposed price, the median is the index price it is checked against, and the proposal,
+    if it passes, is the new price; one that fails raises (nothing is written).
     """
     fresh = [s.price for s in sources if is_source_fresh(s.timestamp, block_time, param.max_source_age_seconds)]
     dropped = len(sources) - len(fresh)
     if len(fresh) < param.min_exchanges or not fresh:
+        if proposed_price is not None:
+            raise errors.IndexPriceNotAvailable(f"market {param.id}: too few fresh sources for an index price")
         return MarketPriceResult(
             param.id, PriceOutcome.INSUFFICIENT_SOURCES, current.price, current.price, len(fresh), dropped
         )
     candidate = median_round_half_away_from_zero(fresh)
+    if proposed_price is not None:
+        validate_proposed_price(param, current, candidate, proposed_price)
+        return MarketPriceResult(param.id, PriceOutcome.UPDATED, current.price, proposed_price, len(fresh), dropped)
     if not is_price_change_sufficient(current.price, candidate, param.min_price_change_ppm):
         return MarketPriceResult(
             param.id, PriceOutcome.PRICE_CHANGE_TOO_SMALL, current.price, current.price, len(fresh), dropped
         )
     return MarketPriceResult(param.id, PriceOutcome.UPDATED, current.price, candidate, len(fresh), dropped)
+
+
+def validate_proposed_price(param: MarketParam, current: MarketPrice, index_price: int, proposed: int) -> None:
+    """
+    A proposed price must move by at least the minimum change and be accurate against the
+    index price (PRICE-11: PRICE-5, then PRICE-10).
+
+    Go: ``PerformStatefulPriceUpdateValidation``, its deterministic check and then its
+    non-deterministic one (``validatePriceAccuracy``).  Raises ``ProposedPriceChangeTooSmall``
+    or ``ProposedPriceNotAccurate``.
+    """
+    if not is_price_change_sufficient(current.price, proposed, param.min_price_change_ppm):
+        raise errors.ProposedPriceChangeTooSmall(
+            f"market {param.id}: proposed {proposed} moves less than {param.min_price_change_ppm} ppm from {current.price}"
+        )
+    if not is_proposed_price_accurate(current.price, index_price, proposed, param.min_price_change_ppm):
+        raise errors.ProposedPriceNotAccurate(
+            f"market {param.id}: proposed {proposed} is not accurate against index {index_price} from {current.price}"
+        )
 
 
 # --- the transition ---------------------------------------------------------------------
@@ -91,11 +129,12 @@ def _moves_are_sufficient(state: State, before: dict[int, int]) -> bool:
 )
 def process_update_prices(state: State, message: UpdatePrices) -> list[Event]:
     """
-    Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5).
+    Aggregate each listed market's sources into its next oracle price (PRICE-6, PRICE-2..5),
+    or accept its proposed price against them (PRICE-9, PRICE-11).
 
     The protocol authority signs it; every market must exist.  All markets' outcomes
-    are computed before any price is written, so an error leaves every price as it
-    was.  A market whose sources are too few or whose median moves too little keeps
+    are computed before any price is written, so an error (a rejected proposal included)
+    leaves every price as it was.  A market whose sources are too few or whose median moves too little keeps
     its price, and its event says why.
     """
     # Verify the protocol authority signed and every market exists
@@ -111,6 +150,7 @@ def process_update_prices(state: State, message: UpdatePrices) -> list[Event]:
             state.prices.market_prices[update.market_id],
             update.source_prices,
             state.blocks.time,
+            update.proposed_price,
         )
         for update in message.market_updates
     ]

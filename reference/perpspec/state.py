@@ -121,12 +121,36 @@ class SubaccountsState:
     negative_tnc_subaccount_seen_at_block: int | None = None
 
 
+@dataclass(frozen=True)
+class PerpetualsParams:
+    """The perpetuals module's funding parameters (FUND-9), v4's perpetuals ``Params`` with its defaults."""
+
+    funding_rate_clamp_factor_ppm: int = 6_000_000
+    premium_vote_clamp_factor_ppm: int = 60_000_000
+    min_num_votes_per_sample: int = 15
+
+
+@dataclass
+class PremiumStore:
+    """
+    Stored premiums of the current epoch, as v4's ``PremiumStore`` holds them (FUND-10, FUND-11):
+    the non-zero premiums per perpetual id, in arrival order, and how many times premiums were
+    added (vote messages or sample epochs), zero premiums included.
+    """
+
+    premiums: dict[int, list[int]] = field(default_factory=dict)
+    num_premiums: int = 0
+
+
 @dataclass
 class PerpetualsState:
     """The perpetuals module's parameters: liquidity tiers and perpetuals, each by id (MARGIN-1..3, FUND-1)."""
 
     liquidity_tiers: dict[int, LiquidityTier] = field(default_factory=dict)
     perpetuals: dict[int, Perpetual] = field(default_factory=dict)
+    params: PerpetualsParams = field(default_factory=PerpetualsParams)
+    premium_votes: PremiumStore = field(default_factory=PremiumStore)
+    premium_samples: PremiumStore = field(default_factory=PremiumStore)
 
 
 @dataclass
@@ -135,6 +159,38 @@ class PricesState:
 
     market_params: dict[int, MarketParam] = field(default_factory=dict)
     market_prices: dict[int, MarketPrice] = field(default_factory=dict)
+
+
+FUNDING_SAMPLE_EPOCH = "funding-sample"
+"""The epoch at whose start votes become samples (FUND-11). Go: ``epochstypes.FundingSampleEpochInfoName``."""
+
+FUNDING_TICK_EPOCH = "funding-tick"
+"""The epoch at whose start funding indices move (FUND-12). Go: ``epochstypes.FundingTickEpochInfoName``."""
+
+
+@dataclass
+class EpochInfo:
+    """One epoch's schedule and progress, v4's ``EpochInfo`` (FUND-9): times are uint32 unix seconds."""
+
+    name: str
+    next_tick: int
+    duration: int
+    current_epoch: int = 0
+    current_epoch_start_block: int = 0
+    is_initialized: bool = False
+    fast_forward_next_tick: bool = True
+
+
+@dataclass
+class EpochsState:
+    """The epochs module: every epoch by name (FUND-9)."""
+
+    epoch_infos: dict[str, EpochInfo] = field(
+        default_factory=lambda: {
+            FUNDING_SAMPLE_EPOCH: EpochInfo(FUNDING_SAMPLE_EPOCH, next_tick=30, duration=60),
+            FUNDING_TICK_EPOCH: EpochInfo(FUNDING_TICK_EPOCH, next_tick=0, duration=3_600),
+        }
+    )
 
 
 @dataclass
@@ -179,3 +235,4 @@ class State:
     fee_tiers: FeeTiersState = field(default_factory=FeeTiersState)
     stats: StatsState = field(default_factory=StatsState)
     risk_watch: RiskWatch = field(default_factory=RiskWatch, compare=False, repr=False)
+    epochs: EpochsState = field(default_factory=EpochsState)

@@ -61,6 +61,8 @@ def decode(value):
         return number
     if isinstance(value, list) and all(isinstance(item, bool) for item in value):
         return list(value)  # a pair of flags (DEL-1)
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return [decode(item) for item in value]  # a list of positions (DEL-3)
     if isinstance(value, list):
         numerator, denominator = map(decode, value)
         assert denominator > 0 and math.gcd(numerator, denominator) == 1
@@ -74,3 +76,11 @@ def catalogue_output(function: str, **inputs):
     output = evaluate_request({"function": function, "inputs": {k: wire(v) for k, v in inputs.items()}})
     json.dumps(output)
     return decode(output)
+
+
+def catalogue_list_output(function: str, **inputs):
+    """Evaluate a function whose output is a list of integers (``remove_sample_tails``) and decode each."""
+    output = evaluate_request({"function": function, "inputs": {k: wire(v) for k, v in inputs.items()}})
+    json.dumps(output)
+    assert isinstance(output, list)
+    return [decode(item) for item in output]

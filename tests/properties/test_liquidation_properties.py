@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from helpers.catalogue import catalogue_output
 from helpers.properties import BIG, PROPERTY, UINT64
+from perpspec.errors import PerpspecError
 from perpspec.liquidation_arithmetic import (
     can_deleverage_subaccount,
     compute_liquidatable_position_size_delta,
@@ -251,3 +252,52 @@ def test_liq_9_account_keeps_the_bankruptcy_quote(usdc, quantums, subticks, fee,
         if fill_quote <= bankruptcy
         else 0 <= delta <= abs(fill_quote) * fee // ONE_MILLION
     )
+
+
+@PROPERTY
+@given(
+    st.integers(1, 10**10),
+    st.integers(-(10**12), 10**12),
+    st.integers(-(10**12), 10**12),
+    st.data(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_process_deleveraging_is_zero_sum_or_refused(size, liquidated_usdc, offsetting_usdc, data, short, final):
+    """
+    DEL-3, CONS-5 (v4 ProcessDeleveraging): a deleveraging fill through the catalogue either moves USDC
+    and base quantums only between its two parties, zero-sum, by the fill's delta, or is refused with
+    FAILED_TO_UPDATE_SUBACCOUNTS and nothing moves.
+    """
+    delta = data.draw(st.integers(1, size))
+    liquidated_position, delta = (-size, delta) if short else (size, -delta)
+    inputs = {
+        "perpetuals": [PERPETUAL],
+        "liquidated": {
+            "usdc_balance_quote_quantums": liquidated_usdc,
+            "perpetual_positions": [{"perpetual_id": 0, "quantums": liquidated_position}],
+        },
+        "offsetting": {
+            "usdc_balance_quote_quantums": offsetting_usdc,
+            "perpetual_positions": [{"perpetual_id": 0, "quantums": -liquidated_position}],
+        },
+        "perpetual_id": 0,
+        "delta_quantums": delta,
+        "is_final_settlement": final,
+    }
+    try:
+        result = catalogue_output("process_deleveraging", **inputs)
+    except PerpspecError as error:
+        assert error.code in ("FAILED_TO_UPDATE_SUBACCOUNTS", "ZERO_TOTAL_MAINTENANCE_MARGIN"), error.code
+        return
+
+    def held(side: dict) -> int:
+        return sum(p["quantums"] for p in side["perpetual_positions"])
+
+    liquidated, offsetting = result["liquidated"], result["offsetting"]
+    moved = liquidated["usdc_balance_quote_quantums"] - liquidated_usdc
+    assert offsetting["usdc_balance_quote_quantums"] - offsetting_usdc == -moved
+    assert held(liquidated) == liquidated_position + delta
+    assert held(offsetting) == -liquidated_position - delta
+    if final:
+        assert moved == -_nnv(delta)  # the oracle notional of -delta (FINAL-2)

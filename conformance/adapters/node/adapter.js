@@ -395,6 +395,171 @@ const fundingSettlement = (perpIndex, positionIndex, q) => ({
   new_funding_index: perpIndex,
 });
 
+
+// ---------------------------------------------------------------------------------------
+// Funding that moves (spec/funding.md, FUND-4..8) and price acceptance (spec/prices.md, PRICE-10)
+// ---------------------------------------------------------------------------------------
+
+const cmpBig = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const FUNDING_PERIOD = 28800n;
+
+// The element at index k of sorted(nonzero ++ zeros x 0), the zeros never built.
+function sortedWithZerosAt(values, padding, k) {
+  const neg = values.filter((v) => v < 0n).sort(cmpBig);
+  const pos = values.filter((v) => v > 0n).sort(cmpBig);
+  const zeros = padding + BigInt(values.filter((v) => v === 0n).length);
+  if (k < BigInt(neg.length)) return neg[Number(k)];
+  if (k < BigInt(neg.length) + zeros) return 0n;
+  return pos[Number(k - BigInt(neg.length) - zeros)];
+}
+
+// The sum of sorted(nonzero ++ zeros x 0)[start:end], the zeros never built.
+function sumSortedSlice(values, padding, start, end) {
+  const neg = values.filter((v) => v < 0n).sort(cmpBig);
+  const pos = values.filter((v) => v > 0n).sort(cmpBig);
+  const firstPositive = BigInt(neg.length) + padding + BigInt(values.filter((v) => v === 0n).length);
+  let total = 0n;
+  neg.forEach((v, k) => { if (BigInt(k) >= start && BigInt(k) < end) total += v; });
+  pos.forEach((v, k) => { const at = firstPositive + BigInt(k); if (at >= start && at < end) total += v; });
+  return total;
+}
+
+// FUND-5: median of the votes padded with zeros to max(num_votes, min); even: half away from zero
+function premiumSample(votes, numVotes, minVotes) {
+  if (BigInt(votes.length) > numVotes) fail('INVALID_ARGUMENT', 'more non-zero votes than vote messages');
+  if (votes.length === 0) return 0n;
+  const n = numVotes > minVotes ? numVotes : minVotes;
+  const zeros = n - BigInt(votes.length);
+  const mid = n / 2n;
+  if (n % 2n === 1n) return sortedWithZerosAt(votes, zeros, mid);
+  return meanHalfAwayFromZero(sortedWithZerosAt(votes, zeros, mid - 1n), sortedWithZerosAt(votes, zeros, mid));
+}
+
+// FUND-6: total = floor(len * ((2 * rate) mod 2^32) / 1e6); keep all if 0 or >= len
+function tailBounds(length, rate) {
+  const total = mulPpm(length, (rate * 2n) % (2n ** 32n), FLOOR);
+  if (total === 0n || total >= length) return null;
+  const bottom = total / 2n;
+  return [bottom, length - (total - bottom)];
+}
+
+function removeSampleTails(samples, rate) {
+  const b = tailBounds(BigInt(samples.length), rate);
+  if (b === null) return [...samples];
+  return [...samples].sort(cmpBig).slice(Number(b[0]), Number(b[1]));
+}
+
+// FUND-8: floor(clamp * (IM - floor(IM * MF / 1e6)) / 1e6)
+function fundingClamp(clamp, im, mf) {
+  if (mf > MILLION) fail('OUT_OF_RANGE', 'maintenance_fraction_ppm is above 100%');
+  return mulPpm(clamp, im - mulPpm(im, mf, FLOOR), FLOOR);
+}
+
+// FUND-7: trunc(BaseToQuote(time * rate) / 28800)
+const fundingIndexDelta = (ar, pe, p, rate, time) => divide(baseToQuote(time * rate, ar, p, pe), FUNDING_PERIOD, TRUNC);
+
+// FUND-7: the whole tick
+function fundingTick(samples, num, sampleS, tickS, tailPpm, defaultPpm, im, mf, clampPpm, ar, p, pe) {
+  if (sampleS === 0n) fail('INVALID_ARGUMENT', 'funding_sample_duration_s must be positive');
+  if (BigInt(samples.length) > num) fail('INVALID_ARGUMENT', 'more non-zero samples than sample epochs');
+  if (mf > MILLION) fail('OUT_OF_RANGE', 'maintenance_fraction_ppm is above 100%');
+  const minSamples = divide(tickS, sampleS, CEIL);
+  let premium = 0n;
+  if (samples.length) {
+    const n = num > minSamples ? num : minSamples;
+    const zeros = n - BigInt(samples.length);
+    const b = tailBounds(n, tailPpm);
+    let total = 0n;
+    let count = n;
+    if (b === null) {
+      for (const v of samples) total += v;
+    } else {
+      total = sumSortedSlice(samples, zeros, b[0], b[1]);
+      count = b[1] - b[0];
+    }
+    premium = divide(total, count, TRUNC);
+  }
+  const bound = fundingClamp(clampPpm, im, mf);
+  let rate = premium + defaultPpm;
+  if (rate < -bound) rate = -bound;
+  if (rate > bound) rate = bound;
+  if (rate > INT32_MAX) fail('RESULT_OUT_OF_RANGE', 'the funding rate does not fit an int32');
+  if (rate === 0n) return { funding_rate_ppm: 0n, funding_index_delta: 0n };
+  return { funding_rate_ppm: rate, funding_index_delta: fundingIndexDelta(ar, pe, p, rate, tickS) };
+}
+
+// FUND-4: one side's impact price, or null when too thin
+function impactPrice(side, notional, qce) {
+  if (notional === 0n && side.length) return rational(side[0].subticks, 1n);
+  let remaining = notional;
+  let [an, ad] = [0n, 1n];
+  for (const { subticks, quantums } of side) {
+    if (remaining <= 0n) break;
+    const full = fillQuote(subticks, quantums, qce);
+    if (remaining > full) [an, ad] = rational(an + quantums * ad, ad);
+    else [an, ad] = rational(an * full + remaining * quantums * ad, ad * full);
+    remaining -= full;
+  }
+  if (remaining > 0n) return null;
+  const base = divide(an, ad, CEIL);
+  return averagePrice(notional, base, qce);
+}
+
+const wrapInt32 = (v) => ((v + 2n ** 31n) % (2n ** 32n) + 2n ** 32n) % (2n ** 32n) - 2n ** 31n;
+
+function checkSide(side, name, descending) {
+  side.forEach((o, k) => {
+    if (o.quantums === 0n) fail('INVALID_ARGUMENT', `${name}[${k}]: an empty resting order`);
+    if (k && (descending ? o.subticks > side[k - 1].subticks : o.subticks < side[k - 1].subticks)) fail('INVALID_ARGUMENT', `${name}[${k}]: not in priority order`);
+  });
+}
+
+function pricePremium(p, pe, bar, qar, qce, notional, maxAbs, bids, asks) {
+  const [inum, iden] = priceToSubticks(p, pe, bar, qar, qce);
+  if (inum === 0n) fail('INVALID_ARGUMENT', 'the index price is zero');
+  checkSide(bids, 'bids', true);
+  checkSide(asks, 'asks', false);
+  if (bids.length && asks.length && bids[0].subticks >= asks[0].subticks) fail('INVALID_ARGUMENT', 'the book is crossed');
+  if ((bids.length || asks.length) && abs(qce) > MAX_POWER) fail('LIMIT_EXCEEDED', `needs 10^${abs(qce)}`);
+  // compare index (inum/iden) with integer s: sign(inum - s * iden)
+  let isBid;
+  let side;
+  if (bids.length && inum < bids[0].subticks * iden) [isBid, side] = [true, bids];
+  else if (asks.length && inum > asks[0].subticks * iden) [isBid, side] = [false, asks];
+  else return 0n;
+  const impact = impactPrice(side, notional, qce);
+  if (impact === null) return 0n;
+  const [mn, md] = impact;
+  const c = cmpBig(inum * md, mn * iden);
+  if ((isBid && c >= 0) || (!isBid && c <= 0)) return 0n;
+  // impact / index * 1e6 - 1e6, truncated toward zero
+  const rn = mn * iden * MILLION - MILLION * md * inum;
+  const rd = md * inum;
+  const rounded = divide(rn, rd, TRUNC);
+  const lower = wrapInt32(-maxAbs);
+  if (rounded < lower) return lower;
+  if (rounded > maxAbs) return maxAbs;
+  return rounded;
+}
+
+// PRICE-10
+const withinOneTick = (delta, tick) => delta * MILLION <= tick;
+const sqrtCondition = (newDelta, oldDelta, tick) => newDelta * newDelta * MILLION <= oldDelta * tick;
+
+function maxAllowedDelta(oldDelta, tick) {
+  const product = oldDelta * tick;
+  if (product < 0n) fail('INVALID_ARGUMENT', 'a negative product has no square root');
+  return isqrtExact(divide(product, MILLION, FLOOR));
+}
+
+function isqrtExact(n) {
+  if (n < 2n) return n;
+  let x = n;
+  let y = (x + 1n) / 2n;
+  while (y < x) { x = y; y = (x + n / x) / 2n; }
+  return x;
+}
+
 // ---------------------------------------------------------------------------------------
 // The risk engine (spec/liquidations.md, spec/deleveraging.md, SUB-8)
 // ---------------------------------------------------------------------------------------
@@ -418,7 +583,7 @@ function readObjectShape(value, name, fields, typeCode) {
 }
 
 function readValue(value, name, type) {
-  if (typeof type === 'string') return type === 'values' ? readMedianValues(value, name) : readInteger(value, name, type);
+  if (typeof type === 'string') return readInput(value, name, type);
   switch (type.kind) {
     case 'boolean':
       if (typeof value !== 'boolean') fail('INVALID_TYPE', `${name}: expected true or false`);
@@ -719,9 +884,48 @@ const CATALOGUE = {
   fillable_price_to_subticks: [[['fillable_price', RATIONAL], ['is_liquidating_long', BOOLEAN], ['subticks_per_tick', 'uint32'], ['quantum_conversion_exponent', 'int32']], fillableToSubticks],
   liquidation_insurance_fund_delta: [[...RISK_STATE, ['is_buy', BOOLEAN], ['fill_amount', 'uint64'], ['subticks', 'uint64'], ['quantum_conversion_exponent', 'int32'], ['max_liquidation_fee_ppm', 'uint32']], (perps, usdc, positions, id, ...rest) => insuranceFundDelta(riskState(perps, usdc, positions), id, ...rest)],
   process_deleveraging: [[['perpetuals', listOf(PERPETUAL)], ['liquidated', DELEVERAGING_ACCOUNT], ['offsetting', DELEVERAGING_ACCOUNT], ['perpetual_id', 'uint32'], ['delta_quantums', 'integer'], ['is_final_settlement', BOOLEAN]], processDeleveraging],
+  premium_sample_from_votes: [[['votes', 'int32[]'], ['num_votes', 'uint32'], ['min_num_votes_per_sample', 'uint32']], premiumSample],
+  remove_sample_tails: [[['samples', 'int32[]'], ['tail_removal_rate_ppm', 'uint32']], removeSampleTails],
+  funding_tick: [[['samples', 'int32[]'], ['num_sample_epochs', 'uint32'], ['funding_sample_duration_s', 'uint32'], ['funding_tick_duration_s', 'uint32'], ['removed_tail_sample_ratio_ppm', 'uint32'], ['default_funding_ppm', 'int32'], ['initial_margin_ppm', 'uint32'], ['maintenance_fraction_ppm', 'uint32'], ['funding_rate_clamp_factor_ppm', 'uint32'], ['atomic_resolution', 'int32'], ['price_value', 'uint64'], ['price_exponent', 'int32']], fundingTick],
+  funding_index_delta: [[['atomic_resolution', 'int32'], ['price_exponent', 'int32'], ['price_value', 'uint64'], ['funding_rate_8hr_ppm', 'integer'], ['time_since_last_funding_s', 'uint32']], fundingIndexDelta],
+  max_abs_funding_clamp_ppm: [[['clamp_factor_ppm', 'uint32'], ['initial_margin_ppm', 'uint32'], ['maintenance_fraction_ppm', 'uint32']], fundingClamp],
+  max_allowed_price_delta: [[['old_delta', 'uint64'], ['tick_size_ppm', 'integer']], maxAllowedDelta],
+  price_update_sqrt_condition: [[['new_delta', 'uint64'], ['old_delta', 'uint64'], ['tick_size_ppm', 'integer']], sqrtCondition],
+  price_delta_within_one_tick: [[['price_delta', 'uint64'], ['tick_size_ppm', 'integer']], withinOneTick],
+  price_premium_ppm: [[['index_price_value', 'uint64'], ['index_price_exponent', 'int32'], ['base_atomic_resolution', 'int32'], ['quote_atomic_resolution', 'int32'], ['quantum_conversion_exponent', 'int32'], ['impact_notional_quote_quantums', 'uint64'], ['max_abs_premium_vote_ppm', 'int32'], ['bids', 'book'], ['asks', 'book']], pricePremium],
 };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof JsonNumber);
+
+
+
+// A list, possibly empty, of at most MAX_LIST_LENGTH items, each read by `item` (CAT-2, CAT-4).
+function readList(value, name, item) {
+  if (!Array.isArray(value)) fail('INVALID_TYPE', `${name}: expected a list, got ${describe(value)}`);
+  if (value.length > MAX_LIST_LENGTH) fail('OUT_OF_RANGE', `${name}: more than ${MAX_LIST_LENGTH} values`);
+  return value.map((v, k) => item(v, `${name}[${k}]`));
+}
+
+// An object of exactly the named fields (CAT-2, CAT-5): missing in order, then unknown sorted.
+function readObject(value, name, fields) {
+  if (!isObject(value)) fail('INVALID_TYPE', `${name}: expected a JSON object, got ${describe(value)}`);
+  const names = fields.map(([field]) => field);
+  const missing = names.find((field) => !Object.prototype.hasOwnProperty.call(value, field));
+  if (missing !== undefined) fail('MISSING_INPUT', `${name}: missing field ${missing}`);
+  const extra = Object.keys(value).filter((field) => !names.includes(field)).sort();
+  if (extra.length) fail('UNEXPECTED_INPUT', `${name}: unknown field ${extra[0]}`);
+  const out = {};
+  for (const [field, type] of fields) out[field] = readInteger(value[field], `${name}.${field}`, type);
+  return out;
+}
+
+// The string-named input types: integer types, the median's values, vote lists and book sides
+function readInput(value, name, type) {
+  if (type === 'values') return readMedianValues(value, name);
+  if (type === 'int32[]') return readList(value, name, (v, where) => readInteger(v, where, 'int32'));
+  if (type === 'book') return readList(value, name, (v, where) => readObject(v, where, [['subticks', 'uint64'], ['quantums', 'uint64']]));
+  return readInteger(value, name, type);
+}
 
 // One catalogue request (CAT-1, CAT-2, CAT-5): the output, or a CatalogueError.
 function evaluate(functionName, inputs, hasInputs) {

@@ -214,9 +214,14 @@ def transfer(signer: str, sender: dict, recipient: dict, amount: Any) -> dict:
     }
 
 
-def update_prices(signer: str, markets: Iterable[tuple[int, Iterable[tuple[str, Any, Any]]]]) -> dict:
-    """A MsgUpdateMarketPrices (PRICE-6); ``markets``: (market id, [(source, price, timestamp), ...])."""
-    return {
+def update_prices(
+    signer: str, markets: Iterable[tuple[int, Iterable[tuple[str, Any, Any]]]], proposed: dict[int, Any] | None = None
+) -> dict:
+    """
+    A MsgUpdateMarketPrices (PRICE-6); ``markets``: (market id, [(source, price, timestamp), ...]);
+    ``proposed``: a proposed price by market id (PRICE-9).
+    """
+    message: dict[str, Any] = {
         "@type": UPDATE_PRICES_TYPE,
         "signer": signer,
         "marketUpdates": [
@@ -234,6 +239,11 @@ def update_prices(signer: str, markets: Iterable[tuple[int, Iterable[tuple[str, 
             for market_id, sources in markets
         ],
     }
+    for update in message["marketUpdates"]:
+        if proposed and update["marketId"] in proposed:
+            value = proposed[update["marketId"]]
+            update["proposedPrice"] = str(value) if isinstance(value, int) else value
+    return message
 
 
 def prices(market_id: int, price: int, time: int) -> dict:

@@ -1199,7 +1199,7 @@ def parameter_cases() -> list[GenesisCase]:
         )
         for status in ("PAUSED", "CANCEL_ONLY", "POST_ONLY")
     ]
-    rows += _fee_tier_rows() + _stats_rows() + _liquidations_config_rows()
+    rows += _fee_tier_rows() + _stats_rows() + _liquidations_config_rows() + _funding_rows()
     return [
         case(
             name,
@@ -1356,6 +1356,119 @@ def _liquidations_config_rows() -> list[tuple[str, str, tuple[Operation, ...], s
             (replace(f"{config}/subaccountBlockLimits/maxQuantumsInsuranceLost", "0"),),
             "maxQuantumsInsuranceLost is 0",
             ("LIQ-10",),
+        ),
+    ]
+
+
+def _premiums(*entries: tuple[int, list[int]], count: int = 1) -> dict[str, Any]:
+    return {"allMarketPremiums": [{"perpetualId": p, "premiums": v} for p, v in entries], "numPremiums": count}
+
+
+def _funding_rows() -> list[tuple[str, str, tuple[Operation, ...], str, tuple[str, ...]]]:
+    """FUND-9, FUND-10: one row per rule of ``bounds.check_perpetuals_params``, ``check_epoch_info``, ``check_funding_epochs``, ``check_premium_store``."""
+    epoch = "/epochs/epochInfoList/0"
+    return [
+        (
+            "funding-min-votes-zero",
+            "minNumVotesPerSample 0",
+            (
+                add(
+                    "/perpetuals/params",
+                    {
+                        "fundingRateClampFactorPpm": 6_000_000,
+                        "premiumVoteClampFactorPpm": 60_000_000,
+                        "minNumVotesPerSample": 0,
+                    },
+                ),
+            ),
+            "minNumVotesPerSample is 0",
+            ("FUND-9",),
+        ),
+        (
+            "funding-rate-clamp-above-int32",
+            "a funding rate clamp factor of 2147483648 ppm, above int32",
+            (
+                add(
+                    "/perpetuals/params",
+                    {
+                        "fundingRateClampFactorPpm": 2_147_483_648,
+                        "premiumVoteClampFactorPpm": 60_000_000,
+                        "minNumVotesPerSample": 15,
+                    },
+                ),
+            ),
+            "fundingRateClampFactorPpm above 2147483647",
+            ("FUND-9",),
+        ),
+        (
+            "epoch-duration-zero",
+            "a funding-sample epoch of 0 seconds",
+            (replace(f"{epoch}/duration", 0),),
+            "duration is 0",
+            ("FUND-9",),
+        ),
+        (
+            "epoch-no-name",
+            "an epoch named the empty string",
+            (replace(f"{epoch}/name", ""),),
+            "has no name",
+            ("FUND-9",),
+        ),
+        (
+            "epoch-number-without-start-block",
+            "a funding-sample epoch numbered 1 with start block 0",
+            (replace(f"{epoch}/currentEpoch", 1),),
+            "must be 0 together",
+            ("FUND-9",),
+        ),
+        (
+            "epoch-funding-tick-missing",
+            "no funding-tick epoch",
+            (remove("/epochs/epochInfoList/1"),),
+            "funding-tick is missing",
+            ("FUND-9",),
+        ),
+        (
+            "epoch-initialized-not-boolean",
+            'isInitialized given as the string "yes"',
+            (replace(f"{epoch}/isInitialized", "yes"),),
+            "expected true or false",
+            ("FUND-9",),
+        ),
+        (
+            "premium-vote-zero",
+            "a stored premium vote of 0",
+            (add("/perpetuals/premiumVotes", _premiums((0, [0]))),),
+            "holds a zero premium",
+            ("FUND-10",),
+        ),
+        (
+            "premium-votes-beyond-count",
+            "two stored votes for BTC-USD with a vote count of 1",
+            (add("/perpetuals/premiumVotes", _premiums((0, [5, 6]))),),
+            "more premiums than numPremiums",
+            ("FUND-10",),
+        ),
+        (
+            "premium-samples-empty-entry",
+            "BTC-USD listed among the samples with none",
+            (add("/perpetuals/premiumSamples", _premiums((0, []), count=0)),),
+            "is listed with no premiums",
+            ("FUND-11",),
+        ),
+        (
+            "premium-votes-perpetual-twice",
+            "BTC-USD listed twice among the votes",
+            (add("/perpetuals/premiumVotes", _premiums((0, [5]), (0, [6]), count=2)),),
+            "is listed twice",
+            ("FUND-10",),
+        ),
+        (
+            "premium-votes-unknown-perpetual",
+            "votes for perpetual 7, which does not exist",
+            (add("/perpetuals/premiumVotes", _premiums((7, [5]))),),
+            "unknown perpetual 7",
+            ("FUND-10",),
         ),
     ]
 

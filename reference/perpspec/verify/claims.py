@@ -138,5 +138,15 @@ CLAIMS: dict[str, Claim] = {
             ("DEL-2", "DEL-4", "DEL-5"),
             "Deleveraging leaves no offsettable negative TNC: once a block passes with no price move, no subaccount with negative TNC whose liquidation filled nothing keeps an open position while an opposite-side holder could take the offset at its bankruptcy price (each such fill would fail the holder's collateral check), within the per-block bounds of 10 deleveraging attempts and 500 candidates.",
         ),
+        Claim(
+            "CONS-4",
+            ("FUND-7", "FUND-8", "FUND-1", "FUND-2", "INV-4"),
+            "A funding tick creates no USDC: it changes only funding indices, and the settlements it later causes sum to at most zero over positions that net to zero.",
+        ),
+        Claim(
+            "ORACLE-2",
+            ("PRICE-10",),
+            "An accepted proposed price moves toward the index price or crosses it by no more than the square-root bound.",
+        ),
     ]
 }

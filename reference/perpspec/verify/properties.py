@@ -7,7 +7,7 @@ Two methods live here:
   violated condition names its claim (its description starts with the claim ID);
 - ``hypothesis``: a state machine whose steps hypothesis draws and shrinks, checking the
   state invariants after every step, and properties of the pure functions behind
-  CONV-1, RISK-1, ORACLE-1 and CONS-2.  A failure carries hypothesis's falsifying example.
+  CONV-1, RISK-1, ORACLE-1, ORACLE-2, CONS-2 and CONS-4.  A failure carries hypothesis's falsifying example.
 
 The tests in ``tests/`` go further; these are the claim-level checks ``perpspec verify``
 runs from an installed package.
@@ -30,7 +30,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from perpspec import errors
 from perpspec.codec import state_hash
-from perpspec.funding import funding_settlement_ppm, settlement_quote_quantums
+from perpspec.conformance.builders import ALICE, advance_block, deposit, make_genesis, sub, subaccount_entry
+from perpspec.funding import funding_settlement_ppm, funding_tick, max_abs_funding_clamp_ppm, settlement_quote_quantums
 from perpspec.genesis import load_genesis
 from perpspec.invariants import check_state_invariants
 from perpspec.liquidation_arithmetic import (
@@ -40,7 +41,7 @@ from perpspec.liquidation_arithmetic import (
     compute_liquidation_insurance_fund_delta,
 )
 from perpspec.margin import adjusted_initial_margin_ppm, perpetual_margin_requirements
-from perpspec.oracle import median_round_half_away_from_zero
+from perpspec.oracle import is_proposed_price_accurate, median_round_half_away_from_zero
 from perpspec.report import CHECKED, FAILED, MethodResult
 from perpspec.rounding import ONE_MILLION
 from perpspec.simulation import MessageGenerator, first_line, genesis_with_positions, run_random
@@ -239,6 +240,118 @@ def _funding_creates_no_value(perpetual_index: int, position_index: int, longs: 
     )
     received += settlement_quote_quantums(funding_settlement_ppm(perpetual_index, position_index, -shorts_total)[0])
     assert received <= 0, "CONS-2: settlements of balanced positions never pay out more than they collect"
+
+
+@given(
+    st.lists(st.integers(-(2**31), 2**31 - 1), max_size=8),
+    st.integers(0, 8),
+    st.integers(-(10**6), 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.integers(1, 2**64 - 1),
+    st.integers(-12, 2),
+    st.integers(-(2**70), 2**70),
+    st.lists(st.integers(1, 2**64), min_size=1, max_size=4),
+)
+def _funding_tick_creates_no_value(
+    samples: list[int],
+    extra_epochs: int,
+    default_ppm: int,
+    initial_margin_ppm: int,
+    maintenance_fraction_ppm: int,
+    price: int,
+    exponent: int,
+    index: int,
+    longs: list[int],
+) -> None:
+    tick = funding_tick(
+        samples,
+        len(samples) + extra_epochs,
+        60,
+        3_600,
+        0,
+        default_ppm,
+        initial_margin_ppm,
+        maintenance_fraction_ppm,
+        6_000_000,
+        exponent - 1,
+        price,
+        -5,
+    )
+    bound = max_abs_funding_clamp_ppm(6_000_000, initial_margin_ppm, maintenance_fraction_ppm)
+    assert -bound <= tick.funding_rate_ppm <= bound, "CONS-4: the rate lies within the tier's clamp"
+    exact = Fraction(3_600 * tick.funding_rate_ppm * price) * Fraction(10) ** (exponent - 1 - 5 + 6) / 28_800
+    assert abs(tick.funding_index_delta) <= abs(exact), "CONS-4: the index move never exceeds the exact prorated rate"
+    assert tick.funding_index_delta * exact >= 0, "CONS-4: the index moves with the rate's sign"
+    new_index = index + tick.funding_index_delta
+    positions = [*longs, -sum(longs)]
+    paid = sum(settlement_quote_quantums(funding_settlement_ppm(new_index, index, q)[0]) for q in positions)
+    assert -len(positions) < paid <= 0, "CONS-4: the settlements a tick causes over balanced positions sum to at most 0"
+
+
+@given(
+    st.lists(st.integers(1, 10**12), min_size=1, max_size=3),
+    st.lists(st.integers(-(2**31), 2**31 - 1).filter(bool), max_size=6),
+    st.integers(0, 3),
+    st.integers(-(10**6), 10**6),
+    st.integers(-(10**7), 10**7),
+)
+def _funding_tick_in_the_state_creates_no_value(
+    longs: list[int], samples: list[int], extra_epochs: int, default_ppm: int, start_index: int
+) -> None:
+    owner = ALICE
+    entries = [subaccount_entry(owner, i, 10**12, [(0, q, start_index)]) for i, q in enumerate(longs)]
+    entries.append(subaccount_entry(owner, len(longs), 10**12, [(0, -sum(longs), start_index)]))
+    genesis = make_genesis(entries)
+    btc = genesis["perpetuals"]["perpetuals"][0]
+    btc["fundingIndex"] = str(start_index)
+    btc["params"]["defaultFundingPpm"] = default_ppm
+    premiums = [{"perpetualId": 0, "premiums": samples}] if samples else []
+    genesis["perpetuals"]["premiumSamples"] = {
+        "allMarketPremiums": premiums,
+        "numPremiums": len(samples) + extra_epochs,
+    }
+    time = int(genesis["blocks"]["time"])
+    for epoch in genesis["epochs"]["epochInfoList"]:
+        if epoch["name"] == "funding-tick":
+            epoch.update(isInitialized=True, nextTick=time + 60, currentEpoch=1, currentEpochStartBlock=1)
+    state = load_genesis(genesis)
+    held = sum(a.usdc_balance for a in state.subaccounts.subaccounts.values()) + state.bank.funding_pool
+    for height in (2, 3):
+        events = apply_json(state, advance_block(state.authority, height, time + 60 * (height - 1))).events or []
+    ticks = [e for e in events if e["type"] == "FundingTick"]
+    assert len(ticks) == 3, "CONS-4: the tick epoch's first block ends with one tick per perpetual"
+    after = sum(a.usdc_balance for a in state.subaccounts.subaccounts.values()) + state.bank.funding_pool
+    assert after == held and state.bank.funding_pool == 0, "CONS-4: a funding tick moves no USDC"
+    for number in range(len(longs) + 1):
+        assert apply_json(state, deposit(owner, sub(owner, number), 1)).accepted
+    pool = state.bank.funding_pool
+    assert 0 <= pool < len(longs) + 1, "CONS-4: settlements after a tick over balanced positions sum to at most 0"
+
+
+@given(
+    st.integers(10**6, 2**64 - 1),
+    st.integers(1, 9_999),
+    st.integers(0, 300),
+    st.booleans(),
+    st.integers(0, 300),
+    st.booleans(),
+)
+def _accepted_price_is_bounded(old: int, ppm: int, hundredths: int, up: bool, percent: int, crosses: bool) -> None:
+    tick = old * ppm // ONE_MILLION  # one tick at the old price, rounded down (only to draw distances)
+    sign = 1 if up else -1
+    index = old + sign * (tick * hundredths // 100)  # 0 to 3 ticks from the old price
+    old_delta = abs(index - old)
+    past = old_delta * percent // 100 + percent % 3  # landing 0% to 300% of the old distance from the index
+    new = max(index + sign * past, 0) if crosses else max(index - sign * past, 0)
+    if not is_proposed_price_accurate(old, index, new, ppm):
+        return
+    new_delta = abs(new - index)
+    assert new_delta <= old_delta, "ORACLE-2: an accepted price is never farther from the index than the old one"
+    if not min(old, index) <= new <= max(old, index):
+        assert new_delta * new_delta * ONE_MILLION <= old_delta * old * ppm, (
+            "ORACLE-2: a crossing accepted price lands within the square-root bound"
+        )
 
 
 # --- the book against a naive model of price-time priority (PRIO-1, CROSS-1, CONS-3) ----------
@@ -506,6 +619,9 @@ PROPERTIES: list[tuple[tuple[str, ...], str, Callable[[], None]]] = [
     (("BANKR-1",), "bankruptcy price rounds up and keeps NC/MMR", _bankruptcy_rounds_up_and_keeps_ratio),
     (("BANKR-1",), "insurance fund delta: shortfall or capped fee", _insurance_fund_delta_is_shortfall_or_capped_fee),
     (("BANKR-1",), "subticks round against the liquidated account", _subticks_round_against_the_liquidated),
+    (("CONS-4",), "a funding tick creates no value", _funding_tick_creates_no_value),
+    (("CONS-4",), "a funding tick in the state creates no value", _funding_tick_in_the_state_creates_no_value),
+    (("ORACLE-2",), "an accepted proposed price is bounded by the index", _accepted_price_is_bounded),
 ]
 
 

@@ -32,6 +32,10 @@ markets):
 - ``liquidation``: the risk engine's sizes, limits, prices and predicates (spec/liquidations.md,
   LIQ-1..9, INS-1; spec/deleveraging.md, DEL-1; SUB-8);
 - ``deleveraging``: one deleveraging fill (spec/deleveraging.md, DEL-3);
+- ``oracle``: the median, the minimum price change and the acceptance of a proposed price
+  (spec/prices.md, PRICE-4, PRICE-5, PRICE-10);
+- ``funding``: funding settlement, the premium of a book, samples, tails, the tick, the index
+  move and the clamp (spec/funding.md, FUND-1, FUND-4..8);
 - ``requests``: the request-level cases of no single function (spec/catalogue.md, CAT-1,
   CAT-5).
 
@@ -89,6 +93,15 @@ FUNCTION_CLAIMS: dict[str, tuple[str, ...]] = {
     "fillable_price_to_subticks": ("BANKR-1",),
     "liquidation_insurance_fund_delta": ("BANKR-1",),
     "process_deleveraging": ("CONS-5",),
+    "premium_sample_from_votes": (),
+    "remove_sample_tails": (),
+    "funding_tick": ("CONS-4",),
+    "funding_index_delta": ("CONS-4",),
+    "max_abs_funding_clamp_ppm": (),
+    "max_allowed_price_delta": (),
+    "price_update_sqrt_condition": ("ORACLE-2",),
+    "price_delta_within_one_tick": ("ORACLE-2",),
+    "price_premium_ppm": (),
 }
 """The claims (spec/claims.md) whose functions each file's vectors pin down."""
 
@@ -125,6 +138,15 @@ BUILDERS: dict[str, Callable[[FunctionCases], None]] = {
     "fillable_price_to_subticks": liquidation.subticks_cases,
     "liquidation_insurance_fund_delta": liquidation.insurance_fund_delta_cases,
     "process_deleveraging": deleveraging.process_deleveraging_cases,
+    "premium_sample_from_votes": funding.premium_sample_cases,
+    "remove_sample_tails": funding.remove_sample_tails_cases,
+    "funding_tick": funding.funding_tick_cases,
+    "funding_index_delta": funding.funding_index_delta_cases,
+    "max_abs_funding_clamp_ppm": funding.max_abs_funding_clamp_cases,
+    "max_allowed_price_delta": oracle.max_allowed_price_delta_cases,
+    "price_update_sqrt_condition": oracle.sqrt_condition_cases,
+    "price_delta_within_one_tick": oracle.within_one_tick_cases,
+    "price_premium_ppm": funding.price_premium_cases,
 }
 
 

@@ -1,10 +1,12 @@
 """
 Function vectors of the oracle arithmetic (spec/prices.md: PRICE-4 the median, PRICE-5 the
-minimum change).
+minimum change, PRICE-10 the acceptance of a proposed price; cases named ``go-*`` are v4's
+own, from ``x/prices/keeper/util_test.go``).
 """
 
 from __future__ import annotations
 
+import math
 import random
 
 from perpspec.catalogue import MAX_DIGITS
@@ -188,4 +190,158 @@ def min_price_change_cases(fc: FunctionCases) -> None:
             "min_price_change_ppm": r.choice([r.randrange(1, 10_000), r.randrange(0, 2_000_000)]),
         },
         ("ROUND-3", "ROUND-6"),
+    )
+
+
+# --- acceptance of a proposed price (PRICE-10) ------------------------------------------------
+
+
+def max_allowed_price_delta_cases(fc: FunctionCases) -> None:
+    go = "Go TestMaximumAllowedPriceDelta"
+    base = {"old_delta": 500_000, "tick_size_ppm": 500_000}
+    fc.add("go-no-precision-loss", f"{go} 'no precision loss': isqrt(250000) = 500", (), 500, **base)
+    fc.add(
+        "go-division-and-sqrt-loss",
+        f"{go} 'precision loss from division, sqrt': isqrt(floor(290958.4...)) = 539",
+        ("ROUND-3",),
+        539,
+        old_delta=512_345,
+        tick_size_ppm=567_899,
+    )
+    fc.add(
+        "go-sqrt-loss",
+        f"{go} 'precision loss from sqrt': isqrt(290304) = 538",
+        (),
+        538,
+        old_delta=512_000,
+        tick_size_ppm=567_000,
+    )
+    fc.add("go-tiny-change", f"{go} 'tiny currency change': isqrt(28) = 5", (), 5, old_delta=50, tick_size_ppm=567_000)
+    fc.add(
+        "go-small-tick",
+        f"{go} 'no error: unrealistically small tick size': isqrt(25) = 5",
+        (),
+        5,
+        old_delta=512_000,
+        tick_size_ppm=50,
+    )
+    fc.add("go-zero-inputs", f"{go} 'no error: zero inputs'", (), 0, old_delta=0, tick_size_ppm=0)
+    fc.add(
+        "largest",
+        "uint64 max old delta, uint64 max * uint32 max tick: exact integer square root",
+        (),
+        math.isqrt((UINT64_MAX * UINT64_MAX * UINT32_MAX) // 1_000_000),
+        old_delta=UINT64_MAX,
+        tick_size_ppm=UINT64_MAX * UINT32_MAX,
+    )
+    fc.add(
+        "negative-tick",
+        "a negative product has no square root (Go panics): INVALID_ARGUMENT",
+        (),
+        "!INVALID_ARGUMENT",
+        old_delta=5,
+        tick_size_ppm=-1,
+    )
+    add_generic_cases(fc, base)
+    add_random_cases(
+        fc,
+        lambda r: {
+            "old_delta": encode_int(random_uint64(r)),
+            "tick_size_ppm": encode_int(random_uint64(r) * r.randrange(0, 2**32)),
+        },
+        ("ROUND-3",),
+    )
+
+
+def sqrt_condition_cases(fc: FunctionCases) -> None:
+    go = "Go TestNewPriceMeetSqrtCondition"
+    base = {"new_delta": 4_999, "old_delta": 500_000, "tick_size_ppm": 50_000_000}
+    fc.add("go-below", f"{go} 'Meets condition: new_ticks < sqrt(old_ticks)'", (), True, **base)
+    fc.add(
+        "go-equal", f"{go} 'Meets condition: new_ticks == sqrt(old_ticks)'", (), True, **{**base, "new_delta": 5_000}
+    )
+    fc.add(
+        "go-above",
+        f"{go} 'Does not meet condition: new_ticks > sqrt(old_ticks)'",
+        (),
+        False,
+        **{**base, "new_delta": 5_001},
+    )
+    fc.add(
+        "exact-no-rounding",
+        "new 3, old 9, tick 1e6 (one unit): 9 * 1e6 <= 9 * 1e6 holds exactly, where a rounded sqrt could err",
+        (),
+        True,
+        new_delta=3,
+        old_delta=9,
+        tick_size_ppm=1_000_000,
+    )
+    fc.add(
+        "zero-new",
+        "landing on the index always meets the condition",
+        (),
+        True,
+        new_delta=0,
+        old_delta=0,
+        tick_size_ppm=0,
+    )
+    fc.add(
+        "negative-tick",
+        "a negative tick: 0 * 1e6 <= -5 is false",
+        (),
+        False,
+        new_delta=0,
+        old_delta=5,
+        tick_size_ppm=-1,
+    )
+    add_generic_cases(fc, base)
+    add_random_cases(
+        fc,
+        lambda r: {
+            "new_delta": encode_int(r.choice([r.randrange(0, 10_000), random_uint64(r)])),
+            "old_delta": encode_int(random_uint64(r)),
+            "tick_size_ppm": encode_int(r.choice([r.randrange(0, 10**9), random_uint64(r) * r.randrange(0, 10_000)])),
+        },
+    )
+
+
+def within_one_tick_cases(fc: FunctionCases) -> None:
+    go = "Go TestPriceDeltaIsWithinOneTick"
+    base = {"price_delta": 500_000, "tick_size_ppm": 600_000_000_000}
+    fc.add("go-less", f"{go} 'Within: less than one tick'", (), True, **base)
+    fc.add(
+        "go-exactly", f"{go} 'Within: exactly one tick'", (), True, price_delta=500_000, tick_size_ppm=500_000_000_000
+    )
+    fc.add(
+        "go-greater",
+        f"{go} 'Not within: greater than one tick'",
+        (),
+        False,
+        price_delta=500_000,
+        tick_size_ppm=400_000_000_000,
+    )
+    fc.add(
+        "btc-genesis-tick",
+        "BTC at 2868819524 with 1000 ppm: tick 2868819.524, so a delta of 2868819 is within and 2868820 is not",
+        (),
+        True,
+        price_delta=2_868_819,
+        tick_size_ppm=2_868_819_524_000,
+    )
+    fc.add(
+        "btc-genesis-tick-plus-one",
+        "one more is past the fractional tick: 2868820e6 > 2868819524000",
+        (),
+        False,
+        price_delta=2_868_820,
+        tick_size_ppm=2_868_819_524_000,
+    )
+    fc.add("zero", "no distance is within any non-negative tick", (), True, price_delta=0, tick_size_ppm=0)
+    add_generic_cases(fc, base)
+    add_random_cases(
+        fc,
+        lambda r: {
+            "price_delta": encode_int(random_uint64(r)),
+            "tick_size_ppm": encode_int(random_uint64(r) * r.randrange(0, 10_000)),
+        },
     )

@@ -111,6 +111,8 @@ CLOB_SCENARIOS: list[Callable[[], Scenario]] = [
     fees.fee_taker_rebate,
     fees.volume_epoch_zero,
     matching.reduce_only_other_perpetual,
+    funding.funding_tick_moves_index,
+    prices.proposed_prices,
 ]
 """The order book's scenarios (spec/clob.md), in the order they are appended to the ledger suite."""
 

@@ -256,3 +256,66 @@ def order_without_oracle_price() -> Scenario:
         ["PRICE-7"],
     )
     return s
+
+
+def proposed_prices() -> Scenario:
+    """
+    Proposed prices against the index price, the median of the sources (PRICE-9..11): BTC at
+    2868819524 with 1000 ppm, so one tick is 2868819.524.
+    """
+    s = Scenario(
+        "proposed-prices",
+        "A price proposed with the sources is accepted toward the index, or across it within one tick or the square-root bound; a proposal that moves away, crosses too far, moves too little or has no index is rejected and changes nothing.",
+        ["PRICE-9", "PRICE-10", "PRICE-11", "PRICE-5", "TX-2"],
+        ["ORACLE-2", "ATOM-1"],
+        make_genesis(),
+    )
+    t = s.time
+
+    def at(index: int, proposed: int, sources: int = 3) -> dict:
+        return update_prices(AUTHORITY, [(BTC, [(f"s{i}", index, t) for i in range(sources)])], {BTC: proposed})
+
+    old = 2_868_819_524
+    s.step("index 3e9, proposed 2.95e9: toward the index, accepted", at(3_000_000_000, 2_950_000_000), OK)
+    old = 2_950_000_000  # tick 2950000 (tick_size_ppm 2.95e12)
+    # index 3.05e9: old delta 1e8 (33.9 ticks); sqrt bound: new_delta^2 * 1e6 <= 1e8 * 2.95e12 -> new_delta <= 17175564
+    s.step(
+        "index 3.05e9, proposed 3.0671e9: crosses by 17100000, within the square-root bound 17175564, accepted",
+        at(3_050_000_000, 3_067_100_000),
+        OK,
+    )
+    old = 3_067_100_000
+    s.step(
+        "index 3e9, proposed 2.98e9: crosses by 2e7, beyond the bound isqrt(67100000 * 3067100) = 14345815: rejected",
+        at(3_000_000_000, 2_980_000_000),
+        errors.ProposedPriceNotAccurate.code,
+    )
+    s.step(
+        "index 3.1e9, proposed 3.0e9: away from the index, rejected",
+        at(3_100_000_000, 3_000_000_000),
+        errors.ProposedPriceNotAccurate.code,
+    )
+    s.step(
+        "index 3.1e9, proposed 3.0681e9: a move of 1000000, below the minimum change 3067100: rejected",
+        at(3_100_000_000, 3_068_100_000),
+        errors.ProposedPriceChangeTooSmall.code,
+    )
+    s.step(
+        "two sources only: no index price to check against, rejected",
+        at(3_100_000_000, 3_090_000_000, sources=2),
+        errors.IndexPriceNotAvailable.code,
+    )
+    # index 3069100000: old delta 2000000 <= one tick (3067100), so the proposal may land at most 2000000 past it
+    s.step(
+        "within one tick of the index, proposed 2000000 past it (a move of 4000000 >= 3067100): accepted",
+        at(3_069_100_000, 3_071_100_000),
+        OK,
+    )
+    old = 3_071_100_000
+    s.step(
+        "within one tick (old delta 3000000 <= 3071100), proposed 3000001 past the index 3068100000: farther than the old price, rejected",
+        at(3_068_100_000, 3_065_099_999),
+        errors.ProposedPriceNotAccurate.code,
+    )
+    assert s.state.prices.market_prices[BTC].price == old
+    return s

@@ -14,6 +14,8 @@ things about:
 - ``reduce_only``: RO-1 (MATCH-8, ORDER-10);
 - ``insurance``: SOLV-3 (INS-1, LIQ-9);
 - ``liquidation``: BANKR-1 (LIQ-6..LIQ-9);
+- ``funding_tick``: CONS-4 (FUND-7, FUND-8, FUND-1, FUND-2);
+- ``price_acceptance``: ORACLE-2 (PRICE-10);
 - ``branches``: the int branch of every dual-path helper equals its z3 branch, for every
   input, so the proofs about the z3 branch are about the code that runs.
 
@@ -36,10 +38,12 @@ from perpspec.verify.z3 import (
     conversions,
     fills,
     funding,
+    funding_tick,
     insurance,
     liquidation,
     margin,
     oracle,
+    price_acceptance,
     reduce_only,
     rounding,
     solvency,
@@ -63,6 +67,8 @@ def proofs(quick: bool) -> list[Proof]:
         + insurance.proofs()
         + reduce_only.proofs()
         + liquidation.proofs()
+        + funding_tick.proofs()
+        + price_acceptance.proofs()
         + margin.fast_path_proofs(exponents)
         + conversions.fast_path_proofs()
         + fills.fast_path_proofs()
@@ -93,7 +99,14 @@ def proof_budget(proof: Proof, default_ms: int, quick: bool) -> int:
 
 
 MUTANTS: list[tuple[str, Proof]] = (
-    rounding.MUTANTS + conversions.MUTANTS + margin.MUTANTS + funding.MUTANTS + oracle.MUTANTS + solvency.MUTANTS
+    rounding.MUTANTS
+    + conversions.MUTANTS
+    + margin.MUTANTS
+    + funding.MUTANTS
+    + oracle.MUTANTS
+    + solvency.MUTANTS
+    + funding_tick.MUTANTS
+    + price_acceptance.MUTANTS
 )
 """Every proof of a deliberately wrong function, by name."""
 
