@@ -54,6 +54,7 @@ from perpspec.genesis import load_genesis
 from perpspec.messages import (
     CANCEL_ORDER_TYPE,
     PLACE_ORDER_TYPE,
+    UPDATE_CLOB_PAIR_TYPE,
     AdvanceBlock,
     CancelOrder,
     Deposit,
@@ -510,8 +511,11 @@ def record_vector(document: dict[str, Any], reproduce: bool = True) -> FullTrace
     for number, step in enumerate(document["steps"]):
         where = f"{name} step {number} ({step.get('description', '')})"
         decoded, decode_code = decode(step["message"])
-        if isinstance(decoded, UpdateClobPair):
-            # CLOB-4, FINAL-1: clob-pair updates and final settlement are tla/liquidation/'s, not LedgerFull's
+        message = step["message"]
+        if isinstance(decoded, UpdateClobPair) or (
+            isinstance(message, dict) and message.get("@type") == UPDATE_CLOB_PAIR_TYPE
+        ):
+            # CLOB-4, FINAL-1: clob-pair updates (decodable or not) and final settlement are tla/liquidation/'s
             trace.cut_at = number
             break
         if decoded is None:

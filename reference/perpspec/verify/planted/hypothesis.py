@@ -28,16 +28,6 @@ BUGS: list[PlantedBug] = [
         description="the risk watch looks at a perpetual's holders only at its first price, not after a move (LIQ-11)",
     ),
     PlantedBug(
-        id="insurance-fund-overdrawn",
-        method="hypothesis",
-        claims=("SOLV-3",),
-        path="clob/fills.py",
-        old="if not is_valid_insurance_fund_delta(state.bank.insurance_fund, insurance_fund_delta):",
-        new="if not is_valid_insurance_fund_delta(state.bank.insurance_fund + 10**12, insurance_fund_delta):",
-        command=COMMAND,
-        description="a liquidation fill may overdraw the insurance fund (INS-1)",
-    ),
-    PlantedBug(
         id="hypothesis-liquidation-fee-not-capped",
         method="hypothesis",
         claims=("BANKR-1",),

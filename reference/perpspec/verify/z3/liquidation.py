@@ -28,7 +28,7 @@ from perpspec.verify.z3.harness import Obligation, Proof, ceil_ok, floor_ok, int
 SUBTICKS_EXPONENTS = (-10, -8, -6, -1, 0, 2)
 """Quantum conversion exponents of the subticks proofs (each its own proof; v4's markets use -10..-5)."""
 
-FULL_ONLY_EXPONENTS = (-10,)
+FULL_ONLY_EXPONENTS = (-10, 2)
 """The exponents whose subticks proofs z3 takes longest on (seconds to a minute): full mode only."""
 
 
