@@ -882,7 +882,9 @@ def run_scenario_trace_validation(
                 missing = f"no scenario {CORRUPTED_SCENARIO}"
                 results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", FAILED, missing))
             elif len(traces[target].steps) <= CORRUPTED_STEP:
-                short = f"{CORRUPTED_SCENARIO} ends before step {CORRUPTED_STEP} (cut at message {traces[target].cut_at})"
+                short = (
+                    f"{CORRUPTED_SCENARIO} ends before step {CORRUPTED_STEP} (cut at message {traces[target].cut_at})"
+                )
                 results.append(MethodResult(CLAIMS, tlc.METHOD, "LedgerFullTrace corrupted", FAILED, short))
             else:
                 bad = corrupt(traces[target], CORRUPTED_STEP)
